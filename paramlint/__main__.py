@@ -1,0 +1,5 @@
+import sys
+
+from paramlint.cli import main
+
+sys.exit(main())

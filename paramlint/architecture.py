@@ -1,0 +1,188 @@
+"""From an evaluated model object to its report: rows, distinct-parameter totals, unknowns.
+
+Totals are sums over *distinct* parameter objects, as the frameworks compute them, so tied
+weights and layers registered twice count once. Rows always add up to the total.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from paramlint.evaluate.modules import walk
+from paramlint.evaluate.values import Call, Layer, Param, Unknown
+from paramlint.types import Location, LayerRow, ModelReport, Shape, Unresolved
+
+
+def activation_size(shape: Optional[Shape]) -> Optional[int]:
+    """Elements of an output; a leading unknown (batch) dimension counts as 1."""
+    if shape is None:
+        return None
+    n = 1
+    for i, d in enumerate(shape):
+        if d is None:
+            if i == 0:
+                continue
+            return None
+        n *= d
+    return n
+
+
+def formula(params: Sequence[Tuple[str, Param]]) -> str:
+    parts = []
+    for name, p in params:
+        dims = [str(d) for d in p.shape if not isinstance(d, Unknown)]
+        if len(dims) != len(p.shape):
+            parts.append(f"{name} ?")
+        elif len(dims) <= 1:
+            parts.append(f"{name} {dims[0] if dims else 1}")
+        else:
+            parts.append(f"{name} {'·'.join(dims)} = {math.prod(int(d) for d in dims):,}")
+    return ", ".join(parts)
+
+
+def _is_leaf(layer: Layer) -> bool:
+    if layer.spec is not None and layer.spec.role == "leaf" and layer.cls is None:
+        return True
+    return not any(c is not None for c in layer.children.values())
+
+
+def _unresolved(u: Unknown) -> Unresolved:
+    return Unresolved(u.reason, u.location)
+
+
+def report(
+    name: str,
+    root: Layer,
+    location: Optional[Location],
+    input_shape: Optional[Tuple[Shape, ...]],
+    trace: Optional[List[Call]],
+    extra: Sequence[Unknown] = (),
+) -> ModelReport:
+    """The ModelReport for one built model."""
+    modules = list(walk(root))
+    paths: Dict[int, str] = {id(m): p for p, m in modules}
+    unresolved: Dict[Tuple[str, Optional[Location]], Unresolved] = {}
+
+    def flag(u: Unknown) -> None:
+        unresolved.setdefault((u.reason, u.location), _unresolved(u))
+
+    for u in extra:
+        flag(u)
+    for path, m in modules:
+        if m.uncertain is not None:
+            flag(m.uncertain)
+        if m.framework == "keras" and not m.built and m.spec is not None and m.spec.role == "leaf":
+            flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
+        for v in m.params.values():
+            if v is None:
+                continue
+            for d in v.shape:
+                if isinstance(d, Unknown):
+                    flag(d)
+                    break
+
+    counted: set = set()
+    rows: List[LayerRow] = []
+    seen_layers: set = set()
+
+    def row_for(layer: Layer, out: Optional[Shape], traced: bool) -> LayerRow:
+        own: List[Tuple[str, Param]] = []
+        shared_param = False
+        for n, p in [*layer.params.items()] if _is_leaf(layer) else []:
+            if p is None:
+                continue
+            if id(p) in counted:
+                shared_param = True
+                continue
+            counted.add(id(p))
+            own.append((n, p))
+        if _is_leaf(layer) and layer.cls is not None:
+            # A user leaf module without children: its direct parameters are its own.
+            pass
+        numels = [p.numel() for _, p in own]
+        known = all(isinstance(x, int) for x in numels) and layer.uncertain is None and layer.built
+        params = sum(numels) if known else None  # type: ignore[arg-type]
+        trainable: Optional[int] = None
+        if known and all(p.trainable is not None for _, p in own):
+            trainable = sum(p.numel() for _, p in own if p.trainable)
+        buffers = 0
+        for b in layer.buffers.values():
+            if b is not None and isinstance(b.numel(), int):
+                buffers += b.numel()
+        repeat = id(layer) in seen_layers
+        seen_layers.add(id(layer))
+        return LayerRow(
+            path=paths.get(id(layer), layer.name or "?") if layer.framework != "keras" else (layer.name or paths.get(id(layer), "?")),
+            type=layer.type_name,
+            location=layer.location,
+            params=params,
+            trainable=trainable,
+            output_shape=out,
+            activation_size=activation_size(out),
+            shared=repeat or shared_param,
+            buffers=0 if repeat else buffers,
+            formula=formula(own),
+        )
+
+    leaves = [m for _, m in modules if _is_leaf(m)]
+    calls = trace if trace is not None else root.graph
+    if calls:
+        for c in calls:
+            if id(c.layer) in paths or c.layer.framework == "keras":
+                rows.append(row_for(c.layer, c.output_shape, True))
+    for m in leaves:
+        if m is root and calls:
+            continue
+        if id(m) not in seen_layers and not (m is root and not m.params and m.cls is not None and not m.children and False):
+            if m is root and m.spec is not None and m.spec.role == "container":
+                continue
+            rows.append(row_for(m, None, False))
+    # Parameters registered directly on modules that have children (nn.Parameter attributes).
+    for path, m in modules:
+        if _is_leaf(m):
+            continue
+        for n, p in m.params.items():
+            if p is None or id(p) in counted:
+                continue
+            counted.add(id(p))
+            numel = p.numel()
+            rows.append(LayerRow(
+                path=f"{path}.{n}" if path else n, type="Parameter", location=m.location,
+                params=numel if isinstance(numel, int) else None,
+                trainable=(numel if p.trainable else 0) if isinstance(numel, int) and p.trainable is not None else None,
+                output_shape=None, activation_size=None, formula=formula([(n, p)]),
+            ))
+
+    distinct: Dict[int, Param] = {}
+    for _, m in modules:
+        for p in m.params.values():
+            if p is not None:
+                distinct.setdefault(id(p), p)
+    total: Optional[int] = 0
+    trainable: Optional[int] = 0
+    for p in distinct.values():
+        n = p.numel()
+        if not isinstance(n, int):
+            total = trainable = None
+            break
+        total += n  # type: ignore[operator]
+        if p.trainable is None:
+            trainable = None
+        elif p.trainable and trainable is not None:
+            trainable += n
+    if unresolved:
+        total = trainable = None
+    non_trainable = None if total is None or trainable is None else total - trainable
+    return ModelReport(
+        name=name, location=location, framework=root.framework, input_shape=input_shape,
+        total_params=total, trainable_params=trainable, non_trainable_params=non_trainable,
+        layers=tuple(rows), unresolved=tuple(unresolved.values()),
+    )
+
+
+def unresolved_model(name: str, framework: str, location: Optional[Location], u: Unknown) -> ModelReport:
+    return ModelReport(
+        name=name, location=location, framework=framework, input_shape=None, total_params=None,
+        trainable_params=None, non_trainable_params=None, layers=(), unresolved=(_unresolved(u),),
+    )

@@ -1,0 +1,59 @@
+"""The layer catalog: framework classes as data. One module per framework.
+
+Qualified names are canonicalized first (``tensorflow.keras.layers.Dense`` and
+``keras.src.layers.core.dense.Dense`` both become ``keras.Dense``), then looked up.
+Catalog modules are imported lazily, only for frameworks a file actually uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Dict, Optional, Tuple
+
+from paramlint.catalog.spec import LayerSpec
+
+# Prefixes of each framework's public namespaces, longest first.
+_PREFIXES: Tuple[Tuple[str, str], ...] = (
+    ("torch.nn.modules.", "torch"),
+    ("torch.nn.", "torch"),
+    ("tensorflow.python.keras.", "keras"),
+    ("tensorflow.keras.", "keras"),
+    ("tf_keras.", "keras"),
+    ("keras.src.", "keras"),
+    ("keras.", "keras"),
+    ("flax.linen.", "flax"),
+)
+
+_TABLES: Dict[str, Dict[str, LayerSpec]] = {}
+
+
+def framework_of(qualname: str) -> Optional[str]:
+    for prefix, fw in _PREFIXES:
+        if qualname.startswith(prefix):
+            return fw
+    return None
+
+
+def table(framework: str) -> Dict[str, LayerSpec]:
+    """All entries of one framework by class name (aliases included)."""
+    t = _TABLES.get(framework)
+    if t is None:
+        mod = importlib.import_module(f"paramlint.catalog.{framework}")
+        t = {}
+        for spec in mod.CATALOG:
+            t[spec.name] = spec
+            for alias in spec.aliases:
+                t[alias] = spec
+        _TABLES[framework] = t
+    return t
+
+
+def lookup(qualname: str) -> Optional[LayerSpec]:
+    """The catalog entry for a framework class's qualified name, or None."""
+    fw = framework_of(qualname)
+    if fw is None:
+        return None
+    name = qualname.rsplit(".", 1)[-1]
+    if ".functional." in qualname or ".init." in qualname:
+        return None
+    return table(fw).get(name)

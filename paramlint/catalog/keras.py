@@ -1,0 +1,168 @@
+"""Keras 3 / tf.keras layers: real signatures, weights (built from the input shape), shapes.
+
+Truth is ``model.count_params()``: every weight, trainable or not, so BatchNormalization's
+moving mean and variance count. Sources: ``keras/src/layers/**``, ``ops/operation_utils.py``.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from paramlint.catalog.shapes import keras_conv_len
+from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec, same_shape
+from paramlint.types import Shape
+
+_KW = "**kwargs"
+
+
+def _need(x: Optional[Shape], layer: str) -> Shape:
+    if x is None:
+        raise ArgError(f"{layer} has no input shape yet (Keras builds weights on first call)")
+    return x
+
+
+def _channels(a: Args, x: Shape, layer: str) -> int:
+    fmt = a.values.get("data_format")
+    c = x[1] if fmt == "channels_first" else x[-1]
+    if c is None:
+        raise ArgError(f"{layer}: input channels are unknown")
+    return c
+
+
+def _dense_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
+    x = _need(x, "Dense")
+    if x[-1] is None:
+        raise ArgError("Dense: the last input dimension is unknown")
+    u = a.int("units", 1)
+    out = [ParamSpec("kernel", (x[-1], u))]
+    if a.bool("use_bias"):
+        out.append(ParamSpec("bias", (u,)))
+    return out
+
+
+def _dense_output(a: Args, x: Shape) -> Shape:
+    return tuple(x[:-1]) + (a.int("units", 1),)
+
+
+def _conv_params(n: int):  # type: ignore[no-untyped-def]
+    def params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
+        x = _need(x, f"Conv{n}D")
+        cin = _channels(a, x, f"Conv{n}D")
+        f, g = a.int("filters", 1), a.int("groups", 1)
+        if cin % g or f % g:
+            raise ArgError(f"input channels ({cin}) and filters ({f}) must be divisible by groups ({g})")
+        k = a.ints("kernel_size", n, 1)
+        out = [ParamSpec("kernel", k + (cin // g, f))]
+        if a.bool("use_bias"):
+            out.append(ParamSpec("bias", (f,)))
+        return out
+    return params
+
+
+def _spatial_output(n: int, kernel: str, strides: str, channels_from: Optional[str]):  # type: ignore[no-untyped-def]
+    """Conv and pooling output shapes; pooling strides default to the pool size."""
+
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) != n + 2:
+            raise ArgError(f"expected a {n + 2}D input (batch included), got {len(x)}D")
+        first = a.values.get("data_format") == "channels_first"
+        spatial = x[2:] if first else x[1:-1]
+        k = a.ints(kernel, n, 1)
+        s = k if a.raw(strides) is None else a.ints(strides, n, 1)
+        d = a.ints("dilation_rate", n, 1) if "dilation_rate" in a.values else (1,) * n
+        pad = a.str("padding").lower()
+        sizes = tuple(keras_conv_len(L, k[i], s[i], pad, d[i]) for i, L in enumerate(spatial))
+        c = a.int(channels_from, 1) if channels_from else (x[1] if first else x[-1])
+        return (x[0], c) + sizes if first else (x[0],) + sizes + (c,)
+    return output
+
+
+def _global_pool_output(n: int):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) != n + 2:
+            raise ArgError(f"expected a {n + 2}D input, got {len(x)}D")
+        first = a.values.get("data_format") == "channels_first"
+        c = x[1] if first else x[-1]
+        if a.bool("keepdims"):
+            return (x[0], c) + (1,) * n if first else (x[0],) + (1,) * n + (c,)
+        return (x[0], c)
+    return output
+
+
+def _flatten_output(a: Args, x: Shape) -> Shape:
+    n: Optional[int] = 1
+    for d in x[1:]:
+        n = None if (n is None or d is None) else n * d
+    return (x[0], n)
+
+
+def _bn_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
+    x = _need(x, "BatchNormalization")
+    axis = a.int("axis", -10**6)
+    c = x[axis]
+    if c is None:
+        raise ArgError("BatchNormalization: the normalized axis has unknown size")
+    out = []
+    if a.bool("scale"):
+        out.append(ParamSpec("gamma", (c,)))
+    if a.bool("center"):
+        out.append(ParamSpec("beta", (c,)))
+    out += [ParamSpec("moving_mean", (c,), trainable=False), ParamSpec("moving_variance", (c,), trainable=False)]
+    return out
+
+
+def _pool(name: str, n: int, default: str) -> LayerSpec:
+    return LayerSpec(
+        "keras", name,
+        f"pool_size={default}, strides=None, padding='valid', data_format=None, name=None, {_KW}",
+        output=_spatial_output(n, "pool_size", "strides", None), lazy=True,
+    )
+
+
+def _conv(n: int) -> LayerSpec:
+    ones = "1" if n == 1 else "(" + ", ".join(["1"] * n) + ")"
+    return LayerSpec(
+        "keras", f"Conv{n}D",
+        f"filters, kernel_size, strides={ones}, padding='valid', data_format=None, dilation_rate={ones}, groups=1, "
+        f"activation=None, use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
+        f"kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
+        f"bias_constraint=None, {_KW}",
+        _conv_params(n), _spatial_output(n, "kernel_size", "strides", "filters"), lazy=True,
+        aliases=(f"Convolution{n}D",), note="kernel (*kernel, in/groups, filters) + bias (filters)",
+    )
+
+
+CATALOG = [
+    LayerSpec("keras", "Layer", _KW, role="base", lazy=True),
+    LayerSpec("keras", "Model", "*args, **kwargs", role="base", lazy=True),
+    LayerSpec("keras", "Sequential", "layers=None, trainable=True, name=None", role="container", lazy=True),
+    LayerSpec("keras", "InputLayer", "shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, input_tensor=None, optional=False, name=None, **kwargs", role="input", lazy=True, aliases=("Input",)),
+    LayerSpec(
+        "keras", "Dense",
+        "units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
+        "kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
+        "bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs",
+        _dense_params, _dense_output, lazy=True, note="kernel (in, units) + bias (units)",
+    ),
+    _conv(1), _conv(2), _conv(3),
+    _pool("MaxPooling1D", 1, "2"), _pool("MaxPooling2D", 2, "(2, 2)"), _pool("MaxPooling3D", 3, "(2, 2, 2)"),
+    _pool("AveragePooling1D", 1, "2"), _pool("AveragePooling2D", 2, "(2, 2)"), _pool("AveragePooling3D", 3, "(2, 2, 2)"),
+    LayerSpec("keras", "GlobalAveragePooling1D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(1), lazy=True),
+    LayerSpec("keras", "GlobalAveragePooling2D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(2), lazy=True),
+    LayerSpec("keras", "GlobalMaxPooling1D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(1), lazy=True),
+    LayerSpec("keras", "GlobalMaxPooling2D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(2), lazy=True),
+    LayerSpec("keras", "Flatten", f"data_format=None, {_KW}", output=_flatten_output, lazy=True),
+    LayerSpec("keras", "Dropout", f"rate, noise_shape=None, seed=None, {_KW}", lazy=True),
+    LayerSpec("keras", "Activation", f"activation, {_KW}", lazy=True),
+    LayerSpec("keras", "ReLU", f"max_value=None, negative_slope=0.0, threshold=0.0, {_KW}", lazy=True),
+    LayerSpec("keras", "Softmax", f"axis=-1, {_KW}", lazy=True),
+    LayerSpec(
+        "keras", "BatchNormalization",
+        "axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, beta_initializer='zeros', "
+        "gamma_initializer='ones', moving_mean_initializer='zeros', moving_variance_initializer='ones', "
+        "beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, "
+        f"synchronized=False, {_KW}",
+        _bn_params, same_shape, lazy=True,
+        note="gamma + beta trainable; moving_mean + moving_variance non-trainable, counted by count_params()",
+    ),
+]

@@ -1,0 +1,217 @@
+"""The engine: paths in, one FileReport per file out. It never raises.
+
+Files share one Project, so a block file imported by many models is parsed and evaluated
+once per run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from paramlint import architecture
+from paramlint.entrypoints import Entry, candidates, main_block, required_params
+from paramlint.evaluate.limits import Limits, LimitExceeded
+from paramlint.evaluate.project import ModuleNS, Project
+from paramlint.source import SourceError
+from paramlint.types import FileReport, Location, ModelReport, Shape, Skipped, Unresolved
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the engine needs from the command line and configuration."""
+
+    limits: Limits = field(default_factory=Limits)
+    #: Input shapes applied to models without their own (``--input-shape``).
+    input_shapes: Optional[Tuple[Shape, ...]] = None
+    #: Per-model input shapes by ``path::Name`` or ``Name``.
+    model_inputs: Dict[str, Tuple[Shape, ...]] = field(default_factory=dict)
+
+
+def discover(paths: Sequence[str]) -> Iterator[str]:
+    """Python files under ``paths`` (files as given; directories walked, sorted)."""
+    seen = set()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
+                for f in sorted(files):
+                    if f.endswith((".py", ".pyi")):
+                        full = os.path.join(root, f)
+                        real = os.path.realpath(full)
+                        if real not in seen:
+                            seen.add(real)
+                            yield full
+        else:
+            real = os.path.realpath(p)
+            if real not in seen:
+                seen.add(real)
+                yield p
+
+
+def analyze_paths(paths: Sequence[str], options: Optional[Options] = None, project: Optional[Project] = None) -> Iterator[FileReport]:
+    options = options or Options()
+    project = project or Project()
+    for path in discover(paths):
+        yield analyze_file(project, path, options)
+
+
+def analyze_file(project: Project, path: str, options: Options, data: Optional[bytes] = None) -> FileReport:
+    """Analyze one file; every failure becomes part of the report."""
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 20_000))
+        return _analyze(project, path, options, data)
+    except RecursionError:
+        return FileReport(path, error="nesting too deep to analyze (recursion limit)")
+    except MemoryError:
+        return FileReport(path, error="out of memory while analyzing")
+    except Exception as e:  # an internal error must cost one file, never the run
+        return FileReport(path, error=f"internal error: {type(e).__name__}: {e}")
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _analyze(project: Project, path: str, options: Options, data: Optional[bytes]) -> FileReport:
+    try:
+        mod = project.module_for_path(path, data)
+    except SourceError as e:
+        return FileReport(path, error=e.message, error_location=Location(path, e.line, e.column))
+    except OSError as e:
+        return FileReport(path, error=f"cannot read: {e.strerror or e}")
+    from paramlint.evaluate.interpreter import Interpreter
+
+    it = Interpreter(project, options.limits)
+    file_notes: List[Unresolved] = []
+    try:
+        it.run_module(mod)
+    except LimitExceeded as e:
+        file_notes.append(Unresolved(f"module top level: {e.message}", Location(path, 1, 0)))
+    assert mod.source is not None
+    entries = list(candidates(mod.source.tree))
+    main_inputs = _main_inputs(it, mod)
+    models: List[ModelReport] = []
+    skipped: List[Skipped] = []
+    reported: set = set()
+    for entry in entries:
+        it.steps = 0
+        try:
+            result = _build(it, mod, entry, options, main_inputs)
+        except LimitExceeded as e:
+            loc = mod.source.location(entry.node)
+            result = architecture.unresolved_model(entry.name, "torch", loc, _unk(e.message, loc))
+        if result is None:
+            continue
+        if isinstance(result, Skipped):
+            skipped.append(result)
+        else:
+            models.append(result)
+    notes = [Unresolved(u.reason, u.location) for u in it.notes.values()]
+    return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
+
+
+def _unk(reason: str, loc: Optional[Location]):  # type: ignore[no-untyped-def]
+    from paramlint.evaluate.values import Unknown
+
+    return Unknown(reason, loc)
+
+
+def _dedupe_variables(models: List[ModelReport]) -> List[ModelReport]:
+    return models
+
+
+def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # type: ignore[no-untyped-def]
+    from paramlint.evaluate import framework
+    from paramlint.evaluate.attributes import class_attr
+    from paramlint.evaluate.values import BoundMethod, Class, Function, Layer, Tensor, Unknown
+
+    assert mod.source is not None
+    loc = mod.source.location(entry.node)
+    value = mod.ns.get(entry.name)
+    if entry.kind == "variable":
+        if not isinstance(value, Layer) or value.location is None or value.location.path != mod.path:
+            return None
+        layer: object = value
+    elif entry.kind == "class":
+        if not isinstance(value, Class) or value.framework is None or value.node is not entry.node:
+            return None
+        framework.materialize(it, value)
+        init = class_attr(it, value, "__init__", None, None)
+        if isinstance(init, Function):
+            missing = required_params(init)
+            if missing:
+                return Skipped(entry.name, loc, f"constructor needs arguments: {', '.join(missing)}")
+        it.module = mod
+        layer = it.call(value, [], {}, entry.node)
+        it.module = None
+    else:
+        if not isinstance(value, Function):
+            return None
+        missing = required_params(value)
+        if missing:
+            return None
+        before = it.layers_built
+        it.module = mod
+        layer = it.call(value, [], {}, entry.node)
+        it.module = None
+        if not isinstance(layer, Layer):
+            if isinstance(layer, Unknown) and it.layers_built > before:
+                return architecture.unresolved_model(entry.name, "torch", loc, layer)
+            return None
+    if isinstance(layer, Unknown):
+        return architecture.unresolved_model(entry.name, getattr(value, "framework", None) or "torch", loc, layer)
+    assert isinstance(layer, Layer)
+    shapes = options.model_inputs.get(f"{mod.path}::{entry.name}") or options.model_inputs.get(entry.name) or entry.input_shapes
+    if shapes is None and layer.framework == "torch":
+        shapes = main_inputs.get(id(layer.cls)) if layer.cls is not None else None
+        if shapes is None:
+            shapes = options.input_shapes
+    trace = None
+    shape_notes: List[Unresolved] = []
+    if layer.framework == "torch" and shapes:
+        trace = []
+        it.trace = trace
+        it.steps = 0
+        try:
+            out = it.fw.call_layer(it, layer, [Tensor(s) for s in shapes], {}, entry.node)
+            if isinstance(out, Unknown):
+                shape_notes.append(Unresolved(f"forward: {out.reason}", out.location))
+        except LimitExceeded as e:
+            shape_notes.append(Unresolved(f"forward: {e.message}", loc))
+        finally:
+            it.trace = None
+    elif layer.framework == "keras" and layer.input_shape is not None and not isinstance(layer.input_shape, Unknown):
+        shapes = (layer.input_shape,)
+    else:
+        shapes = None
+    rep = architecture.report(entry.name, layer, loc, shapes, trace)
+    if shape_notes:
+        from dataclasses import replace
+
+        rep = replace(rep, shape_notes=tuple(shape_notes))
+    return rep
+
+
+def _main_inputs(it, mod: ModuleNS) -> Dict[int, Tuple[Shape, ...]]:  # type: ignore[no-untyped-def]
+    """Input shapes from example calls in the ``__main__`` block: ``Net()(torch.randn(1, 3, 32, 32))``."""
+    from paramlint.evaluate.interpreter import Env
+    from paramlint.evaluate.values import Layer, Tensor
+
+    assert mod.source is not None
+    block = main_block(mod.source.tree)
+    if block is None:
+        return {}
+    seen: Dict[int, Tuple[Shape, ...]] = {}
+    it.observe = seen
+    it.steps = 0
+    try:
+        it.module = mod
+        it.exec_block(block.body.body, Env({}, None, mod))  # type: ignore[union-attr]
+    except Exception:
+        pass
+    finally:
+        it.observe = None
+        it.module = None
+    return seen

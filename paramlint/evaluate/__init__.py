@@ -1,0 +1,1 @@
+"""The bounded evaluator: a small, safe interpreter for model-building Python over the CST."""

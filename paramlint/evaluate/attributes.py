@@ -1,0 +1,144 @@
+"""Attribute access and assignment on every kind of evaluator value."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from paramlint.evaluate.builtins import CONSTANTS, STDLIB
+from paramlint.evaluate.project import LazyImport, ModuleNS
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+)
+
+_MISSING = object()
+
+
+def no_attr(it: Any, obj: Any, name: str, node: Any) -> Unknown:
+    what = obj.name if isinstance(obj, (Class, ModuleNS)) else type(obj).__name__
+    return it.unknown(f"no attribute {name!r} on {what}", node)
+
+
+def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(obj, Layer):
+        return it.fw.layer_get_attr(it, obj, name, node)
+    if isinstance(obj, External):
+        q = f"{obj.qualname}.{name}"
+        if q in CONSTANTS:
+            return CONSTANTS[q]
+        return External(q)
+    if isinstance(obj, ModuleNS):
+        v = obj.ns.get(name, _MISSING)
+        if v is _MISSING:
+            sub = it.project.find(f"{obj.name}.{name}")
+            if sub is not None:
+                return it.import_module(sub.name)
+            if obj.state == "loading":
+                return it.unknown(f"{obj.name}.{name} is used during a circular import", node)
+            return no_attr(it, obj, name, node)
+        if isinstance(v, LazyImport):
+            v = it.resolve_lazy(v)
+            obj.ns[name] = v
+        return v
+    if isinstance(obj, Class):
+        return class_attr(it, obj, name, node, None)
+    if isinstance(obj, Instance):
+        v = obj.attrs.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+        if name == "__class__":
+            return obj.cls
+        return class_attr(it, obj.cls, name, node, obj)
+    if isinstance(obj, (Tensor, Param)):
+        return it.fw.tensor_attr(it, obj, name, node)
+    if isinstance(obj, Function):
+        if name in ("__name__", "__qualname__"):
+            return obj.name
+        if name == "__module__":
+            return obj.module.name
+        if name == "__doc__":
+            return None
+        return no_attr(it, obj, name, node)
+    if isinstance(obj, Partial):
+        if name == "func":
+            return obj.func
+        if name == "args":
+            return obj.args
+        if name == "keywords":
+            return dict(obj.kwargs)
+        return no_attr(it, obj, name, node)
+    if isinstance(obj, it.fw.Super):
+        return it.fw.super_attr(it, obj, name, node)
+    if isinstance(obj, (Builtin, BoundMethod)):
+        if name == "__name__":
+            return obj.name if isinstance(obj, Builtin) else get_attr(it, obj.func, name, node)
+        return no_attr(it, obj, name, node)
+    from paramlint.evaluate.methods import method
+
+    m = method(it, obj, name, node)
+    return m
+
+
+def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
+    """Look ``name`` up along the MRO; bind functions to ``instance`` (or the class)."""
+    if name == "__name__" or name == "__qualname__":
+        return cls.name
+    if name == "__module__":
+        return cls.module.name
+    if name == "__class__" and instance is None:
+        return External("builtins.type")
+    for base in cls.mro():
+        if isinstance(base, Class):
+            ns = base._ns if base._ns is not None else it.fw.materialize(it, base)
+            v = ns.get(name, _MISSING)
+            if v is _MISSING:
+                continue
+            if isinstance(v, LazyImport):
+                v = it.resolve_lazy(v)
+                ns[name] = v
+            return bind(it, v, instance, cls, node)
+        if isinstance(base, Unknown):
+            return base
+    if instance is None and it.fw.framework_base(cls) is not None:
+        return External(f"{it.fw.framework_base(cls)}.{name}")
+    if cls.uncertain is not None:
+        return cls.uncertain
+    return no_attr(it, cls, name, node)
+
+
+def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:
+    if isinstance(v, Function):
+        if v.kind == "staticmethod":
+            return v
+        if v.kind == "classmethod":
+            return BoundMethod(v, cls)
+        if v.kind == "property":
+            return it.call(v, [instance], {}, node) if instance is not None else v
+        return BoundMethod(v, instance) if instance is not None else v
+    if isinstance(v, Partial) and instance is not None:
+        return v
+    return v
+
+
+def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
+    if isinstance(obj, Layer):
+        it.fw.layer_set_attr(it, obj, name, value, node)
+    elif isinstance(obj, Instance):
+        obj.attrs[name] = value
+    elif isinstance(obj, Class):
+        ns = obj._ns if obj._ns is not None else it.fw.materialize(it, obj)
+        ns[name] = value
+    elif isinstance(obj, ModuleNS):
+        obj.ns[name] = value
+    elif isinstance(obj, Param):
+        if name == "requires_grad":
+            t = it.truth(value, node)
+            if isinstance(t, Unknown):
+                obj.trainable = None  # type: ignore[assignment]
+            else:
+                obj.trainable = bool(t)
+    elif isinstance(obj, Unknown):
+        return
+    else:
+        return

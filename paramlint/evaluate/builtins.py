@@ -1,0 +1,573 @@
+"""Python built-ins and the few stdlib functions model code uses, on evaluator values.
+
+Each is a plain function ``(interp, args, kwargs, node) -> value``. Nothing here can
+allocate without a size check or reach the host (no I/O, no import, no eval).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Dict, List, Optional
+
+from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    Partial, Tensor, Unknown,
+)
+
+Fn = Callable[[Any, List[Any], Dict[str, Any], Any], Any]
+BUILTINS: Dict[str, Any] = {}
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def builtin(name: str) -> Callable[[Fn], Fn]:
+    def deco(fn: Fn) -> Fn:
+        BUILTINS[name] = Builtin(name, fn)
+        return fn
+    return deco
+
+
+def _unknown_in(args: List[Any], kwargs: Optional[Dict[str, Any]] = None) -> Optional[Unknown]:
+    for a in args:
+        if isinstance(a, Unknown):
+            return a
+    for a in (kwargs or {}).values():
+        if isinstance(a, Unknown):
+            return a
+    return None
+
+
+def format_value(v: Any, spec: str) -> Optional[str]:
+    """``format(v, spec)`` for plain values, refusing widths that would allocate a lot."""
+    if not isinstance(v, _PLAIN):
+        return None
+    digits = "".join(c if c.isdigit() else " " for c in spec).split()
+    if any(len(d) > 4 for d in digits):
+        return None
+    try:
+        return format(v, spec)
+    except (ValueError, TypeError):
+        return None
+
+
+def _simple(name: str, fn: Callable[..., Any], arity: Optional[int] = None) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        u = _unknown_in(args, kwargs)
+        if u is not None:
+            return u
+        if any(not isinstance(a, (_PLAIN, tuple, list)) for a in args):
+            return it.unknown(f"{name}() of non-plain values is not modelled", node)
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            return it.unknown(f"{name}(): {e}", node)
+    BUILTINS[name] = Builtin(name, call)
+
+
+for _n, _f in (("abs", abs), ("round", round), ("divmod", divmod), ("pow", None), ("chr", chr), ("ord", ord), ("hex", hex), ("bin", bin), ("oct", oct)):
+    if _f is not None:
+        _simple(_n, _f)
+
+
+@builtin("pow")
+def _pow(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate.operators import binary
+
+    u = _unknown_in(args)
+    if u is not None:
+        return u
+    if len(args) != 2:
+        return it.unknown("pow() with a modulus is not modelled", node)
+    try:
+        return binary("Power", args[0], args[1], it.limits)
+    except LimitExceeded:
+        raise
+    except Exception as e:
+        return it.unknown(f"pow(): {e}", node)
+
+
+def _number(name: str, conv: Callable[[Any], Any]) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        u = _unknown_in(args)
+        if u is not None:
+            return u
+        if not args:
+            return conv(0)
+        v = args[0]
+        if isinstance(v, str) and len(v) > 200:
+            return it.unknown(f"{name}() of a long string", node)
+        if not isinstance(v, _PLAIN) or (len(args) > 1 and not isinstance(args[1], int)):
+            return it.unknown(f"{name}() of a {type(v).__name__}", node)
+        try:
+            return conv(*args)
+        except Exception as e:
+            return it.unknown(f"{name}(): {e}", node)
+    BUILTINS[name] = Builtin(name, call)
+
+
+_number("int", int)
+_number("float", float)
+
+
+@builtin("bool")
+def _bool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.truth(args[0], node) if args else False
+
+
+@builtin("str")
+def _str(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return ""
+    v = args[0]
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, _PLAIN):
+        return str(v)
+    if isinstance(v, (tuple, list)) and all(isinstance(x, _PLAIN) for x in v) and len(v) < 10_000:
+        return str(v)
+    return it.unknown(f"str() of a {type(v).__name__}", node)
+
+
+@builtin("repr")
+def _repr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = args[0] if args else None
+    if isinstance(v, Unknown):
+        return v
+    return repr(v) if isinstance(v, _PLAIN) else it.unknown("repr() of an object", node)
+
+
+@builtin("len")
+def _len(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.fw.length(it, args[0] if args else None, node)
+
+
+@builtin("range")
+def _range(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    u = _unknown_in(args)
+    if u is not None:
+        return u
+    if not args or not all(isinstance(a, int) for a in args) or len(args) > 3:
+        return it.unknown("range() arguments must be ints", node)
+    try:
+        return range(*args)
+    except ValueError as e:
+        return it.unknown(f"range(): {e}", node)
+
+
+def _iter_args(it: Any, args: List[Any], node: Any) -> Any:
+    out = []
+    for a in args:
+        seq = it.fw.iterate(it, a, node)
+        if isinstance(seq, Unknown):
+            return seq
+        out.append(seq)
+    return out
+
+
+@builtin("enumerate")
+def _enumerate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args[:1], node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if not isinstance(start, int):
+        return it.unknown("enumerate() start must be an int", node)
+    return [(start + i, v) for i, v in enumerate(seqs[0])]
+
+
+@builtin("zip")
+def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args, node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    return list(zip(*seqs))
+
+
+@builtin("reversed")
+def _reversed(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args[:1], node)
+    return seqs if isinstance(seqs, Unknown) else list(reversed(seqs[0]))
+
+
+@builtin("list")
+def _list(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return []
+    seqs = _iter_args(it, args[:1], node)
+    return seqs if isinstance(seqs, Unknown) else list(seqs[0])
+
+
+@builtin("tuple")
+def _tuple(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return ()
+    seqs = _iter_args(it, args[:1], node)
+    return seqs if isinstance(seqs, Unknown) else tuple(seqs[0])
+
+
+@builtin("set")
+def _set(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return set()
+    seqs = _iter_args(it, args[:1], node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    try:
+        return set(seqs[0])
+    except TypeError:
+        return it.unknown("set of unhashable values", node)
+
+
+BUILTINS["frozenset"] = BUILTINS["set"]
+
+
+@builtin("dict")
+def _dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    out: Dict[Any, Any] = {}
+    if args:
+        src = args[0]
+        if isinstance(src, dict):
+            out.update(src)
+        else:
+            seq = it.fw.iterate(it, src, node)
+            if isinstance(seq, Unknown):
+                return seq
+            try:
+                out.update(seq)
+            except (TypeError, ValueError):
+                return it.unknown("dict() of a sequence that is not pairs", node)
+    out.update(kwargs)
+    return out
+
+
+def _reduce(name: str, fn: Callable[..., Any]) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if "key" in kwargs:
+            return it.unknown(f"{name}(key=...) is not modelled", node)
+        vals = args if len(args) > 1 else _iter_args(it, args[:1], node)
+        if isinstance(vals, Unknown):
+            return vals
+        if len(args) == 1:
+            vals = vals[0]
+        u = _unknown_in(list(vals))
+        if u is not None:
+            return u
+        if not all(isinstance(v, (int, float, str, tuple)) for v in vals):
+            return it.unknown(f"{name}() of non-plain values", node)
+        try:
+            if not vals and "default" in kwargs:
+                return kwargs["default"]
+            return fn(vals)
+        except Exception as e:
+            return it.unknown(f"{name}(): {e}", node)
+    BUILTINS[name] = Builtin(name, call)
+
+
+_reduce("min", min)
+_reduce("max", max)
+_reduce("sorted", sorted)
+
+
+@builtin("sum")
+def _sum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate.expressions import binary
+
+    seqs = _iter_args(it, args[:1], node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    for v in seqs[0]:
+        total = binary(it, "Add", total, v, node)
+    return total
+
+
+def _any_all(name: str, want: bool) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        seqs = _iter_args(it, args[:1], node)
+        if isinstance(seqs, Unknown):
+            return seqs
+        unknown = None
+        for v in seqs[0]:
+            t = it.truth(v, node)
+            if isinstance(t, Unknown):
+                unknown = unknown or t
+            elif t == want:
+                return want
+        return unknown if unknown is not None else not want
+    BUILTINS[name] = Builtin(name, call)
+
+
+_any_all("any", True)
+_any_all("all", False)
+
+
+@builtin("isinstance")
+def _isinstance(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.fw.isinstance_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("isinstance() arity", node)
+
+
+@builtin("issubclass")
+def _issubclass(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.fw.issubclass_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("issubclass() arity", node)
+
+
+@builtin("callable")
+def _callable(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = args[0]
+    if isinstance(v, Unknown):
+        return v
+    return isinstance(v, (Function, BoundMethod, Builtin, Class, Partial, External, Layer))
+
+
+@builtin("getattr")
+def _getattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) < 2 or not isinstance(args[1], str):
+        return args[1] if len(args) > 1 and isinstance(args[1], Unknown) else it.unknown("getattr() with a non-constant name", node)
+    v = it.get_attr(args[0], args[1], node)
+    if len(args) > 2 and isinstance(v, Unknown) and v.reason.startswith("no attribute"):
+        return args[2]
+    return v
+
+
+@builtin("hasattr")
+def _hasattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 2 or not isinstance(args[1], str):
+        return it.unknown("hasattr() with a non-constant name", node)
+    if isinstance(args[0], Unknown):
+        return args[0]
+    v = it.get_attr(args[0], args[1], node)
+    if isinstance(v, Unknown):
+        return False if v.reason.startswith("no attribute") else v
+    return True
+
+
+@builtin("setattr")
+def _setattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 3 or not isinstance(args[1], str):
+        if args and isinstance(args[0], Layer) and args[0].uncertain is None:
+            args[0].uncertain = it.unknown("setattr() with a non-constant name", node)
+        return None
+    it.set_attr(args[0], args[1], args[2], node)
+    return None
+
+
+@builtin("type")
+def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 1:
+        return it.unknown("type() with 3 arguments is not modelled", node)
+    v = args[0]
+    if isinstance(v, (Instance, Layer)) and v.cls is not None:
+        return v.cls
+    if isinstance(v, Layer) and v.spec is not None:
+        return External(f"{_fw_prefix(v.framework)}.{v.spec.name}")
+    for t, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (list, "list"), (tuple, "tuple"), (dict, "dict"), (type(None), "NoneType")):
+        if type(v) is t:
+            return BUILTINS.get(name, External(f"builtins.{name}"))
+    if isinstance(v, Function):
+        return External("types.FunctionType")
+    return it.unknown(f"type() of {type(v).__name__}", node)
+
+
+def _fw_prefix(fw: str) -> str:
+    return {"torch": "torch.nn", "keras": "keras.layers", "flax": "flax.linen"}.get(fw, fw)
+
+
+@builtin("print")
+def _print(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return None
+
+
+@builtin("iter")
+def _iter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args[:1], node)
+    return seqs if isinstance(seqs, Unknown) else _Iterator(list(seqs[0]))
+
+
+class _Iterator:
+    __slots__ = ("items", "pos")
+
+    def __init__(self, items: List[Any]) -> None:
+        self.items = items
+        self.pos = 0
+
+
+@builtin("next")
+def _next(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    src = args[0] if args else None
+    if isinstance(src, _Iterator):
+        if src.pos < len(src.items):
+            src.pos += 1
+            return src.items[src.pos - 1]
+        if len(args) > 1:
+            return args[1]
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown("raises StopIteration", node))
+    if isinstance(src, Layer):  # next(self.parameters()) and similar
+        seq = it.fw.iterate(it, src, node)
+        if isinstance(seq, list) and seq:
+            return seq[0]
+    return it.unknown("next() of a non-iterator", node)
+
+
+@builtin("map")
+def _map(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args[1:], node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    return [it.call(args[0], list(xs), {}, node) for xs in zip(*seqs)]
+
+
+@builtin("filter")
+def _filter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seqs = _iter_args(it, args[1:2], node)
+    if isinstance(seqs, Unknown):
+        return seqs
+    out = []
+    for x in seqs[0]:
+        t = it.truth(x if args[0] is None else it.call(args[0], [x], {}, node), node)
+        if isinstance(t, Unknown):
+            return t
+        if t:
+            out.append(x)
+    return out
+
+
+def _decorator_marker(kind: str) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        fn = args[0] if args else None
+        if isinstance(fn, Function):
+            fn.kind = kind
+            return fn
+        return it.unknown(f"{kind} of a non-function", node)
+    BUILTINS[kind] = Builtin(kind, call)
+
+
+for _k in ("staticmethod", "classmethod", "property"):
+    _decorator_marker(_k)
+
+
+def _exception(name: str) -> None:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        msg = args[0] if args and isinstance(args[0], str) else ""
+        return ExceptionValue(name, msg)
+    BUILTINS[name] = Builtin(name, call)
+
+
+for _e in (
+    "Exception", "ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError", "NotImplementedError",
+    "AssertionError", "AttributeError", "ImportError", "ModuleNotFoundError", "StopIteration", "ZeroDivisionError",
+    "OSError", "ArithmeticError", "LookupError", "Warning", "UserWarning", "DeprecationWarning",
+):
+    _exception(_e)
+
+BUILTINS["object"] = External("builtins.object")
+BUILTINS["NotImplemented"] = External("builtins.NotImplemented")
+BUILTINS["__name__"] = "__paramlint__"
+
+
+@builtin("super")
+def _super(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) == 2:
+        return it.fw.Super(args[0], args[1])
+    return it.unknown("super() outside a method", node)
+
+
+for _bad in ("eval", "exec", "compile", "open", "__import__", "input", "globals", "locals", "vars", "breakpoint", "exit", "quit", "id", "hash", "memoryview", "bytearray"):
+    def _refuse(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, _name: str = _bad) -> Any:
+        return it.unknown(f"{_name}() is never evaluated", node)
+    BUILTINS[_bad] = Builtin(_bad, _refuse)
+
+
+# ---- stdlib functions reached through External names -------------------------------------
+
+def _math(name: str) -> Fn:
+    fn = getattr(math, name)
+
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        u = _unknown_in(args, kwargs)
+        if u is not None:
+            return u
+        if name == "prod":
+            seqs = _iter_args(it, args[:1], node)
+            if isinstance(seqs, Unknown):
+                return seqs
+            from paramlint.evaluate.expressions import binary
+
+            total: Any = kwargs.get("start", 1)
+            for v in seqs[0]:
+                total = binary(it, "Multiply", total, v, node)
+            return total
+        if not all(isinstance(a, (int, float)) for a in args):
+            return it.unknown(f"math.{name}() of non-numbers", node)
+        if name in ("factorial", "comb", "perm") and any(a > 1000 for a in args):
+            raise LimitExceeded(f"math.{name}() of a large number")
+        try:
+            from paramlint.evaluate.operators import check_int
+
+            return check_int(fn(*args), it.limits)
+        except LimitExceeded:
+            raise
+        except Exception as e:
+            return it.unknown(f"math.{name}(): {e}", node)
+    return call
+
+
+STDLIB: Dict[str, Any] = {}
+for _m in ("ceil", "floor", "sqrt", "log", "log2", "log10", "exp", "pow", "gcd", "lcm", "isqrt", "prod", "trunc",
+           "fabs", "sin", "cos", "tan", "atan", "isclose", "isfinite", "isinf", "isnan", "factorial", "comb", "perm",
+           "copysign", "fmod", "hypot", "degrees", "radians"):
+    STDLIB[f"math.{_m}"] = Builtin(f"math.{_m}", _math(_m))
+
+CONSTANTS: Dict[str, Any] = {
+    "math.pi": math.pi, "math.e": math.e, "math.inf": math.inf, "math.tau": math.tau, "math.nan": math.nan,
+    "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi,
+}
+
+
+def _partial(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return it.unknown("partial() without a function", node)
+    f = args[0]
+    if isinstance(f, Partial):
+        return Partial(f.func, (*f.args, *args[1:]), {**f.kwargs, **kwargs})
+    return Partial(f, tuple(args[1:]), dict(kwargs))
+
+
+def _identity_decorator_factory(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return Builtin("identity", lambda it2, a, k, n: a[0] if a else None)
+
+
+def _deepcopy(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.fw.deepcopy(it, args[0], node) if args else None
+
+
+def _ordered_dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return _dict(it, args, kwargs, node)
+
+
+def _dc_replace(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    obj = args[0] if args else None
+    if isinstance(obj, Unknown):
+        return obj
+    if not isinstance(obj, Instance) or "dataclass" not in obj.cls.flags:
+        return it.unknown("dataclasses.replace() of a non-dataclass", node)
+    values = {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
+    values.update(kwargs)
+    return it.call(obj.cls, [], values, node)
+
+
+STDLIB.update({
+    "dataclasses.replace": Builtin("replace", _dc_replace),
+    "functools.partial": Builtin("partial", _partial),
+    "functools.wraps": Builtin("wraps", _identity_decorator_factory),
+    "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: a[0] if a and isinstance(a[0], Function) else Builtin("identity", lambda it2, a2, k2, n2: a2[0])),
+    "functools.cache": Builtin("cache", lambda it, a, k, n: a[0]),
+    "copy.deepcopy": Builtin("deepcopy", _deepcopy),
+    "copy.copy": Builtin("copy", _deepcopy),
+    "collections.OrderedDict": Builtin("OrderedDict", _ordered_dict),
+    "typing.cast": Builtin("cast", lambda it, a, k, n: a[1] if len(a) > 1 else None),
+    "warnings.warn": Builtin("warn", lambda it, a, k, n: None),
+    "logging.getLogger": Builtin("getLogger", lambda it, a, k, n: External("logging.Logger")),
+    "builtins.print": BUILTINS["print"],
+})

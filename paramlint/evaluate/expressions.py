@@ -1,0 +1,418 @@
+"""Expression handlers: one small function per CST expression type."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List
+
+import libcst as cst
+
+from paramlint.evaluate import operators
+from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown
+
+Handler = Callable[[Any, Any, Any], Any]
+HANDLERS: Dict[type, Handler] = {}
+
+
+def handles(*types: type) -> Callable[[Handler], Handler]:
+    def deco(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+    return deco
+
+
+_CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
+
+
+@handles(cst.Name)
+def _name(it: Any, node: cst.Name, env: Any) -> Any:
+    v = _CONSTANTS.get(node.value, _CONSTANTS)
+    if v is not _CONSTANTS:
+        return v
+    return it.lookup(node.value, env, node)
+
+
+@handles(cst.Integer)
+def _integer(it: Any, node: cst.Integer, env: Any) -> Any:
+    text = node.value.replace("_", "")
+    if len(text) > 200:
+        raise LimitExceeded("integer literal too long")
+    v = int(text, 0) if text[:2].lower() in ("0x", "0o", "0b") else int(text)
+    return operators.check_int(v, it.limits)
+
+
+@handles(cst.Float)
+def _float(it: Any, node: cst.Float, env: Any) -> Any:
+    return float(node.value.replace("_", ""))
+
+
+@handles(cst.Imaginary)
+def _imaginary(it: Any, node: cst.Imaginary, env: Any) -> Any:
+    return it.unknown("complex numbers are not modelled", node)
+
+
+@handles(cst.SimpleString)
+def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
+    if len(node.value) > it.limits.max_string:
+        raise LimitExceeded("string literal exceeds the string limit")
+    try:
+        return node.evaluated_value
+    except Exception:
+        return it.unknown("string literal could not be decoded", node)
+
+
+@handles(cst.ConcatenatedString)
+def _concat(it: Any, node: cst.ConcatenatedString, env: Any) -> Any:
+    left, right = it.eval(node.left, env), it.eval(node.right, env)
+    if isinstance(left, Unknown):
+        return left
+    if isinstance(right, Unknown):
+        return right
+    if type(left) is not type(right):
+        return it.unknown("mixing bytes and str", node)
+    return operators.binary("Add", left, right, it.limits)
+
+
+@handles(cst.FormattedString)
+def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
+    from paramlint.evaluate.builtins import format_value
+
+    out: List[str] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            out.append(part.value.replace("{{", "{").replace("}}", "}"))
+            continue
+        v = it.eval(part.expression, env)
+        if isinstance(v, Unknown):
+            return v
+        if part.conversion == "r":
+            v = repr(v) if isinstance(v, (int, float, str, bool, type(None))) else None
+        elif part.conversion in ("s", "a"):
+            v = str(v) if isinstance(v, (int, float, str, bool, type(None))) else None
+        spec = ""
+        if part.format_spec:
+            spec_v = _fstring(it, cst.FormattedString(parts=part.format_spec), env)
+            if isinstance(spec_v, Unknown):
+                return spec_v
+            spec = spec_v
+        s = format_value(v, spec)
+        if s is None:
+            return it.unknown("f-string of a value that is not plain data", part)
+        out.append(s)
+        if sum(map(len, out)) > it.limits.max_string:
+            raise LimitExceeded("string exceeds the string limit")
+    return "".join(out)
+
+
+@handles(cst.Ellipsis)
+def _ellipsis(it: Any, node: cst.Ellipsis, env: Any) -> Any:
+    return ...
+
+
+@handles(cst.Attribute)
+def _attribute(it: Any, node: cst.Attribute, env: Any) -> Any:
+    obj = it.eval(node.value, env)
+    return it.get_attr(obj, node.attr.value, node)
+
+
+@handles(cst.Call)
+def _call(it: Any, node: cst.Call, env: Any) -> Any:
+    from paramlint.evaluate.interpreter import _UnknownArgs
+
+    fn = it.eval(node.func, env)
+    if isinstance(node.func, cst.Name) and node.func.value == "super" and not node.args:
+        return it.fw.make_super(it, env, node)
+    try:
+        args, kwargs = it.eval_args(node, env)
+    except _UnknownArgs as e:
+        if isinstance(fn, (Class, External, Function)):
+            return it.fw.unknown_call(it, fn, e.unknown, node)
+        return e.unknown
+    return it.call(fn, args, kwargs, node)
+
+
+@handles(cst.BinaryOperation)
+def _binop(it: Any, node: cst.BinaryOperation, env: Any) -> Any:
+    a = it.eval(node.left, env)
+    b = it.eval(node.right, env)
+    return binary(it, type(node.operator).__name__, a, b, node)
+
+
+def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    if isinstance(a, Unknown):
+        return a
+    if isinstance(b, Unknown):
+        return b
+    if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
+        return it.fw.tensor_binary(it, op, a, b, node)
+    if isinstance(a, (Layer, Class, External)) or isinstance(b, (Layer, Class, External)):
+        return it.fw.object_binary(it, op, a, b, node)
+    try:
+        return operators.binary(op, a, b, it.limits)
+    except LimitExceeded:
+        raise
+    except ZeroDivisionError:
+        return it.unknown("division by zero", node)
+    except Exception as e:
+        return it.unknown(f"{op}: {e}", node)
+
+
+@handles(cst.UnaryOperation)
+def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
+    v = it.eval(node.expression, env)
+    op = type(node.operator).__name__
+    if op == "Not":
+        t = it.truth(v, node)
+        return t if isinstance(t, Unknown) else not t
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, (Tensor, Param)):
+        return Tensor(v.shape)
+    if isinstance(v, (int, float)):
+        if op == "Minus":
+            return -v
+        if op == "Plus":
+            return +v
+        if op == "BitInvert" and isinstance(v, int):
+            return ~v
+    return it.unknown(f"unary {op} on {type(v).__name__}", node)
+
+
+@handles(cst.BooleanOperation)
+def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
+    a = it.eval(node.left, env)
+    t = it.truth(a, node)
+    if isinstance(t, Unknown):
+        return t
+    is_and = isinstance(node.operator, cst.And)
+    if (is_and and not t) or (not is_and and t):
+        return a
+    return it.eval(node.right, env)
+
+
+@handles(cst.Comparison)
+def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
+    left = it.eval(node.left, env)
+    for target in node.comparisons:
+        right = it.eval(target.comparator, env)
+        r = compare(it, type(target.operator).__name__, left, right, node)
+        if isinstance(r, Unknown) or not r:
+            return r
+        left = right
+    return True
+
+
+def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    if op in ("Is", "IsNot"):
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            # `x is None` on an Unknown is still unknown; identity of known values is exact.
+            return a if isinstance(a, Unknown) else b
+        same = a is b or (isinstance(a, External) and a == b) or (
+            type(a) is type(b) and isinstance(a, (bool, type(None))) and a == b
+        )
+        return same if op == "Is" else not same
+    if op in ("In", "NotIn"):
+        if isinstance(b, Unknown):
+            return b
+        if isinstance(a, Unknown) and not isinstance(b, (str, dict)):
+            return a
+        r = it.fw.contains(it, b, a, node)
+        if isinstance(r, Unknown):
+            return r
+        return r if op == "In" else not r
+    if isinstance(a, Unknown):
+        return a
+    if isinstance(b, Unknown):
+        return b
+    if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, str, bool, tuple, list, dict, type(None), set, frozenset, range)):
+        same = a is b or (isinstance(a, External) and a == b)
+        return same if op == "Equal" else not same
+    if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
+        return it.unknown("comparison of tensors", node)
+    try:
+        if _has_unknown(a) or _has_unknown(b):
+            return it.unknown("comparison of values that are partly unknown", node)
+        return operators.compare(op, a, b)
+    except Exception as e:
+        return it.unknown(f"comparison {op}: {e}", node)
+
+
+def _has_unknown(v: Any) -> bool:
+    if isinstance(v, (list, tuple)):
+        return any(isinstance(x, Unknown) or _has_unknown(x) for x in v if isinstance(x, (Unknown, list, tuple)))
+    return False
+
+
+@handles(cst.IfExp)
+def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
+    t = it.truth(it.eval(node.test, env), node.test)
+    if isinstance(t, Unknown):
+        return t
+    return it.eval(node.body if t else node.orelse, env)
+
+
+def _elements(it: Any, elements: Any, env: Any) -> Any:
+    out: List[Any] = []
+    for el in elements:
+        v = it.eval(el.value, env)
+        if isinstance(el, cst.StarredElement):
+            seq = it.fw.iterate(it, v, el.value)
+            if isinstance(seq, Unknown):
+                return seq
+            out.extend(seq)
+        else:
+            out.append(v)
+        if len(out) > it.limits.max_collection:
+            raise LimitExceeded("collection exceeds the collection limit")
+    return out
+
+
+@handles(cst.Tuple)
+def _tuple(it: Any, node: cst.Tuple, env: Any) -> Any:
+    v = _elements(it, node.elements, env)
+    return v if isinstance(v, Unknown) else tuple(v)
+
+
+@handles(cst.List)
+def _list(it: Any, node: cst.List, env: Any) -> Any:
+    return _elements(it, node.elements, env)
+
+
+@handles(cst.Set)
+def _set(it: Any, node: cst.Set, env: Any) -> Any:
+    v = _elements(it, node.elements, env)
+    if isinstance(v, Unknown):
+        return v
+    try:
+        return set(v)
+    except TypeError:
+        return it.unknown("set of unhashable values", node)
+
+
+@handles(cst.Dict)
+def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
+    out: Dict[Any, Any] = {}
+    for el in node.elements:
+        if isinstance(el, cst.StarredDictElement):
+            v = it.eval(el.value, env)
+            if isinstance(v, Unknown):
+                return v
+            if not isinstance(v, dict):
+                return it.unknown("**-unpacking of a non-dict", el)
+            out.update(v)
+        else:
+            k = it.eval(el.key, env)
+            if isinstance(k, Unknown):
+                return k
+            try:
+                out[k] = it.eval(el.value, env)
+            except TypeError:
+                return it.unknown("unhashable dict key", el)
+        if len(out) > it.limits.max_collection:
+            raise LimitExceeded("collection exceeds the collection limit")
+    return out
+
+
+@handles(cst.Subscript)
+def _subscript(it: Any, node: cst.Subscript, env: Any) -> Any:
+    obj = it.eval(node.value, env)
+    if len(node.slice) == 1:
+        index = _slice_value(it, node.slice[0].slice, env)
+    else:
+        index = tuple(_slice_value(it, s.slice, env) for s in node.slice)
+    return it.fw.subscript(it, obj, index, node)
+
+
+def _slice_value(it: Any, s: Any, env: Any) -> Any:
+    if isinstance(s, cst.Index):
+        v = it.eval(s.value, env)
+        if s.star is not None:
+            return it.unknown("starred subscripts are not modelled", s)
+        return v
+    parts = [None if p is None else it.eval(p, env) for p in (s.lower, s.upper, s.step)]
+    for p in parts:
+        if isinstance(p, Unknown):
+            return p
+    return slice(*parts)
+
+
+@handles(cst.Lambda)
+def _lambda(it: Any, node: cst.Lambda, env: Any) -> Any:
+    defaults = it.fw.eval_defaults(it, node.params, env)
+    closure = env.parent if env.is_class else env
+    return Function("<lambda>", node, closure, env.module, defaults)
+
+
+@handles(cst.NamedExpr)
+def _walrus(it: Any, node: cst.NamedExpr, env: Any) -> Any:
+    v = it.eval(node.value, env)
+    from paramlint.evaluate.statements import assign_target
+
+    assign_target(it, node.target, v, env)
+    return v
+
+
+@handles(cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+def _comprehension(it: Any, node: Any, env: Any) -> Any:
+    from paramlint.evaluate.interpreter import Env
+    from paramlint.evaluate.statements import assign_target
+
+    scope = Env({}, env, env.module)
+    out: List[Any] = []
+    is_dict = isinstance(node, cst.DictComp)
+    count = [0]
+
+    def run(fornode: Any) -> Any:
+        seq = it.fw.iterate(it, it.eval(fornode.iter, scope), fornode.iter)
+        if isinstance(seq, Unknown):
+            return seq
+        for item in seq:
+            count[0] += 1
+            if count[0] > it.limits.max_loop:
+                raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+            assign_target(it, fornode.target, item, scope)
+            ok = True
+            for cond in fornode.ifs:
+                t = it.truth(it.eval(cond.test, scope), cond.test)
+                if isinstance(t, Unknown):
+                    return t
+                if not t:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if fornode.inner_for_in is not None:
+                r = run(fornode.inner_for_in)
+                if isinstance(r, Unknown):
+                    return r
+            elif is_dict:
+                k = it.eval(node.key, scope)
+                if isinstance(k, Unknown):
+                    return k
+                out.append((k, it.eval(node.value, scope)))
+            else:
+                out.append(it.eval(node.elt, scope))
+            if len(out) > it.limits.max_collection:
+                raise LimitExceeded("collection exceeds the collection limit")
+        return None
+
+    r = run(node.for_in)
+    if isinstance(r, Unknown):
+        return r
+    if is_dict:
+        try:
+            return dict(out)
+        except TypeError:
+            return it.unknown("unhashable dict key", node)
+    if isinstance(node, cst.SetComp):
+        try:
+            return set(out)
+        except TypeError:
+            return it.unknown("set of unhashable values", node)
+    return out
+
+
+@handles(cst.Await, cst.Yield)
+def _unsupported(it: Any, node: Any, env: Any) -> Any:
+    return it.unknown(f"{type(node).__name__} is not modelled", node)

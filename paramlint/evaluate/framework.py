@@ -1,0 +1,749 @@
+"""Framework semantics over evaluator values: classes and instances, catalog layers,
+containers, registration of children and parameters, and calls into the frameworks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from paramlint import catalog
+from paramlint.catalog.spec import Args, ArgError, LayerSpec
+from paramlint.evaluate import signatures
+from paramlint.evaluate.builtins import BUILTINS, STDLIB
+from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.project import ModuleNS
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Call, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    Partial, Tensor, Unknown,
+)
+
+_MISSING = object()
+_NO_DEFAULT = object()
+
+# Decorators that do not change what a function or class builds.
+TRANSPARENT_DECORATORS = {
+    "torch.no_grad", "torch.jit.ignore", "torch.jit.unused", "torch.jit.export", "torch.jit.script",
+    "torch.jit.script_method", "torch.inference_mode", "torch.compile", "torch.fx.wrap", "torch.enable_grad",
+    "typing.overload", "typing.final", "typing_extensions.final", "typing_extensions.override", "typing.override",
+    "abc.abstractmethod", "functools.wraps", "functools.cache", "functools.lru_cache",
+    "keras.saving.register_keras_serializable", "keras.utils.register_keras_serializable",
+    "tensorflow.keras.utils.register_keras_serializable", "tf_keras.utils.register_keras_serializable",
+    "keras.src.api_export.keras_export", "flax.linen.compact", "flax.linen.nowrap",
+    "torch._dynamo.disable", "torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast",
+    "deprecated", "typing_extensions.deprecated", "warnings.deprecated",
+}
+
+
+class Super:
+    """``super()`` bound to a class and an instance."""
+
+    __slots__ = ("cls", "obj")
+
+    def __init__(self, cls: Any, obj: Any) -> None:
+        self.cls = cls
+        self.obj = obj
+
+
+def make_super(it: Any, env: Any, node: Any) -> Any:
+    """Zero-argument ``super()``: the method's owner class and its first argument."""
+    e = env
+    while e is not None:
+        fn_owner = e.vars.get("__paramlint_owner__")
+        if fn_owner is not None:
+            return Super(fn_owner, e.vars.get("__paramlint_self__"))
+        e = e.parent
+    return it.unknown("super() outside a method", node)
+
+
+def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
+    from paramlint.evaluate.attributes import bind
+
+    cls = sup.cls if isinstance(sup.cls, Class) else None
+    obj = sup.obj
+    start = obj.cls if isinstance(obj, (Instance, Layer)) and obj.cls is not None else cls
+    if isinstance(obj, Class):
+        start = obj
+    if start is None or cls is None:
+        return it.unknown("super() of an unknown class", node)
+    mro = start.mro()
+    try:
+        i = mro.index(cls)
+    except ValueError:
+        return it.unknown("super(): class not in the MRO", node)
+    for base in mro[i + 1:]:
+        if isinstance(base, Class):
+            ns = base._ns if base._ns is not None else materialize(it, base)
+            v = ns.get(name, _MISSING)
+            if v is not _MISSING:
+                return bind(it, v, obj if not isinstance(obj, Class) else None, start, node)
+        elif isinstance(base, External):
+            spec = catalog.lookup(base.qualname)
+            if name == "__init__":
+                if spec is not None:
+                    return Builtin(f"{spec.name}.__init__", lambda it2, a, k, n, s=spec: base_init(it2, s, obj, a, k, n))
+                if base.qualname in ("builtins.object", "typing.Generic") or base.qualname.startswith("typing."):
+                    return Builtin("object.__init__", lambda it2, a, k, n: None)
+            if spec is not None and isinstance(obj, Layer):
+                return BoundMethod(External(f"{base.qualname}.{name}"), obj)
+        elif isinstance(base, Unknown):
+            return base
+    if name == "__init__":
+        return Builtin("object.__init__", lambda it2, a, k, n: None)
+    return it.unknown(f"super().{name} is not modelled", node)
+
+
+# ---- classes -------------------------------------------------------------------------------
+
+def init_class(it: Any, cls: Class) -> None:
+    """Framework and catalog base of a new class, from its bases."""
+    for b in cls.bases:
+        if isinstance(b, Class):
+            if b.framework and cls.framework is None:
+                cls.framework, cls.spec = b.framework, b.spec
+            cls.flags |= b.flags & {"dataclass", "namedtuple", "enum", "exception"}
+        elif isinstance(b, External):
+            spec = catalog.lookup(b.qualname)
+            if spec is not None and cls.framework is None:
+                cls.framework, cls.spec = spec.framework, spec
+            elif b.qualname in ("typing.NamedTuple", "collections.namedtuple"):
+                cls.flags.add("namedtuple")
+            elif b.qualname.startswith("enum."):
+                cls.flags.add("enum")
+            elif b.qualname in ("flax.struct.PyTreeNode",):
+                cls.flags.add("dataclass")
+        elif isinstance(b, Builtin) and b.name in ("Exception", "ValueError", "TypeError", "RuntimeError"):
+            cls.flags.add("exception")
+        elif isinstance(b, Unknown) and cls.uncertain is None:
+            cls.uncertain = b
+
+
+def framework_base(cls: Class) -> Optional[str]:
+    for b in cls.mro():
+        if isinstance(b, External) and catalog.lookup(b.qualname) is not None:
+            return b.qualname
+    return None
+
+
+def materialize(it: Any, cls: Class) -> Dict[str, Any]:
+    from paramlint.evaluate.statements import class_body
+
+    if cls._ns is not None:
+        return cls._ns
+    ns = class_body(it, cls)
+    if "dataclass" in cls.flags or "namedtuple" in cls.flags:
+        _collect_fields(it, cls, ns)
+    return ns
+
+
+def _collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
+    fields: List[Tuple[str, Any]] = []
+    for b in reversed(cls.mro()[1:]):
+        if isinstance(b, Class) and ("dataclass" in b.flags or "namedtuple" in b.flags):
+            materialize(it, b)
+            for f in b.fields:
+                fields = [x for x in fields if x[0] != f[0]] + [f]
+    body = cls.node.body.body if isinstance(cls.node.body, cst.IndentedBlock) else []
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    ann = cst.Module([]).code_for_node(small.annotation.annotation)
+                    if ann.startswith(("ClassVar", "typing.ClassVar", "InitVar")):
+                        continue
+                    name = small.target.value
+                    default = ns.get(name, _NO_DEFAULT) if small.value is not None else _NO_DEFAULT
+                    if isinstance(default, _Field):
+                        default = default.resolve(it)
+                    fields = [x for x in fields if x[0] != name] + [(name, default)]
+    cls.fields = fields
+
+
+class _Field:
+    """``dataclasses.field(default=..., default_factory=...)``."""
+
+    __slots__ = ("default", "factory")
+
+    def __init__(self, default: Any, factory: Any) -> None:
+        self.default = default
+        self.factory = factory
+
+    def resolve(self, it: Any) -> Any:
+        if self.factory is not None:
+            return _Factory(self.factory)
+        return self.default
+
+
+class _Factory:
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+
+def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
+    if isinstance(dec, Unknown):
+        return _undecoratable(it, value, dec.reason, node)
+    if isinstance(dec, Builtin) and dec.name in ("staticmethod", "classmethod", "property"):
+        if isinstance(value, Function):
+            value.kind = dec.name
+        return value
+    if isinstance(dec, External):
+        q = dec.qualname
+        if q in ("dataclasses.dataclass", "flax.struct.dataclass", "attr.s", "attrs.define", "attr.define", "attrs.frozen"):
+            if isinstance(value, Class):
+                value.flags.add("dataclass")
+            return value
+        if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
+            return value
+        if q.endswith(".setter"):
+            return value
+        return _undecoratable(it, value, f"decorator {q} is not known to be transparent", node)
+    if isinstance(dec, Builtin):
+        r = it.call(dec, [value], {}, node)
+        return r
+    if isinstance(dec, (Function, BoundMethod, Partial, Class)):
+        # A project decorator: evaluate it for real (registration decorators return fn).
+        r = it.call(dec, [value], {}, node)
+        if isinstance(r, Unknown):
+            return _undecoratable(it, value, f"decorator could not be evaluated: {r.reason}", node)
+        return r
+    return _undecoratable(it, value, "decorator is not callable", node)
+
+
+def _undecoratable(it: Any, value: Any, reason: str, node: Any) -> Any:
+    u = it.unknown(reason, node)
+    if isinstance(value, Function):
+        value.decorated_unknown = u
+        return value
+    if isinstance(value, Class):
+        value.uncertain = value.uncertain or u
+        return value
+    return u
+
+
+def eval_defaults(it: Any, params: cst.Parameters, env: Any) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if p.default is not None:
+            out[p.name.value] = it.eval(p.default, env)
+    return out
+
+
+# ---- calls ---------------------------------------------------------------------------------
+
+def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    materialize(it, cls)
+    if cls.uncertain is not None and cls.framework is None:
+        return cls.uncertain
+    if "exception" in cls.flags:
+        return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "")
+    if "enum" in cls.flags:
+        return it.unknown(f"calling enum {cls.name} is not modelled", node)
+    if cls.framework is not None:
+        obj: Any = Layer(cls.framework, cls, cls.spec, it.loc(node))
+        obj.node = node
+        if cls.uncertain is not None:
+            obj.uncertain = cls.uncertain
+        it.layers_built += 1
+        if cls.framework == "keras":
+            from paramlint.evaluate import keras_graph
+
+            keras_graph.assign_name(it, obj, None)
+    else:
+        obj = Instance(cls)
+    from paramlint.evaluate.attributes import class_attr
+
+    init = class_attr(it, cls, "__init__", node, obj)
+    if isinstance(init, Unknown) and init.reason.startswith("no attribute"):
+        if "dataclass" in cls.flags or "namedtuple" in cls.flags:
+            return _init_fields(it, cls, obj, args, kwargs, node)
+        if isinstance(obj, Layer):
+            r = base_init(it, cls.spec, obj, args, kwargs, node) if cls.spec is not None else None
+            return r if isinstance(r, Unknown) else obj
+        return obj
+    if isinstance(init, External):  # framework base __init__ reached through the MRO
+        r = base_init(it, cls.spec, obj, args, kwargs, node) if cls.spec is not None else None
+        return r if isinstance(r, Unknown) else obj
+    r = it.call(init, args, kwargs, node)
+    if isinstance(r, Unknown):
+        if isinstance(obj, Layer):
+            return Unknown(f"{cls.name}(): {r.reason}", r.location)
+        return r
+    if isinstance(obj, Layer) and obj.framework == "keras" and obj.graph is None and obj.attrs.get("__functional_inputs__") is not None:
+        pass
+    return obj
+
+
+def _init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    fields = cls.fields
+    for i, (name, default) in enumerate(fields):
+        if i < len(args):
+            v = args[i]
+        elif name in kwargs:
+            v = kwargs[name]
+        elif default is not _NO_DEFAULT:
+            v = it.call(default.fn, [], {}, node) if isinstance(default, _Factory) else default
+        else:
+            return it.unknown(f"{cls.name}() missing required argument {name!r}", node)
+        obj.attrs[name] = v
+    from paramlint.evaluate.attributes import class_attr
+
+    post = class_attr(it, cls, "__post_init__", node, obj)
+    if not isinstance(post, Unknown):
+        r = it.call(post, [], {}, node)
+        if isinstance(r, Unknown) and isinstance(obj, Layer):
+            return r
+    return obj
+
+
+def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """A framework base class's ``__init__`` run on ``obj`` (``super().__init__(...)``)."""
+    if spec is None or not isinstance(obj, Layer):
+        return None
+    bound = signatures.bind(spec.signature, args, kwargs, spec.name)
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    obj.args = bound
+    if spec.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph.init(it, spec, obj, bound, node)
+    if spec.role == "container":
+        return init_container(it, spec, obj, bound, node)
+    if spec.role == "leaf":
+        build_params(it, obj, None, node)
+    return None
+
+
+def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
+    """Create a catalog layer's parameter tensors from its bound arguments (and input shape)."""
+    spec = layer.spec
+    assert spec is not None
+    try:
+        specs = spec.params(Args(spec.name, layer.args), in_shape)
+    except ArgError as e:
+        u = e.unknown if e.unknown is not None else it.unknown(e.message, node)
+        if layer.uncertain is None:
+            layer.uncertain = Unknown(f"{spec.name} parameters: {u.reason}", u.location) if e.unknown is not None else u
+        return
+    trainable_flag = layer.args.get("trainable", layer.args.get("kwargs", {}).get("trainable", True) if isinstance(layer.args.get("kwargs"), dict) else True)
+    for ps in specs:
+        p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection)
+        if ps.buffer:
+            layer.buffers[ps.name] = p
+        else:
+            layer.params[ps.name] = p
+    layer.built = True
+
+
+def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], node: Any) -> Any:
+    name = spec.name
+    if name == "Sequential":
+        items = list(bound.get("args", ()))
+        if len(items) == 1 and isinstance(items[0], dict):
+            for k, v in items[0].items():
+                add_child(it, obj, str(k), v, node)
+            return None
+        for i, v in enumerate(items):
+            add_child(it, obj, str(i), v, node)
+        return None
+    if name in ("ModuleList", "ParameterList"):
+        src = bound.get("modules", bound.get("values"))
+        if src is None:
+            return None
+        seq = iterate(it, src, node)
+        if isinstance(seq, Unknown):
+            obj.uncertain = seq
+            return None
+        for i, v in enumerate(seq):
+            add_child(it, obj, str(i), v, node)
+        return None
+    if name in ("ModuleDict", "ParameterDict"):
+        src = bound.get("modules", bound.get("parameters"))
+        if src is None:
+            return None
+        if isinstance(src, dict):
+            for k, v in src.items():
+                add_child(it, obj, str(k), v, node)
+        else:
+            seq = iterate(it, src, node)
+            if isinstance(seq, Unknown):
+                obj.uncertain = seq
+                return None
+            for pair in seq:
+                if isinstance(pair, (tuple, list)) and len(pair) == 2:
+                    add_child(it, obj, str(pair[0]), pair[1], node)
+                else:
+                    obj.uncertain = it.unknown("ModuleDict of non-pairs", node)
+        return None
+    return None
+
+
+def add_child(it: Any, obj: Layer, name: str, value: Any, node: Any) -> None:
+    if isinstance(value, Layer):
+        obj.params.pop(name, None)
+        obj.children[name] = value
+    elif isinstance(value, Param):
+        obj.params[name] = value
+    elif isinstance(value, Unknown):
+        obj.children[name] = None
+        if obj.uncertain is None:
+            obj.uncertain = value
+    elif value is None:
+        obj.children[name] = None
+    elif isinstance(value, Tensor) and obj.spec is not None and obj.spec.name.startswith("Parameter"):
+        obj.params[name] = Param(value.shape)
+    else:
+        if obj.uncertain is None:
+            obj.uncertain = it.unknown(f"{obj.type_name} child {name!r} is a {type(value).__name__}, not a module", node)
+
+
+def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    q = ext.qualname
+    spec = catalog.lookup(q)
+    if spec is not None:
+        return construct(it, spec, args, kwargs, node)
+    fn = STDLIB.get(q)
+    if fn is not None:
+        return it.call(fn, args, kwargs, node)
+    from paramlint.evaluate import tensors
+
+    r = tensors.call(it, q, args, kwargs, node)
+    if r is not tensors.NOT_MODELLED:
+        return r
+    fw = catalog.framework_of(q)
+    if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
+        return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))
+    return it.unknown(f"call to {q} is not modelled", node)
+
+
+def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:
+    """A call whose ``*args``/``**kwargs`` could not be known."""
+    return Unknown(f"arguments unknown: {u.reason}", u.location)
+
+
+def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if spec.role == "input":
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph.input_layer(it, spec, args, kwargs, node)
+    layer = Layer(spec.framework, None, spec, it.loc(node))
+    layer.node = node
+    it.layers_built += 1
+    if spec.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        keras_graph.assign_name(it, layer, kwargs.get("name"))
+    r = base_init(it, spec, layer, args, kwargs, node)
+    if isinstance(r, Unknown):
+        return r
+    return layer
+
+
+def call_layer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph.call(it, layer, args, kwargs, node)
+    from paramlint.evaluate import tensors
+
+    return tensors.call_module(it, layer, args, kwargs, node)
+
+
+# ---- generic protocol helpers ----------------------------------------------------------------
+
+def iterate(it: Any, v: Any, node: Any) -> Any:
+    """A list of the items ``for x in v`` would see, or Unknown."""
+    if isinstance(v, (list, tuple)):
+        return v
+    if isinstance(v, range):
+        if len(v) > it.limits.max_loop:
+            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached: range of {len(v):,}")
+        return list(v)
+    if isinstance(v, dict):
+        return list(v.keys())
+    if isinstance(v, (set, frozenset)):
+        try:
+            return sorted(v)
+        except TypeError:
+            return list(v)
+    if isinstance(v, str):
+        return list(v)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, Layer):
+        from paramlint.evaluate import modules
+
+        return modules.iterate_layer(it, v, node)
+    if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
+        return [v.attrs.get(n) for n, _ in v.cls.fields]
+    if isinstance(v, (Tensor, Param)):
+        from paramlint.evaluate import tensors
+
+        return tensors.iterate(it, v, node)
+    from paramlint.evaluate.builtins import _Iterator
+
+    if isinstance(v, _Iterator):
+        return v.items[v.pos:]
+    if isinstance(v, Class) and "enum" in v.cls.flags if isinstance(v, Instance) else False:
+        return it.unknown("iterating an enum", node)
+    return it.unknown(f"iterating a {type(v).__name__} is not modelled", node)
+
+
+def length(it: Any, v: Any, node: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, (list, tuple, dict, set, frozenset, str, range)):
+        return len(v)
+    if isinstance(v, Layer):
+        if v.uncertain is not None:
+            return v.uncertain
+        return len(v.children) if v.spec is None or v.spec.role == "container" or v.cls is not None else len(v.children)
+    if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
+        return len(v.cls.fields)
+    if isinstance(v, (Tensor, Param)):
+        d = v.shape[0] if v.shape else None
+        return d if isinstance(d, int) else it.unknown("len() of a tensor with unknown first dim", node)
+    return it.unknown(f"len() of a {type(v).__name__}", node)
+
+
+def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
+    if isinstance(container, Layer):
+        if not isinstance(item, str):
+            return it.unknown("membership test on a module", node)
+        return item in container.children
+    if isinstance(container, (list, tuple, set, frozenset)):
+        for x in container:
+            if isinstance(x, Unknown):
+                return x
+        try:
+            return any(x is item or (type(x) is type(item) and x == item) or (isinstance(x, External) and x == item) for x in container)
+        except Exception:
+            return it.unknown("membership test", node)
+    if isinstance(container, dict):
+        try:
+            return item in container
+        except TypeError:
+            return it.unknown("unhashable key", node)
+    if isinstance(container, str):
+        if not isinstance(item, str):
+            return it.unknown("'in <string>' requires a string", node)
+        return item in container
+    if isinstance(container, range):
+        return item in container if isinstance(item, int) else it.unknown("membership in range", node)
+    return it.unknown(f"membership test on a {type(container).__name__}", node)
+
+
+def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(index, Unknown):
+        return index
+    if isinstance(obj, Layer):
+        from paramlint.evaluate import modules
+
+        return modules.getitem(it, obj, index, node)
+    if isinstance(obj, (Tensor, Param)):
+        from paramlint.evaluate import tensors
+
+        return tensors.getitem(it, obj, index, node)
+    if isinstance(obj, (External, Class)):
+        return obj  # typing subscripts: List[int], Optional[X], a generic class
+    if isinstance(obj, Instance) and "namedtuple" in obj.cls.flags:
+        obj = [obj.attrs.get(n) for n, _ in obj.cls.fields]
+    try:
+        if isinstance(index, slice) and any(isinstance(x, Unknown) for x in (index.start, index.stop, index.step)):
+            return it.unknown("slice with unknown bounds", node)
+        return obj[index]
+    except (KeyError, IndexError) as e:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node))
+    except Exception as e:
+        return it.unknown(f"subscript: {e}", node)
+
+
+def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
+    if isinstance(obj, Layer):
+        from paramlint.evaluate import modules
+
+        modules.setitem(it, obj, index, value, node)
+        return
+    if isinstance(index, Unknown):
+        if isinstance(obj, (list, dict)):
+            obj.clear()
+            obj.update({}) if isinstance(obj, dict) else obj.append(index)
+        return
+    if isinstance(obj, (list, dict)):
+        try:
+            obj[index] = value
+            if isinstance(obj, dict) and len(obj) > it.limits.max_collection:
+                raise LimitExceeded("collection exceeds the collection limit")
+        except (KeyError, IndexError, TypeError) as e:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node))
+
+
+def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
+    if isinstance(obj, Layer):
+        obj.children.pop(name, None)
+        obj.params.pop(name, None)
+        obj.buffers.pop(name, None)
+        obj.attrs.pop(name, None)
+    elif isinstance(obj, Instance):
+        obj.attrs.pop(name, None)
+
+
+def _class_matches(it: Any, v: Any, target: Any) -> Any:
+    """isinstance(v, target) for one target class."""
+    if isinstance(target, Unknown):
+        return target
+    if isinstance(target, Builtin):
+        py = {"int": int, "float": (int, float) if False else float, "str": str, "bool": bool, "list": list,
+              "tuple": tuple, "dict": dict, "set": set, "frozenset": frozenset}.get(target.name)
+        if py is None:
+            return it.unknown(f"isinstance against {target.name}", None)
+        if target.name == "int":
+            return isinstance(v, int)
+        return isinstance(v, py)
+    if isinstance(v, (Instance, Layer)):
+        cls = v.cls
+        if isinstance(target, Class):
+            return cls is not None and target in cls.mro()
+        if isinstance(target, External):
+            spec = catalog.lookup(target.qualname)
+            if spec is None:
+                if target.qualname in ("builtins.object",):
+                    return True
+                if target.qualname in ("types.FunctionType",):
+                    return False
+                return it.unknown(f"isinstance against {target.qualname}", None)
+            if not isinstance(v, Layer):
+                return False
+            if spec.framework != v.framework:
+                return False
+            if spec.role == "base":
+                return True
+            specs = [v.spec] if v.spec is not None else []
+            return any(s is spec or s.name == spec.name for s in specs) or _spec_is_sub(v.spec, spec)
+        return False
+    if isinstance(target, External):
+        q = target.qualname
+        if q in ("types.FunctionType", "types.MethodType"):
+            return isinstance(v, (Function, BoundMethod))
+        if q in ("torch.Tensor", "torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            if q.endswith("Parameter"):
+                return isinstance(v, Param)
+            return isinstance(v, (Tensor, Param))
+        if q == "builtins.object":
+            return True
+        if isinstance(v, (int, float, str, bool, type(None), list, tuple, dict)):
+            if catalog.lookup(q) is not None:
+                return False
+            if q.startswith(("typing.", "collections.abc.")):
+                return it.unknown(f"isinstance against {q}", None)
+        if isinstance(v, (Tensor, Param)) and catalog.lookup(q) is not None:
+            return False
+        return it.unknown(f"isinstance against {q}", None)
+    if isinstance(target, Class):
+        return False
+    return it.unknown("isinstance against a non-class", None)
+
+
+def _spec_is_sub(spec: Optional[LayerSpec], target: LayerSpec) -> bool:
+    # torch: the BatchNorm family shares _BatchNorm / _NormBase; conv shares _ConvNd.
+    if spec is None:
+        return False
+    families = {"_BatchNorm": "BatchNorm", "_NormBase": "Norm", "_ConvNd": "Conv", "_MaxPoolNd": "MaxPool", "_AvgPoolNd": "AvgPool"}
+    prefix = families.get(target.name)
+    return prefix is not None and prefix in spec.name
+
+
+def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    targets = target if isinstance(target, tuple) else (target,)
+    unknown = None
+    for t in targets:
+        r = _class_matches(it, v, t)
+        if isinstance(r, Unknown):
+            unknown = unknown or Unknown(r.reason, it.loc(node))
+        elif r:
+            return True
+    return unknown if unknown is not None else False
+
+
+def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
+    if isinstance(c, Unknown):
+        return c
+    targets = target if isinstance(target, tuple) else (target,)
+    for t in targets:
+        if isinstance(c, Class):
+            if isinstance(t, Class) and t in c.mro():
+                return True
+            if isinstance(t, External) and any(isinstance(b, External) and b == t for b in c.mro()):
+                return True
+            if isinstance(t, External):
+                spec = catalog.lookup(t.qualname)
+                if spec is not None and c.spec is not None and (spec.role == "base" and spec.framework == c.framework or spec is c.spec):
+                    return True
+        elif isinstance(c, External) and isinstance(t, External):
+            if c == t:
+                return True
+            a, b = catalog.lookup(c.qualname), catalog.lookup(t.qualname)
+            if a is not None and b is not None:
+                if b.role == "base" and a.framework == b.framework:
+                    return True
+                continue
+            return it.unknown(f"issubclass({c.qualname}, {t.qualname})", node)
+    return False
+
+
+def class_lookup(cls: Class, name: str) -> Any:
+    for b in cls.mro():
+        if isinstance(b, Class) and b._ns is not None and name in b._ns:
+            return b._ns[name]
+    return _MISSING
+
+
+def deepcopy(it: Any, v: Any, node: Any) -> Any:
+    from paramlint.evaluate import modules
+
+    return modules.deepcopy_value(it, v, {})
+
+
+def is_container_layer(v: Any) -> bool:
+    return isinstance(v, Layer) and v.spec is not None and v.spec.role == "container"
+
+
+def object_binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    from paramlint.evaluate import modules
+
+    return modules.binary(it, op, a, b, node)
+
+
+def tensor_binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    from paramlint.evaluate import tensors
+
+    return tensors.binary(it, op, a, b, node)
+
+
+def tensor_attr(it: Any, t: Any, name: str, node: Any) -> Any:
+    from paramlint.evaluate import tensors
+
+    return tensors.attr(it, t, name, node)
+
+
+def layer_get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    from paramlint.evaluate import modules
+
+    return modules.get_attr(it, layer, name, node)
+
+
+def layer_set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
+    from paramlint.evaluate import modules
+
+    modules.set_attr(it, layer, name, value, node)

@@ -1,0 +1,92 @@
+"""What a block of code could change, found syntactically (for branches we cannot decide)."""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Set, Tuple
+
+import libcst as cst
+
+
+def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
+    """(names assigned, root names of mutated objects, contains a return) in ``stmts``."""
+    names: Set[str] = set()
+    roots: Set[str] = set()
+    returns = [False]
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            names.add(n.name.value)
+            continue  # bodies run later, when called
+        if isinstance(n, cst.Lambda):
+            continue
+        if isinstance(n, cst.Return):
+            returns[0] = True
+        elif isinstance(n, cst.Assign):
+            for t in n.targets:
+                _target(t.target, names, roots)
+        elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
+            _target(n.target, names, roots)
+        elif isinstance(n, (cst.For, cst.CompFor)):
+            _target(n.target, names, roots)
+        elif isinstance(n, cst.NamedExpr):
+            _target(n.target, names, roots)
+        elif isinstance(n, cst.AsName):
+            _target(n.name, names, roots)
+        elif isinstance(n, (cst.Import, cst.ImportFrom)) and not isinstance(n.names, cst.ImportStar):
+            for a in n.names:
+                if a.asname is not None:
+                    _target(a.asname.name, names, roots)
+                else:
+                    nm = a.name
+                    while isinstance(nm, cst.Attribute):
+                        nm = nm.value
+                    if isinstance(nm, cst.Name):
+                        names.add(nm.value)
+        elif isinstance(n, cst.Del):
+            _target(n.target, names, roots)
+        elif isinstance(n, cst.Call):
+            # A method call may mutate its receiver (layers.append), and a call may mutate
+            # the objects passed to it.
+            if isinstance(n.func, cst.Attribute):
+                r = _root(n.func.value)
+                if r:
+                    roots.add(r)
+            for a in n.args:
+                r = _root(a.value)
+                if r:
+                    roots.add(r)
+        stack.extend(n.children)
+    return names, roots, returns[0]
+
+
+def _root(n: cst.CSTNode) -> str:
+    while isinstance(n, (cst.Attribute, cst.Subscript)):
+        n = n.value
+    return n.value if isinstance(n, cst.Name) else ""
+
+
+def _target(t: cst.CSTNode, names: Set[str], roots: Set[str]) -> None:
+    if isinstance(t, cst.Name):
+        names.add(t.value)
+    elif isinstance(t, (cst.Tuple, cst.List)):
+        for e in t.elements:
+            _target(e.value, names, roots)
+    elif isinstance(t, cst.StarredElement):
+        _target(t.value, names, roots)
+    elif isinstance(t, (cst.Attribute, cst.Subscript)):
+        r = _root(t)
+        if r:
+            roots.add(r)
+
+
+def contains_yield(body: cst.CSTNode) -> bool:
+    stack: List[cst.CSTNode] = [body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Yield):
+            return True
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        stack.extend(n.children)
+    return False

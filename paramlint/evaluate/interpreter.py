@@ -1,0 +1,435 @@
+"""The interpreter: evaluates CST nodes to values, never executing anything for real.
+
+Statements and expressions of the model-building subset of Python are modelled; anything
+else yields ``Unknown`` with a reason. Branches on unknown conditions are not guessed: the
+names and objects they could change become Unknown ("havoc").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from paramlint.evaluate import operators
+from paramlint.evaluate.limits import Limits, LimitExceeded
+from paramlint.evaluate.project import LazyImport, ModuleNS, Project, resolve_relative
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Call, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    Partial, Tensor, Unknown,
+)
+from paramlint.types import Location
+
+_MISSING = object()
+
+
+class Raised(Exception):
+    """User code raised (or hit a Python error we model as raising): the call is Unknown."""
+
+    def __init__(self, unknown: Unknown) -> None:
+        self.unknown = unknown
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class Env:
+    """A scope: function locals, a class body, or a module's globals."""
+
+    __slots__ = ("vars", "parent", "module", "is_class", "declared_global", "declared_nonlocal", "maybe_returned")
+
+    def __init__(self, vars: Dict[str, Any], parent: Optional["Env"], module: ModuleNS, is_class: bool = False) -> None:
+        self.vars = vars
+        self.parent = parent
+        self.module = module
+        self.is_class = is_class
+        self.declared_global: Optional[set] = None
+        self.declared_nonlocal: Optional[set] = None
+        #: Set when a ``return`` may have happened under an unknown condition.
+        self.maybe_returned: Optional[Unknown] = None
+
+
+class Interpreter:
+    """One evaluation context: the project, limits and counters for one entry point or file."""
+
+    def __init__(self, project: Project, limits: Optional[Limits] = None) -> None:
+        from paramlint.evaluate import builtins, framework
+
+        self.project = project
+        self.limits = limits or Limits()
+        self.steps = 0
+        self.depth = 0
+        self.call_depth = 0
+        self.module: Optional[ModuleNS] = None
+        self.builtins = builtins.BUILTINS
+        self.fw = framework
+        #: Leaf-layer applications, recorded while tracing a forward pass.
+        self.trace: Optional[List[Call]] = None
+        #: Every Layer constructed (to tell builder functions from helpers).
+        self.layers_built = 0
+        #: While evaluating a ``__main__`` block: input shapes of user models called there.
+        self.observe: Optional[Dict[int, Any]] = None
+        #: Keras auto-naming counters.
+        self.keras_names: Dict[str, int] = {}
+        #: Problems worth telling the user about (unknown layer types...), deduplicated.
+        self.notes: Dict[Tuple[str, Optional[Location]], Unknown] = {}
+        self._dispatch_expr = _EXPR
+        self._dispatch_stmt = _STMT
+
+    # ---- helpers -------------------------------------------------------------------
+
+    def loc(self, node: Optional[cst.CSTNode]) -> Optional[Location]:
+        mod = self.module
+        if mod is None or mod.source is None or node is None:
+            return None
+        return mod.source.location(node)
+
+    def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
+        return Unknown(reason, self.loc(node))
+
+    def note(self, u: Unknown) -> Unknown:
+        self.notes.setdefault((u.reason, u.location), u)
+        return u
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
+
+    # ---- modules -------------------------------------------------------------------
+
+    def run_module(self, mod: ModuleNS) -> None:
+        """Evaluate a module's top level once (re-entrant imports see a partial namespace)."""
+        if mod.state != "new" or mod.source is None:
+            return
+        mod.state = "loading"
+        saved = self.module
+        self.module = mod
+        try:
+            env = Env(mod.ns, None, mod)
+            self.exec_block(mod.source.tree.body, env)
+        except (_Return, _Break, _Continue):
+            pass
+        except Raised as r:
+            mod.error = r.unknown.reason
+        finally:
+            self.module = saved
+            mod.state = "loaded"
+
+    def import_module(self, name: str) -> Any:
+        """A module value: a project ModuleNS (evaluated) or an External for anything else."""
+        mod = self.project.find(name)
+        if mod is None:
+            return External(name)
+        if mod.source is None:
+            return Unknown(f"module {name} could not be analyzed: {mod.error}")
+        self.run_module(mod)
+        return mod
+
+    def resolve_lazy(self, lazy: LazyImport) -> Any:
+        mod = self.import_module(lazy.module)
+        if lazy.attr is None:
+            return mod
+        return self.get_attr(mod, lazy.attr, None)
+
+    # ---- names ---------------------------------------------------------------------
+
+    def lookup(self, name: str, env: Env, node: Optional[cst.CSTNode]) -> Any:
+        e: Optional[Env] = env
+        first = True
+        while e is not None:
+            if first or not e.is_class:
+                v = e.vars.get(name, _MISSING)
+                if v is not _MISSING:
+                    if isinstance(v, LazyImport):
+                        v = self.resolve_lazy(v)
+                        e.vars[name] = v
+                    return v
+            first = False
+            e = e.parent
+        mod_vars = env.module.ns
+        v = mod_vars.get(name, _MISSING)
+        if v is not _MISSING:
+            if isinstance(v, LazyImport):
+                v = self.resolve_lazy(v)
+                mod_vars[name] = v
+            return v
+        b = self.builtins.get(name, _MISSING)
+        if b is not _MISSING:
+            return b
+        return self.unknown(f"name {name!r} is not defined", node)
+
+    def assign_name(self, name: str, value: Any, env: Env) -> None:
+        if env.declared_global and name in env.declared_global:
+            env.module.ns[name] = value
+            return
+        if env.declared_nonlocal and name in env.declared_nonlocal:
+            e = env.parent
+            while e is not None:
+                if name in e.vars and not e.is_class:
+                    e.vars[name] = value
+                    return
+                e = e.parent
+        env.vars[name] = value
+
+    # ---- expressions ---------------------------------------------------------------
+
+    def eval(self, node: cst.CSTNode, env: Env) -> Any:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
+        self.depth += 1
+        try:
+            if self.depth > self.limits.max_eval_depth:
+                raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
+            handler = self._dispatch_expr.get(type(node))
+            if handler is None:
+                return self.unknown(f"{type(node).__name__} expressions are not modelled", node)
+            return handler(self, node, env)
+        finally:
+            self.depth -= 1
+
+    def exec_block(self, stmts: Sequence[cst.CSTNode], env: Env) -> None:
+        for s in stmts:
+            self.exec_stmt(s, env)
+
+    def exec_stmt(self, node: cst.CSTNode, env: Env) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
+        self.depth += 1
+        try:
+            if self.depth > self.limits.max_eval_depth:
+                raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
+            handler = self._dispatch_stmt.get(type(node))
+            if handler is None:
+                self.havoc([node], env, self.unknown(f"{type(node).__name__} statements are not modelled", node))
+                return
+            handler(self, node, env)
+        finally:
+            self.depth -= 1
+
+    def truth(self, v: Any, node: cst.CSTNode) -> Any:
+        """Python truthiness, or an Unknown when it cannot be known."""
+        if isinstance(v, Unknown):
+            return v
+        if isinstance(v, (bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None))):
+            return bool(v)
+        if isinstance(v, Layer):
+            if v.spec is not None and v.spec.role == "container" and v.cls is None:
+                return bool(v.children) if v.spec.name != "Sequential" or True else True
+            return True
+        if isinstance(v, Tensor):
+            return self.unknown("truth value of a tensor", node)
+        return True
+
+    # ---- attributes ----------------------------------------------------------------
+
+    def get_attr(self, obj: Any, name: str, node: Optional[cst.CSTNode]) -> Any:
+        from paramlint.evaluate import attributes
+
+        return attributes.get_attr(self, obj, name, node)
+
+    def set_attr(self, obj: Any, name: str, value: Any, node: Optional[cst.CSTNode]) -> None:
+        from paramlint.evaluate import attributes
+
+        attributes.set_attr(self, obj, name, value, node)
+
+    # ---- calls ---------------------------------------------------------------------
+
+    def call(self, fn: Any, args: List[Any], kwargs: Dict[str, Any], node: Optional[cst.CSTNode]) -> Any:
+        """Call any callable value; never raises except Raised / LimitExceeded."""
+        if isinstance(fn, Function):
+            return self.call_function(fn, args, kwargs, node)
+        if isinstance(fn, BoundMethod):
+            return self.call(fn.func, [fn.receiver, *args], kwargs, node)
+        if isinstance(fn, Builtin):
+            return fn.fn(self, args, kwargs, node)
+        if isinstance(fn, Class):
+            return self.fw.instantiate(self, fn, args, kwargs, node)
+        if isinstance(fn, Partial):
+            return self.call(fn.func, [*fn.args, *args], {**fn.kwargs, **kwargs}, node)
+        if isinstance(fn, External):
+            return self.fw.call_external(self, fn, args, kwargs, node)
+        if isinstance(fn, Layer):
+            return self.fw.call_layer(self, fn, args, kwargs, node)
+        if isinstance(fn, Unknown):
+            return fn
+        if isinstance(fn, Instance):
+            m = self.fw.class_lookup(fn.cls, "__call__")
+            if m is not _MISSING and m is not None:
+                return self.call(m, [fn, *args], kwargs, node)
+        return self.unknown(f"calling a {type(fn).__name__} value is not modelled", node)
+
+    def call_function(self, fn: Function, args: List[Any], kwargs: Dict[str, Any], node: Optional[cst.CSTNode]) -> Any:
+        if fn.decorated_unknown is not None:
+            return fn.decorated_unknown
+        self.call_depth += 1
+        saved_module = self.module
+        try:
+            if self.call_depth > self.limits.max_call_depth:
+                raise LimitExceeded(f"call depth limit ({self.limits.max_call_depth}) reached (recursion?)")
+            self.module = fn.module
+            local: Dict[str, Any] = {}
+            env = Env(local, fn.closure, fn.module)
+            err = self.bind(fn, args, kwargs, local)
+            if fn.owner is not None:
+                local["__paramlint_owner__"] = fn.owner
+                p = fn.node.params
+                first = (p.posonly_params or p.params)
+                local["__paramlint_self__"] = local.get(first[0].name.value) if first else None
+            if err is not None:
+                return Unknown(f"{fn.name}(): {err}", self.loc(node) if saved_module is fn.module else None)
+            f = fn.node
+            if isinstance(f, cst.Lambda):
+                return self.eval(f.body, env)
+            if _is_generator(f):
+                return self.unknown(f"{fn.name}() is a generator, not modelled", f)
+            try:
+                self.exec_block(_body(f.body), env)
+                result: Any = None
+            except _Return as r:
+                result = r.value
+            if env.maybe_returned is not None:
+                return env.maybe_returned
+            return result
+        except Raised as r:
+            return r.unknown
+        finally:
+            self.module = saved_module
+            self.call_depth -= 1
+
+    def bind(self, fn: Function, args: Sequence[Any], kwargs: Dict[str, Any], out: Dict[str, Any]) -> Optional[str]:
+        """Bind arguments as Python does; returns an error message instead of raising."""
+        p = fn.node.params
+        positional = [*p.posonly_params, *p.params]
+        i = 0
+        for i, par in enumerate(positional):
+            if i < len(args):
+                out[par.name.value] = args[i]
+        extra = list(args[len(positional):])
+        star = p.star_arg
+        if extra:
+            if isinstance(star, cst.Param):
+                out[star.name.value] = tuple(extra)
+            else:
+                return f"takes {len(positional)} positional arguments but {len(args)} were given"
+        elif isinstance(star, cst.Param):
+            out[star.name.value] = ()
+        posonly = {q.name.value for q in p.posonly_params}
+        named = {q.name.value for q in positional} | {q.name.value for q in p.kwonly_params}
+        rest: Dict[str, Any] = {}
+        for k, v in kwargs.items():
+            if k in named and k not in posonly:
+                if k in out:
+                    return f"got multiple values for argument {k!r}"
+                out[k] = v
+            else:
+                rest[k] = v
+        if p.star_kwarg is not None:
+            out[p.star_kwarg.name.value] = rest
+        elif rest:
+            return f"got an unexpected keyword argument {next(iter(rest))!r}"
+        for par in (*positional, *p.kwonly_params):
+            n = par.name.value
+            if n not in out:
+                if n in fn.defaults:
+                    out[n] = fn.defaults[n]
+                else:
+                    return f"missing required argument {n!r}"
+        return None
+
+    def eval_args(self, node: cst.Call, env: Env) -> Tuple[List[Any], Dict[str, Any]]:
+        args: List[Any] = []
+        kwargs: Dict[str, Any] = {}
+        for a in node.args:
+            v = self.eval(a.value, env)
+            if a.star == "*":
+                seq = self.fw.iterate(self, v, a.value)
+                if isinstance(seq, Unknown):
+                    raise _UnknownArgs(seq)
+                args.extend(seq)
+            elif a.star == "**":
+                if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+                    kwargs.update(v)
+                else:
+                    raise _UnknownArgs(v if isinstance(v, Unknown) else self.unknown("**-unpacking of a non-dict", a.value))
+            elif a.keyword is not None:
+                kwargs[a.keyword.value] = v
+            else:
+                args.append(v)
+        return args, kwargs
+
+    # ---- unknown control flow --------------------------------------------------------
+
+    def havoc(self, stmts: Iterable[cst.CSTNode], env: Env, why: Unknown) -> None:
+        """Code that may or may not run: whatever it could change becomes Unknown."""
+        from paramlint.evaluate.havoc import effects
+
+        names, roots, returns = effects(stmts)
+        reason = Unknown(f"depends on {why.reason}", why.location)
+        for n in names:
+            self.assign_name(n, reason, env)
+        for r in roots:
+            target = env.vars.get(r, _MISSING)
+            if target is _MISSING:
+                e = env.parent
+                while e is not None and target is _MISSING:
+                    target = e.vars.get(r, _MISSING)
+                    e = e.parent
+            if isinstance(target, (Layer, Class)):
+                if target.uncertain is None:
+                    target.uncertain = reason
+            elif isinstance(target, (list, dict, set, Instance)):
+                self.assign_name(r, reason, env)
+        if returns and env.maybe_returned is None:
+            env.maybe_returned = reason
+
+
+class _UnknownArgs(Exception):
+    def __init__(self, u: Unknown) -> None:
+        self.unknown = u
+
+
+def _body(b: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    if isinstance(b, cst.IndentedBlock):
+        return b.body
+    return b.body  # SimpleStatementSuite
+
+
+_GEN_CACHE: Dict[cst.FunctionDef, bool] = {}
+
+
+def _is_generator(f: cst.FunctionDef) -> bool:
+    r = _GEN_CACHE.get(f)
+    if r is None:
+        from paramlint.evaluate.havoc import contains_yield
+
+        r = contains_yield(f.body)
+        _GEN_CACHE[f] = r
+    return r
+
+
+# The dispatch tables are filled by the expression and statement modules.
+_EXPR: Dict[type, Any] = {}
+_STMT: Dict[type, Any] = {}
+
+
+def _register() -> None:
+    from paramlint.evaluate import expressions, statements
+
+    _EXPR.update(expressions.HANDLERS)
+    _STMT.update(statements.HANDLERS)
+
+
+_register()

@@ -1,0 +1,288 @@
+"""Keras semantics: lazy layers built from the first input shape, ``Sequential``, the
+functional graph (``Model(inputs, outputs)``), layer auto-naming and weight tracking.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from paramlint.catalog.spec import Args, ArgError, LayerSpec
+from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
+
+_MISSING = object()
+
+
+def snake(name: str) -> str:
+    """Keras' ``to_snake_case`` (``Conv2D`` → ``conv2d``, ``ReLU`` → ``re_lu``)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name)
+    return name.lower()
+
+
+def assign_name(it: Any, layer: Layer, name: Any) -> None:
+    if isinstance(name, str):
+        layer.name = name
+        return
+    base = snake(layer.type_name)
+    n = it.keras_names.get(base, 0)
+    it.keras_names[base] = n + 1
+    layer.name = base if n == 0 else f"{base}_{n}"
+
+
+def _kwargs(bound: Dict[str, Any]) -> Dict[str, Any]:
+    kw = bound.get("kwargs")
+    return kw if isinstance(kw, dict) else {}
+
+
+def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: Any) -> Any:
+    kw = _kwargs(bound)
+    if isinstance(bound.get("name") or kw.get("name"), str):
+        layer.name = bound.get("name") or kw.get("name")
+    if spec.name == "Sequential":
+        layers = bound.get("layers")
+        if layers is not None:
+            seq = it.fw.iterate(it, layers, node)
+            if isinstance(seq, Unknown):
+                layer.uncertain = seq
+                return None
+            for item in seq:
+                add(it, layer, item, node)
+        return None
+    if spec.name == "Model" or (spec.role == "base" and ("inputs" in kw or bound.get("args"))):
+        args = list(bound.get("args", ()))
+        inputs = kw.get("inputs", args[0] if args else None)
+        outputs = kw.get("outputs", args[1] if len(args) > 1 else None)
+        if inputs is not None and outputs is not None:
+            return functional(it, layer, inputs, outputs, node)
+        return None
+    shape = kw.get("input_shape")
+    if shape is None and kw.get("input_dim") is not None:
+        shape = (kw.get("input_dim"),)
+    if shape is not None:
+        layer.input_shape = _batch_shape(it, shape, kw.get("batch_size"), node)
+    layer.built = spec.role != "leaf"
+    return None
+
+
+def _batch_shape(it: Any, shape: Any, batch: Any, node: Any) -> Any:
+    if isinstance(shape, Unknown):
+        return shape
+    if isinstance(shape, int):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        return it.unknown("input shape must be a tuple", node)
+    dims = []
+    for d in shape:
+        if d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0):
+            dims.append(d)
+        else:
+            return d if isinstance(d, Unknown) else it.unknown("input shape must hold ints or None", node)
+    return (batch if isinstance(batch, int) else None,) + tuple(dims)
+
+
+def input_layer(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.Input(shape=...)`` (a symbolic tensor) or ``InputLayer(...)`` (a marker layer)."""
+    from paramlint.evaluate import signatures
+
+    bound = signatures.bind(spec.signature, args, kwargs, spec.name)
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    kw = _kwargs(bound)
+    if bound.get("batch_shape") is not None:
+        bs = bound["batch_shape"]
+        shape = _batch_shape(it, tuple(bs)[1:], tuple(bs)[0], node) if isinstance(bs, (tuple, list)) and bs else it.unknown("batch_shape", node)
+    else:
+        raw = bound.get("shape") if bound.get("shape") is not None else kw.get("input_shape")
+        if raw is None:
+            return it.unknown("Input() without a shape", node)
+        shape = _batch_shape(it, raw, bound.get("batch_size"), node)
+    if isinstance(shape, Unknown):
+        return shape
+    return Tensor(shape, "keras")
+
+
+def _out_shape(it: Any, layer: Layer, shape: Any, node: Any) -> Any:
+    spec = layer.spec
+    if spec is None or spec.output is None:
+        return it.unknown(f"output shape of {layer.type_name} is not modelled", node)
+    try:
+        return spec.output(Args(spec.name, layer.args), shape)
+    except ArgError as e:
+        return e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+
+
+def build(it: Any, layer: Layer, shape: Any, node: Any) -> None:
+    if layer.built or layer.spec is None or layer.spec.role != "leaf":
+        layer.built = True
+        return
+    layer.input_shape = shape
+    it.fw.build_params(it, layer, shape, node)
+    layer.built = True
+
+
+def apply_leaf(it: Any, layer: Layer, x: Tensor, node: Any) -> Any:
+    """One call of a catalog layer on a symbolic tensor: build, shape, graph node."""
+    if not layer.built:
+        build(it, layer, x.shape, node)
+    out = layer.uncertain if layer.uncertain is not None else _out_shape(it, layer, x.shape, node)
+    shape = out if not isinstance(out, Unknown) else None
+    c = Call(layer, shape, (x.shape,))
+    if it.trace is not None:
+        it.trace.append(c)
+    if isinstance(out, Unknown):
+        return out
+    return Tensor(out, "keras", c, (x,))
+
+
+def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = args[0] if args else kwargs.get("inputs")
+    spec = layer.spec
+    if layer.cls is not None:
+        from paramlint.evaluate.attributes import class_attr
+
+        fn = class_attr(it, layer.cls, "call", node, layer)
+        if not isinstance(fn, Unknown) and not hasattr(fn, "qualname"):
+            if not layer.built:
+                b = class_attr(it, layer.cls, "build", node, layer)
+                if not isinstance(b, Unknown) and not hasattr(b, "qualname") and isinstance(x, Tensor):
+                    it.call(b, [x.shape], {}, node)
+                layer.built = True
+            return it.call(fn, args, kwargs, node)
+    if spec is not None and spec.name == "Sequential" or layer.graph is not None:
+        if layer.graph is not None and spec is not None and spec.name != "Sequential":
+            out = layer.attrs.get("__outputs__")
+            return Tensor(out.shape, "keras") if isinstance(out, Tensor) else it.unknown("calling a functional model", node)
+        for child in layer.children.values():
+            if child is None:
+                continue
+            x = call(it, child, [x], {}, node)
+        return x
+    if isinstance(x, (list, tuple)):
+        return it.unknown(f"{layer.type_name} on several inputs is not modelled yet", node)
+    if not isinstance(x, Tensor):
+        return x if isinstance(x, Unknown) else it.unknown(f"{layer.type_name} called on a non-tensor", node)
+    return apply_leaf(it, layer, x, node)
+
+
+def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:
+    """``Sequential.add``: an Input/InputLayer sets the input; layers append and build."""
+    if isinstance(item, Tensor):
+        seq.input_shape = item.shape
+        _rebuild(it, seq, node)
+        return None
+    if isinstance(item, Unknown):
+        seq.uncertain = seq.uncertain or item
+        return None
+    if not isinstance(item, Layer):
+        seq.uncertain = seq.uncertain or it.unknown("Sequential of a non-layer", node)
+        return None
+    if not seq.children and item.input_shape is not None and seq.input_shape is None:
+        seq.input_shape = item.input_shape
+    seq.children[item.name or str(len(seq.children))] = item
+    _rebuild(it, seq, node)
+    return None
+
+
+def _rebuild(it: Any, seq: Layer, node: Any) -> None:
+    if seq.input_shape is None or isinstance(seq.input_shape, Unknown):
+        return
+    x: Any = Tensor(seq.input_shape, "keras")
+    calls: List[Call] = []
+    saved = it.trace
+    it.trace = calls
+    try:
+        for child in seq.children.values():
+            if child is None or not isinstance(x, Tensor):
+                break
+            x = call(it, child, [x], {}, child.node)
+    finally:
+        it.trace = saved
+    if saved is not None:
+        saved.extend(calls)
+    seq.graph = calls
+    seq.attrs["__outputs__"] = x
+
+
+def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> Any:
+    """``Model(inputs, outputs)``: the layer calls between them, in creation order."""
+    outs = outputs if isinstance(outputs, (list, tuple)) else list(outputs.values()) if isinstance(outputs, dict) else [outputs]
+    calls: List[Call] = []
+    seen: set = set()
+    stack = list(outs)
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Unknown):
+            model.uncertain = model.uncertain or t
+            continue
+        if not isinstance(t, Tensor):
+            model.uncertain = model.uncertain or it.unknown("model output is not a tensor", node)
+            continue
+        c = t.producer
+        if c is None or id(c) in seen:
+            continue
+        seen.add(id(c))
+        calls.append(c)
+        stack.extend(t.inputs)
+    order = {id(c): i for i, c in enumerate(_creation_order(calls))}
+    calls.sort(key=lambda c: order[id(c)])
+    model.graph = calls
+    model.attrs["__outputs__"] = outs[0] if len(outs) == 1 else None
+    for c in calls:
+        if c.layer.name not in model.children:
+            model.children[c.layer.name or str(len(model.children))] = c.layer
+    ins = inputs if isinstance(inputs, (list, tuple)) else list(inputs.values()) if isinstance(inputs, dict) else [inputs]
+    model.input_shape = ins[0].shape if len(ins) == 1 and isinstance(ins[0], Tensor) else None
+    return None
+
+
+_CREATED: Dict[int, int] = {}
+
+
+def _creation_order(calls: List[Call]) -> List[Call]:
+    # Calls are created in program order; Python object ids do not say so, so rely on the
+    # order tensors were produced, tracked by a global counter on Call creation.
+    return sorted(calls, key=lambda c: getattr(c, "seq", 0))
+
+
+def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    if name == "layers":
+        return [c for c in layer.children.values() if c is not None]
+    if name == "name":
+        return layer.name
+    if name == "output_shape":
+        out = layer.attrs.get("__outputs__")
+        return out.shape if isinstance(out, Tensor) else it.unknown("output_shape", node)
+    if name in ("summary", "compile", "fit", "save", "load_weights"):
+        return Builtin(name, lambda it2, a, k, n: None)
+    if name == "build":
+        def _build(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+            shape = a[0] if a else k.get("input_shape")
+            if isinstance(shape, (tuple, list)):
+                layer.input_shape = tuple(shape)
+                if layer.spec is not None and layer.spec.name == "Sequential":
+                    _rebuild(it2, layer, n)
+                else:
+                    build(it2, layer, tuple(shape), n)
+            return None
+        return Builtin("build", _build)
+    if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
+        return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
+    return _MISSING
+
+
+def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
+    """Keras tracks layers (also inside lists) and variables assigned as attributes."""
+    if isinstance(value, Layer):
+        layer.children[name] = value
+        return
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+        for i, v in enumerate(value):
+            layer.children[f"{name}.{i}"] = v
+        layer.attrs[name] = value
+        return
+    if isinstance(value, Param):
+        layer.params[name] = value
+        return
+    layer.attrs[name] = value

@@ -1,0 +1,449 @@
+"""Framework module objects: attribute registration (torch ``__setattr__`` semantics), the
+module API (``parameters()``, ``add_module``, ``register_buffer``...) and containers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from paramlint.catalog.spec import LayerSpec
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+)
+
+_MISSING = object()
+_CONV_TUPLES = ("kernel_size", "stride", "padding", "dilation", "output_padding")
+
+
+def walk(layer: Layer, prefix: str = "", seen: Optional[set] = None) -> Iterator[Tuple[str, Layer]]:
+    """``named_modules()``: each module once, depth-first in registration order."""
+    if seen is None:
+        seen = set()
+    if id(layer) in seen:
+        return
+    seen.add(id(layer))
+    yield prefix, layer
+    for name, child in layer.children.items():
+        if child is not None:
+            yield from walk(child, f"{prefix}.{name}" if prefix else name, seen)
+
+
+def named_params(layer: Layer, buffers: bool = False) -> List[Tuple[str, Param]]:
+    out: List[Tuple[str, Param]] = []
+    seen: set = set()
+    for path, m in walk(layer):
+        for n, p in (m.buffers if buffers else m.params).items():
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                out.append((f"{path}.{n}" if path else n, p))
+    return out
+
+
+def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    for table in (layer.params, layer.buffers, layer.children, layer.attrs):
+        v = table.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+    if layer.cls is not None:
+        from paramlint.evaluate.attributes import class_attr
+
+        v = class_attr(it, layer.cls, name, node, layer)
+        if not (isinstance(v, Unknown) and v.reason.startswith("no attribute")) and not isinstance(v, External):
+            return v
+    if name in layer.args:
+        v = layer.args[name]
+        spec = layer.spec
+        if spec is not None and spec.framework == "torch" and name in _CONV_TUPLES and spec.name[:4] == "Conv" and isinstance(v, int):
+            n = int(spec.name[-2]) if spec.name[-2].isdigit() else 1
+            return (v,) * n
+        return v
+    if name == "__class__":
+        return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
+    if name == "training":
+        return True
+    m = _METHODS.get(name)
+    if m is not None:
+        return Builtin(f"{layer.type_name}.{name}", lambda it2, a, k, n: m(it2, layer, a, k, n))
+    if layer.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        v = keras_graph.get_attr(it, layer, name, node)
+        if v is not _MISSING:
+            return v
+    if layer.uncertain is not None:
+        return layer.uncertain
+    return it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
+
+
+def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
+    """torch ``Module.__setattr__``: modules and Parameters register; others are attributes."""
+    if layer.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        keras_graph.set_attr(it, layer, name, value, node)
+        return
+    if isinstance(value, Param) and not value.buffer:
+        _drop(layer, name)
+        layer.params[name] = value
+    elif isinstance(value, Layer):
+        _drop(layer, name)
+        layer.children[name] = value
+    elif name in layer.params and (value is None or isinstance(value, Unknown)):
+        layer.params[name] = None if value is None else value  # type: ignore[assignment]
+        if isinstance(value, Unknown) and layer.uncertain is None:
+            layer.uncertain = value
+    elif name in layer.children and value is None:
+        layer.children[name] = None
+    elif name in layer.buffers and isinstance(value, (Tensor, Param)):
+        layer.buffers[name] = Param(value.shape, False, True)
+    elif isinstance(value, Unknown) and layer.framework == "torch" and name in layer.children:
+        layer.children[name] = None
+        if layer.uncertain is None:
+            layer.uncertain = value
+    else:
+        if name in layer.params or name in layer.children:
+            if layer.uncertain is None:
+                layer.uncertain = it.unknown(f"{name} replaced by a {type(value).__name__}", node)
+        layer.attrs[name] = value
+        if isinstance(value, (list, tuple)) and any(isinstance(x, Layer) for x in value) and layer.framework == "torch":
+            it.note(it.unknown(
+                f"modules stored in a plain {type(value).__name__} ({name}) are not registered: torch does not "
+                "count their parameters (use nn.ModuleList)", node))
+
+
+def _drop(layer: Layer, name: str) -> None:
+    layer.params.pop(name, None)
+    layer.children.pop(name, None)
+    layer.attrs.pop(name, None)
+    layer.buffers.pop(name, None)
+
+
+# ---- the Module API -----------------------------------------------------------------------
+
+def _parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    recurse = kwargs.get("recurse", args[0] if args else True)
+    if recurse is False:
+        return [p for p in layer.params.values() if p is not None]
+    return [p for _, p in named_params(layer)]
+
+
+def _named_parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    return [tuple(x) for x in named_params(layer)]
+
+
+def _buffers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return [p for _, p in named_params(layer, buffers=True)]
+
+
+def _modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    return [m for _, m in walk(layer)]
+
+
+def _named_modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    return [(p, m) for p, m in walk(layer)]
+
+
+def _children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seen: set = set()
+    out = []
+    for c in layer.children.values():
+        if c is not None and id(c) not in seen:
+            seen.add(id(c))
+            out.append(c)
+    return out
+
+
+def _named_children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return [(k, c) for k, c in layer.children.items() if c is not None]
+
+
+def _add_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    name = args[0] if args else kwargs.get("name")
+    value = args[1] if len(args) > 1 else kwargs.get("module")
+    if not isinstance(name, str):
+        if layer.uncertain is None:
+            layer.uncertain = name if isinstance(name, Unknown) else it.unknown("add_module() with a non-string name", node)
+        return None
+    from paramlint.evaluate.framework import add_child
+
+    add_child(it, layer, name, value, node)
+    return None
+
+
+def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    name = args[0] if args else kwargs.get("name")
+    t = args[1] if len(args) > 1 else kwargs.get("tensor")
+    if isinstance(name, str):
+        layer.buffers[name] = Param(t.shape, False, True) if isinstance(t, (Tensor, Param)) else None  # type: ignore[assignment]
+    return None
+
+
+def _register_parameter(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    name = args[0] if args else kwargs.get("name")
+    p = args[1] if len(args) > 1 else kwargs.get("param")
+    if not isinstance(name, str):
+        if layer.uncertain is None:
+            layer.uncertain = it.unknown("register_parameter() with a non-constant name", node)
+        return None
+    if isinstance(p, Param) or p is None:
+        layer.params[name] = p
+    elif isinstance(p, Unknown):
+        layer.params[name] = None
+        if layer.uncertain is None:
+            layer.uncertain = p
+    return None
+
+
+def _apply(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    fn = args[0] if args else None
+    mods = [m for _, m in walk(layer)]
+    for m in reversed(mods):  # torch applies to children first, then self
+        it.call(fn, [m], {}, node)
+    return layer
+
+
+def _self(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return layer
+
+
+def _none(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return None
+
+
+def _requires_grad(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    flag = args[0] if args else kwargs.get("requires_grad", True)
+    for _, p in named_params(layer):
+        p.trainable = None if isinstance(flag, Unknown) else bool(flag)  # type: ignore[assignment]
+    return layer
+
+
+def _append(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate.framework import add_child
+
+    if layer.framework == "keras":
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph.add(it, layer, args[0] if args else None, node)
+    add_child(it, layer, str(len(layer.children)), args[0] if args else None, node)
+    return layer
+
+
+def _extend(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    seq = it.fw.iterate(it, args[0] if args else None, node)
+    if isinstance(seq, Unknown):
+        if layer.uncertain is None:
+            layer.uncertain = seq
+        return layer
+    for v in seq:
+        _append(it, layer, [v], {}, node)
+    return layer
+
+
+def _insert(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 2 or not isinstance(args[0], int):
+        if layer.uncertain is None:
+            layer.uncertain = it.unknown("insert() with an unknown index", node)
+        return None
+    items = [c for c in layer.children.values()]
+    idx = args[0] if args[0] >= 0 else len(items) + args[0]
+    items.insert(idx, args[1])
+    layer.children.clear()
+    from paramlint.evaluate.framework import add_child
+
+    for i, v in enumerate(items):
+        add_child(it, layer, str(i), v, node)
+    return None
+
+
+def _keys(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return list(layer.children.keys())
+
+
+def _values(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return list(layer.children.values())
+
+
+def _items(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return list(layer.children.items())
+
+
+def _update(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate.framework import add_child
+
+    src = args[0] if args else {}
+    if isinstance(src, dict):
+        for k, v in src.items():
+            add_child(it, layer, str(k), v, node)
+    elif layer.uncertain is None:
+        layer.uncertain = it.unknown("ModuleDict.update() of a non-dict", node)
+    return None
+
+
+def _forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.fw.call_layer(it, layer, args, kwargs, node)
+
+
+def _get_submodule(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    target = args[0] if args else ""
+    if not isinstance(target, str):
+        return it.unknown("get_submodule() of a non-string", node)
+    cur: Any = layer
+    for part in filter(None, target.split(".")):
+        cur = cur.children.get(part) if isinstance(cur, Layer) else None
+        if cur is None:
+            return it.unknown(f"no submodule {target!r}", node)
+    return cur
+
+
+def _unknown_result(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return it.unknown("result of a module method that reads weights or state", node)
+
+
+_METHODS = {
+    "parameters": _parameters, "named_parameters": _named_parameters, "buffers": _buffers,
+    "named_buffers": lambda it, l, a, k, n: named_params(l, buffers=True),
+    "modules": _modules, "named_modules": _named_modules, "children": _children, "named_children": _named_children,
+    "add_module": _add_module, "register_module": _add_module, "register_buffer": _register_buffer,
+    "register_parameter": _register_parameter, "apply": _apply,
+    "to": _self, "cuda": _self, "cpu": _self, "float": _self, "double": _self, "half": _self, "bfloat16": _self,
+    "train": _self, "eval": _self, "type": _self, "share_memory": _self, "to_empty": _self,
+    "requires_grad_": _requires_grad, "zero_grad": _none, "reset_parameters": _none, "_reset_parameters": _none,
+    "register_forward_hook": _none, "register_forward_pre_hook": _none, "register_full_backward_hook": _none,
+    "load_state_dict": _unknown_result, "state_dict": _unknown_result,
+    "append": _append, "extend": _extend, "insert": _insert, "keys": _keys, "values": _values, "items": _items,
+    "update": _update, "forward": _forward, "__call__": _forward, "get_submodule": _get_submodule,
+    "extra_repr": lambda it, l, a, k, n: "",
+}
+
+
+# ---- containers --------------------------------------------------------------------------
+
+def iterate_layer(it: Any, layer: Layer, node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    spec = layer.spec
+    if spec is not None and spec.name in ("ModuleDict", "ParameterDict"):
+        return list(layer.children.keys())
+    if spec is not None and spec.name in ("ParameterList",):
+        return list(layer.params.values())
+    if layer.framework == "keras" and spec is not None and spec.name == "Sequential":
+        return [c for c in layer.children.values()]
+    if spec is not None and spec.role == "container":
+        return [c for c in layer.children.values()]
+    return it.unknown(f"iterating a {layer.type_name}", node)
+
+
+def getitem(it: Any, layer: Layer, index: Any, node: Any) -> Any:
+    if layer.uncertain is not None:
+        return layer.uncertain
+    items = list(layer.children.items())
+    if layer.spec is not None and layer.spec.name in ("ModuleDict", "ParameterDict"):
+        v = layer.children.get(index, _MISSING) if isinstance(index, str) else _MISSING
+        if v is _MISSING:
+            v = layer.params.get(index, _MISSING) if isinstance(index, str) else _MISSING
+        if v is _MISSING:
+            return it.unknown(f"no key {index!r} in {layer.type_name}", node)
+        return v
+    if layer.spec is not None and layer.spec.name == "ParameterList":
+        vals = list(layer.params.values())
+        try:
+            return vals[index]
+        except (IndexError, TypeError):
+            return it.unknown("ParameterList index", node)
+    if isinstance(index, int) and not isinstance(index, bool):
+        try:
+            return items[index][1]
+        except IndexError:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises IndexError: index {index} out of range", node))
+    if isinstance(index, slice):
+        sub = Layer(layer.framework, None if layer.spec is not None and layer.spec.name in ("Sequential", "ModuleList") else layer.cls, layer.spec, layer.location)
+        if layer.cls is not None and layer.spec is not None:
+            sub.cls = None  # torch returns the base container type for slices of subclasses
+        sub.node = layer.node
+        sel = items[index]
+        if layer.spec is not None and layer.spec.name == "ModuleList":
+            for i, (_, m) in enumerate(sel):
+                sub.children[str(i)] = m
+        else:
+            for k, m in sel:
+                sub.children[k] = m
+        return sub
+    return it.unknown(f"{layer.type_name}[{type(index).__name__}]", node)
+
+
+def setitem(it: Any, layer: Layer, index: Any, value: Any, node: Any) -> None:
+    from paramlint.evaluate.framework import add_child
+
+    if isinstance(index, int):
+        keys = list(layer.children.keys())
+        if -len(keys) <= index < len(keys):
+            add_child(it, layer, keys[index], value, node)
+            return
+    elif isinstance(index, str):
+        add_child(it, layer, index, value, node)
+        return
+    if layer.uncertain is None:
+        layer.uncertain = it.unknown("item assignment on a container", node)
+
+
+def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    """``ModuleList + ModuleList`` and ``Sequential + Sequential``; other operators unknown."""
+    if op == "Add" and isinstance(a, Layer) and isinstance(b, Layer) and a.spec is not None and a.spec.role == "container":
+        out = Layer(a.framework, None, a.spec, a.location)
+        out.node = a.node
+        for i, m in enumerate([*a.children.values(), *b.children.values()]):
+            out.children[str(i)] = m
+        return out
+    if op == "Add" and isinstance(a, Layer) and isinstance(b, list) and a.spec is not None and a.spec.role == "container":
+        return it.unknown("container + list", node)
+    return it.unknown(f"operator {op} on {type(a).__name__} and {type(b).__name__}", node)
+
+
+def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
+    """``copy.deepcopy``: new parameter objects, shared structure preserved within the copy."""
+    if id(v) in memo:
+        return memo[id(v)]
+    if isinstance(v, Param):
+        out: Any = Param(v.shape, v.trainable, v.buffer, v.collection)
+    elif isinstance(v, Layer):
+        out = Layer(v.framework, v.cls, v.spec, v.location)
+        memo[id(v)] = out
+        out.node = v.node
+        out.args = dict(v.args)
+        out.uncertain, out.built, out.name, out.input_shape = v.uncertain, v.built, v.name, v.input_shape
+        out.children = {k: deepcopy_value(it, c, memo) for k, c in v.children.items()}
+        out.params = {k: deepcopy_value(it, p, memo) for k, p in v.params.items()}
+        out.buffers = {k: deepcopy_value(it, p, memo) for k, p in v.buffers.items()}
+        out.attrs = {k: deepcopy_value(it, a, memo) for k, a in v.attrs.items()}
+        return out
+    elif isinstance(v, list):
+        out = []
+        memo[id(v)] = out
+        out.extend(deepcopy_value(it, x, memo) for x in v)
+        return out
+    elif isinstance(v, tuple):
+        out = tuple(deepcopy_value(it, x, memo) for x in v)
+    elif isinstance(v, dict):
+        out = {}
+        memo[id(v)] = out
+        out.update({k: deepcopy_value(it, x, memo) for k, x in v.items()})
+        return out
+    elif isinstance(v, Instance):
+        out = Instance(v.cls)
+        memo[id(v)] = out
+        out.attrs = {k: deepcopy_value(it, a, memo) for k, a in v.attrs.items()}
+        return out
+    else:
+        out = v
+    memo[id(v)] = out
+    return out

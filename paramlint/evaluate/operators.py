@@ -1,0 +1,84 @@
+"""Python operators on known values, with the integer, string and collection limits.
+
+Every result that could be huge is sized *before* it is computed, so ``9**9**9`` or
+``[0] * 10**12`` costs nothing and becomes Unknown naming the limit.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Dict
+
+from paramlint.evaluate.limits import Limits, LimitExceeded
+
+_BINARY: Dict[str, Callable[[Any, Any], Any]] = {
+    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul,
+    "Divide": operator.truediv, "FloorDivide": operator.floordiv, "Modulo": operator.mod,
+    "Power": operator.pow, "LeftShift": operator.lshift, "RightShift": operator.rshift,
+    "BitOr": operator.or_, "BitAnd": operator.and_, "BitXor": operator.xor,
+    "MatrixMultiply": operator.matmul,
+}
+
+_SAFE_TYPES = (int, float, bool, str, tuple, list, dict, set, frozenset, type(None), range, slice, bytes)
+
+
+def _size(v: Any) -> int:
+    if isinstance(v, (str, bytes, tuple, list, dict, set, frozenset)):
+        return len(v)
+    return 0
+
+
+def check_int(v: Any, limits: Limits) -> Any:
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > limits.max_int_bits:
+        raise LimitExceeded(f"integer larger than 2**{limits.max_int_bits} (max-int-bits)")
+    return v
+
+
+def binary(op: str, a: Any, b: Any, limits: Limits) -> Any:
+    """``a <op> b`` for plain Python values; raises TypeError/ZeroDivisionError like Python."""
+    if not isinstance(a, _SAFE_TYPES) or not isinstance(b, _SAFE_TYPES):
+        raise TypeError(f"unsupported operand types for {op}")
+    if op == "Power":
+        if isinstance(a, int) and isinstance(b, int) and b > 0:
+            if a.bit_length() * b > limits.max_int_bits + b:  # over-estimate of the result's bits
+                if abs(a) > 1:
+                    raise LimitExceeded(f"integer larger than 2**{limits.max_int_bits} (max-int-bits)")
+        elif isinstance(a, float) or isinstance(b, float):
+            if isinstance(b, (int, float)) and abs(b) > 10_000 and isinstance(a, (int, float)) and abs(a) > 1:
+                return float("inf") if a > 0 else operator.pow(a, b)
+    elif op == "Multiply":
+        seq, n = (a, b) if isinstance(b, int) else (b, a)
+        if isinstance(seq, (str, bytes, tuple, list)) and isinstance(n, int):
+            size = len(seq) * max(n, 0)
+            cap = limits.max_string if isinstance(seq, (str, bytes)) else limits.max_collection
+            if size > cap:
+                raise LimitExceeded(f"sequence of {size:,} items exceeds the collection limit ({cap:,})")
+        elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > limits.max_int_bits + 1:
+            raise LimitExceeded(f"integer larger than 2**{limits.max_int_bits} (max-int-bits)")
+    elif op == "LeftShift" and isinstance(b, int) and isinstance(a, int):
+        if b > limits.max_int_bits or a.bit_length() + b > limits.max_int_bits:
+            raise LimitExceeded(f"integer larger than 2**{limits.max_int_bits} (max-int-bits)")
+    elif op == "Add" and isinstance(a, (str, bytes, tuple, list)):
+        cap = limits.max_string if isinstance(a, (str, bytes)) else limits.max_collection
+        if _size(a) + _size(b) > cap:
+            raise LimitExceeded(f"sequence exceeds the collection limit ({cap:,})")
+    elif op == "Modulo" and isinstance(a, (str, bytes)):
+        raise TypeError("%-formatting is not modelled")
+    fn = _BINARY.get(op)
+    if fn is None:
+        raise TypeError(f"operator {op} is not modelled")
+    return check_int(fn(a, b), limits)
+
+
+_COMPARE: Dict[str, Callable[[Any, Any], Any]] = {
+    "LessThan": operator.lt, "GreaterThan": operator.gt, "LessThanEqual": operator.le,
+    "GreaterThanEqual": operator.ge, "Equal": operator.eq, "NotEqual": operator.ne,
+}
+
+
+def compare(op: str, a: Any, b: Any) -> bool:
+    """Comparison; identity and membership are handled by the interpreter (they see objects)."""
+    if op in ("LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual"):
+        if not isinstance(a, _SAFE_TYPES) or not isinstance(b, _SAFE_TYPES):
+            raise TypeError("ordering comparison of non-plain values")
+    return bool(_COMPARE[op](a, b))

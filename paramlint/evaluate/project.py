@@ -1,0 +1,148 @@
+"""The project: files found from import statements, each parsed at most once per run.
+
+Imports are never executed: ``from .blocks import Block`` resolves ``blocks.py`` on disk
+under the importing file's package root and evaluates its top level with the same
+bounded interpreter, on first use of the name (lazy, like a deferred import).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from paramlint.source import SourceError, SourceFile, load
+
+
+class ModuleNS:
+    """A project module: its namespace, filled by evaluating its top level once."""
+
+    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package")
+
+    def __init__(self, name: str, path: str, source: Optional[SourceFile], is_package: bool = False) -> None:
+        self.name = name
+        self.path = path
+        self.source = source
+        self.ns: Dict[str, Any] = {"__name__": name, "__file__": path}
+        #: "new" | "loading" | "loaded"
+        self.state = "new"
+        self.error: Optional[str] = None
+        self.is_package = is_package
+
+    def __repr__(self) -> str:
+        return f"ModuleNS({self.name})"
+
+
+class LazyImport:
+    """A name bound by an import, resolved to its value on first read."""
+
+    __slots__ = ("module", "attr")
+
+    def __init__(self, module: str, attr: Optional[str]) -> None:
+        self.module = module
+        self.attr = attr
+
+
+def package_root(path: str) -> Tuple[str, str]:
+    """(root directory, dotted module name) for a file, walking up through ``__init__.py``."""
+    path = os.path.abspath(path)
+    directory, base = os.path.split(path)
+    stem = os.path.splitext(base)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")) or os.path.isfile(os.path.join(directory, "__init__.pyi")):
+        directory, pkg = os.path.split(directory)
+        parts.insert(0, pkg)
+        if not pkg:
+            break
+    return directory, ".".join(parts) or stem
+
+
+class Project:
+    """Source files by module name; reads each at most once (``reader`` is injectable for tests
+    and for reading another git revision)."""
+
+    def __init__(self, reader: Optional[Callable[[str], bytes]] = None) -> None:
+        self.reader = reader or _read_file
+        self.modules: Dict[str, Optional[ModuleNS]] = {}
+        self.by_path: Dict[str, ModuleNS] = {}
+        self.roots: List[str] = []
+        #: Files whose contents the run depended on (for the cache key).
+        self.files_read: Dict[str, bytes] = {}
+
+    def add_root(self, root: str) -> None:
+        if root not in self.roots:
+            self.roots.append(root)
+
+    def module_for_path(self, path: str, data: Optional[bytes] = None) -> ModuleNS:
+        """The module for an analyzed file (raises SourceError if it cannot be parsed)."""
+        apath = os.path.abspath(path)
+        mod = self.by_path.get(apath)
+        if mod is not None:
+            if mod.source is None:
+                raise SourceError(mod.error or "cannot be analyzed")
+            return mod
+        root, name = package_root(apath)
+        self.add_root(root)
+        self.add_root(os.path.dirname(apath))
+        try:
+            if data is None:
+                data = self.reader(apath)
+            self.files_read[apath] = data
+            src = load(path, name, data)
+        except SourceError as e:
+            mod = ModuleNS(name, path, None)
+            mod.error = e.message
+            self.by_path[apath] = mod
+            raise
+        mod = ModuleNS(name, path, src, is_package=os.path.basename(apath).startswith("__init__."))
+        self.by_path[apath] = mod
+        self.modules.setdefault(name, mod)
+        return mod
+
+    def find(self, name: str) -> Optional[ModuleNS]:
+        """A project module by dotted name, or None when it is not a file of the project."""
+        if name in self.modules:
+            return self.modules[name]
+        found: Optional[ModuleNS] = None
+        rel = name.replace(".", os.sep)
+        for root in self.roots:
+            for cand, is_pkg in ((os.path.join(root, rel + ".py"), False), (os.path.join(root, rel, "__init__.py"), True)):
+                if os.path.isfile(cand):
+                    apath = os.path.abspath(cand)
+                    mod = self.by_path.get(apath)
+                    if mod is None:
+                        mod = ModuleNS(name, os.path.relpath(cand) if not os.path.isabs(cand) else cand, None, is_pkg)
+                        try:
+                            data = self.reader(apath)
+                            self.files_read[apath] = data
+                            mod.source = load(mod.path, name, data)
+                        except SourceError as e:
+                            mod.error = f"{cand}: {e.message}"
+                        except OSError as e:
+                            mod.error = f"{cand}: {e.strerror or e}"
+                        self.by_path[apath] = mod
+                    found = mod
+                    break
+            if found is not None:
+                break
+        self.modules[name] = found
+        return found
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def resolve_relative(current: str, is_package: bool, level: int, target: Optional[str]) -> Optional[str]:
+    """Absolute module name of ``from <level dots><target> import ...`` inside ``current``."""
+    parts = current.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        if level - 1 > len(parts):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+    base = ".".join(parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base or None

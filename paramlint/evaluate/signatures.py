@@ -1,0 +1,69 @@
+"""Binding call arguments to a catalog entry's real signature, exactly as Python would."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+# (name, kind, default) with kind in "pos", "kwonly", "varargs", "varkw"; default _REQUIRED.
+_REQUIRED = object()
+Param = Tuple[str, str, Any]
+_CACHE: Dict[str, List[Param]] = {}
+
+
+def parse_signature(text: str) -> List[Param]:
+    sig = _CACHE.get(text)
+    if sig is not None:
+        return sig
+    fn = ast.parse(f"def f({text}): pass").body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    a = fn.args
+    out: List[Param] = []
+    pos = [*a.posonlyargs, *a.args]
+    defaults: List[Any] = [_REQUIRED] * (len(pos) - len(a.defaults)) + [ast.literal_eval(d) for d in a.defaults]
+    for p, d in zip(pos, defaults):
+        out.append((p.arg, "pos", d))
+    if a.vararg is not None:
+        out.append((a.vararg.arg, "varargs", _REQUIRED))
+    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+        out.append((p.arg, "kwonly", _REQUIRED if d is None else ast.literal_eval(d)))
+    if a.kwarg is not None:
+        out.append((a.kwarg.arg, "varkw", _REQUIRED))
+    _CACHE[text] = out
+    return out
+
+
+def bind(text: str, args: List[Any], kwargs: Dict[str, Any], name: str) -> Union[Dict[str, Any], str]:
+    """Bound arguments by parameter name (defaults filled in), or a TypeError-like message."""
+    sig = parse_signature(text)
+    out: Dict[str, Any] = {}
+    pos = [p for p in sig if p[1] == "pos"]
+    varargs = next((p[0] for p in sig if p[1] == "varargs"), None)
+    varkw = next((p[0] for p in sig if p[1] == "varkw"), None)
+    for (pname, _, _), v in zip(pos, args):
+        out[pname] = v
+    if len(args) > len(pos):
+        if varargs is None:
+            return f"{name}() takes {len(pos)} positional arguments but {len(args)} were given"
+        out[varargs] = tuple(args[len(pos):])
+    elif varargs is not None:
+        out[varargs] = ()
+    names = {p[0] for p in sig if p[1] in ("pos", "kwonly")}
+    extra: Dict[str, Any] = {}
+    for k, v in kwargs.items():
+        if k in names:
+            if k in out:
+                return f"{name}() got multiple values for argument {k!r}"
+            out[k] = v
+        elif varkw is not None:
+            extra[k] = v
+        else:
+            return f"{name}() got an unexpected keyword argument {k!r}"
+    if varkw is not None:
+        out[varkw] = extra
+    for pname, kind, default in sig:
+        if kind in ("pos", "kwonly") and pname not in out:
+            if default is _REQUIRED:
+                return f"{name}() missing required argument {pname!r}"
+            out[pname] = default
+    return out

@@ -1,0 +1,365 @@
+"""Statement handlers: assignment, control flow, definitions and imports."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List
+
+import libcst as cst
+
+from paramlint.evaluate.expressions import binary
+from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _Return, _body
+from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.project import LazyImport, resolve_relative
+from paramlint.evaluate.values import Class, External, ExceptionValue, Function, Unknown
+
+Handler = Callable[[Any, Any, Env], None]
+HANDLERS: Dict[type, Handler] = {}
+
+
+def handles(*types: type) -> Callable[[Handler], Handler]:
+    def deco(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+    return deco
+
+
+@handles(cst.SimpleStatementLine, cst.SimpleStatementSuite)
+def _line(it: Any, node: Any, env: Env) -> None:
+    for s in node.body:
+        it.exec_stmt(s, env)
+
+
+@handles(cst.Expr)
+def _expr(it: Any, node: cst.Expr, env: Env) -> None:
+    it.eval(node.value, env)
+
+
+@handles(cst.Pass)
+def _pass(it: Any, node: Any, env: Env) -> None:
+    return None
+
+
+@handles(cst.Assign)
+def _assign(it: Any, node: cst.Assign, env: Env) -> None:
+    v = it.eval(node.value, env)
+    for t in node.targets:
+        assign_target(it, t.target, v, env)
+
+
+@handles(cst.AnnAssign)
+def _annassign(it: Any, node: cst.AnnAssign, env: Env) -> None:
+    if node.value is not None:
+        assign_target(it, node.target, it.eval(node.value, env), env)
+
+
+@handles(cst.AugAssign)
+def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
+    op = type(node.operator).__name__.replace("Assign", "")
+    cur = it.eval(node.target, env)
+    rhs = it.eval(node.value, env)
+    if isinstance(cur, list) and op == "Add":  # list += iterable extends in place
+        seq = it.fw.iterate(it, rhs, node.value)
+        if isinstance(seq, Unknown):
+            assign_target(it, node.target, seq, env)
+            return
+        if len(cur) + len(seq) > it.limits.max_collection:
+            raise LimitExceeded("collection exceeds the collection limit")
+        cur.extend(seq)
+        return
+    if it.fw.is_container_layer(cur) and op == "Add":
+        assign_target(it, node.target, it.fw.object_binary(it, "Add", cur, rhs, node), env)
+        return
+    assign_target(it, node.target, binary(it, op, cur, rhs, node), env)
+
+
+def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
+    if isinstance(target, cst.Name):
+        it.assign_name(target.value, value, env)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        elements = target.elements
+        starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+        seq = it.fw.iterate(it, value, target)
+        if isinstance(seq, Unknown):
+            for e in elements:
+                assign_target(it, e.value, seq, env)
+            return
+        if starred:
+            i = starred[0]
+            after = len(elements) - i - 1
+            if len(seq) < len(elements) - 1:
+                u = it.unknown("not enough values to unpack", target)
+                for e in elements:
+                    assign_target(it, e.value, u, env)
+                return
+            parts = list(seq[:i]) + [list(seq[i:len(seq) - after])] + list(seq[len(seq) - after:])
+        else:
+            if len(seq) != len(elements):
+                u = it.unknown(f"cannot unpack {len(seq)} values into {len(elements)} names", target)
+                for e in elements:
+                    assign_target(it, e.value, u, env)
+                return
+            parts = list(seq)
+        for e, v in zip(elements, parts):
+            assign_target(it, e.value, v, env)
+    elif isinstance(target, cst.Attribute):
+        obj = it.eval(target.value, env)
+        it.set_attr(obj, target.attr.value, value, target)
+    elif isinstance(target, cst.Subscript):
+        obj = it.eval(target.value, env)
+        from paramlint.evaluate.expressions import _slice_value
+
+        if len(target.slice) == 1:
+            index = _slice_value(it, target.slice[0].slice, env)
+        else:
+            index = tuple(_slice_value(it, s.slice, env) for s in target.slice)
+        it.fw.set_item(it, obj, index, value, target)
+    elif isinstance(target, cst.StarredElement):
+        assign_target(it, target.value, value, env)
+    else:
+        it.havoc([target], env, it.unknown("assignment target not modelled", target))
+
+
+@handles(cst.Del)
+def _del(it: Any, node: cst.Del, env: Env) -> None:
+    targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+    for t in targets:
+        t = getattr(t, "value", t)
+        if isinstance(t, cst.Name):
+            env.vars.pop(t.value, None)
+        elif isinstance(t, cst.Attribute):
+            it.fw.del_attr(it, it.eval(t.value, env), t.attr.value, t)
+        elif isinstance(t, cst.Subscript):
+            it.havoc([node], env, it.unknown("del of a subscript", t))
+
+
+@handles(cst.Return)
+def _return(it: Any, node: cst.Return, env: Env) -> None:
+    raise _Return(None if node.value is None else it.eval(node.value, env))
+
+
+@handles(cst.Break)
+def _break(it: Any, node: Any, env: Env) -> None:
+    raise _Break()
+
+
+@handles(cst.Continue)
+def _continue(it: Any, node: Any, env: Env) -> None:
+    raise _Continue()
+
+
+@handles(cst.Raise)
+def _raise(it: Any, node: cst.Raise, env: Env) -> None:
+    exc = it.eval(node.exc, env) if node.exc is not None else None
+    what = exc.name if isinstance(exc, ExceptionValue) else "an exception"
+    msg = f": {exc.message}" if isinstance(exc, ExceptionValue) and exc.message else ""
+    raise Raised(it.unknown(f"raises {what}{msg}", node))
+
+
+@handles(cst.Assert)
+def _assert(it: Any, node: cst.Assert, env: Env) -> None:
+    t = it.truth(it.eval(node.test, env), node.test)
+    if t is False:
+        raise Raised(it.unknown("assertion fails", node))
+
+
+@handles(cst.Global)
+def _global(it: Any, node: cst.Global, env: Env) -> None:
+    if env.declared_global is None:
+        env.declared_global = set()
+    env.declared_global.update(n.name.value for n in node.names)
+
+
+@handles(cst.Nonlocal)
+def _nonlocal(it: Any, node: cst.Nonlocal, env: Env) -> None:
+    if env.declared_nonlocal is None:
+        env.declared_nonlocal = set()
+    env.declared_nonlocal.update(n.name.value for n in node.names)
+
+
+@handles(cst.If)
+def _if(it: Any, node: cst.If, env: Env) -> None:
+    t = it.truth(it.eval(node.test, env), node.test)
+    if isinstance(t, Unknown):
+        branches: List[cst.CSTNode] = [node.body]
+        if node.orelse is not None:
+            branches.append(node.orelse)
+        it.havoc(branches, env, t)
+        return
+    if t:
+        it.exec_block(_body(node.body), env)
+    elif isinstance(node.orelse, cst.If):
+        _if(it, node.orelse, env)
+    elif isinstance(node.orelse, cst.Else):
+        it.exec_block(_body(node.orelse.body), env)
+
+
+@handles(cst.For)
+def _for(it: Any, node: cst.For, env: Env) -> None:
+    seq = it.fw.iterate(it, it.eval(node.iter, env), node.iter)
+    if isinstance(seq, Unknown):
+        it.havoc([node], env, seq)
+        return
+    if len(seq) > it.limits.max_loop:
+        raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+    for item in seq:
+        assign_target(it, node.target, item, env)
+        try:
+            it.exec_block(_body(node.body), env)
+        except _Continue:
+            continue
+        except _Break:
+            return
+    if node.orelse is not None:
+        it.exec_block(_body(node.orelse.body), env)
+
+
+@handles(cst.While)
+def _while(it: Any, node: cst.While, env: Env) -> None:
+    n = 0
+    while True:
+        t = it.truth(it.eval(node.test, env), node.test)
+        if isinstance(t, Unknown):
+            it.havoc([node], env, t)
+            return
+        if not t:
+            break
+        n += 1
+        if n > it.limits.max_loop:
+            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+        try:
+            it.exec_block(_body(node.body), env)
+        except _Continue:
+            continue
+        except _Break:
+            return
+    if node.orelse is not None:
+        it.exec_block(_body(node.orelse.body), env)
+
+
+@handles(cst.Try)
+def _try(it: Any, node: cst.Try, env: Env) -> None:
+    # Handlers are not run: a raise inside the body makes the surrounding call Unknown,
+    # which is honest (we cannot know which handler would run or what it would do).
+    try:
+        it.exec_block(_body(node.body), env)
+        if node.orelse is not None:
+            it.exec_block(_body(node.orelse.body), env)
+    finally:
+        if node.finalbody is not None:
+            it.exec_block(_body(node.finalbody.body), env)
+
+
+@handles(cst.With)
+def _with(it: Any, node: cst.With, env: Env) -> None:
+    for item in node.items:
+        v = it.eval(item.item, env)
+        if item.asname is not None:
+            assign_target(it, item.asname.name, it.unknown("value of a with-statement target", item), env)
+    it.exec_block(_body(node.body), env)
+
+
+@handles(cst.FunctionDef)
+def _def(it: Any, node: cst.FunctionDef, env: Env) -> None:
+    defaults = it.fw.eval_defaults(it, node.params, env)
+    closure = env.parent if env.is_class else env
+    fn = Function(node.name.value, node, closure, env.module, defaults)
+    value: Any = fn
+    for dec in reversed(node.decorators):
+        value = it.fw.apply_decorator(it, it.eval(dec.decorator, env), value, dec)
+    it.assign_name(node.name.value, value, env)
+
+
+@handles(cst.ClassDef)
+def _class(it: Any, node: cst.ClassDef, env: Env) -> None:
+    bases = []
+    for a in node.bases:
+        if a.star:
+            bases.append(it.unknown("starred base classes", a))
+        else:
+            bases.append(it.eval(a.value, env))
+    cls = Class(node.name.value, node, env.module, env, tuple(bases))
+    it.fw.init_class(it, cls)
+    value: Any = cls
+    for dec in reversed(node.decorators):
+        value = it.fw.apply_decorator(it, it.eval(dec.decorator, env), value, dec)
+    it.assign_name(node.name.value, value, env)
+
+
+def class_body(it: Any, cls: Class) -> Dict[str, Any]:
+    """Evaluate a class body on first use (like Python, but lazily)."""
+    ns: Dict[str, Any] = {"__name__": cls.name, "__qualname__": cls.name, "__module__": cls.module.name}
+    cls._ns = ns
+    env = Env(ns, cls.env, cls.module, is_class=True)
+    saved = it.module
+    it.module = cls.module
+    try:
+        it.exec_block(_body(cls.node.body), env)
+    except Raised as r:
+        cls.uncertain = r.unknown
+    except (_Return, _Break, _Continue):
+        pass
+    finally:
+        it.module = saved
+    for v in ns.values():
+        if isinstance(v, Function):
+            v.owner = cls
+    return ns
+
+
+@handles(cst.Import)
+def _import(it: Any, node: cst.Import, env: Env) -> None:
+    for alias in node.names:
+        name = _dotted(alias.name)
+        if alias.asname is not None:
+            it.assign_name(alias.asname.name.value, _module_ref(it, name), env)  # type: ignore[union-attr]
+        else:
+            top = name.split(".")[0]
+            it.assign_name(top, _module_ref(it, top), env)
+
+
+@handles(cst.ImportFrom)
+def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
+    level = len(node.relative)
+    target = _dotted(node.module) if node.module is not None else None
+    if level:
+        base = resolve_relative(env.module.name, env.module.is_package, level, target)
+        if base is None:
+            it.havoc([node], env, it.unknown("relative import beyond the top-level package", node))
+            return
+    else:
+        base = target or ""
+    if isinstance(node.names, cst.ImportStar):
+        mod = it.import_module(base)
+        if hasattr(mod, "ns"):
+            for k, v in mod.ns.items():
+                if not k.startswith("_"):
+                    env.vars[k] = v
+        return
+    project_mod = it.project.find(base) is not None
+    for alias in node.names:
+        name = _dotted(alias.name)
+        bind = alias.asname.name.value if alias.asname is not None else name  # type: ignore[union-attr]
+        if project_mod:
+            sub = it.project.find(f"{base}.{name}")
+            env.vars[bind] = LazyImport(f"{base}.{name}", None) if sub is not None else LazyImport(base, name)
+        else:
+            sub = it.project.find(f"{base}.{name}") if base else None
+            env.vars[bind] = LazyImport(f"{base}.{name}", None) if sub is not None else External(f"{base}.{name}")
+
+
+def _module_ref(it: Any, name: str) -> Any:
+    return LazyImport(name, None) if it.project.find(name) is not None else External(name)
+
+
+def _dotted(node: Any) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+@handles(cst.Match)
+def _match(it: Any, node: Any, env: Env) -> None:
+    it.havoc([node], env, it.unknown("match statements are not modelled", node))

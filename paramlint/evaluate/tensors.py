@@ -1,0 +1,390 @@
+"""Symbolic torch tensors: creation, ``nn.Parameter``, shape-only tensor operations, ``F.*``
+functionals, and calling modules (the forward pass that produces per-layer output shapes).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from paramlint.catalog.shapes import flatten_shape_generic, norm_axis
+from paramlint.catalog.spec import Args, ArgError
+from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
+from paramlint.types import Shape
+
+NOT_MODELLED = object()
+Fn = Callable[[Any, List[Any], Dict[str, Any], Any], Any]
+_FUNCS: Dict[str, Fn] = {}
+
+
+def fn(*names: str) -> Callable[[Fn], Fn]:
+    def deco(f: Fn) -> Fn:
+        for n in names:
+            _FUNCS[n] = f
+        return f
+    return deco
+
+
+def _dims(it: Any, args: Sequence[Any], node: Any) -> Any:
+    """``torch.zeros(1, 2, 3)`` or ``torch.zeros((1, 2, 3))`` → a shape of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    out = []
+    for a in args:
+        if isinstance(a, Unknown):
+            return a
+        if isinstance(a, bool) or not isinstance(a, int) or a < 0:
+            return it.unknown("tensor size must be non-negative ints", node)
+        out.append(a)
+    return tuple(out)
+
+
+def _as_shape(v: Any) -> Optional[Shape]:
+    return v.shape if isinstance(v, (Tensor, Param)) else None
+
+
+@fn("torch.zeros", "torch.ones", "torch.empty", "torch.randn", "torch.rand", "torch.full", "torch.randint")
+def _create(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    q = getattr(node, "_q", None)
+    dims_args = args
+    if q is None:
+        pass
+    shape = _dims(it, dims_args, node)
+    return shape if isinstance(shape, Unknown) else Tensor(shape)
+
+
+@fn("torch.full")
+def _full(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    size = args[0] if args else kwargs.get("size")
+    shape = _dims(it, [size], node)
+    return shape if isinstance(shape, Unknown) else Tensor(shape)
+
+
+@fn("torch.randint")
+def _randint(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    size = kwargs.get("size", args[-1] if args else None)
+    shape = _dims(it, [size], node)
+    return shape if isinstance(shape, Unknown) else Tensor(shape)
+
+
+@fn("torch.zeros_like", "torch.ones_like", "torch.empty_like", "torch.randn_like", "torch.rand_like", "torch.clone")
+def _like(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    s = _as_shape(args[0] if args else None)
+    return Tensor(s) if s is not None else it.unknown("*_like of a non-tensor", node)
+
+
+@fn("torch.eye")
+def _eye(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    shape = _dims(it, args[:2] if len(args) > 1 else args[:1] * 2, node)
+    return shape if isinstance(shape, Unknown) else Tensor(shape)
+
+
+@fn("torch.arange")
+def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if any(isinstance(a, Unknown) for a in args):
+        return next(a for a in args if isinstance(a, Unknown))
+    try:
+        return Tensor((len(range(*args)),)) if all(isinstance(a, int) for a in args) else it.unknown("arange of floats", node)
+    except (TypeError, ValueError):
+        return it.unknown("arange arguments", node)
+
+
+@fn("torch.tensor", "torch.as_tensor", "torch.Tensor", "torch.FloatTensor", "torch.LongTensor")
+def _tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    data = args[0] if args else None
+    shape: List[int] = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        data = data[0] if data else None
+    if isinstance(data, Unknown):
+        return data
+    return Tensor(tuple(shape))
+
+
+@fn("torch.tril", "torch.triu", "torch.abs", "torch.exp", "torch.log", "torch.sqrt", "torch.sigmoid", "torch.tanh",
+    "torch.relu", "torch.nn.functional.relu", "torch.nn.functional.gelu", "torch.nn.functional.silu",
+    "torch.nn.functional.sigmoid", "torch.nn.functional.tanh", "torch.nn.functional.dropout",
+    "torch.nn.functional.hardswish", "torch.nn.functional.hardsigmoid", "torch.nn.functional.relu6",
+    "torch.nn.functional.leaky_relu", "torch.nn.functional.elu", "torch.nn.functional.softmax",
+    "torch.nn.functional.log_softmax", "torch.nn.functional.normalize", "torch.nn.functional.mish",
+    "torch.softmax", "torch.log_softmax", "torch.nn.functional.relu_", "torch.nn.functional.dropout2d",
+    "torch.nn.functional.layer_norm", "torch.nn.functional.group_norm", "torch.nn.functional.batch_norm",
+    "torch.neg", "torch.square", "torch.rsqrt", "torch.erf", "torch.sin", "torch.cos", "torch.clamp", "torch.clip",
+    "torch.nn.functional.softplus", "torch.nn.functional.alpha_dropout", "torch.nn.functional.dropout1d")
+def _elementwise(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = args[0] if args else kwargs.get("input")
+    s = _as_shape(x)
+    if s is None:
+        return x if isinstance(x, Unknown) else it.unknown("elementwise op of a non-tensor", node)
+    return Tensor(s)
+
+
+@fn("torch.nn.Parameter", "torch.nn.parameter.Parameter")
+def _parameter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    data = args[0] if args else kwargs.get("data")
+    rg = args[1] if len(args) > 1 else kwargs.get("requires_grad", True)
+    if data is None:
+        return Param((0,))
+    if isinstance(data, Unknown):
+        return data
+    if isinstance(data, (Tensor, Param)):
+        for d in data.shape:
+            if d is None:
+                return it.unknown("nn.Parameter of a tensor with unknown size", node)
+        return Param(tuple(data.shape), trainable=rg is not False)
+    return it.unknown("nn.Parameter of a non-tensor", node)
+
+
+@fn("torch.flatten")
+def _flatten(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = args[0] if args else kwargs.get("input")
+    s = _as_shape(x)
+    if s is None:
+        return x if isinstance(x, Unknown) else it.unknown("flatten of a non-tensor", node)
+    start = args[1] if len(args) > 1 else kwargs.get("start_dim", 0)
+    end = args[2] if len(args) > 2 else kwargs.get("end_dim", -1)
+    if not isinstance(start, int) or not isinstance(end, int):
+        return it.unknown("flatten with unknown dims", node)
+    try:
+        return Tensor(flatten_shape_generic(s, start, end))
+    except ArgError as e:
+        return it.unknown(e.message, node)
+
+
+def _pool_fn(name: str, n: int) -> Fn:
+    from paramlint.catalog import table
+
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        spec = table("torch")[name]
+        from paramlint.evaluate import signatures
+
+        x = args[0] if args else kwargs.pop("input", None)
+        bound = signatures.bind(spec.signature, list(args[1:]), {k: v for k, v in kwargs.items() if k != "input"}, name)
+        if isinstance(bound, str):
+            return it.unknown(bound, node)
+        return _apply_spec(it, spec, bound, x, node)
+    return call
+
+
+for _n in (1, 2, 3):
+    _FUNCS[f"torch.nn.functional.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n)
+    _FUNCS[f"torch.nn.functional.avg_pool{_n}d"] = _pool_fn(f"AvgPool{_n}d", _n)
+    _FUNCS[f"torch.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n)
+    _FUNCS[f"torch.avg_pool{_n}d"] = _pool_fn(f"AvgPool{_n}d", _n)
+for _n in (1, 2):
+    _FUNCS[f"torch.nn.functional.adaptive_avg_pool{_n}d"] = _pool_fn(f"AdaptiveAvgPool{_n}d", _n)
+    _FUNCS[f"torch.nn.functional.adaptive_max_pool{_n}d"] = _pool_fn(f"AdaptiveMaxPool{_n}d", _n)
+
+
+def _apply_spec(it: Any, spec: Any, bound: Dict[str, Any], x: Any, node: Any) -> Any:
+    s = _as_shape(x)
+    if s is None:
+        return x if isinstance(x, Unknown) else it.unknown(f"{spec.name} of a non-tensor", node)
+    try:
+        return Tensor(spec.output(Args(spec.name, bound), s))
+    except ArgError as e:
+        return e.unknown if e.unknown is not None else it.unknown(e.message, node)
+
+
+def _noop(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return args[0] if args else None
+
+
+def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """A torch function by qualified name, or NOT_MODELLED."""
+    f = _FUNCS.get(qualname)
+    if f is not None:
+        return f(it, args, kwargs, node)
+    if qualname.startswith("torch.nn.init."):
+        return _noop(it, args, kwargs, node)
+    if qualname in ("torch.manual_seed", "torch.set_grad_enabled", "torch._assert", "torch._C._log_api_usage_once"):
+        return None
+    return NOT_MODELLED
+
+
+# ---- tensor attributes and methods -----------------------------------------------------------
+
+def attr(it: Any, t: Any, name: str, node: Any) -> Any:
+    shape = t.shape
+    if name == "shape":
+        return _size_tuple(it, shape, node)
+    if name in ("ndim",):
+        return len(shape)
+    if name in ("data", "T", "mT") and name == "data":
+        return t
+    if name == "requires_grad":
+        return t.trainable if isinstance(t, Param) else False
+    if name in ("dtype", "device", "is_cuda", "grad", "layout"):
+        return it.unknown(f"tensor {name} is not modelled", node)
+    m = _METHODS.get(name)
+    if m is not None:
+        return Builtin(f"Tensor.{name}", lambda it2, a, k, n: m(it2, t, a, k, n))
+    if name.endswith("_") and not name.startswith("_"):  # in-place initialisers: shape unchanged
+        return Builtin(f"Tensor.{name}", lambda it2, a, k, n: t)
+    return it.unknown(f"tensor method {name} is not modelled", node)
+
+
+def _size_tuple(it: Any, shape: Shape, node: Any) -> Tuple[Any, ...]:
+    return tuple(d if d is not None else it.unknown("unknown tensor dimension", node) for d in shape)
+
+
+def _size(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    dims = _size_tuple(it, t.shape, node)
+    if args:
+        d = args[0]
+        if not isinstance(d, int):
+            return it.unknown("size() of an unknown dim", node)
+        try:
+            return dims[d]
+        except IndexError:
+            return it.unknown(f"size({d}) out of range", node)
+    return dims
+
+
+def _view(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    want = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    total: Optional[int] = 1
+    for d in t.shape:
+        total = None if total is None or d is None else total * d
+    out: List[Optional[int]] = []
+    infer = -1
+    for i, d in enumerate(want):
+        if isinstance(d, Unknown):
+            out.append(None)
+        elif isinstance(d, int) and d == -1 and infer < 0:
+            infer = i
+            out.append(None)
+        elif isinstance(d, int) and d >= 0:
+            out.append(d)
+        else:
+            return it.unknown("view/reshape with an invalid size", node)
+    if infer >= 0:
+        known = 1
+        for i, d in enumerate(out):
+            if i != infer:
+                if d is None:
+                    known = 0
+                    break
+                known *= d
+        if total is not None and known:
+            if total % known:
+                return it.unknown(f"view: shape {tuple(want)} is invalid for {total} elements", node)
+            out[infer] = total // known
+    else:
+        n: Optional[int] = 1
+        for d in out:
+            n = None if n is None or d is None else n * d
+        if n is not None and total is not None and n != total:
+            return it.unknown(f"view: shape {tuple(want)} is invalid for {total} elements", node)
+    return Tensor(tuple(out))
+
+
+def _flatten_m(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return _flatten(it, [t, *args], kwargs, node)
+
+
+def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return Tensor(t.shape)
+
+
+def _dim(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return len(t.shape)
+
+
+def _numel(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    n = 1
+    for d in t.shape:
+        if d is None:
+            return it.unknown("numel of a tensor with unknown dims", node)
+        n *= d
+    return n
+
+
+_METHODS: Dict[str, Callable[..., Any]] = {
+    "size": _size, "view": _view, "reshape": _view, "flatten": _flatten_m, "dim": _dim, "numel": _numel,
+    "contiguous": _same, "relu": _same, "sigmoid": _same, "tanh": _same, "clone": _same, "detach": _same,
+    "float": _same, "half": _same, "double": _same, "to": _same, "cpu": _same, "cuda": _same, "softmax": _same,
+    "type_as": _same, "abs": _same, "exp": _same, "sqrt": _same, "neg": _same,
+}
+
+
+def iterate(it: Any, t: Any, node: Any) -> Any:
+    d = t.shape[0] if t.shape else None
+    if not isinstance(d, int):
+        return it.unknown("iterating a tensor with unknown first dim", node)
+    if d > it.limits.max_loop:
+        from paramlint.evaluate.limits import LimitExceeded
+
+        raise LimitExceeded("loop iteration limit reached iterating a tensor")
+    return [Tensor(tuple(t.shape[1:])) for _ in range(d)]
+
+
+def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
+    return it.unknown("tensor indexing is not modelled yet", node)
+
+
+def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    sa, sb = _as_shape(a), _as_shape(b)
+    if sa is None:
+        return Tensor(sb) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
+    if sb is None:
+        return Tensor(sa) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
+    if op == "MatrixMultiply":
+        return it.unknown("matmul shapes are not modelled yet", node)
+    out: List[Optional[int]] = []
+    for i in range(max(len(sa), len(sb))):
+        x = sa[len(sa) - 1 - i] if i < len(sa) else 1
+        y = sb[len(sb) - 1 - i] if i < len(sb) else 1
+        if x is None or y is None:
+            out.append(None if x != 1 and y != 1 else (y if x == 1 else x))
+        elif x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
+            return it.unknown(f"shapes {sa} and {sb} do not broadcast", node)
+    return Tensor(tuple(reversed(out)))
+
+
+# ---- calling a torch module ----------------------------------------------------------------
+
+def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``module(x)``: a catalog leaf computes its output shape; others run ``forward``."""
+    spec = layer.spec
+    if it.observe is not None and layer.cls is not None and id(layer.cls) not in it.observe:
+        shapes = tuple(a.shape for a in args if isinstance(a, (Tensor, Param)))
+        if shapes and len(shapes) == len(args):
+            it.observe[id(layer.cls)] = shapes
+    if layer.cls is not None:
+        from paramlint.evaluate.attributes import class_attr
+
+        fwd = class_attr(it, layer.cls, "forward", node, layer)
+        if not isinstance(fwd, (Unknown,)) and not hasattr(fwd, "qualname"):
+            return it.call(fwd, args, kwargs, node)
+    if spec is None:
+        return it.unknown(f"{layer.type_name} has no forward()", node)
+    if spec.role == "container":
+        if spec.name != "Sequential":
+            return it.unknown(f"{spec.name} is not callable", node)
+        x: Any = args[0] if args else None
+        for child in layer.children.values():
+            if child is None:
+                continue
+            x = call_module(it, child, [x], {}, node)
+        return x
+    if spec.role != "leaf":
+        return it.unknown(f"{layer.type_name} has no forward()", node)
+    x = args[0] if args else kwargs.get("input")
+    shape = _as_shape(x)
+    out: Any
+    if shape is None or spec.output is None:
+        out = x if isinstance(x, Unknown) else it.unknown(f"output shape of {spec.name} is not modelled", node)
+    elif layer.uncertain is not None:
+        out = layer.uncertain
+    else:
+        try:
+            out = Tensor(spec.output(Args(spec.name, layer.args), shape))
+        except ArgError as e:
+            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    if it.trace is not None:
+        it.trace.append(Call(layer, out.shape if isinstance(out, Tensor) else None, (shape,)))
+    return out

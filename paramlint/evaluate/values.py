@@ -1,0 +1,293 @@
+"""Runtime values of the evaluator.
+
+Python data (int, float, str, bool, None, tuple, list, dict, set, range, slice) is represented
+by itself; everything else by the small classes here. ``Unknown`` is a poison value: any
+operation on it yields it again, carrying the first reason and location.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+
+from paramlint.types import Location, Shape
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from paramlint.catalog.spec import LayerSpec
+    from paramlint.evaluate.project import ModuleNS
+
+
+class Unknown:
+    """A value paramlint cannot know, with the first reason and where it arose."""
+
+    __slots__ = ("reason", "location")
+
+    def __init__(self, reason: str, location: Optional[Location] = None) -> None:
+        self.reason = reason
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r} at {self.location})"
+
+    def __bool__(self) -> bool:  # guard: never silently used as a truth value
+        raise TypeError("Unknown has no truth value")
+
+
+class External:
+    """A name from outside the project (``torch.nn.Conv2d``, ``math.ceil``): a qualified name."""
+
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+
+    def __repr__(self) -> str:
+        return f"External({self.qualname})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, External) and other.qualname == self.qualname
+
+    def __hash__(self) -> int:
+        return hash(("External", self.qualname))
+
+
+class Function:
+    """A user function or lambda with its closure environment and evaluated defaults."""
+
+    __slots__ = ("name", "node", "closure", "module", "defaults", "kind", "decorated_unknown", "owner")
+
+    def __init__(
+        self,
+        name: str,
+        node: "cst.FunctionDef | cst.Lambda",
+        closure: Any,
+        module: "ModuleNS",
+        defaults: Dict[str, Any],
+    ) -> None:
+        self.name = name
+        self.node = node
+        self.closure = closure
+        self.module = module
+        self.defaults = defaults
+        #: "function" | "staticmethod" | "classmethod" | "property"
+        self.kind = "function"
+        self.decorated_unknown: Optional[Unknown] = None
+        self.owner: Optional[Class] = None
+
+    def __repr__(self) -> str:
+        return f"Function({self.name})"
+
+
+class BoundMethod:
+    __slots__ = ("func", "receiver")
+
+    def __init__(self, func: Any, receiver: Any) -> None:
+        self.func = func
+        self.receiver = receiver
+
+
+class Builtin:
+    """A callable implemented by paramlint: ``fn(interp, args, kwargs, node) -> value``."""
+
+    __slots__ = ("name", "fn")
+
+    def __init__(self, name: str, fn: Callable[..., Any]) -> None:
+        self.name = name
+        self.fn = fn
+
+    def __repr__(self) -> str:
+        return f"Builtin({self.name})"
+
+
+class Partial:
+    """``functools.partial(func, *args, **kwargs)``."""
+
+    __slots__ = ("func", "args", "kwargs")
+
+    def __init__(self, func: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+
+
+class Class:
+    """A user class. Its body is evaluated lazily, on first use, like an import."""
+
+    __slots__ = (
+        "name", "node", "module", "env", "bases", "_ns", "framework", "spec", "flags",
+        "fields", "uncertain",
+    )
+
+    def __init__(self, name: str, node: Any, module: "ModuleNS", env: Any, bases: Tuple[Any, ...]) -> None:
+        self.name = name
+        self.node = node
+        self.module = module
+        self.env = env
+        self.bases = bases
+        self._ns: Optional[Dict[str, Any]] = None
+        #: Framework of the nearest framework base ("torch", "keras", "flax") or None.
+        self.framework: Optional[str] = None
+        #: Nearest catalog spec among the bases (``Module``, ``Sequential``, ``Linear``...).
+        self.spec: Optional["LayerSpec"] = None
+        #: "dataclass", "namedtuple", "enum", "exception"
+        self.flags: set[str] = set()
+        #: Dataclass / NamedTuple fields in order: (name, default or a _NoDefault marker).
+        self.fields: List[Tuple[str, Any]] = []
+        self.uncertain: Optional[Unknown] = None
+
+    def __repr__(self) -> str:
+        return f"Class({self.name})"
+
+    def mro(self) -> List[Any]:
+        """Linearized bases (C3 for the usual cases; depth-first for anything odd)."""
+        seqs = [[self]]
+        for b in self.bases:
+            seqs.append(b.mro() if isinstance(b, Class) else [b])
+        seqs.append(list(self.bases))
+        out: List[Any] = []
+        while True:
+            seqs = [s for s in seqs if s]
+            if not seqs:
+                return out
+            for s in seqs:
+                head = s[0]
+                if not any(head in t[1:] for t in seqs):
+                    break
+            else:  # inconsistent: fall back to depth-first
+                for s in seqs:
+                    for x in s:
+                        if x not in out:
+                            out.append(x)
+                return out
+            out.append(head)
+            for t in seqs:
+                if t and t[0] is head:
+                    del t[0]
+
+
+class Instance:
+    """An instance of a plain user class (config objects, helpers)."""
+
+    __slots__ = ("cls", "attrs")
+
+    def __init__(self, cls: Class) -> None:
+        self.cls = cls
+        self.attrs: Dict[str, Any] = {}
+
+
+class ExceptionValue:
+    """An exception object (only ever raised, which makes the enclosing call Unknown)."""
+
+    __slots__ = ("name", "message")
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.message = message
+
+
+class Param:
+    """A parameter or buffer tensor. Identity matters: a tied weight is one Param object."""
+
+    __slots__ = ("shape", "trainable", "buffer", "collection")
+
+    def __init__(self, shape: Tuple[Any, ...], trainable: bool = True, buffer: bool = False, collection: str = "params") -> None:
+        #: Dims are ints, or Unknown values (with their reason).
+        self.shape = shape
+        self.trainable = trainable
+        self.buffer = buffer
+        #: Flax collection ("params", "batch_stats"); "params" elsewhere.
+        self.collection = collection
+
+    def numel(self) -> Any:
+        n = 1
+        for d in self.shape:
+            if isinstance(d, Unknown):
+                return d
+            n *= d
+        return n
+
+    def __repr__(self) -> str:
+        return f"Param{self.shape}"
+
+
+class Tensor:
+    """A symbolic tensor: a shape whose dims are ints or None (unknown), plus graph history."""
+
+    __slots__ = ("shape", "framework", "producer", "inputs")
+
+    def __init__(self, shape: Shape, framework: str = "torch", producer: Any = None, inputs: Tuple[Any, ...] = ()) -> None:
+        self.shape = shape
+        self.framework = framework
+        #: The layer call that produced it (Keras functional graphs).
+        self.producer = producer
+        self.inputs = inputs
+
+    def __repr__(self) -> str:
+        return f"Tensor{self.shape}"
+
+
+class Layer:
+    """A framework module instance: a catalog layer, a container, or a user subclass.
+
+    Children, parameters and buffers are kept in registration order, as the frameworks do.
+    """
+
+    __slots__ = (
+        "framework", "cls", "spec", "args", "attrs", "children", "params", "buffers",
+        "location", "uncertain", "built", "name", "input_shape", "graph", "node",
+    )
+
+    def __init__(self, framework: str, cls: Optional[Class], spec: Optional["LayerSpec"], location: Optional[Location]) -> None:
+        self.framework = framework
+        self.cls = cls
+        self.spec = spec
+        self.args: Dict[str, Any] = {}
+        self.attrs: Dict[str, Any] = {}
+        self.children: Dict[str, Optional[Layer]] = {}
+        self.params: Dict[str, Optional[Param]] = {}
+        self.buffers: Dict[str, Optional[Param]] = {}
+        self.location = location
+        #: Set when the structure may differ from what was recorded (e.g. mutated under an
+        #: unknown condition): every figure derived from it becomes unknown.
+        self.uncertain: Optional[Unknown] = None
+        #: Keras / lazy layers: parameters exist only once built from an input shape.
+        self.built = True
+        #: Keras layer name.
+        self.name: Optional[str] = None
+        self.input_shape: Optional[Shape] = None
+        #: Keras models: the layer calls in graph order (Sequential: build order).
+        self.graph: Optional[List[Any]] = None
+        #: The constructor call node (for suppression comments and diagnostics).
+        self.node: Any = None
+
+    @property
+    def type_name(self) -> str:
+        if self.cls is not None:
+            return self.cls.name
+        return self.spec.name if self.spec is not None else "Module"
+
+    def __repr__(self) -> str:
+        return f"Layer({self.type_name})"
+
+
+class Call:
+    """One application of a leaf layer during tracing: what the summary rows are made of."""
+
+    __slots__ = ("layer", "output_shape", "input_shapes", "seq")
+    _counter = 0
+
+    def __init__(self, layer: Layer, output_shape: Optional[Shape], input_shapes: Tuple[Optional[Shape], ...]) -> None:
+        self.layer = layer
+        self.output_shape = output_shape
+        self.input_shapes = input_shapes
+        Call._counter += 1
+        #: Creation order (Keras graphs list layers in the order they were applied).
+        self.seq = Call._counter
+
+
+def first_unknown(*values: Any) -> Optional[Unknown]:
+    for v in values:
+        if isinstance(v, Unknown):
+            return v
+    return None

@@ -1,0 +1,14 @@
+"""Formatters: pure functions from reports to text. Each format is one module, loaded lazily."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Dict, Sequence
+
+from paramlint.types import FileReport
+
+SUMMARY_FORMATS = ("text", "json")
+
+
+def summary_formatter(name: str) -> Callable[[Sequence[FileReport]], str]:
+    return importlib.import_module(f"paramlint.report.{name}_summary").render  # type: ignore[no-any-return]

@@ -1,0 +1,147 @@
+"""Reading, decoding and parsing one file, and mapping CST nodes back to positions.
+
+Positions are computed by one code-generation pass that records the start offset of every
+node (about a third of the cost of LibCST's ``PositionProvider``, which builds a
+``CodeRange`` per node and tracks line/column per token).
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Union
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from paramlint.types import Location
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+class SourceError(Exception):
+    """A file that cannot be analyzed; carries a user-facing message and position."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def decode(data: bytes) -> str:
+    """Decode source bytes as Python does: BOM, then a PEP 263 cookie, else UTF-8."""
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    else:
+        for raw in data.split(b"\n", 2)[:2]:
+            m = _COOKIE.match(raw)
+            if m:
+                encoding = m.group(1).decode("ascii", "replace")
+                break
+            if raw.strip() and not raw.lstrip().startswith(b"#"):
+                break
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError(f"unknown source encoding {encoding!r}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1)
+        raise SourceError(
+            f"cannot decode as {encoding}: byte 0x{data[e.start]:02x} at offset {e.start}",
+            line,
+            col,
+        ) from None
+
+
+def parse(text: str) -> cst.Module:
+    """Parse with LibCST after the crash guard; raise SourceError on any failure."""
+    if "\x00" in text:
+        raise SourceError("source contains a NUL byte", text.count("\n", 0, text.index("\x00")) + 1)
+    try:
+        from paramlint.guard import prescan
+    except ImportError:  # pragma: no cover - during development only
+        prescan = lambda t: None  # noqa: E731
+    risk = prescan(text)
+    if risk is not None:
+        raise SourceError(f"not parsed: {risk}")
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as e:
+        raise SourceError(f"syntax error: {e.message}", e.raw_line, e.raw_column) from None
+    except RecursionError:
+        raise SourceError("not parsed: nesting too deep for the parser") from None
+    except Exception as e:  # the native parser reports some failures as other types
+        raise SourceError(f"not parsed: {type(e).__name__}: {e}") from None
+
+
+class _StartRecorder(CodegenState):
+    """Code generation that records each node's syntactic start offset."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.offset = 0
+        self.starts: Dict[cst.CSTNode, int] = {}
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self.offset += len(value)
+
+    def add_indent_tokens(self) -> None:
+        for tok in self.indent_tokens:
+            self.add_token(tok)
+
+    def pop_trailing_newline(self) -> None:
+        if self.tokens:
+            self.offset -= len(self.tokens.pop())
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: Optional[cst.CSTNode] = None,
+        end_node: Optional[cst.CSTNode] = None,
+    ) -> Iterator[None]:
+        start = self.offset
+        yield
+        self.starts[node] = self.starts[start_node] if start_node is not None else start
+
+
+@dataclass
+class SourceFile:
+    """A parsed file: its path (as given), module name, text and CST, with lazy positions."""
+
+    path: str
+    module_name: str
+    text: str
+    tree: cst.Module
+    _starts: Optional[Dict[cst.CSTNode, int]] = None
+    _line_starts: Optional[List[int]] = None
+
+    def location(self, node: Optional[cst.CSTNode]) -> Location:
+        """Where ``node`` starts; the first position for nodes code generation skips."""
+        if self._starts is None:
+            rec = _StartRecorder(self.tree)
+            self.tree._codegen(rec)
+            self._starts = rec.starts
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
+            self._line_starts = starts
+        assert self._line_starts is not None
+        offset = self._starts.get(node, 0) if node is not None else 0
+        line = bisect.bisect_right(self._line_starts, offset)
+        return Location(self.path, line, offset - self._line_starts[line - 1])
+
+
+def load(path: str, module_name: str, data: Union[bytes, str]) -> SourceFile:
+    """Decode and parse ``data``; raise SourceError with a position on failure."""
+    text = decode(data) if isinstance(data, bytes) else data
+    return SourceFile(path, module_name, text, parse(text))

@@ -1,0 +1,108 @@
+"""Every data type that crosses a module boundary: frozen, slotted, documented fields.
+
+The engine turns files into :class:`FileReport` values; formatters turn those into text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple, Union
+
+#: A dimension is an exact int, or None when unknown (the batch of a Keras tensor, or an
+#: unresolved figure).
+Dim = Optional[int]
+Shape = Tuple[Dim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a source file: LibCST-native, 1-based line and 0-based code-point column."""
+
+    path: str
+    line: int
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A figure paramlint could not compute exactly, with why and where."""
+
+    #: Human-readable reason, e.g. ``num_classes comes from argparse``.
+    reason: str
+    #: Where the unknown value arose (may be in another file of the project).
+    location: Optional[Location]
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRow:
+    """One row of a model summary: a leaf layer (or one application of it)."""
+
+    #: Dotted module path (``features.0``) or the Keras layer name.
+    path: str
+    #: Framework class name (``Conv2d``) or ``Parameter`` for a bare parameter.
+    type: str
+    #: Where the layer was constructed.
+    location: Optional[Location]
+    #: Parameters first counted at this row; None if unknown.
+    params: Optional[int]
+    #: Trainable share of ``params``; None if unknown.
+    trainable: Optional[int]
+    #: Output shape of this application; None if unknown or not traced.
+    output_shape: Optional[Shape]
+    #: Output elements (a leading unknown batch counts as 1); None if unknown.
+    activation_size: Optional[int]
+    #: True when this row re-applies a layer (or re-uses a tensor) counted on an earlier row.
+    shared: bool = False
+    #: Non-parameter state tensors (buffers, Flax batch_stats), for information.
+    buffers: int = 0
+    #: The framework's formula for ``params``, e.g. ``weight 8·3·5·5 = 600, bias 8``.
+    formula: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelReport:
+    """Figures for one entry point (a model class, builder function or module-level model)."""
+
+    name: str
+    location: Optional[Location]
+    #: ``torch`` | ``keras`` | ``flax``.
+    framework: str
+    input_shape: Optional[Tuple[Shape, ...]]
+    total_params: Optional[int]
+    trainable_params: Optional[int]
+    non_trainable_params: Optional[int]
+    layers: Tuple[LayerRow, ...]
+    #: Why parameter figures are unknown (empty when they are exact).
+    unresolved: Tuple[Unresolved, ...] = ()
+    #: Why some output shapes are unknown (parameters may still be exact).
+    shape_notes: Tuple[Unresolved, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.total_params is not None and not self.unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry point that could not be built, e.g. a class whose constructor needs arguments."""
+
+    name: str
+    location: Optional[Location]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """The outcome for one file: its models, or an error that stopped analysis of it."""
+
+    path: str
+    models: Tuple[ModelReport, ...] = ()
+    skipped: Tuple[Skipped, ...] = ()
+    #: Set when the file could not be analyzed (unreadable, syntax error, parser guard).
+    error: Optional[str] = None
+    error_location: Optional[Location] = None
+    #: Problems that did not stop analysis (unknown layer types, evaluation limits).
+    notes: Tuple[Unresolved, ...] = field(default=())
