@@ -75,11 +75,26 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as e:
-        raise SourceError(f"syntax error: {e.message}", e.raw_line, e.raw_column) from None
+        raise _syntax_error(text, e) from None
     except RecursionError:
         raise SourceError("not parsed: nesting too deep for the parser") from None
     except Exception as e:  # the native parser reports some failures as other types
         raise SourceError(f"not parsed: {type(e).__name__}: {e}") from None
+
+
+def _syntax_error(text: str, e: cst.ParserSyntaxError) -> SourceError:
+    """LibCST's native parser often points past the real error; CPython's parser (only
+    parsing, never compiling or running) usually names the cause and place, so prefer it."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as py:
+        if py.lineno:
+            return SourceError(f"syntax error: {py.msg}", py.lineno, max((py.offset or 1) - 1, 0))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return SourceError(f"syntax error: {e.message}", e.raw_line, e.raw_column)
 
 
 class _StartRecorder(CodegenState):
