@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from paramlint import architecture
 from paramlint.entrypoints import Entry, candidates, main_block, required_params
@@ -28,6 +28,9 @@ class Options:
     input_shapes: Optional[Tuple[Shape, ...]] = None
     #: Per-model input shapes by ``path::Name`` or ``Name``.
     model_inputs: Dict[str, Tuple[Shape, ...]] = field(default_factory=dict)
+    #: Called with (report, built root Layer, applied calls) for each model built: how
+    #: ``explain`` reaches the bound arguments and input shapes behind each row.
+    on_model: Optional[Callable[[ModelReport, Any, Any], None]] = None
 
 
 def discover(paths: Sequence[str]) -> Iterator[str]:
@@ -191,6 +194,8 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         from dataclasses import replace
 
         rep = replace(rep, shape_notes=tuple(shape_notes))
+    if options.on_model is not None:
+        options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
 
 

@@ -42,13 +42,13 @@ class LazyImport:
         self.attr = attr
 
 
-def package_root(path: str) -> Tuple[str, str]:
+def package_root(path: str, exists: Callable[[str], bool] = os.path.isfile) -> Tuple[str, str]:
     """(root directory, dotted module name) for a file, walking up through ``__init__.py``."""
     path = os.path.abspath(path)
     directory, base = os.path.split(path)
     stem = os.path.splitext(base)[0]
     parts = [] if stem == "__init__" else [stem]
-    while os.path.isfile(os.path.join(directory, "__init__.py")) or os.path.isfile(os.path.join(directory, "__init__.pyi")):
+    while exists(os.path.join(directory, "__init__.py")) or exists(os.path.join(directory, "__init__.pyi")):
         directory, pkg = os.path.split(directory)
         parts.insert(0, pkg)
         if not pkg:
@@ -58,10 +58,11 @@ def package_root(path: str) -> Tuple[str, str]:
 
 class Project:
     """Source files by module name; reads each at most once (``reader`` is injectable for tests
-    and for reading another git revision)."""
+    and for reading another git revision, with ``exists`` telling which files that revision has)."""
 
-    def __init__(self, reader: Optional[Callable[[str], bytes]] = None) -> None:
+    def __init__(self, reader: Optional[Callable[[str], bytes]] = None, exists: Optional[Callable[[str], bool]] = None) -> None:
         self.reader = reader or _read_file
+        self.exists = exists or os.path.isfile
         self.modules: Dict[str, Optional[ModuleNS]] = {}
         self.by_path: Dict[str, ModuleNS] = {}
         self.roots: List[str] = []
@@ -80,7 +81,7 @@ class Project:
             if mod.source is None:
                 raise SourceError(mod.error or "cannot be analyzed")
             return mod
-        root, name = package_root(apath)
+        root, name = package_root(apath, self.exists)
         self.add_root(root)
         self.add_root(os.path.dirname(apath))
         try:
@@ -106,7 +107,7 @@ class Project:
         rel = name.replace(".", os.sep)
         for root in self.roots:
             for cand, is_pkg in ((os.path.join(root, rel + ".py"), False), (os.path.join(root, rel, "__init__.py"), True)):
-                if os.path.isfile(cand):
+                if self.exists(cand):
                     apath = os.path.abspath(cand)
                     mod = self.by_path.get(apath)
                     if mod is None:
