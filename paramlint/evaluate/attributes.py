@@ -53,6 +53,9 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
     if isinstance(obj, (Tensor, Param)):
         return it.fw.tensor_attr(it, obj, name, node)
     if isinstance(obj, Function):
+        v = obj.attrs.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
         if name in ("__name__", "__qualname__"):
             return obj.name
         if name == "__module__":
@@ -74,6 +77,9 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         if name == "__name__":
             return obj.name if isinstance(obj, Builtin) else get_attr(it, obj.func, name, node)
         return no_attr(it, obj, name, node)
+    own = getattr(obj, "attr", None)
+    if own is not None and not isinstance(obj, (str, list, dict, tuple, set, int, float)):
+        return own(it, name, node)  # evaluator-internal objects (inspect.Signature...)
     from paramlint.evaluate.methods import method
 
     m = method(it, obj, name, node)
@@ -131,6 +137,8 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
         ns[name] = value
     elif isinstance(obj, ModuleNS):
         obj.ns[name] = value
+    elif isinstance(obj, Function):
+        obj.attrs[name] = value
     elif isinstance(obj, Param):
         if name == "requires_grad":
             t = it.truth(value, node)

@@ -560,7 +560,6 @@ def _dc_replace(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> 
 STDLIB.update({
     "dataclasses.replace": Builtin("replace", _dc_replace),
     "functools.partial": Builtin("partial", _partial),
-    "functools.wraps": Builtin("wraps", _identity_decorator_factory),
     "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: a[0] if a and isinstance(a[0], Function) else Builtin("identity", lambda it2, a2, k2, n2: a2[0])),
     "functools.cache": Builtin("cache", lambda it, a, k, n: a[0]),
     "copy.deepcopy": Builtin("deepcopy", _deepcopy),
@@ -571,3 +570,11 @@ STDLIB.update({
     "logging.getLogger": Builtin("getLogger", lambda it, a, k, n: External("logging.Logger")),
     "builtins.print": BUILTINS["print"],
 })
+
+from paramlint.evaluate import introspection as _introspection  # noqa: E402
+
+STDLIB.update(_introspection.STDLIB)
+from paramlint.evaluate import enums as _enums  # noqa: E402
+
+STDLIB.update(_enums.STDLIB)
+CONSTANTS.update(_introspection.CONSTANTS)

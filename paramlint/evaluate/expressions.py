@@ -212,6 +212,9 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
             type(a) is type(b) and isinstance(a, (bool, type(None))) and a == b
         )
         return same if op == "Is" else not same
+    from paramlint.evaluate.enums import plain_value
+
+    a, b = plain_value(a), plain_value(b)
     if op in ("In", "NotIn"):
         if isinstance(b, Unknown):
             return b
@@ -410,6 +413,10 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
             return set(out)
         except TypeError:
             return it.unknown("set of unhashable values", node)
+    if isinstance(node, cst.GeneratorExp):
+        from paramlint.evaluate.builtins import _Iterator
+
+        return _Iterator(out)  # consumed once, and next() works on it
     return out
 
 

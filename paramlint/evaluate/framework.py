@@ -134,6 +134,10 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
     ns = class_body(it, cls)
     if "dataclass" in cls.flags or "namedtuple" in cls.flags:
         _collect_fields(it, cls, ns)
+    if "enum" in cls.flags:
+        from paramlint.evaluate import enums
+
+        enums.make_members(it, cls, ns)
     return ns
 
 
@@ -240,7 +244,9 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     if "exception" in cls.flags:
         return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "")
     if "enum" in cls.flags:
-        return it.unknown(f"calling enum {cls.name} is not modelled", node)
+        from paramlint.evaluate import enums
+
+        return enums.by_value(it, cls, args, node)
     if cls.framework is not None:
         obj: Any = Layer(cls.framework, cls, cls.spec, it.loc(node))
         obj.node = node
@@ -312,7 +318,9 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
         return keras_graph.init(it, spec, obj, bound, node)
     if spec.role == "container":
         return init_container(it, spec, obj, bound, node)
-    if spec.role == "leaf":
+    if spec.role == "leaf" and spec.lazy:
+        obj.built = False  # torch Lazy*: parameters come from the first input
+    elif spec.role == "leaf":
         build_params(it, obj, None, node)
     return None
 
@@ -486,9 +494,14 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     from paramlint.evaluate.builtins import _Iterator
 
     if isinstance(v, _Iterator):
-        return v.items[v.pos:]
-    if isinstance(v, Class) and "enum" in v.cls.flags if isinstance(v, Instance) else False:
-        return it.unknown("iterating an enum", node)
+        items = v.items[v.pos:]
+        v.pos = len(v.items)
+        return items
+    if isinstance(v, Class) and "enum" in v.flags:
+        from paramlint.evaluate import enums
+
+        materialize(it, v)
+        return enums.member_list(it, v, node)
     return it.unknown(f"iterating a {type(v).__name__} is not modelled", node)
 
 
@@ -503,6 +516,12 @@ def length(it: Any, v: Any, node: Any) -> Any:
         return len(v.children) if v.spec is None or v.spec.role == "container" or v.cls is not None else len(v.children)
     if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
         return len(v.cls.fields)
+    if isinstance(v, Class) and "enum" in v.flags:
+        from paramlint.evaluate import enums
+
+        materialize(it, v)
+        ms = enums.member_list(it, v, node)
+        return ms if isinstance(ms, Unknown) else len(ms)
     if isinstance(v, (Tensor, Param)):
         d = v.shape[0] if v.shape else None
         return d if isinstance(d, int) else it.unknown("len() of a tensor with unknown first dim", node)
@@ -549,6 +568,11 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
         from paramlint.evaluate import tensors
 
         return tensors.getitem(it, obj, index, node)
+    if isinstance(obj, Class) and "enum" in obj.flags:
+        from paramlint.evaluate import enums
+
+        materialize(it, obj)
+        return enums.by_name(it, obj, index, node)
     if isinstance(obj, (External, Class)):
         return obj  # typing subscripts: List[int], Optional[X], a generic class
     if isinstance(obj, Instance) and "namedtuple" in obj.cls.flags:

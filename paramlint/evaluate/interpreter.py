@@ -83,6 +83,8 @@ class Interpreter:
         self.keras_names: Dict[str, int] = {}
         #: Problems worth telling the user about (unknown layer types...), deduplicated.
         self.notes: Dict[Tuple[str, Optional[Location]], Unknown] = {}
+        #: Imports being resolved (cycle guard).
+        self._resolving: set = set()
         self._dispatch_expr = _EXPR
         self._dispatch_stmt = _STMT
 
@@ -137,10 +139,19 @@ class Interpreter:
         return mod
 
     def resolve_lazy(self, lazy: LazyImport) -> Any:
-        mod = self.import_module(lazy.module)
-        if lazy.attr is None:
-            return mod
-        return self.get_attr(mod, lazy.attr, None)
+        """The value an import binds. A chain of imports that leads back to itself (a name
+        re-exported in a cycle) is Unknown, never an endless recursion."""
+        key = (lazy.module, lazy.attr)
+        if key in self._resolving:
+            return Unknown(f"circular import of {lazy.module}{'.' + lazy.attr if lazy.attr else ''}")
+        self._resolving.add(key)
+        try:
+            mod = self.import_module(lazy.module)
+            if lazy.attr is None:
+                return mod
+            return self.get_attr(mod, lazy.attr, None)
+        finally:
+            self._resolving.discard(key)
 
     # ---- names ---------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from paramlint.evaluate.project import LazyImport, resolve_relative
 from paramlint.evaluate.values import Class, External, ExceptionValue, Function, Unknown
 
 Handler = Callable[[Any, Any, Env], None]
+_UNSET = object()
 HANDLERS: Dict[type, Handler] = {}
 
 
@@ -332,9 +333,17 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
     if isinstance(node.names, cst.ImportStar):
         mod = it.import_module(base)
         if hasattr(mod, "ns"):
-            for k, v in mod.ns.items():
-                if not k.startswith("_"):
-                    env.vars[k] = v
+            public = mod.ns.get("__all__")
+            names = [k for k in public if isinstance(k, str)] if isinstance(public, (list, tuple)) else [k for k in mod.ns if not k.startswith("_")]
+            for k in names:
+                v = mod.ns.get(k, _UNSET)
+                if v is _UNSET:
+                    continue
+                if isinstance(v, LazyImport) and v.attr == k and v.module == env.module.name and k in env.vars:
+                    # ``from . import X`` inside a submodule that this package star-imports:
+                    # Python bound it to the package's value at that time, which is ours now.
+                    continue
+                env.vars[k] = v
         return
     project_mod = it.project.find(base) is not None
     for alias in node.names:

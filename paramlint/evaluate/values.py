@@ -55,7 +55,7 @@ class External:
 class Function:
     """A user function or lambda with its closure environment and evaluated defaults."""
 
-    __slots__ = ("name", "node", "closure", "module", "defaults", "kind", "decorated_unknown", "owner")
+    __slots__ = ("name", "node", "closure", "module", "defaults", "kind", "decorated_unknown", "owner", "attrs")
 
     def __init__(
         self,
@@ -74,6 +74,8 @@ class Function:
         self.kind = "function"
         self.decorated_unknown: Optional[Unknown] = None
         self.owner: Optional[Class] = None
+        #: Function attributes (``__wrapped__``, ``__name__`` set by ``functools.wraps``...).
+        self.attrs: Dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Function({self.name})"
