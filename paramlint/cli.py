@@ -5,6 +5,7 @@ pre-commit run pays only for what it uses.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import List, Optional, Sequence
 
@@ -17,9 +18,31 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("summary", help="print per-layer parameters and shapes for every model found")
     s.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    s.add_argument("--format", "--output-format", dest="format", choices=("text", "json"), default="text")
+    s.add_argument("--format", "--output-format", dest="format", choices=("text", "json", "mermaid", "dot"), default="text")
+    s.add_argument("--depth", type=int, default=3, metavar="N",
+                   help="mermaid/dot: show containers down to depth N, collapse deeper ones (default 3)")
     s.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
                    help="input shape for torch models without their own, e.g. 1,3,32,32 (repeat for several inputs)")
+    d = sub.add_parser("diff", help="compare model sizes between two git revisions (files read from git, working tree untouched)")
+    d.add_argument("base_and_paths", nargs="*", metavar="[BASE] [PATHS]",
+                   help="base revision (default: merge-base with the default branch), then files or directories")
+    d.add_argument("--base", default=None, help="base revision")
+    d.add_argument("--head", default=None, help="head revision (default: the working tree)")
+    d.add_argument("--format", "--output-format", dest="format", choices=("text", "markdown", "json"), default="text")
+    d.add_argument("--max-params-growth", default=None, metavar="BUDGET",
+                   help='fail when a model grows by more than this: "10%%" of its base size or a count like "2M"')
+    d.add_argument("--input-shape", action="append", default=None, metavar="SHAPE", help="as for summary")
+    e = sub.add_parser("explain", help="per layer, the framework's formula behind each figure, with the actual numbers")
+    e.add_argument("target", help="path.py::Model (or path.py for every model in the file)")
+    e.add_argument("--input-shape", action="append", default=None, metavar="SHAPE", help="as for summary")
+    c = sub.add_parser("check", help="check parameter and activation budgets from pyproject.toml ([tool.paramlint])")
+    c.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    c.add_argument("--output-format", "--format", dest="format", default="concise",
+                   choices=("concise", "full", "json", "github", "sarif", "gitlab", "rdjson", "markdown"))
+    c.add_argument("--config", metavar="PATH", help="use this pyproject.toml or paramlint.toml instead of searching for one")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when budgets are exceeded (still 2 on abnormal errors)")
+    c.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
+                   help="input shape for torch models without their own, e.g. 1,3,32,32 (overrides the config's)")
     return p
 
 
@@ -30,7 +53,47 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     if args.command == "summary":
         return _summary(args)
+    if args.command == "diff":
+        return _diff(args)
+    if args.command == "explain":
+        return _explain(args)
+    if args.command == "check":
+        return _check(args)
     return 2
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``paramlint check``: 0 clean, 1 budget violations, 2 abnormal (usage, config, unanalyzable file)."""
+    from paramlint.config import ConfigError
+    from paramlint.entrypoints import parse_shapes
+    from paramlint.report import check_formatter
+    from paramlint.runner import run
+
+    shapes = None
+    if args.input_shape:
+        parsed = [parse_shapes(s) for s in args.input_shape]
+        if any(p is None for p in parsed):
+            print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
+            return 2
+        shapes = tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        print(f"paramlint: error: no such file or directory: {missing[0]}", file=sys.stderr)
+        return 2
+    try:
+        result = run(args.paths, args.config, shapes)
+    except ConfigError as e:
+        print(f"paramlint: error: {e}", file=sys.stderr)
+        return 2
+    text = check_formatter(args.format)(result)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_pipe()
+    if result.abnormal:
+        return 2
+    return 1 if result.errors and not args.exit_zero else 0
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -46,7 +109,10 @@ def _summary(args: argparse.Namespace) -> int:
             return 2
         shapes = tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
     files = list(analyze_paths(args.paths, Options(input_shapes=shapes)))
-    text = summary_formatter(args.format)(files)
+    if args.format in ("mermaid", "dot"):
+        text = summary_formatter(args.format)(files, depth=max(args.depth, 0))  # type: ignore[call-arg]
+    else:
+        text = summary_formatter(args.format)(files)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -54,6 +120,77 @@ def _summary(args: argparse.Namespace) -> int:
         _silence_pipe()
         return 0
     return 2 if any(f.error for f in files) else 0
+
+
+def _shapes_arg(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Parsed ``--input-shape`` values; False when malformed (error printed)."""
+    from paramlint.entrypoints import parse_shapes
+
+    if not args.input_shape:
+        return None
+    parsed = [parse_shapes(s) for s in args.input_shape]
+    if any(p is None for p in parsed):
+        print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
+        return False
+    return tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
+
+
+def _write(text: str) -> bool:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_pipe()
+        return False
+    return True
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import importlib
+
+    from paramlint import diff, gitrev
+    from paramlint.engine import Options
+
+    shapes = _shapes_arg(args)
+    if shapes is False:
+        return 2
+    rest = list(args.base_and_paths)
+    base = args.base
+    try:
+        if base is None and rest and not os.path.exists(rest[0]):
+            base = rest.pop(0)  # an existing path is a path, anything else a revision
+        top = gitrev.toplevel(os.getcwd())
+        if base is None:
+            base = gitrev.default_base(top)
+        budget = diff.BudgetFor(diff.parse_growth(args.max_params_growth) if args.max_params_growth else None)
+        report = diff.run(rest or ["."], base, args.head, Options(input_shapes=shapes or None))
+    except gitrev.GitError as e:
+        print(f"paramlint: error: git: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"paramlint: error: --max-params-growth: {e}", file=sys.stderr)
+        return 2
+    findings = diff.check_growth(report, budget)
+    render = importlib.import_module(f"paramlint.report.{args.format}_diff").render
+    _write(render(report, findings))
+    if report.errors:
+        return 2
+    return 1 if any(f.growth is not None for f in findings) else 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from paramlint import explain
+
+    shapes = _shapes_arg(args)
+    if shapes is False:
+        return 2
+    path, _, name = args.target.partition("::")
+    result = explain.explain_file(path, name or None, shapes or None)
+    if result.error:
+        print(f"paramlint: error: {result.error}", file=sys.stderr)
+        return 2
+    _write(explain.render(result))
+    return 0
 
 
 def _silence_pipe() -> None:

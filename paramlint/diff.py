@@ -1,0 +1,349 @@
+"""Model-size change between two revisions: what a reviewer of a pull request wants to know.
+
+Both sides are analyzed by the same engine; the base is read from git (``gitrev``), the head
+from git too or from the working tree. Models are matched by file and name, layers by dotted
+path. A figure that is unknown on either side gives an unknown change, never a guess.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from paramlint.types import FileReport, LayerRow, Location, ModelReport, Shape
+
+
+@dataclass(frozen=True, slots=True)
+class LayerChange:
+    """A layer (dotted path) added, removed, or with a different type, count or output shape."""
+
+    path: str
+    #: ``added`` | ``removed`` | ``changed``
+    status: str
+    before: Optional[LayerRow]
+    after: Optional[LayerRow]
+
+    @property
+    def params_delta(self) -> Optional[int]:
+        return _delta(self.before.params if self.before else 0, self.after.params if self.after else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelDiff:
+    """One model on both sides. ``file`` is relative to the repository's top directory."""
+
+    file: str
+    name: str
+    #: ``added`` | ``removed`` | ``changed`` | ``unchanged``
+    status: str
+    before: Optional[ModelReport]
+    after: Optional[ModelReport]
+    layers: Tuple[LayerChange, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.file}::{self.name}"
+
+    @property
+    def location(self) -> Optional[Location]:
+        m = self.after or self.before
+        return m.location if m else None
+
+    @property
+    def params_before(self) -> Optional[int]:
+        return self.before.total_params if self.before else 0
+
+    @property
+    def params_after(self) -> Optional[int]:
+        return self.after.total_params if self.after else 0
+
+    @property
+    def params_delta(self) -> Optional[int]:
+        return _delta(self.params_before, self.params_after)
+
+    @property
+    def activations_before(self) -> Optional[int]:
+        return activations(self.before) if self.before else 0
+
+    @property
+    def activations_after(self) -> Optional[int]:
+        return activations(self.after) if self.after else 0
+
+    @property
+    def activations_delta(self) -> Optional[int]:
+        return _delta(self.activations_before, self.activations_after)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    """Every model of the compared paths, plus files that could not be analyzed on a side."""
+
+    base: str
+    head: str
+    models: Tuple[ModelDiff, ...]
+    #: (side, path, message) for files whose analysis failed.
+    errors: Tuple[Tuple[str, str, str], ...] = ()
+
+    @property
+    def changed(self) -> Tuple[ModelDiff, ...]:
+        return tuple(m for m in self.models if m.status != "unchanged")
+
+
+def _delta(a: Optional[int], b: Optional[int]) -> Optional[int]:
+    return None if a is None or b is None else b - a
+
+
+def relative(before: Optional[int], delta: Optional[int]) -> Optional[float]:
+    """Relative change; None when unknown or when there was nothing before."""
+    if before is None or delta is None or before == 0:
+        return None
+    return delta / before
+
+
+def activations(m: ModelReport) -> Optional[int]:
+    """Activation elements: the sum of every layer application's output elements, or None
+    when any is unknown (no input shape, an untraced layer, a shape the catalog cannot tell)."""
+    if not m.layers or m.shape_notes:
+        return None
+    total = 0
+    for r in m.layers:
+        if r.type == "Parameter" and r.output_shape is None:
+            continue  # a bare parameter has no output of its own
+        if r.activation_size is None:
+            return None
+        total += r.activation_size
+    return total
+
+
+# ---- comparing reports -----------------------------------------------------------------
+
+def _first_rows(m: Optional[ModelReport]) -> Dict[str, LayerRow]:
+    """Rows by dotted path; a layer applied several times is represented by its first row,
+    with the output shape of that first application."""
+    out: Dict[str, LayerRow] = {}
+    if m is None:
+        return out
+    for r in m.layers:
+        out.setdefault(r.path, r)
+    return out
+
+
+def _same(a: LayerRow, b: LayerRow) -> bool:
+    return a.type == b.type and a.params == b.params and a.trainable == b.trainable and a.output_shape == b.output_shape
+
+
+def compare_models(file: str, name: str, before: Optional[ModelReport], after: Optional[ModelReport]) -> ModelDiff:
+    """The change of one model; either side may be missing (a new or removed model)."""
+    rb, ra = _first_rows(before), _first_rows(after)
+    changes: List[LayerChange] = []
+    for path, row in ra.items():
+        old = rb.get(path)
+        if old is None:
+            changes.append(LayerChange(path, "added", None, row))
+        elif not _same(old, row):
+            changes.append(LayerChange(path, "changed", old, row))
+    for path, row in rb.items():
+        if path not in ra:
+            changes.append(LayerChange(path, "removed", row, None))
+    if before is None:
+        status = "added"
+    elif after is None:
+        status = "removed"
+    elif changes or _figures(before) != _figures(after):
+        status = "changed"
+    else:
+        status = "unchanged"
+    return ModelDiff(file, name, status, before, after, tuple(changes))
+
+
+def _figures(m: ModelReport) -> Tuple[object, ...]:
+    return (m.total_params, m.trainable_params, m.non_trainable_params, m.input_shape,
+            tuple((u.reason) for u in m.unresolved), activations(m))
+
+
+def _keyed(files: Sequence[FileReport], rel: "RelPath") -> Dict[Tuple[str, str], ModelReport]:
+    out: Dict[Tuple[str, str], ModelReport] = {}
+    for f in files:
+        for m in f.models:
+            key = (rel(f.path), m.name)
+            n = 2
+            while key in out:  # same name twice in a file (a class and a variable)
+                key = (rel(f.path), f"{m.name}#{n}")
+                n += 1
+            out[key] = m
+    return out
+
+
+def compare(base: Sequence[FileReport], head: Sequence[FileReport], rel: "RelPath",
+            base_label: str = "base", head_label: str = "head") -> DiffReport:
+    """Match models by (file, name) and compare them; ``rel`` maps a report path to its key."""
+    kb, kh = _keyed(base, rel), _keyed(head, rel)
+    keys = sorted(set(kb) | set(kh))
+    models = tuple(compare_models(f, n, kb.get((f, n)), kh.get((f, n))) for f, n in keys)
+    errors = tuple(("base", rel(f.path), f.error) for f in base if f.error) + \
+        tuple(("head", rel(f.path), f.error) for f in head if f.error)
+    return DiffReport(base_label, head_label, models, errors)
+
+
+class RelPath:
+    """Report paths → repository-relative keys (forward slashes)."""
+
+    def __init__(self, top: str) -> None:
+        self.top = top
+
+    def __call__(self, path: str) -> str:
+        return os.path.relpath(os.path.realpath(path), self.top).replace(os.sep, "/")
+
+
+# ---- budgets on change ----------------------------------------------------------------
+
+_GROWTH_RE = re.compile(r"^\s*\+?\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*%\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """A growth budget: a share of the base total (``"10%"``) or a count (``"2M"``)."""
+
+    percent: Optional[Decimal] = None
+    count: Optional[int] = None
+
+    def limit(self, before: int) -> Optional[int]:
+        """Largest allowed increase for a model of ``before`` parameters."""
+        if self.count is not None:
+            return self.count
+        assert self.percent is not None
+        return int(Decimal(before) * self.percent / 100)  # floor: never more growth than allowed
+
+    def __str__(self) -> str:
+        return f"{self.percent.normalize():f}%" if self.percent is not None else f"{self.count:,}"
+
+
+def parse_growth(value: object) -> Growth:
+    """``"10%"``, ``"2M"``, ``2000000`` → Growth; ValueError otherwise."""
+    if isinstance(value, str):
+        m = _GROWTH_RE.match(value)
+        if m:
+            try:
+                pct = Decimal(m.group(1).replace("_", "").replace(",", ""))
+            except InvalidOperation:
+                raise ValueError(f"cannot read {value!r} as a percentage") from None
+            return Growth(percent=pct)
+    return Growth(count=_count(value))
+
+
+_COUNT_RE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmMgGbB]?)\s*$")
+_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9}
+
+
+def _count(value: object) -> int:
+    try:  # the configuration's reader, when present, so budgets read the same everywhere
+        from paramlint.config import parse_budget
+    except ImportError:
+        pass
+    else:
+        return parse_budget(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    m = _COUNT_RE.match(value) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError(f"cannot read {value!r} as a growth budget (use e.g. \"10%\" or \"2M\")")
+    d = Decimal(m.group(1).replace("_", "").replace(",", "")) * _SUFFIX[m.group(2).lower()]
+    if d != d.to_integral_value():
+        raise ValueError(f"{value!r} is not a whole number of parameters")
+    return int(d)
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthFinding:
+    """A model that grew more than its budget, or whose growth is unknown."""
+
+    model: ModelDiff
+    budget: Growth
+    #: None when the growth could not be computed exactly.
+    growth: Optional[int]
+    limit: Optional[int]
+    message: str
+
+
+def check_growth(report: DiffReport, budget_for: "BudgetFor") -> List[GrowthFinding]:
+    """Models over their growth budget (new models: their whole size against a count budget)."""
+    out: List[GrowthFinding] = []
+    for m in report.models:
+        if m.after is None:
+            continue
+        budget = budget_for(m)
+        if budget is None:
+            continue
+        before = m.params_before
+        delta = m.params_delta
+        if m.before is None and budget.percent is not None:
+            continue  # a relative budget has nothing to be relative to
+        if delta is None or before is None:
+            out.append(GrowthFinding(m, budget, None, None,
+                                     f"{m.name}: parameter growth is unknown ({_why(m)}); budget {budget} not checked"))
+            continue
+        limit = budget.limit(before)
+        if limit is not None and delta > limit:
+            rel = relative(before, delta)
+            pct = f" ({rel:+.1%})" if rel is not None else " (new model)"
+            out.append(GrowthFinding(m, budget, delta, limit,
+                                     f"{m.name} grew by {delta:+,} params{pct}, budget {budget} = {limit:,}"))
+    return out
+
+
+def _why(m: ModelDiff) -> str:
+    for side, rep in (("after", m.after), ("before", m.before)):
+        if rep is not None and rep.unresolved:
+            return f"{side}: {rep.unresolved[0].reason}"
+    return "a total is unknown"
+
+
+class BudgetFor:
+    """The growth budget of each model: a global one, overridden per ``path::Name`` or ``Name``."""
+
+    def __init__(self, default: Optional[Growth], per_model: Optional[Dict[str, Growth]] = None) -> None:
+        self.default = default
+        self.per_model = per_model or {}
+
+    def __call__(self, m: ModelDiff) -> Optional[Growth]:
+        return self.per_model.get(m.key) or self.per_model.get(m.name) or self.default
+
+
+def shape_text(s: Optional[Shape]) -> str:
+    if s is None:
+        return "?"
+    return "(" + ", ".join("None" if d is None else str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
+
+
+# ---- running both sides ----------------------------------------------------------------
+
+def run(paths: Sequence[str], base: str, head: Optional[str], options: "object" = None) -> DiffReport:
+    """Analyze ``paths`` at revision ``base`` and at ``head`` (None: the working tree).
+
+    Raises :class:`paramlint.gitrev.GitError` when git cannot answer (not a repository, an
+    unknown revision); analysis problems end up in the reports, as everywhere else.
+    """
+    from paramlint import gitrev
+    from paramlint.engine import Options, analyze_file, analyze_paths
+    from paramlint.evaluate.project import Project
+
+    opts = options if isinstance(options, Options) else Options()
+    top = gitrev.toplevel(os.getcwd())
+    rel = RelPath(top)
+
+    def at(rev: str) -> Tuple[str, List[FileReport]]:
+        commit = gitrev.commit_of(top, rev)
+        r = gitrev.Revision(top, commit)
+        project = Project(reader=r.read, exists=r.exists)
+        files = [analyze_file(project, os.path.relpath(p), opts, r.read(p)) for p in r.python_files(paths)]
+        return (rev if commit.startswith(rev) else f"{rev} ({commit[:10]})"), files
+
+    base_label, base_files = at(base)
+    if head is None:
+        head_label, head_files = "working tree", list(analyze_paths(paths, opts))
+    else:
+        head_label, head_files = at(head)
+    return compare(base_files, head_files, rel, base_label, head_label)
