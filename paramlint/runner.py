@@ -1,0 +1,145 @@
+"""``paramlint check`` without the command line: files → configuration → engine → checks →
+suppression → one :class:`CheckResult`. Shared by the CLI and the flake8 plugin.
+
+Which files are passed (pre-commit passes only the changed ones, possibly in batches) does not
+change any figure: the Project resolves a model's imports from disk either way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from paramlint.checks import check_model, check_notes
+from paramlint.config import Config, Finder, glob_match
+from paramlint.diagnostics import CheckedModel, CheckResult, Diagnostic
+from paramlint.suppress import is_suppressed
+from paramlint.types import Location, ModelReport, Shape, Unresolved
+
+#: Directories never walked into (like ruff's defaults); a file named explicitly is still checked.
+DEFAULT_EXCLUDE = ("venv", "env", "build", "dist", "site-packages", "node_modules", "__pypackages__", "_build", "buck-out", "__pycache__")
+
+
+def norm(path: str) -> str:
+    """A display path: relative to the working directory when inside it, else absolute."""
+    a = os.path.abspath(path)
+    cwd = os.getcwd()
+    if a == cwd or a.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(a, cwd)
+    return a
+
+
+def files(paths: Sequence[str], finder: Finder) -> Iterator[Tuple[str, Config]]:
+    """The Python files to check under ``paths``, each with its configuration (raises ConfigError)."""
+    seen: Set[str] = set()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in DEFAULT_EXCLUDE
+                                 and not _excluded_dir(finder, os.path.join(root, d)))
+                for f in sorted(names):
+                    if f.endswith((".py", ".pyi")):
+                        yield from _one(os.path.join(root, f), finder, seen)
+        else:
+            yield from _one(p, finder, seen)
+
+
+def _excluded_dir(finder: Finder, d: str) -> bool:
+    cfg = finder.for_path(os.path.join(d, "x.py"))
+    rel = cfg.rel(d)
+    return not rel.startswith("..") and any(glob_match(p, rel) for p in cfg.exclude)
+
+
+def _one(path: str, finder: Finder, seen: Set[str]) -> Iterator[Tuple[str, Config]]:
+    real = os.path.realpath(path)
+    if real in seen:
+        return
+    seen.add(real)
+    cfg = finder.for_path(path)
+    if cfg.selects(path):
+        yield path, cfg
+
+
+def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Optional[Tuple[Shape, ...]] = None) -> CheckResult:
+    """Check ``paths``. Raises :class:`paramlint.config.ConfigError` for a bad configuration;
+    every problem with an analyzed file becomes a diagnostic."""
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    finder = Finder(config)
+    project = Project()
+    diags: List[Diagnostic] = []
+    models: List[CheckedModel] = []
+    count = 0
+    for path, cfg in files(paths, finder):
+        count += 1
+        s = cfg.for_file(path)
+        options = Options(input_shapes=input_shapes or s.input_shapes, model_inputs=cfg.model_input_shapes(path))
+        report = analyze_file(project, path, options)
+        report = replace(report, notes=tuple(_norm_unresolved(u) for u in report.notes))
+        diags.extend(check_notes(report, s))
+        for m in report.models:
+            m = _norm_model(m)
+            ms = cfg.for_model(path, m.name)
+            diags.extend(check_model(path, m, ms))
+            mp = m.location.path if m.location else norm(path)
+            models.append(CheckedModel(mp, m, ms.max_params, ms.max_layer_params, ms.max_activation_size))
+    return finish(diags, models, count, project.files_read)
+
+
+def _norm_loc(loc: Optional[Location]) -> Optional[Location]:
+    return None if loc is None else replace(loc, path=norm(loc.path))
+
+
+def _norm_unresolved(u: Unresolved) -> Unresolved:
+    return replace(u, location=_norm_loc(u.location))
+
+
+def _norm_model(m: ModelReport) -> ModelReport:
+    """Display paths everywhere: the Project may know a module by an absolute path."""
+    return replace(
+        m, location=_norm_loc(m.location),
+        layers=tuple(replace(r, location=_norm_loc(r.location)) for r in m.layers),
+        unresolved=tuple(_norm_unresolved(u) for u in m.unresolved),
+        shape_notes=tuple(_norm_unresolved(u) for u in m.shape_notes),
+    )
+
+
+def finish(diags: Sequence[Diagnostic], models: Sequence[CheckedModel], count: int,
+           cache: Optional[Dict[str, bytes]] = None) -> CheckResult:
+    """Normalize paths, drop duplicates and suppressed diagnostics, sort."""
+    lines: Dict[str, Tuple[str, ...]] = {}
+    kept: List[Diagnostic] = []
+    seen: Set[Tuple[str, int, int, str, str]] = set()
+    suppressed = 0
+    for d in diags:
+        d = replace(d, path=norm(d.path))
+        key = d.sort_key()
+        if key in seen:
+            continue
+        seen.add(key)
+        if d.path not in lines:
+            lines[d.path] = _lines(d.path, cache)
+        if d.code != "PRM901" and is_suppressed(d, lines[d.path]):
+            suppressed += 1
+            continue
+        kept.append(d)
+    kept.sort(key=Diagnostic.sort_key)
+    used = {d.path for d in kept}
+    return CheckResult(tuple(kept), tuple(models), count, os.getcwd(), {p: v for p, v in lines.items() if p in used}, suppressed)
+
+
+def _lines(path: str, cache: Optional[Dict[str, bytes]]) -> Tuple[str, ...]:
+    data = (cache or {}).get(os.path.abspath(path))
+    if data is None:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return ()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return tuple(text.splitlines())
