@@ -542,28 +542,22 @@ def _deepcopy(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> An
     return it.fw.deepcopy(it, args[0], node) if args else None
 
 
+def _shallow_copy(it: Any, v: Any) -> Any:
+    from paramlint.evaluate.modules import shallow_copy
+
+    return shallow_copy(it, v)
+
+
 def _ordered_dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return _dict(it, args, kwargs, node)
 
 
-def _dc_replace(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    obj = args[0] if args else None
-    if isinstance(obj, Unknown):
-        return obj
-    if not isinstance(obj, Instance) or "dataclass" not in obj.cls.flags:
-        return it.unknown("dataclasses.replace() of a non-dataclass", node)
-    values = {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
-    values.update(kwargs)
-    return it.call(obj.cls, [], values, node)
-
-
 STDLIB.update({
-    "dataclasses.replace": Builtin("replace", _dc_replace),
     "functools.partial": Builtin("partial", _partial),
     "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: a[0] if a and isinstance(a[0], Function) else Builtin("identity", lambda it2, a2, k2, n2: a2[0])),
     "functools.cache": Builtin("cache", lambda it, a, k, n: a[0]),
     "copy.deepcopy": Builtin("deepcopy", _deepcopy),
-    "copy.copy": Builtin("copy", _deepcopy),
+    "copy.copy": Builtin("copy", lambda it, a, k, n: _shallow_copy(it, a[0]) if a else None),
     "collections.OrderedDict": Builtin("OrderedDict", _ordered_dict),
     "typing.cast": Builtin("cast", lambda it, a, k, n: a[1] if len(a) > 1 else None),
     "warnings.warn": Builtin("warn", lambda it, a, k, n: None),
@@ -577,4 +571,7 @@ STDLIB.update(_introspection.STDLIB)
 from paramlint.evaluate import enums as _enums  # noqa: E402
 
 STDLIB.update(_enums.STDLIB)
+from paramlint.evaluate import records as _records  # noqa: E402
+
+STDLIB.update(_records.STDLIB)
 CONSTANTS.update(_introspection.CONSTANTS)

@@ -20,7 +20,6 @@ from paramlint.evaluate.values import (
 )
 
 _MISSING = object()
-_NO_DEFAULT = object()
 
 # Decorators that do not change what a function or class builds.
 TRANSPARENT_DECORATORS = {
@@ -78,6 +77,10 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
             v = ns.get(name, _MISSING)
             if v is not _MISSING:
                 return bind(it, v, obj if not isinstance(obj, Class) else None, start, node)
+            if name == "__init__" and "record_init" in base.flags and not isinstance(obj, Class):
+                from paramlint.evaluate import records
+
+                return records.generated_init(base, obj)
         elif isinstance(base, External):
             spec = catalog.lookup(base.qualname)
             if name == "__init__":
@@ -107,12 +110,12 @@ def init_class(it: Any, cls: Class) -> None:
             spec = catalog.lookup(b.qualname)
             if spec is not None and cls.framework is None:
                 cls.framework, cls.spec = spec.framework, spec
-            elif b.qualname in ("typing.NamedTuple", "collections.namedtuple"):
-                cls.flags.add("namedtuple")
+            elif b.qualname in ("typing.NamedTuple", "collections.namedtuple", "typing_extensions.NamedTuple"):
+                cls.flags.update(("namedtuple", "record_init"))
             elif b.qualname.startswith("enum."):
                 cls.flags.add("enum")
             elif b.qualname in ("flax.struct.PyTreeNode",):
-                cls.flags.add("dataclass")
+                cls.flags.update(("dataclass", "record_init"))
         elif isinstance(b, Builtin) and b.name in ("Exception", "ValueError", "TypeError", "RuntimeError"):
             cls.flags.add("exception")
         elif isinstance(b, Unknown) and cls.uncertain is None:
@@ -133,57 +136,14 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
         return cls._ns
     ns = class_body(it, cls)
     if "dataclass" in cls.flags or "namedtuple" in cls.flags:
-        _collect_fields(it, cls, ns)
+        from paramlint.evaluate import records
+
+        records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
         from paramlint.evaluate import enums
 
         enums.make_members(it, cls, ns)
     return ns
-
-
-def _collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
-    fields: List[Tuple[str, Any]] = []
-    for b in reversed(cls.mro()[1:]):
-        if isinstance(b, Class) and ("dataclass" in b.flags or "namedtuple" in b.flags):
-            materialize(it, b)
-            for f in b.fields:
-                fields = [x for x in fields if x[0] != f[0]] + [f]
-    body = cls.node.body.body if isinstance(cls.node.body, cst.IndentedBlock) else []
-    for stmt in body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    ann = cst.Module([]).code_for_node(small.annotation.annotation)
-                    if ann.startswith(("ClassVar", "typing.ClassVar", "InitVar")):
-                        continue
-                    name = small.target.value
-                    default = ns.get(name, _NO_DEFAULT) if small.value is not None else _NO_DEFAULT
-                    if isinstance(default, _Field):
-                        default = default.resolve(it)
-                    fields = [x for x in fields if x[0] != name] + [(name, default)]
-    cls.fields = fields
-
-
-class _Field:
-    """``dataclasses.field(default=..., default_factory=...)``."""
-
-    __slots__ = ("default", "factory")
-
-    def __init__(self, default: Any, factory: Any) -> None:
-        self.default = default
-        self.factory = factory
-
-    def resolve(self, it: Any) -> Any:
-        if self.factory is not None:
-            return _Factory(self.factory)
-        return self.default
-
-
-class _Factory:
-    __slots__ = ("fn",)
-
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
 
 
 def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
@@ -195,9 +155,11 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
         return value
     if isinstance(dec, External):
         q = dec.qualname
-        if q in ("dataclasses.dataclass", "flax.struct.dataclass", "attr.s", "attrs.define", "attr.define", "attrs.frozen"):
+        from paramlint.evaluate import records
+
+        if q in records.DATACLASS_DECORATORS:
             if isinstance(value, Class):
-                value.flags.add("dataclass")
+                records.mark(value, {})
             return value
         if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
             return value
@@ -259,12 +221,14 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
             keras_graph.assign_name(it, obj, None)
     else:
         obj = Instance(cls)
+    from paramlint.evaluate import records
     from paramlint.evaluate.attributes import class_attr
 
+    owner = records.generated_init_owner(it, cls)
+    if owner is not None:
+        return records.init_fields(it, owner, obj, args, kwargs, node)
     init = class_attr(it, cls, "__init__", node, obj)
     if isinstance(init, Unknown) and init.reason.startswith("no attribute"):
-        if "dataclass" in cls.flags or "namedtuple" in cls.flags:
-            return _init_fields(it, cls, obj, args, kwargs, node)
         if isinstance(obj, Layer):
             r = base_init(it, cls.spec, obj, args, kwargs, node) if cls.spec is not None else None
             return r if isinstance(r, Unknown) else obj
@@ -279,28 +243,6 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         return r
     if isinstance(obj, Layer) and obj.framework == "keras" and obj.graph is None and obj.attrs.get("__functional_inputs__") is not None:
         pass
-    return obj
-
-
-def _init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    fields = cls.fields
-    for i, (name, default) in enumerate(fields):
-        if i < len(args):
-            v = args[i]
-        elif name in kwargs:
-            v = kwargs[name]
-        elif default is not _NO_DEFAULT:
-            v = it.call(default.fn, [], {}, node) if isinstance(default, _Factory) else default
-        else:
-            return it.unknown(f"{cls.name}() missing required argument {name!r}", node)
-        obj.attrs[name] = v
-    from paramlint.evaluate.attributes import class_attr
-
-    post = class_attr(it, cls, "__post_init__", node, obj)
-    if not isinstance(post, Unknown):
-        r = it.call(post, [], {}, node)
-        if isinstance(r, Unknown) and isinstance(obj, Layer):
-            return r
     return obj
 
 

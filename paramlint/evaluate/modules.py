@@ -447,3 +447,28 @@ def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
         out = v
     memo[id(v)] = out
     return out
+
+
+def shallow_copy(it: Any, v: Any) -> Any:
+    """``copy.copy``: a new object whose attributes are the same objects. A copied torch
+    module shares its ``_parameters``/``_modules`` dicts with the original, as in torch."""
+    if isinstance(v, Layer):
+        out = Layer(v.framework, v.cls, v.spec, v.location)
+        out.node = v.node
+        out.args = v.args
+        out.children, out.params, out.buffers, out.attrs = v.children, v.params, v.buffers, dict(v.attrs)
+        out.uncertain, out.built, out.name, out.input_shape = v.uncertain, v.built, v.name, v.input_shape
+        return out
+    if isinstance(v, Instance):
+        out_i = Instance(v.cls)
+        out_i.attrs = dict(v.attrs)
+        return out_i
+    if isinstance(v, list):
+        return list(v)
+    if isinstance(v, dict):
+        return dict(v)
+    if isinstance(v, set):
+        return set(v)
+    if isinstance(v, Param):
+        return Param(v.shape, v.trainable, v.buffer, v.collection)
+    return v

@@ -7,6 +7,7 @@ Every result that could be huge is sized *before* it is computed, so ``9**9**9``
 from __future__ import annotations
 
 import operator
+import re
 from typing import Any, Callable, Dict
 
 from paramlint.evaluate.limits import Limits, LimitExceeded
@@ -63,7 +64,7 @@ def binary(op: str, a: Any, b: Any, limits: Limits) -> Any:
         if _size(a) + _size(b) > cap:
             raise LimitExceeded(f"sequence exceeds the collection limit ({cap:,})")
     elif op == "Modulo" and isinstance(a, (str, bytes)):
-        raise TypeError("%-formatting is not modelled")
+        return _percent_format(a, b, limits)
     fn = _BINARY.get(op)
     if fn is None:
         raise TypeError(f"operator {op} is not modelled")
@@ -82,3 +83,24 @@ def compare(op: str, a: Any, b: Any) -> bool:
         if not isinstance(a, _SAFE_TYPES) or not isinstance(b, _SAFE_TYPES):
             raise TypeError("ordering comparison of non-plain values")
     return bool(_COMPARE[op](a, b))
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?([-#0 +]*)(\*|\d*)(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])")
+_PLAIN_ARGS = (int, float, bool, str, type(None))
+
+
+def _percent_format(fmt: Any, args: Any, limits: Limits) -> Any:
+    """``"block%d" % i``: printf-style formatting of plain values, with bounded widths."""
+    if isinstance(fmt, bytes):
+        raise TypeError("bytes %-formatting is not modelled")
+    values = list(args.values()) if isinstance(args, dict) else list(args) if isinstance(args, tuple) else [args]
+    if not all(isinstance(v, _PLAIN_ARGS) for v in values):
+        raise TypeError("%-formatting of values that are not plain data")
+    for m in _PERCENT_SPEC.finditer(fmt):
+        width, precision, conv = m.group(2), m.group(3) or "", m.group(4)
+        if "*" in (width, precision) or len(width) > 4 or len(precision) > 4:
+            raise TypeError("%-formatting with computed or large widths is not modelled")
+    out = fmt % args
+    if len(out) > limits.max_string:
+        raise LimitExceeded("string exceeds the string limit")
+    return out

@@ -1,0 +1,204 @@
+"""Record classes: ``@dataclass`` and ``typing.NamedTuple`` configs.
+
+Model zoos describe stages with small config records (``BlockConfig(expand_ratio, kernel,
+...)``) and subclass them with a hand-written ``__init__`` that calls the generated one
+through ``super().__init__``. The generated ``__init__`` is modelled from the annotated
+fields, in the order Python's ``dataclasses`` computes them (bases first).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from paramlint.evaluate.values import Builtin, Class, External, Instance, Layer, Unknown
+
+#: A field without a default.
+NO_DEFAULT = object()
+_MISSING = object()
+#: Decorators (and bases) that make a class a dataclass-like record.
+DATACLASS_DECORATORS = ("dataclasses.dataclass", "flax.struct.dataclass", "attr.s", "attrs.define", "attr.define", "attrs.frozen", "attr.attrs", "attrs.mutable")
+
+
+class FieldSpec:
+    """``dataclasses.field(default=..., default_factory=..., init=...)``."""
+
+    __slots__ = ("default", "factory", "init")
+
+    def __init__(self, default: Any, factory: Any, init: Any = True) -> None:
+        self.default = default
+        self.factory = factory
+        self.init = init
+
+
+class Factory:
+    """A default made by calling ``fn`` for each new instance."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+
+def mark(cls: Class, options: Dict[str, Any]) -> Any:
+    """The effect of ``@dataclass(...)`` on ``cls``: it is a record, with a generated
+    ``__init__`` unless ``init=False``."""
+    cls.flags.add("dataclass")
+    if options.get("init", True) is not False:
+        cls.flags.add("record_init")
+    return cls
+
+
+def _dataclass(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if args:
+        target = args[0]
+        if isinstance(target, Class):
+            return mark(target, kwargs)
+        return it.unknown("dataclass() of a non-class", node)
+    opts = dict(kwargs)
+    return Builtin("dataclass.decorator", lambda it2, a, k, n: mark(a[0], opts) if a and isinstance(a[0], Class) else it2.unknown("dataclass() of a non-class", n))
+
+
+def _field(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return FieldSpec(kwargs.get("default", NO_DEFAULT), kwargs.get("default_factory"), kwargs.get("init", True))
+
+
+def _replace(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    obj = args[0] if args else None
+    if isinstance(obj, Unknown):
+        return obj
+    if not isinstance(obj, Instance) or not ({"dataclass", "namedtuple"} & obj.cls.flags):
+        return it.unknown("replace() of a non-record", node)
+    values = {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
+    values.update(kwargs)
+    return it.call(obj.cls, [], values, node)
+
+
+def _asdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    obj = args[0] if args else None
+    if isinstance(obj, Unknown):
+        return obj
+    if not isinstance(obj, Instance) or not ({"dataclass", "namedtuple"} & obj.cls.flags):
+        return it.unknown("asdict() of a non-record", node)
+    return {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
+
+
+STDLIB: Dict[str, Any] = {
+    "dataclasses.dataclass": Builtin("dataclass", _dataclass),
+    "dataclasses.field": Builtin("field", _field),
+    "dataclasses.replace": Builtin("replace", _replace),
+    "dataclasses.asdict": Builtin("asdict", _asdict),
+}
+
+
+def collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
+    """Fields in ``dataclasses`` order: inherited ones first, then this class's annotations."""
+    from paramlint.evaluate.framework import materialize
+
+    fields: List[Tuple[str, Any]] = []
+    for b in reversed(cls.mro()[1:]):
+        if isinstance(b, Class) and ({"dataclass", "namedtuple"} & b.flags):
+            materialize(it, b)
+            for f in b.fields:
+                fields = [x for x in fields if x[0] != f[0]] + [f]
+    body = cls.node.body.body if isinstance(cls.node.body, cst.IndentedBlock) else []
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    ann = cst.Module([]).code_for_node(small.annotation.annotation)
+                    if ann.startswith(("ClassVar", "typing.ClassVar", "InitVar", "dataclasses.InitVar")):
+                        continue
+                    name = small.target.value
+                    default = ns.get(name, NO_DEFAULT) if small.value is not None else NO_DEFAULT
+                    if isinstance(default, FieldSpec):
+                        spec = default
+                        default = Factory(spec.factory) if spec.factory is not None else spec.default
+                        if spec.init is False:
+                            default = _NoInit(default)
+                        if spec.default is not NO_DEFAULT:
+                            ns[name] = spec.default
+                        else:
+                            ns.pop(name, None)
+                    fields = [x for x in fields if x[0] != name] + [(name, default)]
+    cls.fields = fields
+
+
+class _NoInit:
+    """A ``field(init=False)``: set from its default, never an ``__init__`` argument."""
+
+    __slots__ = ("default",)
+
+    def __init__(self, default: Any) -> None:
+        self.default = default
+
+
+def generated_init_owner(it: Any, cls: Class) -> Optional[Class]:
+    """The class whose generated ``__init__`` ``cls()`` runs, or None when a hand-written
+    ``__init__`` (or none at all) comes first in the MRO."""
+    from paramlint.evaluate.framework import materialize
+
+    for b in cls.mro():
+        if not isinstance(b, Class):
+            return None
+        ns = b._ns if b._ns is not None else materialize(it, b)
+        if "__init__" in ns:
+            return None
+        if "record_init" in b.flags:
+            return b
+    return None
+
+
+def init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, post_init: bool = True) -> Any:
+    """The generated ``__init__`` of record class ``cls`` run on ``obj``."""
+    fields = cls.fields
+    i = 0
+    used = set()
+    for name, default in fields:
+        if isinstance(default, _NoInit):
+            d = default.default
+            v = it.call(d.fn, [], {}, node) if isinstance(d, Factory) else (None if d is NO_DEFAULT else d)
+        elif i < len(args):
+            v = args[i]
+            i += 1
+        elif name in kwargs:
+            v = kwargs[name]
+            used.add(name)
+        elif default is not NO_DEFAULT:
+            v = it.call(default.fn, [], {}, node) if isinstance(default, Factory) else default
+        else:
+            return it.unknown(f"{cls.name}() missing required argument {name!r}", node)
+        if isinstance(obj, Layer):
+            it.set_attr(obj, name, v, node)
+        else:
+            obj.attrs[name] = v
+    if i < len(args):
+        return it.unknown(f"{cls.name}() takes {i} positional arguments but {len(args)} were given", node)
+    extra = [k for k in kwargs if k not in used]
+    if extra:
+        return it.unknown(f"{cls.name}() got an unexpected keyword argument {extra[0]!r}", node)
+    if post_init:
+        from paramlint.evaluate.attributes import class_attr
+
+        post = class_attr(it, obj.cls if isinstance(obj, (Instance, Layer)) and obj.cls is not None else cls, "__post_init__", node, obj)
+        if not isinstance(post, Unknown):
+            r = it.call(post, [], {}, node)
+            if isinstance(r, Unknown):
+                return r
+    return obj
+
+
+def generated_init(cls: Class, obj: Any) -> Builtin:
+    """``super().__init__`` reaching a record base: its generated ``__init__``, bound."""
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        r = init_fields(it, cls, obj, args, kwargs, node)
+        return r if isinstance(r, Unknown) else None
+    return Builtin(f"{cls.name}.__init__", call)
+
+
+def is_namedtuple_base(b: Any) -> bool:
+    return isinstance(b, External) and b.qualname in ("typing.NamedTuple", "collections.namedtuple", "typing_extensions.NamedTuple")
+
+
+__all__ = ["mark", "collect_fields", "init_fields", "generated_init", "generated_init_owner", "STDLIB", "FieldSpec", "Factory", "NO_DEFAULT", "DATACLASS_DECORATORS"]
