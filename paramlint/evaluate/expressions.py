@@ -54,8 +54,12 @@ def _imaginary(it: Any, node: cst.Imaginary, env: Any) -> Any:
 
 @handles(cst.SimpleString)
 def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
-    if len(node.value) > it.limits.max_string:
+    text = node.value
+    if len(text) > it.limits.max_string:
         raise LimitExceeded("string literal exceeds the string limit")
+    if "\\" not in text and text[:1] in ("'", '"'):
+        q = 3 if text[:3] in ("\'\'\'", '\"\"\"') and len(text) >= 6 else 1
+        return text[q:-q]  # no prefix, no escapes: the characters between the quotes
     try:
         return node.evaluated_value
     except Exception:

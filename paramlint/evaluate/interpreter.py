@@ -97,7 +97,10 @@ class Interpreter:
         return mod.source.location(node)
 
     def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
-        return Unknown(reason, self.loc(node))
+        mod = self.module
+        if mod is None or mod.source is None or node is None:
+            return Unknown(reason)
+        return Unknown(reason, None, (mod.source, node))
 
     def note(self, u: Unknown) -> Unknown:
         self.notes.setdefault((u.reason, u.location), u)
@@ -112,7 +115,10 @@ class Interpreter:
 
     def run_module(self, mod: ModuleNS) -> None:
         """Evaluate a module's top level once (re-entrant imports see a partial namespace)."""
-        if mod.state != "new" or mod.source is None:
+        if mod.state != "new":
+            return
+        self.project.ensure_parsed(mod)
+        if mod.source is None:
             return
         mod.state = "loading"
         saved = self.module
@@ -133,6 +139,7 @@ class Interpreter:
         mod = self.project.find(name)
         if mod is None:
             return External(name)
+        self.project.ensure_parsed(mod)
         if mod.source is None:
             return Unknown(f"module {name} could not be analyzed: {mod.error}")
         self.run_module(mod)

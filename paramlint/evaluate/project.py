@@ -16,7 +16,7 @@ from paramlint.source import SourceError, SourceFile, load
 class ModuleNS:
     """A project module: its namespace, filled by evaluating its top level once."""
 
-    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package")
+    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package", "parsed")
 
     def __init__(self, name: str, path: str, source: Optional[SourceFile], is_package: bool = False) -> None:
         self.name = name
@@ -27,6 +27,8 @@ class ModuleNS:
         self.state = "new"
         self.error: Optional[str] = None
         self.is_package = is_package
+        #: False until the file is read and parsed (on first import, not when found).
+        self.parsed = source is not None
 
     def __repr__(self) -> str:
         return f"ModuleNS({self.name})"
@@ -78,6 +80,8 @@ class Project:
         apath = os.path.abspath(path)
         mod = self.by_path.get(apath)
         if mod is not None:
+            if not mod.parsed:
+                self.ensure_parsed(mod, data)
             if mod.source is None:
                 raise SourceError(mod.error or "cannot be analyzed")
             return mod
@@ -111,15 +115,8 @@ class Project:
                     apath = os.path.abspath(cand)
                     mod = self.by_path.get(apath)
                     if mod is None:
+                        # Found, not parsed: many imports only need to know a module exists.
                         mod = ModuleNS(name, os.path.relpath(cand) if not os.path.isabs(cand) else cand, None, is_pkg)
-                        try:
-                            data = self.reader(apath)
-                            self.files_read[apath] = data
-                            mod.source = load(mod.path, name, data)
-                        except SourceError as e:
-                            mod.error = f"{cand}: {e.message}"
-                        except OSError as e:
-                            mod.error = f"{cand}: {e.strerror or e}"
                         self.by_path[apath] = mod
                     found = mod
                     break
@@ -127,6 +124,23 @@ class Project:
                 break
         self.modules[name] = found
         return found
+
+
+    def ensure_parsed(self, mod: ModuleNS, data: Optional[bytes] = None) -> None:
+        """Read and parse a found module on first use (its ``source`` or ``error`` is set)."""
+        if mod.parsed:
+            return
+        mod.parsed = True
+        apath = os.path.abspath(mod.path)
+        try:
+            if data is None:
+                data = self.reader(apath)
+            self.files_read[apath] = data
+            mod.source = load(mod.path, mod.name, data)
+        except SourceError as e:
+            mod.error = f"{mod.path}: {e.message}"
+        except OSError as e:
+            mod.error = f"{mod.path}: {e.strerror or e}"
 
 
 def _read_file(path: str) -> bytes:

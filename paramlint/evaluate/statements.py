@@ -33,6 +33,8 @@ def _line(it: Any, node: Any, env: Env) -> None:
 
 @handles(cst.Expr)
 def _expr(it: Any, node: cst.Expr, env: Env) -> None:
+    if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+        return  # a docstring or ``...``: no effect
     it.eval(node.value, env)
 
 

@@ -21,11 +21,22 @@ if TYPE_CHECKING:
 class Unknown:
     """A value paramlint cannot know, with the first reason and where it arose."""
 
-    __slots__ = ("reason", "location")
+    __slots__ = ("reason", "_location", "_where")
 
-    def __init__(self, reason: str, location: Optional[Location] = None) -> None:
+    def __init__(self, reason: str, location: Optional[Location] = None, where: Any = None) -> None:
         self.reason = reason
-        self.location = location
+        self._location = location
+        #: (SourceFile, node): the location, computed only if someone asks (most Unknowns
+        #: are probes, e.g. ``hasattr``, and computing positions costs a code generation pass).
+        self._where = where
+
+    @property
+    def location(self) -> Optional[Location]:
+        w = self._where
+        if w is not None:
+            self._where = None
+            self._location = w[0].location(w[1])
+        return self._location
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r} at {self.location})"
