@@ -72,7 +72,7 @@ def report(
     for path, m in modules:
         if m.uncertain is not None:
             flag(m.uncertain)
-        if m.framework == "keras" and not m.built and m.spec is not None and m.spec.role == "leaf":
+        if (m.framework == "keras" or m.spec is not None and m.spec.lazy) and not m.built and m.spec is not None and m.spec.role == "leaf":
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
         for v in m.params.values():
             if v is None:

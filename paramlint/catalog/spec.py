@@ -114,8 +114,31 @@ def numel(shape: Sequence[int]) -> int:
     return math.prod(shape)
 
 
+class Outputs(tuple):  # type: ignore[type-arg]
+    """A layer output that is a tuple (LSTM's ``(output, (h, c))``): items are shapes, nested
+    Outputs, or None (Python ``None``, e.g. attention weights not requested)."""
+
+
+class Inputs(dict):  # type: ignore[type-arg]
+    """A forward call's bound arguments (``extra["forward"]`` signature): tensors as shapes,
+    other values as themselves. Given to ``output``/``params`` of multi-input layers."""
+
+
+def first_shape(out: Any) -> Optional[Shape]:
+    """The primary shape of an output (the first tensor of a tuple output)."""
+    if isinstance(out, Outputs):
+        for item in out:
+            s = first_shape(item)
+            if s is not None:
+                return s
+        return None
+    return out if isinstance(out, tuple) else None
+
+
 Params = Callable[[Args, Optional[Shape]], List[ParamSpec]]
-Output = Callable[[Args, Shape], Shape]
+#: Returns a shape or :class:`Outputs`; receives the input shape, or :class:`Inputs` when the
+#: entry declares ``extra["forward"]``.
+Output = Callable[[Args, Any], Any]
 
 
 def no_params(args: Args, in_shape: Optional[Shape]) -> List[ParamSpec]:

@@ -6,11 +6,15 @@ are not parameters. Sources: ``torch/nn/modules/{conv,linear,batchnorm,pooling,.
 
 from __future__ import annotations
 
-from typing import List, Optional
+import math
+from typing import Any, Callable, List, Optional
 
-from paramlint.catalog.shapes import check_dim, conv_len, flatten_shape_generic, pool_len, split_channels_first
-from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec, no_params, same_shape
-from paramlint.types import Shape
+from paramlint.catalog import torch_seq
+from paramlint.catalog.shapes import (
+    check_dim, conv_len, conv_transpose_len, flatten_shape_generic, fmt, norm_axis, pool_len, split_channels_first,
+)
+from paramlint.catalog.spec import Args, ArgError, Inputs, LayerSpec, ParamSpec, no_params, same_shape
+from paramlint.types import Dim, Shape
 
 _DD = "device=None, dtype=None"
 
@@ -135,7 +139,9 @@ def _bn_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
     c = a.int("num_features")
     out = []
     if a.bool("affine"):
-        out += [ParamSpec("weight", (c,)), ParamSpec("bias", (c,))]
+        out.append(ParamSpec("weight", (c,)))
+        if a.bool("bias"):
+            out.append(ParamSpec("bias", (c,)))
     if a.bool("track_running_stats"):
         out += [
             ParamSpec("running_mean", (c,), buffer=True),
@@ -158,7 +164,7 @@ def _bn_output(n: int):  # type: ignore[no-untyped-def]
 def _bn(n: int) -> LayerSpec:
     return LayerSpec(
         "torch", f"BatchNorm{n}d",
-        f"num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, {_DD}",
+        f"num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, {_DD}, *, bias=True",
         _bn_params, _bn_output(n),
         note="weight + bias (affine); running_mean/running_var are buffers, not parameters",
     )
@@ -187,10 +193,82 @@ def _groupnorm_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
     g, c = a.int("num_groups", 1), a.int("num_channels")
     if c % g:
         raise ArgError(f"num_channels ({c}) must be divisible by num_groups ({g})")
-    return [ParamSpec("weight", (c,)), ParamSpec("bias", (c,))] if a.bool("affine") else []
+    if not a.bool("affine"):
+        return []
+    return [ParamSpec("weight", (c,))] + ([ParamSpec("bias", (c,))] if a.bool("bias") else [])
 
+
+def _groupnorm_output(a: Args, x: Shape) -> Shape:
+    if len(x) < 2:
+        raise ArgError(f"GroupNorm expects at least a 2D input, got {fmt(x)}")
+    check_dim(x[1], a.int("num_channels"), "GroupNorm channels")
+    return x
+
+
+def _instancenorm_output(n: int):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) not in (n + 1, n + 2):
+            raise ArgError(f"InstanceNorm{n}d expects a {n + 1}D or {n + 2}D input, got {fmt(x)}")
+        return x
+    return output
+
+
+def _rmsnorm_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
+    return [ParamSpec("weight", a.shape("normalized_shape"))] if a.bool("elementwise_affine") else []
+
+
+# --- transposed convolutions ----------------------------------------------------------
+
+def _convT_params(n: int):  # type: ignore[no-untyped-def]
+    def params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
+        cin, cout, g = a.int("in_channels", 1), a.int("out_channels", 1), a.int("groups", 1)
+        if cin % g or cout % g:
+            raise ArgError(f"in_channels ({cin}) and out_channels ({cout}) must be divisible by groups ({g})")
+        if a.raw("padding_mode") != "zeros":
+            raise ArgError('Only "zeros" padding mode is supported for ConvTranspose')
+        out = [ParamSpec("weight", (cin, cout // g) + a.ints("kernel_size", n, 1))]
+        if a.bool("bias"):
+            out.append(ParamSpec("bias", (cout,)))
+        return out
+    return params
+
+
+def _convT_output(n: int):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Inputs) -> Shape:
+        s = x.get("input")
+        if not isinstance(s, tuple):
+            raise ArgError(f"ConvTranspose{n}d: input is not a tensor")
+        if x.get("output_size") is not None:
+            raise ArgError(f"ConvTranspose{n}d: an explicit output_size is not modelled")
+        batch, c, spatial = split_channels_first(s, n, f"ConvTranspose{n}d")
+        check_dim(c, a.int("in_channels"), f"ConvTranspose{n}d input channels")
+        k, st, d = a.ints("kernel_size", n, 1), a.ints("stride", n, 1), a.ints("dilation", n, 1)
+        p, op = a.ints("padding", n), a.ints("output_padding", n)
+        for i in range(n):
+            if op[i] >= max(st[i], d[i]):
+                raise ArgError("output padding must be smaller than either stride or dilation")
+        sizes = tuple(conv_transpose_len(L, k[i], st[i], p[i], d[i], op[i]) for i, L in enumerate(spatial))
+        if any(v is not None and v <= 0 for v in sizes):
+            raise ArgError(f"ConvTranspose{n}d output size would be {sizes}")
+        return batch + (a.int("out_channels"),) + sizes
+    return output
+
+
+def _convT(n: int) -> LayerSpec:
+    return LayerSpec(
+        "torch", f"ConvTranspose{n}d",
+        "in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, "
+        f"dilation=1, padding_mode='zeros', {_DD}",
+        _convT_params(n), _convT_output(n), extra={"forward": "input, output_size=None"},
+        note="weight (in, out/groups, *kernel) + bias (out)",
+    )
+
+
+# --- embeddings, bilinear -------------------------------------------------------------
 
 def _embedding_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
+    if a.raw("_weight") is not None:
+        raise ArgError(f"{a.layer}: an explicit _weight is not modelled")
     return [ParamSpec("weight", (a.int("num_embeddings"), a.int("embedding_dim")))]
 
 
@@ -198,29 +276,187 @@ def _embedding_output(a: Args, x: Shape) -> Shape:
     return tuple(x) + (a.int("embedding_dim"),)
 
 
+def _bag_output(a: Args, x: Inputs) -> Shape:
+    s, off = x.get("input"), x.get("offsets")
+    d = a.int("embedding_dim")
+    if isinstance(s, tuple) and len(s) == 2 and off is None:
+        return (s[0], d)
+    if isinstance(s, tuple) and len(s) == 1 and isinstance(off, tuple) and len(off) == 1:
+        b = off[0]
+        return (None if b is None else b - int(a.bool("include_last_offset")), d)
+    raise ArgError("EmbeddingBag expects a 2D input, or a 1D input with 1D offsets")
+
+
+def _bilinear_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
+    o = a.int("out_features")
+    out = [ParamSpec("weight", (o, a.int("in1_features"), a.int("in2_features")))]
+    if a.bool("bias"):
+        out.append(ParamSpec("bias", (o,)))
+    return out
+
+
+def _bilinear_output(a: Args, x: Inputs) -> Shape:
+    s1, s2 = x.get("input1"), x.get("input2")
+    if not isinstance(s1, tuple) or not isinstance(s2, tuple) or not s1 or not s2:
+        raise ArgError("Bilinear expects two tensors")
+    check_dim(s1[-1], a.int("in1_features"), "Bilinear input1 features")
+    check_dim(s2[-1], a.int("in2_features"), "Bilinear input2 features")
+    return tuple(s1[:-1]) + (a.int("out_features"),)
+
+
 def _prelu_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
     return [ParamSpec("weight", (a.int("num_parameters", 1),))]
 
 
-def _mha_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
-    e, h = a.int("embed_dim", 1), a.int("num_heads", 1)
-    if e % h:
-        raise ArgError(f"embed_dim ({e}) must be divisible by num_heads ({h})")
-    kdim = a.opt_int("kdim") or e
-    vdim = a.opt_int("vdim") or e
-    bias = a.bool("bias")
-    if kdim == e and vdim == e:
-        out = [ParamSpec("in_proj_weight", (3 * e, e))]
-    else:
-        out = [ParamSpec("q_proj_weight", (e, e)), ParamSpec("k_proj_weight", (e, kdim)), ParamSpec("v_proj_weight", (e, vdim))]
-    if bias:
-        out.append(ParamSpec("in_proj_bias", (3 * e,)))
-    if a.bool("add_bias_kv"):
-        out += [ParamSpec("bias_k", (1, 1, e)), ParamSpec("bias_v", (1, 1, e))]
-    out.append(ParamSpec("out_proj.weight", (e, e)))
-    if bias:
-        out.append(ParamSpec("out_proj.bias", (e,)))
+# --- resampling and padding -----------------------------------------------------------
+
+def _upsample_output(rank: Optional[int]):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) < 3 or (rank is not None and len(x) != rank):
+            raise ArgError(f"{a.layer} expects a batched (N, C, *spatial) input, got {fmt(x)}")
+        n = len(x) - 2
+        size, scale = a.raw("size"), a.raw("scale_factor")
+        if (size is None) == (scale is None):
+            raise ArgError(f"{a.layer}: exactly one of size and scale_factor must be given")
+        if size is not None:
+            return tuple(x[:2]) + a.ints("size", n, 1)
+        vals = scale if isinstance(scale, (list, tuple)) else (scale,) * n
+        if len(vals) != n:
+            raise ArgError(f"{a.layer}: scale_factor must have {n} values")
+        out: List[Dim] = []
+        for L, f in zip(x[2:], vals):
+            if isinstance(f, bool) or not isinstance(f, (int, float)):
+                raise ArgError(f"{a.layer}: scale_factor must be numbers")
+            out.append(None if L is None else math.floor(float(L) * float(f)))
+        return tuple(x[:2]) + tuple(out)
+    return output
+
+
+def _pixel_output(shuffle: bool):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        r = a.int("upscale_factor" if shuffle else "downscale_factor", 1)
+        if len(x) < 3:
+            raise ArgError(f"{a.layer} expects at least a 3D input, got {fmt(x)}")
+        c, h, w = x[-3], x[-2], x[-1]
+        head = tuple(x[:-3])
+        if shuffle:
+            if c is not None and c % (r * r):
+                raise ArgError(f"PixelShuffle: channels ({c}) must be divisible by upscale_factor² ({r * r})")
+            return head + (None if c is None else c // (r * r), None if h is None else h * r, None if w is None else w * r)
+        for d in (h, w):
+            if d is not None and d % r:
+                raise ArgError(f"PixelUnshuffle: spatial size {d} is not divisible by {r}")
+        return head + (None if c is None else c * r * r, None if h is None else h // r, None if w is None else w // r)
+    return output
+
+
+def _pad_output(n: int, reflect: bool):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        v = a.raw("padding")
+        pads = a.ints("padding", 2 * n, -10**9) if isinstance(v, (list, tuple)) else (a.int("padding", -10**9),) * (2 * n)
+        if len(x) not in (n + 1, n + 2):
+            raise ArgError(f"{a.layer} expects a {n + 1}D or {n + 2}D input, got {fmt(x)}")
+        out = list(x)
+        for i in range(n):
+            j = len(x) - 1 - i
+            lo, hi = pads[2 * i], pads[2 * i + 1]
+            L = x[j]
+            if L is None:
+                continue
+            if reflect and (lo >= L or hi >= L):
+                raise ArgError(f"{a.layer}: padding ({lo}, {hi}) must be smaller than the input size {L}")
+            if L + lo + hi <= 0:
+                raise ArgError(f"{a.layer}: output size would be {L + lo + hi}")
+            out[j] = L + lo + hi
+        return tuple(out)
+    return output
+
+
+def _pads() -> List[LayerSpec]:
+    out = []
+    for n in (1, 2, 3):
+        out += [
+            LayerSpec("torch", f"ZeroPad{n}d", "padding", output=_pad_output(n, False)),
+            LayerSpec("torch", f"ConstantPad{n}d", "padding, value", output=_pad_output(n, False)),
+            LayerSpec("torch", f"ReflectionPad{n}d", "padding", output=_pad_output(n, True)),
+            LayerSpec("torch", f"ReplicationPad{n}d", "padding", output=_pad_output(n, False)),
+            LayerSpec("torch", f"CircularPad{n}d", "padding", output=_pad_output(n, False)),
+        ]
     return out
+
+
+# --- lazy modules: in_features / in_channels / num_features from the first input ----------
+
+def _lazy(base: LayerSpec, name: str, signature: str, field: str, channel: Callable[[Shape], Dim]) -> LayerSpec:
+    def with_field(a: Args, x: Any) -> Args:
+        s = x.get("input") if isinstance(x, Inputs) else x
+        if not isinstance(s, tuple):
+            raise ArgError(f"{name}: parameters are created on the first call (no input shape reaches it)")
+        c = channel(s)
+        if c is None:
+            raise ArgError(f"{name}: the input's {field} is unknown")
+        return Args(base.name, {**a.values, field: c})
+
+    def params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
+        return base.params(with_field(a, x), x)
+
+    def output(a: Args, x: Any) -> Any:
+        assert base.output is not None
+        return base.output(with_field(a, x), x)
+
+    return LayerSpec("torch", name, signature, params, output, lazy=True, extra=dict(base.extra),
+                     note=f"a {base.name} whose {field} comes from the first input")
+
+
+def _channels_at(rank_batched: int):  # type: ignore[no-untyped-def]
+    def channel(x: Shape) -> Dim:
+        if len(x) == rank_batched:
+            return x[1]
+        if len(x) == rank_batched - 1:
+            return x[0]
+        raise ArgError(f"expected a {rank_batched - 1}D or {rank_batched}D input, got {fmt(x)}")
+    return channel
+
+
+def _bn_channel(x: Shape) -> Dim:
+    if len(x) < 2:
+        raise ArgError(f"expected at least a 2D input, got {fmt(x)}")
+    return x[1]
+
+
+def _lazies() -> List[LayerSpec]:
+    conv_tail = "stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None"
+    convT_tail = "stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None"
+    norm = "eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *, bias=True"
+    out = [_lazy(_LINEAR, "LazyLinear", f"out_features, bias=True, {_DD}", "in_features", lambda x: x[-1] if x else None)]
+    for n in (1, 2, 3):
+        out += [
+            _lazy(_conv(n), f"LazyConv{n}d", f"out_channels, kernel_size, {conv_tail}", "in_channels", _channels_at(n + 2)),
+            _lazy(_convT(n), f"LazyConvTranspose{n}d", f"out_channels, kernel_size, {convT_tail}", "in_channels", _channels_at(n + 2)),
+            _lazy(_bn(n), f"LazyBatchNorm{n}d", norm, "num_features", _bn_channel),
+            _lazy(_instancenorm(n), f"LazyInstanceNorm{n}d", norm, "num_features", _channels_at(n + 2)),
+        ]
+    return out
+
+
+def _instancenorm(n: int) -> LayerSpec:
+    return LayerSpec(
+        "torch", f"InstanceNorm{n}d",
+        f"num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, {_DD}, *, bias=True",
+        _bn_params, _instancenorm_output(n),
+        note="no parameters by default (affine=False); running stats are buffers",
+    )
+
+
+# --- activations ------------------------------------------------------------------------
+
+def _glu_output(a: Args, x: Shape) -> Shape:
+    if not x:
+        raise ArgError("GLU expects at least a 1D input")
+    d = norm_axis(a.int("dim", -10**6), len(x), "GLU")
+    if x[d] is not None and x[d] % 2:
+        raise ArgError(f"GLU: halving dimension must be even, but dimension {d} is size {x[d]}")
+    return tuple(x[:d]) + (None if x[d] is None else x[d] // 2,) + tuple(x[d + 1:])
 
 
 def _activation(name: str, signature: str = "inplace=False") -> LayerSpec:
@@ -234,10 +470,19 @@ _ACTIVATIONS = [
     _activation("ELU", "alpha=1.0, inplace=False"), _activation("CELU", "alpha=1.0, inplace=False"),
     _activation("SELU"), _activation("Softplus", "beta=1.0, threshold=20.0"),
     _activation("Softmax", "dim=None"), _activation("LogSoftmax", "dim=None"), _activation("Softmax2d", ""),
-    _activation("Hardtanh", "min_val=-1.0, max_val=1.0, inplace=False"), _activation("Tanhshrink", ""),
-    _activation("Softsign", ""), _activation("LogSigmoid", ""), _activation("Threshold", "threshold, value, inplace=False"),
-    _activation("GLU", "dim=-1"),
+    _activation("Softmin", "dim=None"),
+    _activation("Hardtanh", "min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None"),
+    _activation("Tanhshrink", ""), _activation("Softsign", ""), _activation("LogSigmoid", ""),
+    _activation("Threshold", "threshold, value, inplace=False"),
+    _activation("RReLU", "lower=0.125, upper=0.3333333333333333, inplace=False"),
+    _activation("Hardshrink", "lambd=0.5"), _activation("Softshrink", "lambd=0.5"),
+    LayerSpec("torch", "GLU", "dim=-1", output=_glu_output),
 ]
+
+_LINEAR = LayerSpec(
+    "torch", "Linear", f"in_features, out_features, bias=True, {_DD}", _linear_params, _linear_output,
+    aliases=("NonDynamicallyQuantizableLinear",), note="weight (out, in) + bias (out)",
+)
 
 
 CATALOG = [
@@ -247,10 +492,12 @@ CATALOG = [
     LayerSpec("torch", "ModuleDict", "modules=None", role="container"),
     LayerSpec("torch", "ParameterList", "values=None", role="container"),
     LayerSpec("torch", "ParameterDict", "parameters=None", role="container"),
-    _conv(1), _conv(2), _conv(3),
+    _conv(1), _conv(2), _conv(3), _convT(1), _convT(2), _convT(3),
+    _LINEAR,
     LayerSpec(
-        "torch", "Linear", f"in_features, out_features, bias=True, {_DD}", _linear_params, _linear_output,
-        aliases=("NonDynamicallyQuantizableLinear",), note="weight (out, in) + bias (out)",
+        "torch", "Bilinear", f"in1_features, in2_features, out_features, bias=True, {_DD}",
+        _bilinear_params, _bilinear_output, extra={"forward": "input1, input2"},
+        note="weight (out, in1, in2) + bias (out)",
     ),
     LayerSpec("torch", "Identity", "*args, **kwargs"),
     LayerSpec("torch", "Flatten", "start_dim=1, end_dim=-1", output=_flatten_output),
@@ -270,23 +517,36 @@ CATALOG = [
     LayerSpec("torch", "AdaptiveAvgPool3d", "output_size", output=_adaptive_output(3, "AdaptiveAvgPool3d")),
     LayerSpec("torch", "AdaptiveMaxPool1d", "output_size, return_indices=False", output=_adaptive_output(1, "AdaptiveMaxPool1d")),
     LayerSpec("torch", "AdaptiveMaxPool2d", "output_size, return_indices=False", output=_adaptive_output(2, "AdaptiveMaxPool2d")),
-    _bn(1), _bn(2), _bn(3),
+    LayerSpec("torch", "AdaptiveMaxPool3d", "output_size, return_indices=False", output=_adaptive_output(3, "AdaptiveMaxPool3d")),
+    _bn(1), _bn(2), _bn(3), _instancenorm(1), _instancenorm(2), _instancenorm(3),
     LayerSpec(
         "torch", "LayerNorm", f"normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, {_DD}",
         _layernorm_params, _layernorm_output, note="weight + bias over normalized_shape",
     ),
-    LayerSpec("torch", "GroupNorm", f"num_groups, num_channels, eps=1e-05, affine=True, {_DD}", _groupnorm_params),
+    LayerSpec("torch", "GroupNorm", f"num_groups, num_channels, eps=1e-05, affine=True, {_DD}, *, bias=True",
+              _groupnorm_params, _groupnorm_output, note="weight + bias (num_channels) when affine"),
+    LayerSpec("torch", "RMSNorm", f"normalized_shape, eps=None, elementwise_affine=True, {_DD}",
+              _rmsnorm_params, _layernorm_output, note="weight over normalized_shape, no bias"),
+    LayerSpec("torch", "LocalResponseNorm", "size, alpha=0.0001, beta=0.75, k=1.0"),
     LayerSpec(
         "torch", "Embedding",
         f"num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, {_DD}",
-        _embedding_params, _embedding_output,
+        _embedding_params, _embedding_output, note="weight (num_embeddings, embedding_dim)",
     ),
-    LayerSpec("torch", "PReLU", f"num_parameters=1, init=0.25, {_DD}", _prelu_params),
     LayerSpec(
-        "torch", "MultiheadAttention",
-        f"embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None, vdim=None, batch_first=False, {_DD}",
-        _mha_params, None,
-        note="in_proj (3E×E) + in_proj_bias (3E) + out_proj (E×E + E)",
+        "torch", "EmbeddingBag",
+        f"num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, mode='mean', sparse=False, _weight=None, include_last_offset=False, padding_idx=None, {_DD}",
+        _embedding_params, _bag_output, extra={"forward": "input, offsets=None, per_sample_weights=None"},
+        note="weight (num_embeddings, embedding_dim)",
     ),
+    LayerSpec("torch", "PReLU", f"num_parameters=1, init=0.25, {_DD}", _prelu_params, note="weight (num_parameters)"),
+    LayerSpec("torch", "Upsample", "size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None", output=_upsample_output(None)),
+    LayerSpec("torch", "UpsamplingNearest2d", "size=None, scale_factor=None", output=_upsample_output(4)),
+    LayerSpec("torch", "UpsamplingBilinear2d", "size=None, scale_factor=None", output=_upsample_output(4)),
+    LayerSpec("torch", "PixelShuffle", "upscale_factor", output=_pixel_output(True)),
+    LayerSpec("torch", "PixelUnshuffle", "downscale_factor", output=_pixel_output(False)),
+    *_pads(),
     *_ACTIVATIONS,
+    *torch_seq.CATALOG,
+    *_lazies(),
 ]

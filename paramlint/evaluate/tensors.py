@@ -373,6 +373,10 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         return x
     if spec.role != "leaf":
         return it.unknown(f"{layer.type_name} has no forward()", node)
+    if spec.lazy or "forward" in spec.extra:
+        from paramlint.evaluate import catalog_calls
+
+        return catalog_calls.call_leaf(it, layer, args, kwargs, node)
     x = args[0] if args else kwargs.get("input")
     shape = _as_shape(x)
     out: Any

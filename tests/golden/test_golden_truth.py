@@ -38,7 +38,7 @@ def _need_framework(fixture):
 
 def test_every_fixture_has_a_golden_and_no_stale_ones():
     expected = {mg.golden_path(p).name for p in FIXTURES}
-    present = {p.name for p in HERE.glob("*.json")}
+    present = {p.name for p in HERE.glob("*.json") if not p.name.startswith("catalog_")}  # catalog_*: make_catalog_golden.py
     assert expected == present
 
 

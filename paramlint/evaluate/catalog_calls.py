@@ -1,0 +1,81 @@
+"""Calling a catalog leaf whose entry declares a forward signature (several inputs, tuple
+outputs) or whose parameters come from its first input (torch ``Lazy*``, Flax, Keras).
+
+The catalog's ``output`` then receives the bound forward arguments as :class:`Inputs`
+(tensors as shapes) and may return :class:`Outputs`, turned here into tuples of tensors.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from paramlint.catalog.spec import Args, ArgError, Inputs, Outputs, first_shape
+from paramlint.evaluate import signatures
+from paramlint.evaluate.values import Call, Layer, Param, Tensor, Unknown
+from paramlint.types import Shape
+
+
+def bind_inputs(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """The forward arguments as Inputs (shapes for tensors), the first input's shape, or Unknown."""
+    spec = layer.spec
+    assert spec is not None
+    sig = spec.extra.get("forward")
+    if sig is None:
+        x = args[0] if args else kwargs.get("input", kwargs.get("inputs"))
+        if isinstance(x, Unknown):
+            return x
+        if not isinstance(x, (Tensor, Param)):
+            return it.unknown(f"{spec.name} called on a {type(x).__name__}, not a tensor", node)
+        return tuple(x.shape)
+    bound = signatures.bind(sig, list(args), dict(kwargs), f"{spec.name}.forward")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    out = Inputs()
+    for k, v in bound.items():
+        if isinstance(v, Unknown):
+            return v
+        out[k] = tuple(v.shape) if isinstance(v, (Tensor, Param)) else v
+    return out
+
+
+def to_value(out: Any, framework: str) -> Any:
+    """An output formula's result as evaluator values (tensors, tuples of tensors, None)."""
+    if isinstance(out, Outputs):
+        return tuple(to_value(x, framework) for x in out)
+    if out is None:
+        return None
+    return Tensor(out, framework)
+
+
+def input_shapes(inputs: Any) -> Tuple[Optional[Shape], ...]:
+    if isinstance(inputs, Inputs):
+        return tuple(v for v in inputs.values() if isinstance(v, tuple)) or (None,)
+    return (inputs,)
+
+
+def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """One call of a catalog leaf: build it if lazy, compute its output, record the call."""
+    spec = layer.spec
+    assert spec is not None
+    inputs = bind_inputs(it, layer, args, kwargs, node)
+    out: Any
+    if isinstance(inputs, Unknown):
+        out = inputs
+    else:
+        if not layer.built and layer.uncertain is None:
+            it.fw.build_params(it, layer, inputs, node)
+        if layer.uncertain is not None:
+            out = layer.uncertain
+        elif spec.output is None:
+            out = it.unknown(f"output shape of {spec.name} is not modelled", node)
+        else:
+            try:
+                out = spec.output(Args(spec.name, layer.args), inputs)
+            except ArgError as e:
+                out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    if it.trace is not None:
+        shapes = input_shapes(inputs) if not isinstance(inputs, Unknown) else (None,)
+        it.trace.append(Call(layer, None if isinstance(out, Unknown) else first_shape(out), shapes))
+    if isinstance(out, Unknown):
+        return out
+    return to_value(out, layer.framework)
