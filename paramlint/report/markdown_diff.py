@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import List, Sequence
 
 from paramlint.diff import DiffReport, GrowthFinding
@@ -44,7 +45,8 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
         if not m.layers:
             continue
         out.append("")
-        out.append(f"<details><summary>{_code(m.key)}: {len(m.layers)} layer change(s)</summary>")
+        # Markdown is not rendered inside <summary>: HTML, escaped.
+        out.append(f"<details><summary><code>{html.escape(m.key)}</code>: {len(m.layers)} layer change(s)</summary>")
         out.append("")
         out.append("| | Layer | Type | Params | Output shape |")
         out.append("|---|---|---|---:|---|")

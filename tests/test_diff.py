@@ -1,0 +1,276 @@
+"""`paramlint diff`: model figures between git revisions, read from git, working tree untouched.
+
+Expected figures come from the frameworks: the fixtures' goldens (tests/golden, produced by
+torch) and, for a model changed only here, a live torch oracle test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def golden(name: str) -> Dict[str, dict]:
+    return json.loads((GOLDEN / f"{name}.json").read_text())["models"]  # type: ignore[no-any-return]
+
+
+def git(repo: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+def commit(repo: Path, msg: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", msg)
+
+
+def run(repo: Path, *argv: str) -> tuple:
+    from paramlint.cli import main
+
+    buf = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        with redirect_stdout(buf):
+            rc = main(["diff", *argv])
+    finally:
+        os.chdir(cwd)
+    return rc, buf.getvalue()
+
+
+WIDER_FC1 = [("nn.Linear(16 * 5 * 5, 120)", "nn.Linear(16 * 5 * 5, 160)"), ("nn.Linear(120, 84)", "nn.Linear(160, 84)")]
+
+
+def widen(text: str) -> str:
+    for a, b in WIDER_FC1:
+        assert a in text
+        text = text.replace(a, b)
+    return text
+
+
+@pytest.fixture
+def lenet_repo(tmp_path: Path) -> Path:
+    """A repository with the course LeNet committed, then committed again with a wider fc1."""
+    repo = tmp_path / "repo"
+    (repo / "models").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    src = (FIXTURES / "lenet_torch.py").read_text()
+    (repo / "models" / "lenet.py").write_text(src)
+    shutil.copy(FIXTURES / "lenet_keras.py", repo / "models" / "lenet_keras.py")
+    commit(repo, "lenet")
+    (repo / "models" / "lenet.py").write_text(widen(src))
+    commit(repo, "wider fc1")
+    return repo
+
+
+def snapshot(repo: Path) -> Dict[str, str]:
+    """Hashes of every file in the work tree and of the index: what diff must not touch."""
+    out = {}
+    for p in sorted(repo.rglob("*")):
+        if p.is_file() and "objects" not in p.parts and "logs" not in p.parts:
+            out[str(p.relative_to(repo))] = hashlib.sha256(p.read_bytes()).hexdigest() + str(p.stat().st_mtime_ns)
+    return out
+
+
+def test_diff_between_commits_json(lenet_repo: Path) -> None:
+    before = snapshot(lenet_repo)
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "json")
+    assert rc == 0
+    assert snapshot(lenet_repo) == before  # nothing written, not even the index
+    doc = json.loads(out)
+    models = {f"{m['file']}::{m['name']}": m for m in doc["models"]}
+    g = golden("lenet_torch")["LeNet"]
+    lenet = models["models/lenet.py::LeNet"]
+    assert lenet["status"] == "changed"
+    assert lenet["params_before"] == g["total_params"] == 62958
+    # Head figures by the framework's formula for Linear (out·in + out), checked live by the
+    # oracle test below: fc1 160·400 + 160 = 64,160; fc2 84·160 + 84 = 13,524.
+    assert lenet["params_after"] == 82358
+    assert lenet["params_delta"] == 82358 - 62958
+    layers = {c["path"]: c for c in lenet["layers"]}
+    assert set(layers) == {"fc1", "fc2"}
+    gl = {r["path"]: r for r in g["layers"]}
+    assert layers["fc1"]["before"]["params"] == gl["fc1"]["params"]
+    assert layers["fc1"]["after"]["params"] == 64160
+    assert layers["fc1"]["before"]["output_shape"] == gl["fc1"]["output_shape"]
+    assert layers["fc1"]["after"]["output_shape"] == [1, 160]
+    assert layers["fc2"]["after"]["output_shape"] == gl["fc2"]["output_shape"]
+    # activations: sum of every layer application's output elements (golden shapes)
+    acts = sum(_prod(r["output_shape"]) for r in g["layers"])
+    assert lenet["activations_before"] == acts
+    assert lenet["activations_after"] == acts + 40
+    keras = models["models/lenet_keras.py::model"]
+    assert keras["status"] == "unchanged"
+    assert keras["params_before"] == keras["params_after"] == golden("lenet_keras")["model"]["total_params"]
+
+
+def _prod(shape: List[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+@pytest.mark.oracle
+def test_changed_model_against_torch(lenet_repo: Path, tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import frameworks
+    finally:
+        sys.path.pop(0)
+    head = tmp_path / "lenet_wide.py"
+    head.write_text(widen((FIXTURES / "lenet_torch.py").read_text()))
+    truth = frameworks.torch_truth(head, "LeNet")
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "json")
+    lenet = {m["name"]: m for m in json.loads(out)["models"]}["LeNet"]
+    assert lenet["params_after"] == truth["total_params"]
+    layers = {c["path"]: c for c in lenet["layers"]}
+    tl = {r["path"]: r for r in truth["layers"]}
+    for path in ("fc1", "fc2"):
+        assert layers[path]["after"]["params"] == tl[path]["params"]
+        assert layers[path]["after"]["output_shape"] == list(tl[path]["output_shape"])
+
+
+def test_markdown_and_growth_budget(lenet_repo: Path) -> None:
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "markdown", "--max-params-growth", "10%")
+    assert rc == 1  # +30.8% > 10%
+    assert "| `models/lenet.py::LeNet` | 62,958 → 82,358 | +19,400 (+30.8%) |" in out
+    assert "budget 10% = 6,295" in out  # ⌊62,958 · 10%⌋
+    assert "<details>" in out and "| changed | `fc1` | Linear | 48,120 → 64,160 (+16,040) | (1, 120) → (1, 160) |" in out
+    assert "lenet_keras" not in out.split("unchanged")[0] or "1 unchanged model" in out
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "markdown", "--max-params-growth", "20k")
+    assert rc == 0 and "Growth budget" not in out
+    rc, _ = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--max-params-growth", "19399")
+    assert rc == 1
+    rc, _ = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--max-params-growth", "lots")
+    assert rc == 2
+
+
+def test_working_tree_is_default_head_and_base_is_read_from_git(lenet_repo: Path) -> None:
+    # Uncommitted edit: the head side sees it, the base side (HEAD) must not.
+    f = lenet_repo / "models" / "lenet.py"
+    f.write_text((FIXTURES / "lenet_torch.py").read_text())
+    rc, out = run(lenet_repo, "HEAD", "models", "--format", "json")
+    lenet = {m["name"]: m for m in json.loads(out)["models"]}["LeNet"]
+    assert (lenet["params_before"], lenet["params_after"]) == (82358, 62958)
+    assert "working tree" in json.loads(out)["head"]
+
+
+def test_cross_file_model_reads_imports_at_the_base_revision(tmp_path: Path) -> None:
+    """project_pkg's model imports its blocks from another file; at the base revision both
+    come from git. Head: SmallNet's defaults changed to small_net_wide's (golden figures)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(FIXTURES / "project_pkg", repo / "project_pkg")
+    commit(repo, "pkg")
+    model = repo / "project_pkg" / "model.py"
+    text = model.read_text()
+    text = text.replace("# paramlint: input-shape=1,3,32,32\nclass SmallNet", "# paramlint: input-shape=1,1,28,28\nclass SmallNet")
+    text = text.replace("in_channels: int = 3, num_classes: int = 10, width: int = 16", "in_channels: int = 1, num_classes: int = 10, width: int = 32")
+    model.write_text(text)
+    # A working-tree-only change to the imported file: must not leak into the base side.
+    blocks = repo / "project_pkg" / "blocks.py"
+    blocks.write_text(blocks.read_text() + "\n# edited\n")
+    rc, out = run(repo, "main", "--format", "json")
+    assert rc == 0
+    g = golden("project_pkg.model")
+    models = {m["name"]: m for m in json.loads(out)["models"]}
+    assert models["SmallNet"]["params_before"] == g["SmallNet"]["total_params"]
+    assert models["SmallNet"]["params_after"] == g["small_net_wide"]["total_params"]
+    assert models["small_net_wide"]["status"] == "unchanged"
+
+
+def test_added_and_removed_models_and_files(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copy(FIXTURES / "lenet_torch.py", repo / "a.py")
+    commit(repo, "a")
+    os.remove(repo / "a.py")
+    shutil.copy(FIXTURES / "vgg_cfg.py", repo / "b.py")
+    commit(repo, "b")
+    rc, out = run(repo, "HEAD~1", "--head", "HEAD", "--format", "json", "--max-params-growth", "10%")
+    assert rc == 0  # a relative budget does not apply to new models
+    models = {f"{m['file']}::{m['name']}": m for m in json.loads(out)["models"]}
+    assert models["a.py::LeNet"]["status"] == "removed"
+    assert models["a.py::LeNet"]["params_delta"] == -golden("lenet_torch")["LeNet"]["total_params"]
+    for name, g in golden("vgg_cfg").items():
+        m = models[f"b.py::{name}"]
+        assert m["status"] == "added"
+        assert m["params_after"] == g["total_params"]
+    rc, out = run(repo, "HEAD~1", "--head", "HEAD", "--max-params-growth", "1k")
+    assert rc == 1 and "PRM202" in out
+
+
+def test_git_errors_exit_2(tmp_path: Path, lenet_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _ = run(lenet_repo, "--base", "no-such-rev")
+    assert rc == 2
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    rc, _ = run(plain, "--base", "HEAD")
+    assert rc == 2
+    assert "git" in capsys.readouterr().err
+
+
+def test_default_base_is_merge_base_with_main(lenet_repo: Path) -> None:
+    git(lenet_repo, "checkout", "-q", "-b", "feature", "HEAD~1")
+    (lenet_repo / "models" / "lenet.py").write_text(widen((FIXTURES / "lenet_torch.py").read_text()).replace("160", "200"))
+    commit(lenet_repo, "feature")
+    rc, out = run(lenet_repo, "--head", "HEAD", "--format", "json")
+    doc = json.loads(out)
+    base = git(lenet_repo, "merge-base", "HEAD", "main").strip()
+    assert doc["base"] == base or doc["base"].startswith(base[:10])
+    lenet = {m["name"]: m for m in doc["models"]}["LeNet"]
+    assert lenet["params_before"] == 62958
+    # fc1 200·400 + 200 = 80,200; fc2 84·200 + 84 = 16,884 (Linear: out·in + out)
+    assert lenet["params_after"] == 62958 - 48120 - 10164 + 80200 + 16884
+
+
+def test_compare_marks_unknown_change_as_unknown() -> None:
+    from paramlint.diff import BudgetFor, check_growth, compare_models, DiffReport, Growth
+    from paramlint.types import ModelReport, Unresolved
+
+    known = ModelReport("M", None, "torch", None, 100, 100, 0, ())
+    unknown = ModelReport("M", None, "torch", None, None, None, None, (), unresolved=(Unresolved("width comes from argparse", None),))
+    d = compare_models("m.py", "M", known, unknown)
+    assert d.status == "changed" and d.params_delta is None
+    findings = check_growth(DiffReport("a", "b", (d,)), BudgetFor(Growth(count=10)))
+    assert len(findings) == 1 and findings[0].growth is None and "argparse" in findings[0].message
+
+
+@pytest.mark.parametrize("text,before,limit", [("10%", 62958, 6295), ("2M", 5, 2_000_000), ("0.5%", 1000, 5), ("1.5k", 0, 1500)])
+def test_growth_budgets(text: str, before: int, limit: int) -> None:
+    from paramlint.diff import parse_growth
+
+    assert parse_growth(text).limit(before) == limit
+
+
+def test_markdown_escapes_table_cells() -> None:
+    from paramlint.diff import DiffReport, compare_models
+    from paramlint.report.markdown_diff import render
+    from paramlint.types import LayerRow, ModelReport
+
+    row = LayerRow("a|b", "T", None, 1, 1, None, None)
+    m = compare_models("x.py", "M", None, ModelReport("M", None, "torch", None, 1, 1, 0, (row,)))
+    out = render(DiffReport("a", "b", (m,)))
+    assert re.search(r"`a\\\|b`", out)
