@@ -69,6 +69,18 @@ for _n, _f in (("abs", abs), ("round", round), ("divmod", divmod), ("pow", None)
         _simple(_n, _f)
 
 
+_round_plain = BUILTINS["round"]
+
+
+@builtin("round")
+def _round(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate import arrays
+
+    if len(args) == 1 and not kwargs and isinstance(args[0], arrays.Array):
+        return arrays.to_number(it, args[0], "round", node)
+    return _round_plain.fn(it, args, kwargs, node)
+
+
 @builtin("pow")
 def _pow(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     from paramlint.evaluate.operators import binary
@@ -94,6 +106,10 @@ def _number(name: str, conv: Callable[[Any], Any]) -> None:
         if not args:
             return conv(0)
         v = args[0]
+        from paramlint.evaluate import arrays
+
+        if isinstance(v, arrays.Array) and len(args) == 1:
+            return arrays.to_number(it, v, name, node)
         if isinstance(v, str) and len(v) > 200:
             return it.unknown(f"{name}() of a long string", node)
         if not isinstance(v, _PLAIN) or (len(args) > 1 and not isinstance(args[1], int)):

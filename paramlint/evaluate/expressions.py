@@ -6,7 +6,8 @@ from typing import Any, Callable, Dict, List
 
 import libcst as cst
 
-from paramlint.evaluate import operators
+from paramlint.evaluate import arrays, operators
+from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown
 
@@ -148,6 +149,8 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return a
     if isinstance(b, Unknown):
         return b
+    if isinstance(a, Array) or isinstance(b, Array):
+        return arrays.binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
         return it.fw.tensor_binary(it, op, a, b, node)
     if isinstance(a, (Layer, Class, External)) or isinstance(b, (Layer, Class, External)):
@@ -173,6 +176,8 @@ def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
         return v
     if isinstance(v, (Tensor, Param)):
         return Tensor(v.shape)
+    if isinstance(v, Array) and op in ("Minus", "Plus"):
+        return arrays.unary_minus(v) if op == "Minus" else v
     if isinstance(v, (int, float)):
         if op == "Minus":
             return -v
@@ -232,6 +237,9 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return a
     if isinstance(b, Unknown):
         return b
+    if isinstance(a, Array) or isinstance(b, Array):
+        if op in ("Equal", "NotEqual", "LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual"):
+            return arrays.compare(it, op, a, b, node)
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, str, bool, tuple, list, dict, type(None), set, frozenset, range)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same

@@ -358,8 +358,11 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     fn = STDLIB.get(q)
     if fn is not None:
         return it.call(fn, args, kwargs, node)
-    from paramlint.evaluate import tensors
+    from paramlint.evaluate import arrays, tensors
 
+    r = arrays.call(it, q, args, kwargs, node)
+    if r is not arrays.NOT_HANDLED:
+        return r
     r = tensors.call(it, q, args, kwargs, node)
     if r is not tensors.NOT_MODELLED:
         return r
@@ -433,6 +436,12 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
         from paramlint.evaluate import tensors
 
         return tensors.iterate(it, v, node)
+    from paramlint.evaluate.arrays import Array
+
+    if isinstance(v, Array):
+        from paramlint.evaluate import arrays
+
+        return arrays.iterate(it, v, node)
     from paramlint.evaluate.builtins import _Iterator
 
     if isinstance(v, _Iterator):
@@ -464,6 +473,10 @@ def length(it: Any, v: Any, node: Any) -> Any:
         materialize(it, v)
         ms = enums.member_list(it, v, node)
         return ms if isinstance(ms, Unknown) else len(ms)
+    from paramlint.evaluate.arrays import Array
+
+    if isinstance(v, Array):
+        return len(v.vals) if not v.scalar else it.unknown("len() of a 0-d array", node)
     if isinstance(v, (Tensor, Param)):
         d = v.shape[0] if v.shape else None
         return d if isinstance(d, int) else it.unknown("len() of a tensor with unknown first dim", node)
@@ -510,6 +523,10 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
         from paramlint.evaluate import tensors
 
         return tensors.getitem(it, obj, index, node)
+    from paramlint.evaluate import arrays
+
+    if isinstance(obj, arrays.Array):
+        return arrays.subscript(it, obj, index, node)
     if isinstance(obj, Class) and "enum" in obj.flags:
         from paramlint.evaluate import enums
 

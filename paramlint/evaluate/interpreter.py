@@ -249,6 +249,10 @@ class Interpreter:
             return True
         if isinstance(v, Tensor):
             return self.unknown("truth value of a tensor", node)
+        from paramlint.evaluate.arrays import Array, truth
+
+        if isinstance(v, Array):
+            return truth(self, v, node)
         return True
 
     # ---- attributes ----------------------------------------------------------------

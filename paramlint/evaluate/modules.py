@@ -83,10 +83,10 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         keras_graph.set_attr(it, layer, name, value, node)
         return
     if isinstance(value, Param) and not value.buffer:
-        _drop(layer, name)
+        _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
         layer.params[name] = value
     elif isinstance(value, Layer):
-        _drop(layer, name)
+        _drop(layer, name, keep=layer.children)
         layer.children[name] = value
     elif name in layer.params and (value is None or isinstance(value, Unknown)):
         layer.params[name] = None if value is None else value  # type: ignore[assignment]
@@ -111,11 +111,10 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
                 "count their parameters (use nn.ModuleList)", node))
 
 
-def _drop(layer: Layer, name: str) -> None:
-    layer.params.pop(name, None)
-    layer.children.pop(name, None)
-    layer.attrs.pop(name, None)
-    layer.buffers.pop(name, None)
+def _drop(layer: Layer, name: str, keep: Optional[Dict[str, Any]] = None) -> None:
+    for table in (layer.params, layer.children, layer.attrs, layer.buffers):
+        if table is not keep:
+            table.pop(name, None)
 
 
 # ---- the Module API -----------------------------------------------------------------------
@@ -404,6 +403,14 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
         for i, m in enumerate([*a.children.values(), *b.children.values()]):
             out.children[str(i)] = m
         return out
+    if op == "Add" and isinstance(a, Layer) and isinstance(b, (list, tuple)) and a.spec is not None and a.spec.name == "ModuleList":
+        out = Layer(a.framework, None, a.spec, a.location)  # ModuleList.__add__ takes any iterable
+        out.node = a.node
+        for i, m in enumerate([*a.children.values(), *b]):
+            from paramlint.evaluate.framework import add_child
+
+            add_child(it, out, str(i), m, node)
+        return out
     if op == "Add" and isinstance(a, Layer) and isinstance(b, list) and a.spec is not None and a.spec.role == "container":
         return it.unknown("container + list", node)
     return it.unknown(f"operator {op} on {type(a).__name__} and {type(b).__name__}", node)
@@ -472,3 +479,20 @@ def shallow_copy(it: Any, v: Any) -> Any:
     if isinstance(v, Param):
         return Param(v.shape, v.trainable, v.buffer, v.collection)
     return v
+
+
+def iadd(it: Any, layer: Layer, other: Any, node: Any) -> Any:
+    """``container += other``: ``ModuleList.__iadd__`` extends in place (any iterable);
+    ``Sequential.__iadd__`` appends another Sequential's modules in place."""
+    spec = layer.spec
+    if spec is not None and spec.name == "ModuleList" and layer.framework == "torch":
+        _extend(it, layer, [other], {}, node)
+        return layer
+    if spec is not None and spec.name == "Sequential" and layer.framework == "torch" and isinstance(other, Layer) and other.spec is not None and other.spec.name == "Sequential":
+        from paramlint.evaluate.framework import add_child
+
+        offset = len(layer.children)
+        for i, m in enumerate(list(other.children.values())):
+            add_child(it, layer, str(i + offset), m, node)
+        return layer
+    return binary(it, "Add", layer, other, node)

@@ -71,7 +71,9 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
         cur.extend(seq)
         return
     if it.fw.is_container_layer(cur) and op == "Add":
-        assign_target(it, node.target, it.fw.object_binary(it, "Add", cur, rhs, node), env)
+        from paramlint.evaluate.modules import iadd
+
+        assign_target(it, node.target, iadd(it, cur, rhs, node), env)
         return
     assign_target(it, node.target, binary(it, op, cur, rhs, node), env)
 

@@ -1,0 +1,671 @@
+"""Small torch/numpy arrays with known values, for configuration arithmetic done at
+construction time (``torch.arange(d) * w_a + w_0`` -> stage widths, ``np.linspace`` drop
+rates).
+
+Values are exact where IEEE arithmetic makes them exact, and otherwise carry an error bound:
+
+* integer arithmetic is exact;
+* ``+ - * /`` of exactly known float32/float64 inputs is exact: the framework's correctly
+  rounded result equals our float64 result rounded to the tensor's dtype (double rounding is
+  innocuous for these operations, 53 >= 2*24 + 2);
+* anything else (``log``, ``exp``, ``pow``, ``sqrt``, inexact inputs, python floats not
+  representable in float32) gets a conservative absolute error bound, propagated as an
+  interval.
+
+Discontinuous operations (``round``, ``floor``, ``ceil``, ``int()``, comparisons) give an
+exact result only when the whole interval lands on one side of the discontinuity; otherwise
+the result is Unknown ("too close to call") -- never a guess. ``tolist()``/``item()`` of an
+inexact float is Unknown for the same reason.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from paramlint.evaluate.values import External, Unknown
+
+NOT_HANDLED = object()
+_F32_REL = 2.0 ** -22  # two ulps of float32, relative
+_F64_REL = 2.0 ** -51
+_TRANSCENDENTAL_F32 = 2.0 ** -19  # 16 ulps: vectorised libm implementations are not correctly rounded
+_TRANSCENDENTAL_F64 = 2.0 ** -48
+_MAX_LEN = 100_000
+_FLOAT_TYPES = ("float32", "float64", "float16", "bfloat16")
+
+
+def _f32(x: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+class Array:
+    """A 0-d or 1-d array of known values (``vals``) with absolute error bounds (``errs``)."""
+
+    __slots__ = ("vals", "errs", "dtype", "lib", "scalar")
+
+    def __init__(self, vals: List[Any], errs: List[float], dtype: str, lib: str, scalar: bool = False) -> None:
+        self.vals = vals
+        self.errs = errs
+        self.dtype = dtype
+        self.lib = lib
+        self.scalar = scalar
+
+    def __repr__(self) -> str:
+        return f"Array({self.lib}, {self.dtype}, {self.vals!r})"
+
+    @property
+    def is_float(self) -> bool:
+        return self.dtype in _FLOAT_TYPES
+
+    def attr(self, it: Any, name: str, node: Any) -> Any:
+        m = _METHODS.get(name)
+        if m is not None:
+            return _bound(self, name, m)
+        if name == "shape":
+            return () if self.scalar else (len(self.vals),)
+        if name == "ndim":
+            return 0 if self.scalar else 1
+        if name == "dtype":
+            return External(f"{'numpy' if self.lib == 'numpy' else 'torch'}.{self.dtype}")
+        if name == "size" and self.lib == "numpy":
+            return len(self.vals)
+        if name == "T":
+            return self
+        return it.unknown(f"{self.lib} array attribute {name!r} is not modelled", node)
+
+
+def _bound(arr: Array, name: str, m: Callable[..., Any]) -> Any:
+    from paramlint.evaluate.values import Builtin
+
+    return Builtin(f"array.{name}", lambda it, a, k, n: m(it, arr, a, k, n))
+
+
+def _default_float(lib: str) -> str:
+    return "float64" if lib == "numpy" else "float32"
+
+
+def _round_to(dtype: str, x: float) -> float:
+    return _f32(x) if dtype in ("float32", "float16", "bfloat16") else x
+
+
+def _rel(dtype: str, transcendental: bool = False) -> float:
+    if dtype == "float64":
+        return _TRANSCENDENTAL_F64 if transcendental else _F64_REL
+    return _TRANSCENDENTAL_F32 if transcendental else _F32_REL
+
+
+def from_python(v: Any, lib: str, dtype: Optional[str] = None) -> Any:
+    """An Array from a python number or a (nested-free) list of numbers; Unknown otherwise."""
+    seq = v if isinstance(v, (list, tuple)) else [v]
+    scalar = not isinstance(v, (list, tuple))
+    vals: List[Any] = []
+    errs: List[float] = []
+    kinds = set()
+    for x in seq:
+        if isinstance(x, Array) and x.scalar:
+            kinds.add("float" if x.is_float else "int")
+            vals.append(x.vals[0])
+            errs.append(x.errs[0])
+            continue
+        if isinstance(x, bool):
+            kinds.add("bool")
+        elif isinstance(x, int):
+            kinds.add("int")
+        elif isinstance(x, float):
+            kinds.add("float")
+        else:
+            return None
+        vals.append(x)
+        errs.append(0.0)
+    if dtype is None:
+        dtype = _default_float(lib) if "float" in kinds else ("int64" if "int" in kinds or not kinds else "bool")
+    if dtype in _FLOAT_TYPES:
+        out_v = []
+        for i, x in enumerate(vals):
+            fx = float(x)
+            r = _round_to(dtype, fx)
+            if r != fx:
+                errs[i] += abs(r - fx)  # the framework may hold either value
+            out_v.append(fx)
+        vals = out_v
+    elif dtype.startswith("int"):
+        if any(isinstance(x, float) for x in vals):
+            return None
+        vals = [int(x) for x in vals]
+    return Array(vals, errs, dtype, lib, scalar)
+
+
+# ---- construction ------------------------------------------------------------------------------
+
+def _dtype_arg(v: Any) -> Optional[str]:
+    if isinstance(v, External):
+        name = v.qualname.rsplit(".", 1)[-1]
+        return {"float": "float32", "float32": "float32", "float64": "float64", "double": "float64", "int": "int32" if v.qualname.startswith("torch") else "int64",
+                "int64": "int64", "long": "int64", "int32": "int32", "bool": "bool", "half": "float16", "float16": "float16"}.get(name)
+    from paramlint.evaluate.values import Builtin
+
+    if isinstance(v, Builtin) and v.name in ("int", "float", "bool"):
+        return {"int": "int64", "float": "float64", "bool": "bool"}[v.name]
+    return None
+
+
+def _plain_numbers(vals: Sequence[Any]) -> bool:
+    return all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in vals)
+
+
+def _arange(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    a = list(args)
+    for k in ("start", "end", "stop", "step"):
+        if k in kwargs:
+            return NOT_HANDLED
+    if not a or len(a) > 3 or not _plain_numbers(a):
+        return NOT_HANDLED
+    dtype = _dtype_arg(kwargs.get("dtype")) if "dtype" in kwargs else None
+    if all(isinstance(x, int) for x in a) and dtype in (None, "int64", "int32"):
+        r = range(*a)
+        if len(r) > _MAX_LEN:
+            return it.unknown("arange too long", node)
+        return Array(list(r), [0.0] * len(r), dtype or "int64", lib)
+    return NOT_HANDLED  # float ranges: length and values depend on rounding
+
+
+def _linspace(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    names = ("start", "end" if lib == "torch" else "stop", "steps" if lib == "torch" else "num")
+    vals = list(args[:3]) + [kwargs[n] for n in names[len(args):] if n in kwargs]
+    if len(vals) == 2 and lib == "numpy":
+        vals.append(50)
+    if len(vals) != 3 or not _plain_numbers(vals) or not isinstance(vals[2], int) or vals[2] < 0 or vals[2] > _MAX_LEN:
+        return NOT_HANDLED
+    if set(kwargs) - set(names):
+        return NOT_HANDLED
+    start, stop, num = float(vals[0]), float(vals[1]), vals[2]
+    if lib == "numpy":
+        # numpy.linspace (endpoint=True): step = delta/div; y = arange(num) * step + start; y[-1] = stop
+        div = num - 1
+        if num == 0:
+            return Array([], [], "float64", lib)
+        if div == 0:
+            return Array([start], [0.0], "float64", lib)
+        step = (stop - start) / div
+        if step == 0:
+            return NOT_HANDLED
+        ys = [i * step + start for i in range(num)]
+        ys[-1] = stop
+        return Array(ys, [0.0] * num, "float64", lib)
+    # torch (float32): exact endpoints, interior values within a few ulps
+    if num == 1:
+        return Array([start], [abs(_f32(start) - start)], "float32", lib)
+    s32, e32 = _f32(start), _f32(stop)
+    out, errs = [], []
+    for i in range(num):
+        if i == 0:
+            v = s32
+        elif i == num - 1:
+            v = e32
+        else:
+            v = start + (stop - start) * i / (num - 1)
+        out.append(v)
+        errs.append(0.0 if i in (0, num - 1) else abs(v) * 2.0 ** -20 + abs(stop - start) * 2.0 ** -20 + 1e-30)
+    return Array(out, errs, "float32", lib)
+
+
+def _tensor(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args:
+        return NOT_HANDLED
+    src = args[0]
+    if isinstance(src, Array):
+        return Array(list(src.vals), list(src.errs), src.dtype, lib, src.scalar)
+    dtype = _dtype_arg(kwargs.get("dtype")) if kwargs.get("dtype") is not None else None
+    if kwargs.get("dtype") is not None and dtype is None:
+        return NOT_HANDLED
+    if isinstance(src, (list, tuple)) and any(isinstance(x, (list, tuple)) for x in src):
+        return NOT_HANDLED
+    if not isinstance(src, (list, tuple, int, float)):
+        return NOT_HANDLED
+    r = from_python(list(src) if isinstance(src, (list, tuple)) else src, lib, dtype)
+    return NOT_HANDLED if r is None else r
+
+
+# ---- elementwise arithmetic --------------------------------------------------------------------
+
+def _result_dtype(a: Array, b: Array, op: str) -> str:
+    if op == "Divide":
+        if a.is_float or b.is_float:
+            return _wider(a, b)
+        return _default_float(a.lib)
+    if a.is_float or b.is_float:
+        return _wider(a, b)
+    return "int64"
+
+
+def _wider(a: Array, b: Array) -> str:
+    fa = a.dtype if a.is_float else None
+    fb = b.dtype if b.is_float else None
+    if fa and fb:
+        # a python scalar (wrapped number) does not promote a torch tensor's float dtype
+        if a.scalar and a.lib == "python":
+            return fb
+        if b.scalar and b.lib == "python":
+            return fa
+        return "float64" if "float64" in (fa, fb) else fa
+    return fa or fb or "float32"
+
+
+def _as_array(v: Any, lib: str) -> Optional[Array]:
+    if isinstance(v, Array):
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return Array([v], [0.0], "float64" if isinstance(v, float) else "int64", "python", True)
+
+
+def _interval_op(op: str, x: float, ex: float, y: float, ey: float) -> Optional[Tuple[float, float]]:
+    """Value and propagated error (before rounding) of ``x op y``; None if unbounded."""
+    if op == "Add":
+        return x + y, ex + ey
+    if op == "Subtract":
+        return x - y, ex + ey
+    if op == "Multiply":
+        return x * y, abs(x) * ey + abs(y) * ex + ex * ey
+    if op == "Divide":
+        if abs(y) <= ey or y == 0:
+            return None
+        return x / y, (abs(x) * ey + abs(y) * ex) / (abs(y) * (abs(y) - ey))
+    return None
+
+
+def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    lib = a.lib if isinstance(a, Array) and a.lib != "python" else (b.lib if isinstance(b, Array) else "torch")
+    A, B = _as_array(a, lib), _as_array(b, lib)
+    if A is None or B is None:
+        return it.unknown(f"operator {op} on an array and a {type(b if A is not None else a).__name__}", node)
+    if op == "Power":
+        return _power(it, A, B, node)
+    if op not in ("Add", "Subtract", "Multiply", "Divide", "FloorDivide", "Modulo"):
+        return it.unknown(f"array operator {op} is not modelled", node)
+    n = _broadcast(A, B)
+    if n is None:
+        return it.unknown("arrays of different lengths", node)
+    dtype = _result_dtype(A, B, op)
+    vals, errs = [], []
+    for i in range(n):
+        x, ex = _at(A, i)
+        y, ey = _at(B, i)
+        if dtype.startswith("int") or dtype == "bool":
+            if op == "Divide" or y == 0 and op in ("FloorDivide", "Modulo"):
+                return it.unknown("integer division by zero", node)
+            r = {"Add": x + y, "Subtract": x - y, "Multiply": x * y}.get(op)
+            if r is None:
+                r = x // y if op == "FloorDivide" else x % y
+            vals.append(r)
+            errs.append(0.0)
+            continue
+        if op in ("FloorDivide", "Modulo"):
+            return it.unknown(f"floating-point {op} of arrays is not modelled", node)
+        res = _interval_op(op, float(x), ex, float(y), ey)
+        if res is None:
+            return it.unknown("array division by a value that may be zero", node)
+        v, e = res
+        if e == 0.0:
+            v = _round_to(dtype, v)  # exact inputs: the correctly rounded framework result
+        else:
+            e += abs(v) * _rel(dtype)
+        vals.append(v)
+        errs.append(e)
+    return Array(vals, errs, dtype, lib, A.scalar and B.scalar)
+
+
+def _broadcast(A: Array, B: Array) -> Optional[int]:
+    la, lb = len(A.vals), len(B.vals)
+    if A.scalar or la == 1:
+        return lb if not B.scalar or lb != 1 else 1
+    if B.scalar or lb == 1:
+        return la
+    return la if la == lb else None
+
+
+def _at(A: Array, i: int) -> Tuple[Any, float]:
+    if len(A.vals) == 1:
+        return A.vals[0], A.errs[0]
+    return A.vals[i], A.errs[i]
+
+
+def _power(it: Any, A: Array, B: Array, node: Any) -> Any:
+    n = _broadcast(A, B)
+    if n is None:
+        return it.unknown("arrays of different lengths", node)
+    lib = A.lib if A.lib != "python" else B.lib
+    if not A.is_float and not B.is_float and all(y >= 0 for y in B.vals):
+        vals = []
+        for i in range(n):
+            x, _ = _at(A, i)
+            y, _ = _at(B, i)
+            if abs(y) > 256:
+                return it.unknown("integer power too large", node)
+            vals.append(x ** y)
+        return Array(vals, [0.0] * n, "int64", lib, A.scalar and B.scalar)
+    dtype = _wider(A, B) if (A.is_float or B.is_float) else _default_float(lib)
+    vals, errs = [], []
+    for i in range(n):
+        x, ex = _at(A, i)
+        y, ey = _at(B, i)
+        x, y = float(x), float(y)
+        if x - ex <= 0:
+            return it.unknown("power of a value that may be non-positive", node)
+        try:
+            v = x ** y
+            # x**y is monotonic in x (for x > 0) and in y: the interval's corners bound it
+            corners = [(x + sx * ex) ** (y + sy * ey) for sx in (-1, 1) for sy in (-1, 1)]
+            e = max(abs(c - v) for c in corners) * 1.01
+            e += abs(v) * _rel(dtype, transcendental=True) + 1e-300
+        except OverflowError:
+            return it.unknown("power overflows", node)
+        vals.append(v)
+        errs.append(e)
+    return Array(vals, errs, dtype, lib, A.scalar and B.scalar)
+
+
+def unary_minus(a: Array) -> Array:
+    return Array([-x for x in a.vals], list(a.errs), a.dtype, a.lib, a.scalar)
+
+
+def _map_float(it: Any, a: Array, name: str, node: Any) -> Any:
+    dtype = a.dtype if a.is_float else _default_float(a.lib)
+    vals, errs = [], []
+    for x, ex in zip(a.vals, a.errs):
+        x = float(x)
+        if name == "log":
+            if x - ex <= 0:
+                return it.unknown("log of a value that may be non-positive", node)
+            v, e = math.log(x), ex / (x - ex)
+        elif name == "log2":
+            if x - ex <= 0:
+                return it.unknown("log2 of a value that may be non-positive", node)
+            v, e = math.log2(x), ex / (x - ex) / math.log(2)
+        elif name == "exp":
+            if x + ex > 700:
+                return it.unknown("exp overflows", node)
+            v = math.exp(x)
+            e = math.exp(x + ex) - v
+        elif name == "sqrt":
+            if x - ex < 0:
+                return it.unknown("sqrt of a value that may be negative", node)
+            v = math.sqrt(x)
+            e = math.sqrt(x + ex) - v if ex else 0.0
+            if ex == 0.0:
+                vals.append(_round_to(dtype, v))  # sqrt is correctly rounded
+                errs.append(0.0)
+                continue
+        else:
+            return it.unknown(f"{name} of an array is not modelled", node)
+        vals.append(v)
+        errs.append(e + abs(v) * _rel(dtype, transcendental=True) + 1e-300)
+    return Array(vals, errs, dtype, a.lib, a.scalar)
+
+
+def _discontinuous(it: Any, a: Array, name: str, node: Any, to_int: bool = False) -> Any:
+    """round/floor/ceil/trunc: exact only when the error interval cannot cross a step."""
+    vals = []
+    for x, ex in zip(a.vals, a.errs):
+        if not a.is_float:
+            vals.append(x)
+            continue
+        if ex > 0:
+            if name == "round":
+                edge = math.floor(x) + 0.5
+                near = min(abs(x - edge), abs(x - (edge - 1)), abs(x - (edge + 1)))
+            else:
+                near = min(abs(x - math.floor(x)), abs(math.ceil(x) - x))
+            if near <= ex:
+                return it.unknown(f"{name}() of a floating-point value too close to a step to call exactly", node)
+        if name == "round":
+            r = round(x)  # half to even, as torch.round and numpy.round
+        elif name == "floor":
+            r = math.floor(x)
+        elif name == "ceil":
+            r = math.ceil(x)
+        else:
+            r = math.trunc(x)
+        vals.append(int(r) if to_int else float(r))
+    dtype = ("int32" if a.lib == "torch" and name == "trunc" else "int64") if to_int else a.dtype
+    return Array(vals, [0.0] * len(vals), dtype, a.lib, a.scalar)
+
+
+def compare(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    A, B = _as_array(a, "torch"), _as_array(b, "torch")
+    if A is None or B is None or not (A.scalar or len(A.vals) == 1) or not (B.scalar or len(B.vals) == 1):
+        return it.unknown("comparison of arrays", node)
+    x, ex = A.vals[0], A.errs[0]
+    y, ey = B.vals[0], B.errs[0]
+    if ex + ey > 0:
+        if abs(x - y) <= ex + ey:
+            return it.unknown("comparison of floating-point values too close to call exactly", node)
+    from paramlint.evaluate.operators import compare as plain_compare
+
+    return plain_compare(op, x, y)
+
+
+def to_python(it: Any, a: Array, node: Any) -> Any:
+    """``.tolist()``: python numbers; inexact floats are Unknown."""
+    out: List[Any] = []
+    for x, e in zip(a.vals, a.errs):
+        if e > 0:
+            out.append(Unknown("the exact value of a floating-point array element is not known", it.loc(node)))
+        elif a.is_float:
+            out.append(float(x))
+        elif a.dtype == "bool":
+            out.append(bool(x))
+        else:
+            out.append(int(x))
+    return out[0] if a.scalar else out
+
+
+def element(a: Array, i: int) -> Any:
+    """An element as iteration yields it: numpy gives python-like numbers, torch 0-d tensors."""
+    if a.lib == "numpy" and a.errs[i] == 0:
+        x = a.vals[i]
+        return float(x) if a.is_float else int(x)
+    return Array([a.vals[i]], [a.errs[i]], a.dtype, a.lib, True)
+
+
+def iterate(it: Any, a: Array, node: Any) -> Any:
+    if a.scalar:
+        return it.unknown("iteration over a 0-d array", node)
+    return [element(a, i) for i in range(len(a.vals))]
+
+
+def subscript(it: Any, a: Array, index: Any, node: Any) -> Any:
+    if a.scalar:
+        return it.unknown("indexing a 0-d array", node)
+    if isinstance(index, int) and not isinstance(index, bool):
+        if -len(a.vals) <= index < len(a.vals):
+            return element(a, index)
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown("raises IndexError: array index out of range", node))
+    if isinstance(index, slice):
+        return Array(a.vals[index], a.errs[index], a.dtype, a.lib)
+    return it.unknown("array index is not modelled", node)
+
+
+def truth(it: Any, a: Array, node: Any) -> Any:
+    if not (a.scalar or len(a.vals) == 1):
+        return it.unknown("truth value of an array with several elements", node)
+    if a.errs[0] > 0 and abs(a.vals[0]) <= a.errs[0]:
+        return it.unknown("truth of a floating-point value too close to zero", node)
+    return bool(a.vals[0])
+
+
+# ---- functions and methods -----------------------------------------------------------------------
+
+def _elementwise(name: str) -> Callable[..., Any]:
+    def f(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) != 1 or kwargs or not isinstance(args[0], Array):
+            return NOT_HANDLED
+        if name in ("round", "floor", "ceil", "trunc"):
+            return _discontinuous(it, args[0], name, node)
+        return _map_float(it, args[0], name, node)
+    return f
+
+
+def _binary_fn(op: str) -> Callable[..., Any]:
+    def f(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) != 2 or not any(isinstance(x, Array) for x in args):
+            return NOT_HANDLED
+        if kwargs and set(kwargs) != {"rounding_mode"}:
+            return NOT_HANDLED
+        mode = kwargs.get("rounding_mode")
+        r = binary(it, op, args[0], args[1], node)
+        if mode is None or isinstance(r, Unknown):
+            return r
+        if mode in ("floor", "trunc"):
+            out = _discontinuous(it, r, mode, node)
+            if isinstance(out, Array) and not (isinstance(args[0], Array) and args[0].is_float or isinstance(args[1], Array) and args[1].is_float):
+                out.vals = [int(v) for v in out.vals]
+                out.dtype = "int64"
+            return out
+        return NOT_HANDLED
+    return f
+
+
+def _diff(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 1 or kwargs or not isinstance(args[0], Array) or args[0].scalar:
+        return NOT_HANDLED
+    a = args[0]
+    out = [a.vals[i + 1] - a.vals[i] for i in range(len(a.vals) - 1)]
+    errs = [a.errs[i + 1] + a.errs[i] for i in range(len(a.vals) - 1)]
+    if a.is_float and any(errs):
+        errs = [e + abs(v) * _rel(a.dtype) for v, e in zip(out, errs)]
+    return Array(out, errs, a.dtype, a.lib)
+
+
+def _cumsum(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args or not isinstance(args[0], Array) or args[0].scalar or args[0].is_float:
+        return NOT_HANDLED
+    a = args[0]
+    total, out = 0, []
+    for v in a.vals:
+        total += v
+        out.append(total)
+    return Array(out, [0.0] * len(out), a.dtype, lib)
+
+
+def _pow_fn(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 2 or kwargs or not any(isinstance(x, Array) for x in args):
+        return NOT_HANDLED
+    A, B = _as_array(args[0], lib), _as_array(args[1], lib)
+    if A is None or B is None:
+        return NOT_HANDLED
+    return _power(it, A, B, node)
+
+
+_FUNCS: Dict[str, Callable[..., Any]] = {
+    "arange": _arange, "linspace": _linspace, "tensor": _tensor, "array": _tensor, "asarray": _tensor,
+    "as_tensor": _tensor, "diff": _diff, "cumsum": _cumsum, "pow": _pow_fn, "power": _pow_fn,
+    "divide": _binary_fn("Divide"), "div": _binary_fn("Divide"), "true_divide": _binary_fn("Divide"),
+    "multiply": _binary_fn("Multiply"), "mul": _binary_fn("Multiply"), "add": _binary_fn("Add"),
+    "subtract": _binary_fn("Subtract"), "sub": _binary_fn("Subtract"), "floor_divide": _binary_fn("FloorDivide"),
+}
+for _n in ("log", "log2", "exp", "sqrt", "round", "floor", "ceil", "trunc"):
+    _FUNCS[_n] = _elementwise(_n)
+_FUNCS["around"] = _FUNCS["round"]
+
+
+def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``torch.X`` / ``numpy.X`` on known values, or NOT_HANDLED (then tensors/shapes decide).
+    Only at construction time: a forward pass traces shapes, not values."""
+    if it.trace is not None:
+        return NOT_HANDLED
+    lib, _, name = qualname.partition(".")
+    if lib not in ("torch", "numpy") or "." in name:
+        return NOT_HANDLED
+    f = _FUNCS.get(name)
+    if f is None:
+        return NOT_HANDLED
+    if name not in ("arange", "linspace", "tensor", "array", "asarray", "as_tensor") and not any(isinstance(a, Array) for a in args):
+        return NOT_HANDLED
+    return f(it, lib, args, kwargs, node)
+
+
+def _m_tolist(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return to_python(it, a, node)
+
+
+def _m_item(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(a.vals) != 1:
+        return it.unknown("item() of an array with several elements", node)
+    return to_python(it, Array(a.vals, a.errs, a.dtype, a.lib, True), node)
+
+
+def _m_cast(dtype: Optional[str]) -> Callable[..., Any]:
+    def m(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        target = dtype
+        if target is None:  # astype(x) / to(dtype)
+            target = _dtype_arg(args[0] if args else kwargs.get("dtype"))
+            if target is None:
+                return it.unknown("array conversion target is not modelled", node)
+        if target.startswith("int"):
+            r = _discontinuous(it, a, "trunc", node, to_int=True)
+            if isinstance(r, Array):
+                r.dtype = target
+            return r
+        if target in _FLOAT_TYPES:
+            vals, errs = [], []
+            for x, e in zip(a.vals, a.errs):
+                fx = float(x)
+                r32 = _round_to(target, fx)
+                vals.append(r32 if e == 0 else fx)
+                errs.append(e + (abs(fx) * _rel(target) if e else 0.0))
+            return Array(vals, errs, target, a.lib, a.scalar)
+        return it.unknown(f"conversion to {target}", node)
+    return m
+
+
+def _m_fn(name: str) -> Callable[..., Any]:
+    def m(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        r = _FUNCS[name](it, a.lib, [a, *args], kwargs, node)
+        return it.unknown(f"array.{name}() with these arguments", node) if r is NOT_HANDLED else r
+    return m
+
+
+def _m_sum(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if args or kwargs:
+        return it.unknown("sum() with a dimension", node)
+    if not a.is_float:
+        return Array([sum(a.vals)], [0.0], a.dtype, a.lib, True)
+    return it.unknown("floating-point sum of an array", node)
+
+
+def _m_numel(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return len(a.vals)
+
+
+_METHODS: Dict[str, Callable[..., Any]] = {
+    "tolist": _m_tolist, "item": _m_item, "int": _m_cast("int32"), "long": _m_cast("int64"),
+    "float": _m_cast("float32"), "double": _m_cast("float64"), "astype": _m_cast(None),
+    "sum": _m_sum, "numel": _m_numel, "__len__": _m_numel,
+}
+for _n in ("log", "exp", "sqrt", "round", "floor", "ceil", "trunc", "diff", "cumsum", "pow", "div", "mul", "add", "sub"):
+    _METHODS[_n] = _m_fn(_n)
+
+
+def to_number(it: Any, a: Array, how: str, node: Any) -> Any:
+    """``int(x)``, ``float(x)``, ``round(x)`` of a one-element array."""
+    if len(a.vals) != 1:
+        return it.unknown(f"{how}() of an array with several elements", node)
+    one = Array(a.vals[:1], a.errs[:1], a.dtype, a.lib, True)
+    if how == "int":
+        r = _discontinuous(it, one, "trunc", node, to_int=True)
+        return r if isinstance(r, Unknown) else int(r.vals[0])
+    if how == "round":
+        r = _discontinuous(it, one, "round", node, to_int=True)
+        return r if isinstance(r, Unknown) else int(r.vals[0])
+    if how == "float":
+        if one.errs[0] == 0:
+            return float(one.vals[0])
+        return Array(one.vals, one.errs, "float64", "python", True)  # an approximately known float
+    return it.unknown(f"{how}() of an array", node)
