@@ -89,7 +89,12 @@ def report(
     def row_for(layer: Layer, out: Optional[Shape], traced: bool) -> LayerRow:
         own: List[Tuple[str, Param]] = []
         shared_param = False
-        for n, p in [*layer.params.items()] if _is_leaf(layer) else []:
+        items = [*layer.params.items()] if _is_leaf(layer) else []
+        if layer.framework == "keras" and layer.graph is not None and not _is_leaf(layer):
+            # A Keras model used as a layer is one row holding all its weights, as Keras lists it.
+            items = [(f"{sub}.{n}" if sub else n, p) for sub, m in walk(layer) for n, p in m.params.items()]
+            seen_layers.update(id(m) for _, m in walk(layer) if m is not layer)
+        for n, p in items:
             if p is None:
                 continue
             if id(p) in counted:

@@ -6,6 +6,7 @@ moving mean and variance count. Sources: ``keras/src/layers/**``, ``ops/operatio
 
 from __future__ import annotations
 
+import math
 from typing import List, Optional
 
 from paramlint.catalog.shapes import keras_conv_len
@@ -166,3 +167,162 @@ CATALOG = [
         note="gamma + beta trainable; moving_mean + moving_variance non-trainable, counted by count_params()",
     ),
 ]
+
+
+# ==== merge and reshaping layers (activation shapes, issue 5) ====================================
+# Merge layers are called on a list of tensors: ``extra["merge"]`` marks them, and their output
+# function receives the tuple of input shapes. Sources: keras/src/layers/merging/*.py,
+# keras/src/layers/reshaping/*.py.
+
+def _merge_elementwise(a: Args, xs: Shape) -> Shape:
+    """``Merge._compute_elemwise_op_output_shape``: broadcast, a None against n gives None."""
+    shapes = list(xs)
+    if len(shapes) < 2:
+        raise ArgError("a merge layer should be called on a list of at least 2 inputs")
+    out = list(shapes[0][1:])  # type: ignore[index]
+    for s in shapes[1:]:
+        rest = list(s[1:])  # type: ignore[index]
+        if len(rest) > len(out):
+            out, rest = rest, out
+        width = len(out) - len(rest)
+        merged = out[:width]
+        for i, j in zip(out[width:], rest):
+            if i is None or j is None:
+                merged.append(None)
+            elif i == 1:
+                merged.append(j)
+            elif j == 1 or i == j:
+                merged.append(i)
+            else:
+                raise ArgError(f"inputs have incompatible shapes {shapes[0]} and {s}")
+        out = merged
+    batch = {s[0] for s in shapes}  # type: ignore[index]
+    return (batch.pop() if len(batch) == 1 else None,) + tuple(out)
+
+
+def _concatenate_output(a: Args, xs: Shape) -> Shape:
+    shapes = [list(s) for s in xs]  # type: ignore[union-attr]
+    if len(shapes) < 2:
+        raise ArgError("Concatenate should be called on a list of at least 2 inputs")
+    rank = len(shapes[0])
+    if any(len(s) != rank for s in shapes):
+        raise ArgError("Concatenate: inputs of different ranks")
+    axis = a.int("axis", -rank) % rank
+    out = list(shapes[0])
+    for s in shapes[1:]:
+        for i in range(rank):
+            if i == axis:
+                out[i] = None if out[i] is None or s[i] is None else out[i] + s[i]
+            elif out[i] is None:
+                out[i] = s[i]
+            elif s[i] is not None and s[i] != out[i]:
+                raise ArgError(f"Concatenate: inputs differ outside axis {axis}")
+    return tuple(out)
+
+
+def _reshape_output(a: Args, x: Shape) -> Shape:
+    target = a.raw("target_shape")
+    if not isinstance(target, (list, tuple)) or not all(isinstance(d, int) and not isinstance(d, bool) for d in target):
+        raise ArgError("Reshape: target_shape must be a tuple of ints")
+    n: Optional[int] = 1
+    for d in x[1:]:
+        n = None if n is None or d is None else n * d
+    out = list(target)
+    if out.count(-1) > 1:
+        raise ArgError("Reshape: at most one -1")
+    if -1 in out:
+        known = 1
+        for d in out:
+            known *= d if d != -1 else 1
+        out[out.index(-1)] = None if n is None else (n // known if known and n % known == 0 else _bad_reshape(n, target))
+    elif n is not None and n != math.prod(out):
+        _bad_reshape(n, target)
+    return (x[0],) + tuple(out)
+
+
+def _bad_reshape(n: int, target: object) -> int:
+    raise ArgError(f"Reshape: total size {n} cannot be reshaped to {target}")
+
+
+def _permute_output(a: Args, x: Shape) -> Shape:
+    dims = a.raw("dims")
+    if not isinstance(dims, (list, tuple)) or sorted(dims) != list(range(1, len(x))):
+        raise ArgError(f"Permute: dims must be a permutation of 1..{len(x) - 1}")
+    return (x[0],) + tuple(x[d] for d in dims)
+
+
+def _pairs(a: Args, name: str, n: int) -> List[tuple]:
+    """``padding``/``cropping``: an int, n ints, or n (before, after) pairs."""
+    v = a.raw(name)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return [(v, v)] * n
+    if n == 1 and isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(q, int) for q in v):
+        return [tuple(v)]
+    if isinstance(v, (list, tuple)) and len(v) == n:
+        out = []
+        for p in v:
+            if isinstance(p, int) and not isinstance(p, bool):
+                out.append((p, p))
+            elif isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(q, int) for q in p):
+                out.append(tuple(p))
+            else:
+                raise ArgError(f"{a.layer}: {name} must hold ints or pairs of ints")
+        return out
+    raise ArgError(f"{a.layer}: {name} must be an int or {n} values")
+
+
+def _spatial_edit(n: int, name: str, sign: int):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) != n + 2:
+            raise ArgError(f"expected a {n + 2}D input, got {len(x)}D")
+        first = a.values.get("data_format") == "channels_first"
+        off = 2 if first else 1
+        out = list(x)
+        for i, (lo, hi) in enumerate(_pairs(a, name, n)):
+            d = out[off + i]
+            out[off + i] = None if d is None else d + sign * (lo + hi)
+        return tuple(out)
+    return output
+
+
+def _upsampling_output(n: int):  # type: ignore[no-untyped-def]
+    def output(a: Args, x: Shape) -> Shape:
+        if len(x) != n + 2:
+            raise ArgError(f"expected a {n + 2}D input, got {len(x)}D")
+        first = a.values.get("data_format") == "channels_first"
+        off = 2 if first else 1
+        size = a.ints("size", n, 1) if n > 1 else (a.int("size", 1),)
+        out = list(x)
+        for i in range(n):
+            d = out[off + i]
+            out[off + i] = None if d is None else d * size[i]
+        return tuple(out)
+    return output
+
+
+def _repeat_vector_output(a: Args, x: Shape) -> Shape:
+    return (x[0], a.int("n", 1)) + tuple(x[1:])
+
+
+_MERGE = {"merge": True}
+_MERGES = [
+    LayerSpec("keras", name, _KW, output=_merge_elementwise, lazy=True, extra=_MERGE)
+    for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+] + [
+    LayerSpec("keras", "Concatenate", f"axis=-1, {_KW}", output=_concatenate_output, lazy=True, extra=_MERGE),
+]
+_RESHAPING = [
+    LayerSpec("keras", "Reshape", f"target_shape, {_KW}", output=_reshape_output, lazy=True),
+    LayerSpec("keras", "Permute", f"dims, {_KW}", output=_permute_output, lazy=True),
+    LayerSpec("keras", "RepeatVector", f"n, {_KW}", output=_repeat_vector_output, lazy=True),
+    LayerSpec("keras", "ZeroPadding1D", f"padding=1, data_format=None, {_KW}", output=_spatial_edit(1, "padding", 1), lazy=True),
+    LayerSpec("keras", "ZeroPadding2D", f"padding=(1, 1), data_format=None, {_KW}", output=_spatial_edit(2, "padding", 1), lazy=True),
+    LayerSpec("keras", "ZeroPadding3D", f"padding=((1, 1), (1, 1), (1, 1)), data_format=None, {_KW}", output=_spatial_edit(3, "padding", 1), lazy=True),
+    LayerSpec("keras", "Cropping1D", f"cropping=(1, 1), {_KW}", output=_spatial_edit(1, "cropping", -1), lazy=True),
+    LayerSpec("keras", "Cropping2D", f"cropping=((0, 0), (0, 0)), data_format=None, {_KW}", output=_spatial_edit(2, "cropping", -1), lazy=True),
+    LayerSpec("keras", "Cropping3D", f"cropping=((1, 1), (1, 1), (1, 1)), data_format=None, {_KW}", output=_spatial_edit(3, "cropping", -1), lazy=True),
+    LayerSpec("keras", "UpSampling1D", f"size=2, {_KW}", output=_upsampling_output(1), lazy=True),
+    LayerSpec("keras", "UpSampling2D", f"size=(2, 2), data_format=None, interpolation='nearest', {_KW}", output=_upsampling_output(2), lazy=True),
+    LayerSpec("keras", "UpSampling3D", f"size=(2, 2, 2), data_format=None, {_KW}", output=_upsampling_output(3), lazy=True),
+]
+CATALOG += [s for s in _MERGES + _RESHAPING if s.name not in {c.name for c in CATALOG}]

@@ -122,18 +122,25 @@ def build(it: Any, layer: Layer, shape: Any, node: Any) -> None:
     layer.built = True
 
 
-def apply_leaf(it: Any, layer: Layer, x: Tensor, node: Any) -> Any:
-    """One call of a catalog layer on a symbolic tensor: build, shape, graph node."""
+def apply_leaf(it: Any, layer: Layer, x: Any, node: Any) -> Any:
+    """One call of a catalog layer on a symbolic tensor (or a list, for merge layers): build,
+    shape, graph node."""
+    xs = tuple(x) if isinstance(x, (list, tuple)) else (x,)
+    in_shape = tuple(t.shape for t in xs) if isinstance(x, (list, tuple)) else x.shape
     if not layer.built:
-        build(it, layer, x.shape, node)
-    out = layer.uncertain if layer.uncertain is not None else _out_shape(it, layer, x.shape, node)
+        build(it, layer, in_shape, node)
+    out = layer.uncertain if layer.uncertain is not None else _out_shape(it, layer, in_shape, node)
     shape = out if not isinstance(out, Unknown) else None
-    c = Call(layer, shape, (x.shape,))
+    c = Call(layer, shape, tuple(t.shape for t in xs))
     if it.trace is not None:
         it.trace.append(c)
     if isinstance(out, Unknown):
         return out
-    return Tensor(out, "keras", c, (x,))
+    return Tensor(out, "keras", c, xs)
+
+
+def _is_merge(layer: Layer) -> bool:
+    return layer.spec is not None and bool(layer.spec.extra.get("merge"))
 
 
 def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -152,18 +159,101 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
             return it.call(fn, args, kwargs, node)
     if spec is not None and spec.name == "Sequential" or layer.graph is not None:
         if layer.graph is not None and spec is not None and spec.name != "Sequential":
-            out = layer.attrs.get("__outputs__")
-            return Tensor(out.shape, "keras") if isinstance(out, Tensor) else it.unknown("calling a functional model", node)
+            return apply_model(it, layer, x, node)
         for child in layer.children.values():
             if child is None:
                 continue
             x = call(it, child, [x], {}, node)
         return x
+    if isinstance(x, (list, tuple)) and _is_merge(layer):
+        for t in x:
+            if isinstance(t, Unknown):
+                return t
+            if not isinstance(t, Tensor):
+                return it.unknown(f"{layer.type_name} called on a list holding a non-tensor", node)
+        return apply_leaf(it, layer, list(x), node)
     if isinstance(x, (list, tuple)):
-        return it.unknown(f"{layer.type_name} on several inputs is not modelled yet", node)
+        return it.unknown(f"{layer.type_name} on several inputs is not modelled", node)
     if not isinstance(x, Tensor):
         return x if isinstance(x, Unknown) else it.unknown(f"{layer.type_name} called on a non-tensor", node)
     return apply_leaf(it, layer, x, node)
+
+
+def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
+    """A functional model used as a layer is one node of the outer graph, as Keras lists it
+    (one row, all its weights); its shapes come from replaying its graph on the inputs."""
+    saved = it.trace
+    it.trace = None
+    try:
+        out = replay(it, model, x, node)
+    finally:
+        it.trace = saved
+    if isinstance(out, Unknown):
+        return out
+    outs = out if isinstance(out, list) else [out]
+    xs = tuple(x) if isinstance(x, (list, tuple)) else tuple(x.values()) if isinstance(x, dict) else (x,)
+    c = Call(model, outs[0].shape if isinstance(outs[0], Tensor) else None, tuple(getattr(t, "shape", None) for t in xs))
+    if it.trace is not None:
+        it.trace.append(c)
+    res = [Tensor(t.shape, "keras", c, xs) if isinstance(t, Tensor) else t for t in outs]
+    return res[0] if len(res) == 1 else res
+
+
+def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
+    """Run a functional model's graph again on new inputs (shapes only)."""
+    ins = model.attrs.get("__inputs__")
+    outs = model.attrs.get("__output_list__")
+    io = model.attrs.get("__io__")
+    if not isinstance(ins, list) or not isinstance(outs, list) or not isinstance(io, dict):
+        return it.unknown("calling a functional model whose graph is unknown", node)
+    given = list(x) if isinstance(x, (list, tuple)) else list(x.values()) if isinstance(x, dict) else [x]
+    if len(given) != len(ins):
+        return it.unknown(f"functional model {model.name} expects {len(ins)} inputs, got {len(given)}", node)
+    env: Dict[int, Any] = {}
+    for old, new in zip(ins, given):
+        if isinstance(new, Unknown):
+            return new
+        if not isinstance(new, Tensor):
+            return it.unknown("functional model called on a non-tensor", node)
+        env[id(old)] = new
+    for c in model.attrs.get("__replay__") or model.graph or []:
+        old_out = io.get(id(c))
+        if old_out is None:
+            return it.unknown("functional model graph is incomplete", node)
+        args = [env.get(id(t), t) for t in old_out.inputs]
+        arg: Any = args if _is_merge(c.layer) or len(args) != 1 else args[0]
+        new_out = call(it, c.layer, [arg], {}, node)
+        if isinstance(new_out, Unknown):
+            return new_out
+        env[id(old_out)] = new_out
+    res = [env.get(id(t), t) for t in outs]
+    return res[0] if len(res) == 1 else res
+
+
+_FUNCTIONAL_MERGES = {
+    "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
+    "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate",
+}
+
+
+def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.layers.add([a, b])`` and friends: a fresh merge layer applied to the list."""
+    from paramlint.catalog import table
+    from paramlint.evaluate.tensors import NOT_MODELLED
+
+    short = qualname.rsplit(".", 1)[-1]
+    cls = _FUNCTIONAL_MERGES.get(short)
+    if cls is None or ".layers." not in qualname and not qualname.startswith("keras.layers"):
+        return NOT_MODELLED
+    spec = table("keras").get(cls)
+    if spec is None:
+        return NOT_MODELLED
+    kw = dict(kwargs)
+    inputs = args[0] if args else kw.pop("inputs", None)
+    layer = it.fw.construct(it, spec, list(args[1:]), kw, node)
+    if isinstance(layer, Unknown):
+        return layer
+    return call(it, layer, [inputs], {}, node)
 
 
 def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:
@@ -209,6 +299,7 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     """``Model(inputs, outputs)``: the layer calls between them, in creation order."""
     outs = outputs if isinstance(outputs, (list, tuple)) else list(outputs.values()) if isinstance(outputs, dict) else [outputs]
     calls: List[Call] = []
+    io: Dict[int, Tensor] = {}
     seen: set = set()
     stack = list(outs)
     while stack:
@@ -224,17 +315,63 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
             continue
         seen.add(id(c))
         calls.append(c)
+        io[id(c)] = t
         stack.extend(t.inputs)
     order = {id(c): i for i, c in enumerate(_creation_order(calls))}
     calls.sort(key=lambda c: order[id(c)])
-    model.graph = calls
+    model.graph = _keras_layer_order(outs, calls, io)
     model.attrs["__outputs__"] = outs[0] if len(outs) == 1 else None
+    model.attrs["__output_list__"] = list(outs)
+    model.attrs["__io__"] = io
+    model.attrs["__replay__"] = calls
     for c in calls:
         if c.layer.name not in model.children:
             model.children[c.layer.name or str(len(model.children))] = c.layer
     ins = inputs if isinstance(inputs, (list, tuple)) else list(inputs.values()) if isinstance(inputs, dict) else [inputs]
     model.input_shape = ins[0].shape if len(ins) == 1 and isinstance(ins[0], Tensor) else None
+    model.attrs["__inputs__"] = list(ins)
+    if len(ins) > 1 and all(isinstance(t, Tensor) for t in ins):
+        model.attrs["__input_shapes__"] = tuple(t.shape for t in ins)
     return None
+
+
+def _keras_layer_order(outs: List[Any], calls: List[Call], io: Dict[int, Tensor]) -> List[Call]:
+    """Calls grouped by layer in the order of Keras' ``model.layers`` (``ops/function.py``
+    ``map_graph``): layers by decreasing depth from the outputs, ties by first discovery in a
+    depth-first walk from the outputs; a shared layer's calls stay in creation order."""
+    by_id = {id(c): c for c in calls}
+    index: Dict[int, int] = {}  # layer -> discovery index
+    finished: set = set()
+    decreasing: List[Call] = []
+
+    def visit(t: Any, depth: int) -> None:
+        c = t.producer if isinstance(t, Tensor) else None
+        if c is None or id(c) not in by_id or id(c) in finished or depth > 10_000:
+            return
+        index.setdefault(id(c.layer), len(index))
+        for x in t.inputs:
+            visit(x, depth + 1)
+        finished.add(id(c))
+        decreasing.append(c)
+
+    for t in outs:
+        visit(t, 0)
+    node_depth: Dict[int, int] = {}
+    layer_depth: Dict[int, int] = {}
+    for c in reversed(decreasing):
+        d = max(node_depth.setdefault(id(c), 0), layer_depth.get(id(c.layer), 0))
+        layer_depth[id(c.layer)] = d
+        node_depth[id(c)] = d
+        out = io.get(id(c))
+        for x in out.inputs if out is not None else ():
+            p = x.producer if isinstance(x, Tensor) else None
+            if p is not None and id(p) in by_id:
+                node_depth[id(p)] = max(d + 1, node_depth.get(id(p), 0))
+    layers: Dict[int, List[Call]] = {}
+    for c in calls:  # creation order
+        layers.setdefault(id(c.layer), []).append(c)
+    ranked = sorted(layers, key=lambda k: (-layer_depth.get(k, 0), index.get(k, 0)))
+    return [c for k in ranked for c in layers[k]]
 
 
 _CREATED: Dict[int, int] = {}

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from paramlint.catalog.shapes import flatten_shape_generic, norm_axis
+from paramlint.catalog.shapes import broadcast, flatten_shape_generic, matmul
+from paramlint.catalog.shapes import index as index_shape
 from paramlint.catalog.spec import Args, ArgError
+from paramlint.evaluate import tensor_ops
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
@@ -191,9 +193,21 @@ def _noop(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """A torch function by qualified name, or NOT_MODELLED."""
-    f = _FUNCS.get(qualname)
+    f = _FUNCS.get(qualname) or tensor_ops.FUNCS.get(qualname)
     if f is not None:
         return f(it, args, kwargs, node)
+    if qualname.startswith("keras."):
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph.call_function(it, qualname, args, kwargs, node)
+    short = qualname[6:] if qualname.startswith("torch.") and qualname.count(".") == 1 else None
+    if short is not None and short in tensor_ops.AS_FUNCTIONS:
+        kw = dict(kwargs)
+        x = args[0] if args else kw.pop("input", None)
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(x, (Tensor, Param)):
+            return tensor_ops.METHODS[short](it, x, list(args[1:]), kw, node)
     if qualname.startswith("torch.nn.init."):
         return _noop(it, args, kwargs, node)
     if qualname in ("torch.manual_seed", "torch.set_grad_enabled", "torch._assert", "torch._C._log_api_usage_once"):
@@ -209,13 +223,19 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
         return _size_tuple(it, shape, node)
     if name in ("ndim",):
         return len(shape)
-    if name in ("data", "T", "mT") and name == "data":
+    if name == "data":
         return t
+    if name == "T":
+        return Tensor(tuple(reversed(shape)))
+    if name == "mT" and len(shape) >= 2:
+        return Tensor(tuple(shape[:-2]) + (shape[-1], shape[-2]))
+    if name == "is_leaf":
+        return isinstance(t, Param)
     if name == "requires_grad":
         return t.trainable if isinstance(t, Param) else False
     if name in ("dtype", "device", "is_cuda", "grad", "layout"):
         return it.unknown(f"tensor {name} is not modelled", node)
-    m = _METHODS.get(name)
+    m = _METHODS.get(name) or tensor_ops.METHODS.get(name)
     if m is not None:
         return Builtin(f"Tensor.{name}", lambda it2, a, k, n: m(it2, t, a, k, n))
     if name.endswith("_") and not name.startswith("_"):  # in-place initialisers: shape unchanged
@@ -240,52 +260,6 @@ def _size(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -
     return dims
 
 
-def _view(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    want = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-    total: Optional[int] = 1
-    for d in t.shape:
-        total = None if total is None or d is None else total * d
-    out: List[Optional[int]] = []
-    infer = -1
-    for i, d in enumerate(want):
-        if isinstance(d, Unknown):
-            out.append(None)
-        elif isinstance(d, int) and d == -1 and infer < 0:
-            infer = i
-            out.append(None)
-        elif isinstance(d, int) and d >= 0:
-            out.append(d)
-        else:
-            return it.unknown("view/reshape with an invalid size", node)
-    if infer >= 0:
-        known = 1
-        for i, d in enumerate(out):
-            if i != infer:
-                if d is None:
-                    known = 0
-                    break
-                known *= d
-        if total is not None and known:
-            if total % known:
-                return it.unknown(f"view: shape {tuple(want)} is invalid for {total} elements", node)
-            out[infer] = total // known
-    else:
-        n: Optional[int] = 1
-        for d in out:
-            n = None if n is None or d is None else n * d
-        if n is not None and total is not None and n != total:
-            return it.unknown(f"view: shape {tuple(want)} is invalid for {total} elements", node)
-    return Tensor(tuple(out))
-
-
-def _flatten_m(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return _flatten(it, [t, *args], kwargs, node)
-
-
-def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return Tensor(t.shape)
-
-
 def _dim(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return len(t.shape)
 
@@ -299,12 +273,7 @@ def _numel(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) 
     return n
 
 
-_METHODS: Dict[str, Callable[..., Any]] = {
-    "size": _size, "view": _view, "reshape": _view, "flatten": _flatten_m, "dim": _dim, "numel": _numel,
-    "contiguous": _same, "relu": _same, "sigmoid": _same, "tanh": _same, "clone": _same, "detach": _same,
-    "float": _same, "half": _same, "double": _same, "to": _same, "cpu": _same, "cuda": _same, "softmax": _same,
-    "type_as": _same, "abs": _same, "exp": _same, "sqrt": _same, "neg": _same,
-}
+_METHODS: Dict[str, Callable[..., Any]] = {"size": _size, "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel}
 
 
 def iterate(it: Any, t: Any, node: Any) -> Any:
@@ -319,7 +288,17 @@ def iterate(it: Any, t: Any, node: Any) -> Any:
 
 
 def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
-    return it.unknown("tensor indexing is not modelled yet", node)
+    """Basic indexing (ints, slices, None, ``...``); tensor and bool indices are Unknown."""
+    items = list(index) if isinstance(index, tuple) else [index]
+    for x in items:
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(x, slice) and any(isinstance(v, Unknown) for v in (x.start, x.stop, x.step)):
+            return it.unknown("slice with unknown bounds", node)
+    try:
+        return Tensor(index_shape(t.shape, items))
+    except ArgError as e:
+        return it.unknown(e.message, node)
 
 
 def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
@@ -328,21 +307,12 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
         return Tensor(sb) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
     if sb is None:
         return Tensor(sa) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
-    if op == "MatrixMultiply":
-        return it.unknown("matmul shapes are not modelled yet", node)
-    out: List[Optional[int]] = []
-    for i in range(max(len(sa), len(sb))):
-        x = sa[len(sa) - 1 - i] if i < len(sa) else 1
-        y = sb[len(sb) - 1 - i] if i < len(sb) else 1
-        if x is None or y is None:
-            out.append(None if x != 1 and y != 1 else (y if x == 1 else x))
-        elif x == y or y == 1:
-            out.append(x)
-        elif x == 1:
-            out.append(y)
-        else:
-            return it.unknown(f"shapes {sa} and {sb} do not broadcast", node)
-    return Tensor(tuple(reversed(out)))
+    try:
+        if op == "MatrixMultiply":
+            return Tensor(matmul(sa, sb))
+        return Tensor(broadcast(sa, sb))
+    except ArgError as e:
+        return it.unknown(e.message, node)
 
 
 # ---- calling a torch module ----------------------------------------------------------------
@@ -379,16 +349,77 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         return catalog_calls.call_leaf(it, layer, args, kwargs, node)
     x = args[0] if args else kwargs.get("input")
     shape = _as_shape(x)
+    in_shapes = tuple(_as_shape(a) for a in args if isinstance(a, (Tensor, Param))) or (shape,)
     out: Any
-    if shape is None or spec.output is None:
-        out = x if isinstance(x, Unknown) else it.unknown(f"output shape of {spec.name} is not modelled", node)
-    elif layer.uncertain is not None:
+    special = _FORWARDS.get(spec.name)
+    if layer.uncertain is not None:
         out = layer.uncertain
+    elif special is not None and shape is not None:
+        try:
+            out = special(Args(spec.name, layer.args), args, kwargs)
+        except ArgError as e:
+            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    elif shape is None or spec.output is None:
+        out = x if isinstance(x, Unknown) else it.unknown(f"output shape of {spec.name} is not modelled", node)
     else:
         try:
             out = Tensor(spec.output(Args(spec.name, layer.args), shape))
         except ArgError as e:
             out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
     if it.trace is not None:
-        it.trace.append(Call(layer, out.shape if isinstance(out, Tensor) else None, (shape,)))
+        first = out[0] if isinstance(out, tuple) and out else out
+        it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))
     return out
+
+
+# ---- layers whose forward takes several tensors or returns a tuple ----------------------------
+
+def _mha(a: Args, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+    """``MultiheadAttention(q, k, v)`` → (output like q with E features, weights or None)."""
+    names = ("query", "key", "value")
+    q, k, v = (_as_shape(args[i] if len(args) > i else kwargs.get(n)) for i, n in enumerate(names))
+    if q is None or k is None or v is None:
+        raise ArgError("expects query, key and value tensors")
+    e = a.int("embed_dim", 1)
+    batch_first = a.bool("batch_first")
+    need = kwargs.get("need_weights", args[4] if len(args) > 4 else True)
+    average = kwargs.get("average_attn_weights", args[6] if len(args) > 6 else True)
+    if isinstance(need, Unknown) or isinstance(average, Unknown):
+        raise ArgError("need_weights is unknown")
+    out = Tensor(tuple(q[:-1]) + (e,))
+    if not need:
+        return (out, None)
+    if len(q) == 2:  # unbatched (L, E)
+        w: Shape = (q[0], k[0]) if average else (a.int("num_heads", 1), q[0], k[0])
+    else:
+        n, lq, ls = (q[0], q[1], k[1]) if batch_first else (q[1], q[0], k[0])
+        w = (n, lq, ls) if average else (n, a.int("num_heads", 1), lq, ls)
+    return (out, Tensor(w))
+
+
+def _rnn(kind: str) -> Callable[[Args, List[Any], Dict[str, Any]], Any]:
+    def forward(a: Args, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        x = _as_shape(args[0] if args else kwargs.get("input"))
+        if x is None or len(x) not in (2, 3):
+            raise ArgError("expects a 2-D or 3-D input")
+        h = a.int("hidden_size", 1)
+        layers = a.int("num_layers", 1)
+        dirs = 2 if a.bool("bidirectional") else 1
+        proj = a.opt_int("proj_size") if "proj_size" in a.values else None
+        hout = proj or h
+        if len(x) == 2:
+            out: Shape = (x[0], dirs * hout)
+            hs: Shape = (layers * dirs, hout)
+            cs: Shape = (layers * dirs, h)
+        else:
+            out = (x[0], x[1], dirs * hout)
+            n = x[0] if a.bool("batch_first") else x[1]
+            hs, cs = (layers * dirs, n, hout), (layers * dirs, n, h)
+        state: Any = (Tensor(hs), Tensor(cs)) if kind == "LSTM" else Tensor(hs)
+        return (Tensor(out), state)
+    return forward
+
+
+_FORWARDS: Dict[str, Callable[[Args, List[Any], Dict[str, Any]], Any]] = {
+    "MultiheadAttention": _mha, "LSTM": _rnn("LSTM"), "GRU": _rnn("GRU"), "RNN": _rnn("RNN"),
+}

@@ -1,0 +1,445 @@
+"""Shape-only torch tensor operations: views, reductions, joins, products, ``F.*`` helpers.
+
+Each op reads its arguments the way torch binds them (positional or keyword), refuses what
+it cannot know (an Unknown argument, a tensor index) and computes the output shape with the
+pure formulas of :mod:`paramlint.catalog.shapes`. Unknown dims (a ``None`` batch) stay
+symbolic instead of making the whole shape unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from paramlint.catalog import shapes as S
+from paramlint.catalog.spec import ArgError
+from paramlint.evaluate.values import Param, Tensor, Unknown
+from paramlint.types import Shape
+
+Method = Callable[[Any, Any, List[Any], Dict[str, Any], Any], Any]
+METHODS: Dict[str, Method] = {}
+#: torch.X(t, ...) functions that behave as the method t.X(...).
+AS_FUNCTIONS: List[str] = []
+
+
+class _Unk(Exception):
+    def __init__(self, u: Unknown) -> None:
+        self.u = u
+
+
+def method(*names: str, function: bool = True) -> Callable[[Method], Method]:
+    def deco(f: Method) -> Method:
+        def run(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+            try:
+                return f(it, t, args, kwargs, node)
+            except ArgError as e:
+                return e.unknown if e.unknown is not None else it.unknown(e.message, node)
+            except _Unk as e:
+                return e.u
+        for n in names:
+            METHODS[n] = run
+            if function:
+                AS_FUNCTIONS.append(n)
+        return run
+    return deco
+
+
+def shape_of(v: Any) -> Optional[Shape]:
+    return v.shape if isinstance(v, (Tensor, Param)) else None
+
+
+def arg(args: Sequence[Any], kwargs: Dict[str, Any], i: int, name: str, default: Any = None) -> Any:
+    v = args[i] if len(args) > i else kwargs.get(name, default)
+    if isinstance(v, Unknown):
+        raise _Unk(v)
+    if isinstance(v, (list, tuple)):
+        for x in v:
+            if isinstance(x, Unknown):
+                raise _Unk(x)
+    return v
+
+
+def _int(v: Any, what: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ArgError(f"{what} must be an int, got {type(v).__name__}")
+    return v
+
+
+def _ints(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
+    """``f(1, 2, 3)`` or ``f((1, 2, 3))`` or ``f(name=(1, 2, 3))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        seq = list(args[0])
+    elif args:
+        seq = list(args)
+    else:
+        v = kwargs.get(name)
+        seq = list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
+    for x in seq:
+        if isinstance(x, Unknown):
+            raise _Unk(x)
+    return seq
+
+
+def _dims_arg(v: Any) -> Optional[List[int]]:
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)):
+        return [_int(d, "dim") for d in v]
+    return [_int(v, "dim")]
+
+
+def tensor(shape: Shape) -> Tensor:
+    return Tensor(tuple(shape))
+
+
+# ---- views --------------------------------------------------------------------------------
+
+@method("view", "reshape", function=False)
+def _view(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    want = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else (args or kwargs.get("shape") or kwargs.get("size") or ())
+    total = S.numel(t.shape)
+    out: List[Optional[int]] = []
+    infer = -1
+    for i, d in enumerate(want):
+        if isinstance(d, Unknown):
+            out.append(None)
+        elif isinstance(d, int) and not isinstance(d, bool) and d == -1 and infer < 0:
+            infer = i
+            out.append(None)
+        elif isinstance(d, int) and not isinstance(d, bool) and d >= 0:
+            out.append(d)
+        else:
+            raise ArgError("view/reshape with an invalid size")
+    if infer >= 0:
+        known: Optional[int] = 1
+        for i, d in enumerate(out):
+            if i != infer:
+                known = None if known is None or d is None else known * d
+        if total is not None and known:
+            if total % known:
+                raise ArgError(f"view: shape {tuple(want)} is invalid for {total} elements")
+            out[infer] = total // known
+    else:
+        n = S.numel(tuple(out))
+        if n is not None and total is not None and n != total:
+            raise ArgError(f"view: shape {tuple(want)} is invalid for {total} elements")
+    return tensor(tuple(out))
+
+
+@method("view_as", "reshape_as", "expand_as", "type_as", function=False)
+def _as(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    other = shape_of(arg(args, kwargs, 0, "other"))
+    if other is None:
+        raise ArgError("*_as of a non-tensor")
+    return tensor(other)
+
+
+@method("permute")
+def _permute(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(S.permute(t.shape, [_int(d, "dim") for d in _ints(args, kwargs, "dims")]))
+
+
+@method("transpose", "swapaxes", "swapdims")
+def _transpose(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    d0 = _int(arg(args, kwargs, 0, "dim0"), "dim0")
+    d1 = _int(arg(args, kwargs, 1, "dim1"), "dim1")
+    return tensor(S.transpose(t.shape, d0, d1))
+
+
+@method("t")
+def _t(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(t.shape) > 2:
+        raise ArgError("t() expects a tensor with <= 2 dimensions")
+    return tensor(tuple(reversed(t.shape)))
+
+
+@method("unsqueeze")
+def _unsqueeze(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(S.unsqueeze(t.shape, _int(arg(args, kwargs, 0, "dim"), "dim")))
+
+
+@method("squeeze")
+def _squeeze(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(S.squeeze(t.shape, _dims_arg(arg(args, kwargs, 0, "dim"))))
+
+
+@method("flatten")
+def _flatten(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    start = _int(arg(args, kwargs, 0, "start_dim", 0), "start_dim")
+    end = _int(arg(args, kwargs, 1, "end_dim", -1), "end_dim")
+    return tensor(S.flatten_shape_generic(t.shape, start, end))
+
+
+@method("unflatten")
+def _unflatten(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    dim = S.norm_axis(_int(arg(args, kwargs, 0, "dim"), "dim"), len(t.shape), "unflatten")
+    sizes = arg(args, kwargs, 1, "sizes")
+    if not isinstance(sizes, (list, tuple)):
+        raise ArgError("unflatten sizes must be a sequence")
+    part = _view(it, Tensor((t.shape[dim],)), [tuple(sizes)], {}, node)
+    if not isinstance(part, Tensor):
+        return part
+    return tensor(t.shape[:dim] + part.shape + t.shape[dim + 1:])
+
+
+@method("expand", function=False)
+def _expand(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    want = _ints(args, kwargs, "size")
+    x = t.shape
+    if len(want) < len(x):
+        raise ArgError("expand: fewer sizes than dims")
+    out: List[Optional[int]] = []
+    off = len(want) - len(x)
+    for i, w in enumerate(want):
+        old = x[i - off] if i >= off else None
+        if w == -1:
+            if i < off:
+                raise ArgError("expand: -1 not allowed for a new leading dim")
+            out.append(old)
+        else:
+            w = _int(w, "size")
+            if old is not None and old != 1 and old != w:
+                raise ArgError(f"expand: size {old} cannot expand to {w}")
+            out.append(w)
+    return tensor(tuple(out))
+
+
+@method("repeat", function=False)
+def _repeat(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    reps = [_int(r, "repeats") for r in _ints(args, kwargs, "repeats")]
+    x = (1,) * (len(reps) - len(t.shape)) + tuple(t.shape)
+    if len(reps) < len(t.shape):
+        raise ArgError("repeat: fewer repeats than dims")
+    return tensor(tuple(None if d is None else d * r for d, r in zip(x, reps)))
+
+
+@method("narrow")
+def _narrow(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    dim = S.norm_axis(_int(arg(args, kwargs, 0, "dim"), "dim"), len(t.shape), "narrow")
+    length = _int(arg(args, kwargs, 2, "length"), "length")
+    return tensor(t.shape[:dim] + (length,) + t.shape[dim + 1:])
+
+
+@method("contiguous", "clone", "detach", "float", "half", "double", "bfloat16", "long", "int", "bool", "to", "cpu",
+        "cuda", "type", "requires_grad_", "abs", "exp", "log", "sqrt", "rsqrt", "neg", "sigmoid", "tanh", "relu",
+        "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "clamp", "clip", "clamp_min",
+        "clamp_max", "softmax", "log_softmax", "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_",
+        "zero_", "normal_", "uniform_", "float_power", "exp_", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
+        "add_", "sub_", "masked_fill_", "nan_to_num", "erf", "logical_not", "isnan", "isinf", function=False)
+def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(t.shape)
+
+
+@method("add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "eq", "ne", "lt", "le", "gt", "ge",
+        "logical_and", "logical_or", "true_divide", "floor_divide", "remainder", "fmod", "atan2", "lerp",
+        "subtract", "multiply", "divide", function=False)
+def _bin(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    out = t.shape
+    for o in args:
+        if isinstance(o, Unknown):
+            return o
+        s = shape_of(o)
+        if s is not None:
+            out = S.broadcast(out, s)
+        elif not isinstance(o, (int, float, bool)):
+            raise ArgError(f"tensor op with a {type(o).__name__}")
+    return tensor(out)
+
+
+# ---- reductions ---------------------------------------------------------------------------
+
+def _reduction(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], first: int) -> Any:
+    dim = arg(args, kwargs, first, "dim")
+    if dim is None and "axis" in kwargs:
+        dim = arg([], kwargs, 0, "axis")
+    keep = arg(args, kwargs, first + 1, "keepdim", False)
+    if not isinstance(keep, bool):
+        raise ArgError("keepdim must be a bool")
+    return tensor(S.reduce(t.shape, _dims_arg(dim), keep))
+
+
+@method("sum", "mean", "amax", "amin", "prod", "std", "var", "logsumexp", "all", "any", "nansum",
+        "nanmean", "argmax", "argmin", "count_nonzero")
+def _reduce(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return _reduction(it, t, args, kwargs, 0)
+
+
+@method("norm")
+def _norm(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``norm(p='fro', dim=None, keepdim=False)``: the order comes first."""
+    return _reduction(it, t, args, kwargs, 1)
+
+
+@method("max", "min", "median", "mode")
+def _max(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``max()``: a scalar; ``max(dim)``: (values, indices); ``max(other)``: elementwise."""
+    first = arg(args, kwargs, 0, "dim", kwargs.get("other"))
+    if shape_of(first) is not None:
+        return tensor(S.broadcast(t.shape, shape_of(first)))  # type: ignore[arg-type]
+    if first is None:
+        return tensor(())
+    d = _int(first, "dim")
+    keep = arg(args, kwargs, 1, "keepdim", False)
+    out = S.reduce(t.shape, [d], bool(keep))
+    return (tensor(out), tensor(out))
+
+
+# ---- splitting ----------------------------------------------------------------------------
+
+def _pieces(t: Any, sizes: Sequence[int], dim: int) -> tuple:
+    i = S.norm_axis(dim, len(t.shape), "split")
+    return tuple(tensor(t.shape[:i] + (n,) + t.shape[i + 1:]) for n in sizes)
+
+
+@method("split")
+def _split(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    size = arg(args, kwargs, 0, "split_size_or_sections", kwargs.get("split_size"))
+    dim = _int(arg(args, kwargs, 1, "dim", 0), "dim")
+    if not t.shape:
+        raise ArgError("split of a 0-D tensor")
+    n = t.shape[S.norm_axis(dim, len(t.shape), "split")]
+    return _pieces(t, S.split_sizes(n, size), dim)
+
+
+@method("chunk")
+def _chunk(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    k = _int(arg(args, kwargs, 0, "chunks"), "chunks")
+    dim = _int(arg(args, kwargs, 1, "dim", 0), "dim")
+    if not t.shape:
+        raise ArgError("chunk of a 0-D tensor")
+    n = t.shape[S.norm_axis(dim, len(t.shape), "chunk")]
+    return _pieces(t, S.split_sizes(n, k, chunks=True), dim)
+
+
+@method("unbind")
+def _unbind(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    dim = S.norm_axis(_int(arg(args, kwargs, 0, "dim", 0), "dim"), len(t.shape), "unbind")
+    n = t.shape[dim]
+    if n is None:
+        raise ArgError("unbind along an unknown dim")
+    if n > it.limits.max_loop:
+        raise ArgError("unbind into too many pieces")
+    return tuple(tensor(t.shape[:dim] + t.shape[dim + 1:]) for _ in range(n))
+
+
+# ---- products -----------------------------------------------------------------------------
+
+@method("matmul", "mm", "bmm")
+def _matmul(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    other = arg(args, kwargs, 0, "other", kwargs.get("mat2"))
+    s = shape_of(other)
+    if s is None:
+        raise ArgError("matmul with a non-tensor")
+    return tensor(S.matmul(t.shape, s))
+
+
+# ---- torch.* functions that are not methods -----------------------------------------------
+
+def tensors_of(v: Any) -> List[Shape]:
+    if isinstance(v, Unknown):
+        raise _Unk(v)
+    if not isinstance(v, (list, tuple)):
+        raise ArgError("expected a sequence of tensors")
+    out = []
+    for x in v:
+        if isinstance(x, Unknown):
+            raise _Unk(x)
+        s = shape_of(x)
+        if s is None:
+            raise ArgError(f"expected tensors, got a {type(x).__name__}")
+        out.append(s)
+    return out
+
+
+def _cat(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    shapes = tensors_of(arg(args, kwargs, 0, "tensors"))
+    dim = _int(arg(args, kwargs, 1, "dim", kwargs.get("axis", 0)), "dim")
+    return tensor(S.cat(shapes, dim))
+
+
+def _stack(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    shapes = tensors_of(arg(args, kwargs, 0, "tensors"))
+    dim = _int(arg(args, kwargs, 1, "dim", 0), "dim")
+    return tensor(S.stack(shapes, dim))
+
+
+def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    eq = arg(args, kwargs, 0, "equation")
+    if not isinstance(eq, str):
+        raise ArgError("einsum equation must be a string")
+    ops = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:]
+    return tensor(S.einsum(eq, tensors_of(list(ops))))
+
+
+def _interpolate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = shape_of(arg(args, kwargs, 0, "input"))
+    if x is None:
+        raise ArgError("interpolate of a non-tensor")
+    return tensor(S.interpolate(x, arg(args, kwargs, 1, "size"), arg(args, kwargs, 2, "scale_factor")))
+
+
+def _pad(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = shape_of(arg(args, kwargs, 0, "input"))
+    pads = arg(args, kwargs, 1, "pad")
+    if x is None or not isinstance(pads, (list, tuple)):
+        raise ArgError("pad expects a tensor and a sequence of ints")
+    return tensor(S.pad(x, [_int(p, "pad") for p in pads]))
+
+
+def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x, w = shape_of(arg(args, kwargs, 0, "input")), shape_of(arg(args, kwargs, 1, "weight"))
+    if x is None or w is None or len(w) not in (1, 2):
+        raise ArgError("F.linear expects an input and a 1-D or 2-D weight")
+    return tensor(S.matmul(x, S.transpose(w, 0, -1) if len(w) == 2 else w))
+
+
+def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    q, k, v = (shape_of(arg(args, kwargs, i, n)) for i, n in enumerate(("query", "key", "value")))
+    if q is None or k is None or v is None:
+        raise ArgError("scaled_dot_product_attention expects tensors")
+    scores = S.matmul(q, S.transpose(k, -2, -1))
+    return tensor(S.matmul(scores, v))
+
+
+def _embedding(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x, w = shape_of(arg(args, kwargs, 0, "input")), shape_of(arg(args, kwargs, 1, "weight"))
+    if x is None or w is None or len(w) != 2:
+        raise ArgError("F.embedding expects an index tensor and a 2-D weight")
+    return tensor(tuple(x) + (w[1],))
+
+
+def _binary_fn(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    out: Optional[Shape] = None
+    for o in list(args) + [kwargs[k] for k in ("other", "input") if k in kwargs]:
+        if isinstance(o, Unknown):
+            return o
+        s = shape_of(o)
+        if s is not None:
+            out = s if out is None else S.broadcast(out, s)
+    if out is None:
+        raise ArgError("no tensor operand")
+    return tensor(out)
+
+
+def _wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        try:
+            return f(it, args, kwargs, node)
+        except ArgError as e:
+            return e.unknown if e.unknown is not None else it.unknown(e.message, node)
+        except _Unk as e:
+            return e.u
+    return run
+
+
+_F = "torch.nn.functional."
+FUNCS: Dict[str, Callable[..., Any]] = {
+    "torch.cat": _wrap(_cat), "torch.concat": _wrap(_cat), "torch.concatenate": _wrap(_cat),
+    "torch.stack": _wrap(_stack), "torch.einsum": _wrap(_einsum),
+    _F + "interpolate": _wrap(_interpolate), _F + "upsample": _wrap(_interpolate),
+    _F + "upsample_nearest": _wrap(_interpolate), _F + "upsample_bilinear": _wrap(_interpolate),
+    _F + "pad": _wrap(_pad), _F + "linear": _wrap(_linear),
+    _F + "scaled_dot_product_attention": _wrap(_sdpa), _F + "embedding": _wrap(_embedding),
+    **{f"torch.{n}": _wrap(_binary_fn) for n in (
+        "add", "sub", "mul", "div", "maximum", "minimum", "pow", "where", "subtract", "multiply", "divide",
+        "logical_and", "logical_or", "eq", "ne", "lt", "gt", "le", "ge", "lerp", "atan2", "true_divide")},
+}
