@@ -28,9 +28,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="base revision (default: merge-base with the default branch), then files or directories")
     d.add_argument("--base", default=None, help="base revision")
     d.add_argument("--head", default=None, help="head revision (default: the working tree)")
-    d.add_argument("--format", "--output-format", dest="format", choices=("text", "markdown", "json"), default="text")
+    d.add_argument("--format", "--output-format", dest="format", default="text",
+                   choices=("text", "markdown", "json", "concise", "full", "github", "sarif", "gitlab", "rdjson"),
+                   help="text/markdown/json: the size changes; the others: growth-budget diagnostics as check prints them")
     d.add_argument("--max-params-growth", default=None, metavar="BUDGET",
-                   help='fail when a model grows by more than this: "10%%" of its base size or a count like "2M"')
+                   help='fail when a model grows by more than this: "10%%" of its base size or a count like "2M" '
+                        '(overrides max-params-growth from the configuration)')
+    d.add_argument("--config", metavar="PATH", help="use this pyproject.toml or paramlint.toml instead of searching for one")
     d.add_argument("--input-shape", action="append", default=None, metavar="SHAPE", help="as for summary")
     e = sub.add_parser("explain", help="per layer, the framework's formula behind each figure, with the actual numbers")
     e.add_argument("target", help="path.py::Model (or path.py for every model in the file)")
@@ -149,6 +153,7 @@ def _diff(args: argparse.Namespace) -> int:
     import importlib
 
     from paramlint import diff, gitrev
+    from paramlint.config import ConfigError
     from paramlint.engine import Options
 
     shapes = _shapes_arg(args)
@@ -162,20 +167,34 @@ def _diff(args: argparse.Namespace) -> int:
         top = gitrev.toplevel(os.getcwd())
         if base is None:
             base = gitrev.default_base(top)
-        budget = diff.BudgetFor(diff.parse_growth(args.max_params_growth) if args.max_params_growth else None)
+        override = diff.parse_growth(args.max_params_growth) if args.max_params_growth else None
         report = diff.run(rest or ["."], base, args.head, Options(input_shapes=shapes or None))
+        budget, unknown_mode = diff.config_budgets(report, args.config, override)
     except gitrev.GitError as e:
         print(f"paramlint: error: git: {e}", file=sys.stderr)
         return 2
     except ValueError as e:
         print(f"paramlint: error: --max-params-growth: {e}", file=sys.stderr)
         return 2
+    except ConfigError as e:
+        print(f"paramlint: error: {e}", file=sys.stderr)
+        return 2
     findings = diff.check_growth(report, budget)
-    render = importlib.import_module(f"paramlint.report.{args.format}_diff").render
-    _write(render(report, findings))
+    diags = diff.diagnostics(report, findings, unknown_mode)
+    if args.format in ("text", "markdown", "json"):
+        render = importlib.import_module(f"paramlint.report.{args.format}_diff").render
+        _write(render(report, findings))
+        errors = [d for d in diags if d.severity == "error" and d.code != "PRM901"]
+    else:
+        from paramlint.report import check_formatter
+        from paramlint.runner import finish
+
+        result = finish(diags, (), len(report.models))
+        _write(check_formatter(args.format)(result))
+        errors = [d for d in result.diagnostics if d.severity == "error" and d.code != "PRM901"]
     if report.errors:
         return 2
-    return 1 if any(f.growth is not None for f in findings) else 0
+    return 1 if errors else 0
 
 
 def _explain(args: argparse.Namespace) -> int:

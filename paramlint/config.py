@@ -14,15 +14,18 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from paramlint.types import Shape
+
+if TYPE_CHECKING:
+    from paramlint.growth import Growth
 
 CONFIG_NAMES = ("paramlint.toml", ".paramlint.toml", "pyproject.toml")
 UNKNOWN_MODES = ("ignore", "warn", "error")
 BUDGET_KEYS = ("max-params", "max-layer-params", "max-activation-size")
 #: Keys that may appear at the top level, in ``[[overrides]]`` and in ``[models."path::Name"]``.
-SETTING_KEYS = BUDGET_KEYS + ("unknown", "input-shape")
+SETTING_KEYS = BUDGET_KEYS + ("max-params-growth", "unknown", "input-shape")
 TOP_KEYS = SETTING_KEYS + ("include", "exclude", "models", "overrides")
 OVERRIDE_KEYS = ("path",) + SETTING_KEYS
 
@@ -49,6 +52,8 @@ class Settings:
     max_params: Optional[int] = None
     max_layer_params: Optional[int] = None
     max_activation_size: Optional[int] = None
+    #: ``paramlint diff``: largest allowed growth of a model's total, ``"10%"`` or ``"2M"``.
+    max_params_growth: Optional["Growth"] = None
     #: ``ignore`` | ``warn`` | ``error``: what an analysis problem (PRM902-904) does.
     unknown: str = "warn"
     #: Input shapes for models that have none of their own.
@@ -344,6 +349,13 @@ class _Validator:
                     out[k] = parse_budget(table[k])
                 except ValueError as e:
                     raise self.fail(where, k, str(e)) from None
+        if "max-params-growth" in table:
+            from paramlint.growth import parse_growth
+
+            try:
+                out["max-params-growth"] = parse_growth(table["max-params-growth"])
+            except ValueError as e:
+                raise self.fail(where, "max-params-growth", str(e)) from None
         if "unknown" in table:
             u = table["unknown"]
             if u not in UNKNOWN_MODES:

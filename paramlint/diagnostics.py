@@ -33,6 +33,10 @@ RULES: Dict[str, Rule] = {
         Rule("PRM201", "model-params-over-budget", "A model has more parameters in total than max-params.",
              "The total counts each distinct parameter once (tied weights once), trainable and not, as the "
              "framework reports it."),
+        Rule("PRM202", "model-params-growth-over-budget", "A model grew by more than max-params-growth between two revisions.",
+             "Reported by `paramlint diff`: the growth of the model's total from the base revision, against "
+             "max-params-growth (a share of the base size like \"10%\", or a count like \"2M\"). A new model is "
+             "checked against a count budget only."),
         Rule("PRM901", "parse-error", "A file could not be read, decoded or parsed, or its analysis failed.",
              "Nothing in the file was checked. Always an error; the run exits with status 2."),
         Rule("PRM902", "unknown-layer", "A layer type is not in paramlint's catalog.",

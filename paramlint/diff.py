@@ -8,12 +8,15 @@ path. A figure that is unknown on either side gives an unknown change, never a g
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
+from paramlint.growth import Growth, parse_growth
 from paramlint.types import FileReport, LayerRow, Location, ModelReport, Shape
+
+if TYPE_CHECKING:
+    from paramlint.diagnostics import Diagnostic
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,8 @@ class DiffReport:
     models: Tuple[ModelDiff, ...]
     #: (side, path, message) for files whose analysis failed.
     errors: Tuple[Tuple[str, str, str], ...] = ()
+    #: The work tree's top directory (model ``file`` keys are relative to it).
+    top: str = ""
 
     @property
     def changed(self) -> Tuple[ModelDiff, ...]:
@@ -185,7 +190,7 @@ def compare(base: Sequence[FileReport], head: Sequence[FileReport], rel: "RelPat
     models = tuple(compare_models(f, n, kb.get((f, n)), kh.get((f, n))) for f, n in keys)
     errors = tuple(("base", rel(f.path), f.error) for f in base if f.error) + \
         tuple(("head", rel(f.path), f.error) for f in head if f.error)
-    return DiffReport(base_label, head_label, models, errors)
+    return DiffReport(base_label, head_label, models, errors, rel.top)
 
 
 class RelPath:
@@ -199,62 +204,6 @@ class RelPath:
 
 
 # ---- budgets on change ----------------------------------------------------------------
-
-_GROWTH_RE = re.compile(r"^\s*\+?\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*%\s*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Growth:
-    """A growth budget: a share of the base total (``"10%"``) or a count (``"2M"``)."""
-
-    percent: Optional[Decimal] = None
-    count: Optional[int] = None
-
-    def limit(self, before: int) -> Optional[int]:
-        """Largest allowed increase for a model of ``before`` parameters."""
-        if self.count is not None:
-            return self.count
-        assert self.percent is not None
-        return int(Decimal(before) * self.percent / 100)  # floor: never more growth than allowed
-
-    def __str__(self) -> str:
-        return f"{self.percent.normalize():f}%" if self.percent is not None else f"{self.count:,}"
-
-
-def parse_growth(value: object) -> Growth:
-    """``"10%"``, ``"2M"``, ``2000000`` → Growth; ValueError otherwise."""
-    if isinstance(value, str):
-        m = _GROWTH_RE.match(value)
-        if m:
-            try:
-                pct = Decimal(m.group(1).replace("_", "").replace(",", ""))
-            except InvalidOperation:
-                raise ValueError(f"cannot read {value!r} as a percentage") from None
-            return Growth(percent=pct)
-    return Growth(count=_count(value))
-
-
-_COUNT_RE = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmMgGbB]?)\s*$")
-_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9}
-
-
-def _count(value: object) -> int:
-    try:  # the configuration's reader, when present, so budgets read the same everywhere
-        from paramlint.config import parse_budget
-    except ImportError:
-        pass
-    else:
-        return parse_budget(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    m = _COUNT_RE.match(value) if isinstance(value, str) else None
-    if m is None:
-        raise ValueError(f"cannot read {value!r} as a growth budget (use e.g. \"10%\" or \"2M\")")
-    d = Decimal(m.group(1).replace("_", "").replace(",", "")) * _SUFFIX[m.group(2).lower()]
-    if d != d.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole number of parameters")
-    return int(d)
-
 
 @dataclass(frozen=True, slots=True)
 class GrowthFinding:
@@ -290,7 +239,7 @@ def check_growth(report: DiffReport, budget_for: "BudgetFor") -> List[GrowthFind
             rel = relative(before, delta)
             pct = f" ({rel:+.1%})" if rel is not None else " (new model)"
             out.append(GrowthFinding(m, budget, delta, limit,
-                                     f"{m.name} grew by {delta:+,} params{pct}, budget {budget} = {limit:,}"))
+                                     f"{m.name} grew by {delta:+,} params{pct}, budget {budget}" + (f" = {limit:,}" if budget.percent is not None else "")))
     return out
 
 
@@ -347,3 +296,46 @@ def run(paths: Sequence[str], base: str, head: Optional[str], options: "object" 
     else:
         head_label, head_files = at(head)
     return compare(base_files, head_files, rel, base_label, head_label)
+
+
+# ---- budgets from the configuration, findings as diagnostics ---------------------------
+
+def config_budgets(report: DiffReport, config: Optional[str], override: Optional[Growth]) -> Tuple[BudgetFor, Callable[[ModelDiff], str]]:
+    """Growth budgets and ``unknown`` modes from ``[tool.paramlint]`` (found from each model's
+    file in the working tree, as ``check`` finds it); ``override`` (the command line) wins.
+    Raises :class:`paramlint.config.ConfigError`."""
+    from paramlint.config import Finder
+
+    finder = Finder(config)
+    per_model: Dict[str, Growth] = {}
+    modes: Dict[str, str] = {}
+    for m in report.models:
+        path = os.path.join(report.top, *m.file.split("/"))
+        s = finder.for_path(path).for_model(path, m.name)
+        modes[m.key] = s.unknown
+        if override is None and s.max_params_growth is not None:
+            per_model[m.key] = s.max_params_growth
+    return BudgetFor(override, per_model), lambda m: modes.get(m.key, "warn")
+
+
+def diagnostics(report: DiffReport, findings: Sequence[GrowthFinding], unknown_mode: Callable[[ModelDiff], str]) -> List["Diagnostic"]:
+    """Findings in the form every ``check`` output format takes: PRM202 over budget, PRM903
+    growth unknown (severity by the ``unknown`` setting), PRM901 a file not analyzed."""
+    from paramlint.diagnostics import Diagnostic
+
+    out: List[Diagnostic] = []
+    for f in findings:
+        m = f.model
+        loc = m.location
+        path = loc.path if loc else os.path.relpath(os.path.join(report.top, *m.file.split("/")))
+        line, col = (loc.line, loc.column) if loc else (1, 0)
+        if f.growth is None:
+            mode = unknown_mode(m)
+            if mode == "ignore":
+                continue
+            out.append(Diagnostic(path, line, col, "PRM903", f.message, "error" if mode == "error" else "warning", m.name))
+        else:
+            out.append(Diagnostic(path, line, col, "PRM202", f.message, "error", m.name, value=f.growth, limit=f.limit))
+    for side, file, msg in report.errors:
+        out.append(Diagnostic(os.path.relpath(os.path.join(report.top, *file.split("/"))), 1, 0, "PRM901", f"{msg} ({side} revision)"))
+    return out

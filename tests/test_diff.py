@@ -274,3 +274,26 @@ def test_markdown_escapes_table_cells() -> None:
     m = compare_models("x.py", "M", None, ModelReport("M", None, "torch", None, 1, 1, 0, (row,)))
     out = render(DiffReport("a", "b", (m,)))
     assert re.search(r"`a\\\|b`", out)
+
+
+def test_growth_budget_from_configuration(lenet_repo: Path) -> None:
+    (lenet_repo / "pyproject.toml").write_text(
+        '[tool.paramlint]\nmax-params-growth = "50%"\n'
+        '[tool.paramlint.models."models/lenet.py::LeNet"]\nmax-params-growth = "10k"\n'
+    )
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "concise")
+    assert rc == 1
+    assert out.splitlines()[0] == "models/lenet.py:27:1: PRM202 LeNet grew by +19,400 params (+30.8%), budget 10,000"
+    # the command line overrides the configuration
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "concise", "--max-params-growth", "40%")
+    assert rc == 0 and "PRM202" not in out
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "github")
+    assert rc == 1 and out.startswith("::error file=models/lenet.py,line=27,")
+
+
+def test_bad_growth_budget_in_configuration(lenet_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (lenet_repo / "pyproject.toml").write_text('[tool.paramlint]\nmax-params-growth = "ten percent"\n')
+    rc, _ = run(lenet_repo, "HEAD~1", "--head", "HEAD")
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml:2" in err and "max-params-growth" in err

@@ -35,5 +35,5 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
     for f in findings:
         loc = f.model.location
         where = f"{loc.path}:{loc.line}:{loc.column + 1}" if loc else f.model.file
-        out.append(f"{where}: PRM202 {f.message}")
+        out.append(f"{where}: {'PRM202' if f.growth is not None else 'PRM903'} {f.message}")
     return "\n".join(out) + "\n"
