@@ -28,6 +28,12 @@ class LayerChange:
     status: str
     before: Optional[LayerRow]
     after: Optional[LayerRow]
+    #: The base side's path when the layer moved to another index of its container.
+    old_path: Optional[str] = None
+
+    @property
+    def display_path(self) -> str:
+        return f"{self.old_path} → {self.path}" if self.old_path and self.old_path != self.path else self.path
 
     @property
     def params_delta(self) -> Optional[int]:
@@ -140,19 +146,83 @@ def _same(a: LayerRow, b: LayerRow) -> bool:
     return a.type == b.type and a.params == b.params and a.trainable == b.trainable and a.output_shape == b.output_shape
 
 
+#: Above this many cell comparisons an aligned container falls back to matching by path.
+_ALIGN_LIMIT = 4_000_000
+
+
+def _indexed(path: str) -> Optional[str]:
+    """The container of a numbered child (``features.3`` → ``features``), else None."""
+    parent, dot, last = path.rpartition(".")
+    return parent if dot and last.isdigit() else None
+
+
+def _align(a: List[Tuple[str, LayerRow]], b: List[Tuple[str, LayerRow]]) -> List[Tuple[Optional[int], Optional[int]]]:
+    """Longest common subsequence of layer types: inserting a layer into a Sequential shifts
+    the indices after it, and those layers are still the same layers."""
+    n, m = len(a), len(b)
+    if n * m > _ALIGN_LIMIT:
+        return [(i, i) if i < m else (i, None) for i in range(n)] + [(None, j) for j in range(n, m)]
+    lcs = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            lcs[i][j] = lcs[i + 1][j + 1] + 1 if a[i][1].type == b[j][1].type else max(lcs[i + 1][j], lcs[i][j + 1])
+    out: List[Tuple[Optional[int], Optional[int]]] = []
+    i = j = 0
+    while i < n and j < m:
+        if a[i][1].type == b[j][1].type:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif lcs[i + 1][j] >= lcs[i][j + 1]:
+            out.append((i, None))
+            i += 1
+        else:
+            out.append((None, j))
+            j += 1
+    out += [(k, None) for k in range(i, n)] + [(None, k) for k in range(j, m)]
+    return out
+
+
 def compare_models(file: str, name: str, before: Optional[ModelReport], after: Optional[ModelReport]) -> ModelDiff:
-    """The change of one model; either side may be missing (a new or removed model)."""
+    """The change of one model; either side may be missing (a new or removed model).
+
+    Layers match by dotted path, except the numbered children of a container (a Sequential's
+    ``features.3``), which match by their order and type so that an inserted layer shows as
+    one addition rather than as every later index changing.
+    """
     rb, ra = _first_rows(before), _first_rows(after)
+    pairs: List[Tuple[Optional[str], Optional[str]]] = []
+    groups: Dict[str, Tuple[List[Tuple[str, LayerRow]], List[Tuple[str, LayerRow]]]] = {}
+    for side, rows in ((0, rb), (1, ra)):
+        for path, row in rows.items():
+            parent = _indexed(path)
+            if parent is None:
+                continue
+            groups.setdefault(parent, ([], []))[side].append((path, row))
+    aligned = set()
+    for parent, (a, b) in groups.items():
+        for i, j in _align(a, b):
+            pairs.append((a[i][0] if i is not None else None, b[j][0] if j is not None else None))
+        aligned.update(p for p, _ in a)
+        aligned.update(p for p, _ in b)
+    for path in ra:
+        if path not in aligned:
+            pairs.append((path if path in rb else None, path))
+    for path in rb:
+        if path not in aligned and path not in ra:
+            pairs.append((path, None))
+    order = {p: k for k, p in enumerate(ra)}
+    border = {p: k for k, p in enumerate(rb)}
+    pairs.sort(key=lambda pq: _pos(pq, order, border))
     changes: List[LayerChange] = []
-    for path, row in ra.items():
-        old = rb.get(path)
-        if old is None:
-            changes.append(LayerChange(path, "added", None, row))
-        elif not _same(old, row):
-            changes.append(LayerChange(path, "changed", old, row))
-    for path, row in rb.items():
-        if path not in ra:
-            changes.append(LayerChange(path, "removed", row, None))
+    for old_path, new_path in pairs:
+        old = rb.get(old_path) if old_path is not None else None
+        new = ra.get(new_path) if new_path is not None else None
+        if old is None and new is not None:
+            changes.append(LayerChange(new_path or "", "added", None, new))
+        elif new is None and old is not None:
+            changes.append(LayerChange(old_path or "", "removed", old, None))
+        elif old is not None and new is not None and not _same(old, new):
+            changes.append(LayerChange(new_path or "", "changed", old, new, old_path))
     if before is None:
         status = "added"
     elif after is None:
@@ -162,6 +232,14 @@ def compare_models(file: str, name: str, before: Optional[ModelReport], after: O
     else:
         status = "unchanged"
     return ModelDiff(file, name, status, before, after, tuple(changes))
+
+
+def _pos(pq: Tuple[Optional[str], Optional[str]], order: Dict[str, int], border: Dict[str, int]) -> Tuple[int, int]:
+    """Sort key: the head's row order, then removed layers in the base's order."""
+    old, new = pq
+    if new is not None:
+        return (0, order[new])
+    return (1, border.get(old or "", 0))
 
 
 def _figures(m: ModelReport) -> Tuple[object, ...]:

@@ -297,3 +297,87 @@ def test_bad_growth_budget_in_configuration(lenet_repo: Path, capsys: pytest.Cap
     assert rc == 2
     err = capsys.readouterr().err
     assert "pyproject.toml:2" in err and "max-params-growth" in err
+
+
+def _review_cnn_before() -> str:
+    """fixtures/review_cnn.py as first committed: no BatchNorm, biased convs, 128 hidden units."""
+    text = (FIXTURES / "review_cnn.py").read_text()
+    for a, b in [
+        ("nn.Conv2d(3, 16, 3, padding=1, bias=False),\n            nn.BatchNorm2d(16),", "nn.Conv2d(3, 16, 3, padding=1),"),
+        ("nn.Conv2d(16, 32, 3, padding=1, bias=False),\n            nn.BatchNorm2d(32),", "nn.Conv2d(16, 32, 3, padding=1),"),
+        ("nn.Linear(32 * 8 * 8, 256)", "nn.Linear(32 * 8 * 8, 128)"),
+        ("            nn.Dropout(0.2),\n", ""),
+        ("nn.Linear(256, num_classes)", "nn.Linear(128, num_classes)"),
+    ]:
+        assert a in text
+        text = text.replace(a, b)
+    return text
+
+
+def test_inserted_layers_shift_indices_but_match_by_order_and_type(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "cnn.py").write_text(_review_cnn_before())
+    commit(repo, "before")
+    shutil.copy(FIXTURES / "review_cnn.py", repo / "cnn.py")
+    commit(repo, "after")
+    rc, out = run(repo, "HEAD~1", "--head", "HEAD", "--format", "json")
+    m = json.loads(out)["models"][0]
+    head = golden("review_cnn")["SmallCNN"]
+    hl = {r["path"]: r for r in head["layers"]}
+    assert m["params_after"] == head["total_params"]
+    got = [(c["status"], c["old_path"], c["path"]) for c in m["layers"]]
+    assert got == [
+        ("changed", "features.0", "features.0"),      # bias dropped
+        ("added", None, "features.1"),                # BatchNorm2d(16)
+        ("changed", "features.3", "features.4"),      # same conv, bias dropped, index shifted
+        ("added", None, "features.5"),                # BatchNorm2d(32)
+        ("changed", "classifier.1", "classifier.1"),  # 128 → 256 units
+        ("changed", "classifier.2", "classifier.2"),  # ReLU output (1, 128) → (1, 256)
+        ("added", None, "classifier.3"),              # Dropout
+        ("changed", "classifier.3", "classifier.4"),  # Linear(128→256, 10)
+    ]
+    for c in m["layers"]:
+        assert c["after"]["params"] == hl[c["path"]]["params"]
+    # base side, by torch's Conv2d/Linear formulas (out·in·k·k + out, out·in + out);
+    # checked live against torch in test_review_cnn_base_against_torch
+    before = {c["old_path"]: c["before"]["params"] for c in m["layers"] if c["before"]}
+    assert before == {"features.0": 16 * 3 * 9 + 16, "features.3": 32 * 16 * 9 + 32,
+                      "classifier.1": 2048 * 128 + 128, "classifier.2": 0, "classifier.3": 128 * 10 + 10}
+    assert m["params_before"] == 268650
+
+
+@pytest.mark.oracle
+def test_review_cnn_base_against_torch(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import frameworks
+    finally:
+        sys.path.pop(0)
+    f = tmp_path / "cnn.py"
+    f.write_text(_review_cnn_before())
+    truth = frameworks.torch_truth(f, "SmallCNN")
+    assert truth["total_params"] == 268650
+    tl = {r["path"]: r["params"] for r in truth["layers"]}
+    assert (tl["features.0"], tl["features.3"], tl["classifier.1"], tl["classifier.3"]) == (448, 4640, 262272, 1290)
+
+
+def test_alignment_falls_back_to_paths_when_huge() -> None:
+    from paramlint import diff
+    from paramlint.types import LayerRow, ModelReport
+
+    rows_a = tuple(LayerRow(f"s.{i}", "ReLU", None, 0, 0, None, None) for i in range(5))
+    rows_b = (LayerRow("s.0", "Linear", None, 6, 6, None, None),) + tuple(LayerRow(f"s.{i + 1}", "ReLU", None, 0, 0, None, None) for i in range(5))
+    a = ModelReport("M", None, "torch", None, 0, 0, 0, rows_a)
+    b = ModelReport("M", None, "torch", None, 6, 6, 0, rows_b)
+    d = diff.compare_models("m.py", "M", a, b)
+    assert [(c.status, c.path) for c in d.layers] == [("added", "s.0")]
+    old = diff._ALIGN_LIMIT
+    diff._ALIGN_LIMIT = 1
+    try:
+        d = diff.compare_models("m.py", "M", a, b)
+    finally:
+        diff._ALIGN_LIMIT = old
+    assert [(c.status, c.path) for c in d.layers] == [("changed", "s.0"), ("added", "s.5")]

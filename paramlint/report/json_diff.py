@@ -17,7 +17,7 @@ def _row(r: Optional[LayerRow]) -> Optional[Dict[str, Any]]:
 
 
 def _layer(c: LayerChange) -> Dict[str, Any]:
-    return {"path": c.path, "status": c.status, "before": _row(c.before), "after": _row(c.after), "params_delta": c.params_delta}
+    return {"path": c.path, "old_path": c.old_path or c.path if c.before else None, "status": c.status, "before": _row(c.before), "after": _row(c.after), "params_delta": c.params_delta}
 
 
 def _model(m: ModelDiff) -> Dict[str, Any]:

@@ -51,7 +51,7 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
         out.append("| | Layer | Type | Params | Output shape |")
         out.append("|---|---|---|---:|---|")
         for c in m.layers:
-            out.append(f"| {_MARK[c.status]} | {_cell(_code(c.path))} | {_cell(layer_type(c))} | {_cell(layer_params(c))} | {_cell(layer_shape(c))} |")
+            out.append(f"| {_MARK[c.status]} | {_cell(_code(c.display_path))} | {_cell(layer_type(c))} | {_cell(layer_params(c))} | {_cell(layer_shape(c))} |")
         out.append("")
         out.append("</details>")
     notes = [f"- {_code(p)} ({side}): {_cell(msg)}" for side, p, msg in report.errors]

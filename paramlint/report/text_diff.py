@@ -23,7 +23,7 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
         out.append(f"  activations  {before_after(m, 'activations')}   {change(m, 'activations')}")
         if m.status == "changed":
             for c in m.layers:
-                out.append(f"  {_MARK[c.status]} {c.path}  {layer_type(c)}  params {layer_params(c)}  out {layer_shape(c)}")
+                out.append(f"  {_MARK[c.status]} {c.display_path}  {layer_type(c)}  params {layer_params(c)}  out {layer_shape(c)}")
         for side, rep in (("before", m.before), ("after", m.after)):
             for u in rep.unresolved if rep else ():
                 out.append(f"  unknown ({side}): {u.reason}")
