@@ -381,3 +381,9 @@ def test_alignment_falls_back_to_paths_when_huge() -> None:
     finally:
         diff._ALIGN_LIMIT = old
     assert [(c.status, c.path) for c in d.layers] == [("changed", "s.0"), ("added", "s.5")]
+
+
+def test_paths_may_follow_options(lenet_repo: Path) -> None:
+    rc, out = run(lenet_repo, "HEAD~1", "--format", "json", "--head", "HEAD", "models/lenet.py")
+    assert rc == 0
+    assert [m["name"] for m in json.loads(out)["models"]] == ["LeNet"]
