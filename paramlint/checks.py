@@ -96,17 +96,18 @@ def check_model(path: str, model: ModelReport, s: Settings) -> List[Diagnostic]:
                 at(r.location, "PRM102", f"{model.name}.{r.path} ({r.type}) outputs {num(r.activation_size)} elements {_shape(r.output_shape)}, "
                    f"budget {num(s.max_activation_size)}{over(r.activation_size, s.max_activation_size)}",
                    r.path, value=r.activation_size, limit=s.max_activation_size)
-        if unk:
-            if not model.input_shape:
-                at(None, "PRM903", f"{model.name}: output shapes unknown (no input shape: add `# paramlint: input-shape=...` "
-                   f"or input-shape in the config); max-activation-size {num(s.max_activation_size)} not checked", severity=unk)
-            else:
-                missing = [r for r in model.layers if r.activation_size is None]
-                if missing:
-                    reason = _where(model.shape_notes[0]) if model.shape_notes else "not traced"
-                    at(missing[0].location, "PRM903", f"{model.name}: output shape of {len(missing)} layer{'s' if len(missing) > 1 else ''} unknown "
-                       f"(first: {missing[0].path}): {reason}; max-activation-size {num(s.max_activation_size)} not checked",
-                       missing[0].path, severity=unk)
+        # a bare parameter row (``nn.Parameter``) has no output to measure
+        missing = [r for r in model.layers if r.activation_size is None and r.type != "Parameter"]
+        if unk and missing and not traced and not model.input_shape:
+            at(None, "PRM903", f"{model.name}: output shapes unknown (no input shape: add `# paramlint: input-shape=...` "
+               f"or input-shape in the config); max-activation-size {num(s.max_activation_size)} not checked", severity=unk)
+        elif unk and (missing or (not model.layers and not model.exact)):
+            reason = _where(model.shape_notes[0]) if model.shape_notes else (why if not model.exact else "not traced")
+            first = missing[0] if missing else None
+            what = (f"output shape of {len(missing)} layer{'s' if len(missing) > 1 else ''} unknown (first: {first.path})"
+                    if first else "output shapes unknown")
+            at(first.location if first else None, "PRM903", f"{model.name}: {what}: {reason}; "
+               f"max-activation-size {num(s.max_activation_size)} not checked", first.path if first else None, severity=unk)
     return out
 
 

@@ -91,8 +91,12 @@ class Diagnostic:
     def sort_key(self) -> Tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
 
-    def worst_first_key(self) -> Tuple[int, float, Tuple[str, int, int, str, str]]:
-        return (SEVERITY_RANK.get(self.severity, 9), -self.overage, self.sort_key())
+    def order_key(self) -> Tuple[str, int, int, str]:
+        """Report order: by place, then code; ties keep emission order (layer order in a model)."""
+        return (self.path, self.line, self.column, self.code)
+
+    def worst_first_key(self) -> Tuple[int, float, Tuple[str, int, int, str]]:
+        return (SEVERITY_RANK.get(self.severity, 9), -self.overage, self.order_key())
 
 
 @dataclass(frozen=True, slots=True)

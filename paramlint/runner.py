@@ -125,7 +125,7 @@ def finish(diags: Sequence[Diagnostic], models: Sequence[CheckedModel], count: i
             suppressed += 1
             continue
         kept.append(d)
-    kept.sort(key=Diagnostic.sort_key)
+    kept.sort(key=Diagnostic.order_key)
     used = {d.path for d in kept}
     return CheckResult(tuple(kept), tuple(models), count, os.getcwd(), {p: v for p, v in lines.items() if p in used}, suppressed)
 
