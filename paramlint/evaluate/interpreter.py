@@ -21,6 +21,7 @@ from paramlint.evaluate.values import (
 from paramlint.types import Location
 
 _MISSING = object()
+_CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
 
 
 class Raised(Exception):
@@ -75,6 +76,8 @@ class Interpreter:
         self.fw = framework
         #: Leaf-layer applications, recorded while tracing a forward pass.
         self.trace: Optional[List[Call]] = None
+        #: MACs of matrix products in forward code (``@``, ``einsum``...), recorded while tracing.
+        self.op_macs: Optional[List[Optional[int]]] = None
         #: Every Layer constructed (to tell builder functions from helpers).
         self.layers_built = 0
         #: While evaluating a ``__main__`` block: input shapes of user models called there.
@@ -86,6 +89,8 @@ class Interpreter:
         #: Imports being resolved (cycle guard).
         self._resolving: set = set()
         self._dispatch_expr = _EXPR
+        self._max_steps = self.limits.max_steps
+        self._max_depth = self.limits.max_eval_depth
         self._dispatch_stmt = _STMT
 
     # ---- helpers -------------------------------------------------------------------
@@ -170,8 +175,10 @@ class Interpreter:
                 v = e.vars.get(name, _MISSING)
                 if v is not _MISSING:
                     if isinstance(v, LazyImport):
-                        v = self.resolve_lazy(v)
-                        e.vars[name] = v
+                        r = self.resolve_lazy(v)
+                        if not isinstance(r, Unknown):  # an import cycle may resolve later
+                            e.vars[name] = r
+                        return r
                     return v
             first = False
             e = e.parent
@@ -179,8 +186,10 @@ class Interpreter:
         v = mod_vars.get(name, _MISSING)
         if v is not _MISSING:
             if isinstance(v, LazyImport):
-                v = self.resolve_lazy(v)
-                mod_vars[name] = v
+                r = self.resolve_lazy(v)
+                if not isinstance(r, Unknown):
+                    mod_vars[name] = r
+                return r
             return v
         b = self.builtins.get(name, _MISSING)
         if b is not _MISSING:
@@ -203,16 +212,21 @@ class Interpreter:
     # ---- expressions ---------------------------------------------------------------
 
     def eval(self, node: cst.CSTNode, env: Env) -> Any:
+        # The hottest function: names and constants are answered without a frame of their own.
         self.steps += 1
-        if self.steps > self.limits.max_steps:
+        if self.steps > self._max_steps:
             raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
+        t = type(node)
+        if t is cst.Name:
+            v = _CONSTANTS.get(node.value, _MISSING)  # type: ignore[attr-defined]
+            return v if v is not _MISSING else self.lookup(node.value, env, node)  # type: ignore[attr-defined]
         self.depth += 1
         try:
-            if self.depth > self.limits.max_eval_depth:
+            if self.depth > self._max_depth:
                 raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
-            handler = self._dispatch_expr.get(type(node))
+            handler = self._dispatch_expr.get(t)
             if handler is None:
-                return self.unknown(f"{type(node).__name__} expressions are not modelled", node)
+                return self.unknown(f"{t.__name__} expressions are not modelled", node)
             return handler(self, node, env)
         finally:
             self.depth -= 1
@@ -223,11 +237,11 @@ class Interpreter:
 
     def exec_stmt(self, node: cst.CSTNode, env: Env) -> None:
         self.steps += 1
-        if self.steps > self.limits.max_steps:
+        if self.steps > self._max_steps:
             raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
         self.depth += 1
         try:
-            if self.depth > self.limits.max_eval_depth:
+            if self.depth > self._max_depth:
                 raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
             handler = self._dispatch_stmt.get(type(node))
             if handler is None:

@@ -129,7 +129,7 @@ class Class:
 
     __slots__ = (
         "name", "node", "module", "env", "bases", "_ns", "framework", "spec", "flags",
-        "fields", "uncertain",
+        "fields", "uncertain", "_mro",
     )
 
     def __init__(self, name: str, node: Any, module: "ModuleNS", env: Any, bases: Tuple[Any, ...]) -> None:
@@ -148,12 +148,19 @@ class Class:
         #: Dataclass / NamedTuple fields in order: (name, default or a _NoDefault marker).
         self.fields: List[Tuple[str, Any]] = []
         self.uncertain: Optional[Unknown] = None
+        self._mro: Optional[List[Any]] = None
 
     def __repr__(self) -> str:
         return f"Class({self.name})"
 
     def mro(self) -> List[Any]:
-        """Linearized bases (C3 for the usual cases; depth-first for anything odd)."""
+        """Linearized bases (C3 for the usual cases; depth-first for anything odd). Bases
+        never change after the class statement, so it is computed once."""
+        if self._mro is None:
+            self._mro = self._linearize()
+        return list(self._mro)
+
+    def _linearize(self) -> List[Any]:
         seqs = [[self]]
         for b in self.bases:
             seqs.append(b.mro() if isinstance(b, Class) else [b])
