@@ -11,12 +11,11 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from paramlint.growth import Growth, parse_growth
+from paramlint.growth import Growth, parse_growth  # noqa: F401  (parse_growth: part of this module's API)
 from paramlint.types import FileReport, LayerRow, Location, ModelReport, Shape
 
 if TYPE_CHECKING:
     from paramlint.diagnostics import Diagnostic
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 

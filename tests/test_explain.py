@@ -3,11 +3,9 @@ figure (goldens produced by torch/keras); the text comes from the catalog code i
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-from contextlib import redirect_stderr, redirect_stdout
 from typing import Dict, List
 
 import pytest
