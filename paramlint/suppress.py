@@ -21,7 +21,7 @@ ALL: FrozenSet[str] = frozenset({"*"})
 
 
 def _codes(text: Optional[str]) -> FrozenSet[str]:
-    out = set()
+    out: set[str] = set()
     for c in re.split(r"[\s,]+", text or ""):
         if c:
             out.add(BY_NAME.get(c.lower(), c.upper()))
@@ -30,7 +30,7 @@ def _codes(text: Optional[str]) -> FrozenSet[str]:
 
 def codes_on(line: str, above: bool) -> FrozenSet[str]:
     """Codes a comment in ``line`` suppresses (:data:`ALL` for all); ``above`` for the line-above form."""
-    found: set = set()
+    found: set[str] = set()
     if "#" not in line:
         return frozenset()
     for m in _IGNORE.finditer(line):

@@ -27,9 +27,8 @@ def item(result: CheckResult, d: Diagnostic) -> Dict[str, Any]:
 
 def render(result: CheckResult) -> str:
     doc = {
-        "source": {"name": "paramlint"},
+        "source": {"name": "paramlint", "version": __version__},
         "severity": "ERROR" if result.errors else ("WARNING" if result.warnings else "INFO"),
         "diagnostics": [item(result, d) for d in result.diagnostics],
     }
-    doc["source"]["version"] = __version__  # type: ignore[index]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
