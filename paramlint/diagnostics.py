@@ -119,6 +119,15 @@ class CheckResult:
     files_checked: int = 0
     #: Directory that repository-relative paths (SARIF, GitLab) are relative to.
     root: str = "."
+
+    def repo_path(self, path: str) -> str:
+        """``path`` (relative to the working directory, or absolute) relative to ``root``, with
+        ``/``; absolute when outside it."""
+        import os
+
+        a = os.path.abspath(path)
+        r = os.path.relpath(a, os.path.abspath(self.root))
+        return a if r.startswith("..") else r.replace(os.sep, "/")
     #: Source lines of files that have diagnostics (for ``full`` and byte columns).
     lines: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     #: Diagnostics silenced by inline comments.

@@ -127,7 +127,20 @@ def finish(diags: Sequence[Diagnostic], models: Sequence[CheckedModel], count: i
         kept.append(d)
     kept.sort(key=Diagnostic.order_key)
     used = {d.path for d in kept}
-    return CheckResult(tuple(kept), tuple(models), count, os.getcwd(), {p: v for p, v in lines.items() if p in used}, suppressed)
+    return CheckResult(tuple(kept), tuple(models), count, repo_root(), {p: v for p, v in lines.items() if p in used}, suppressed)
+
+
+def repo_root() -> str:
+    """The repository holding the working directory (nearest ancestor with ``.git``), else the
+    working directory: code-scanning services want paths relative to the repository."""
+    d = os.getcwd()
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.getcwd()
+        d = parent
 
 
 def _lines(path: str, cache: Optional[Dict[str, bytes]]) -> Tuple[str, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -49,7 +50,9 @@ def _render(result: CheckResult, fmt: str) -> str:
     cwd = os.getcwd()
     os.chdir(PROJECT)
     try:
-        return check_formatter(fmt)(result).replace(f'"version": "{__version__}"', '"version": "<version>"')
+        # repository-relative paths (SARIF, GitLab): pin the root so the goldens do not depend on
+        # where the checkout is
+        return check_formatter(fmt)(replace(result, root=str(PROJECT))).replace(f'"version": "{__version__}"', '"version": "<version>"')
     finally:
         os.chdir(cwd)
 
@@ -95,9 +98,18 @@ def test_sarif_is_valid_against_the_official_schema(result: CheckResult) -> None
     assert "models/blocks.py" in uris and not any(u.startswith(("/", "file:")) for u in uris)
 
 
-def test_gitlab_fingerprints_survive_line_moves(tmp_path: Path) -> None:
-    from dataclasses import replace
+def test_repository_relative_paths(in_project: None) -> None:
+    from paramlint.diagnostics import Diagnostic
+    from paramlint.runner import repo_root
 
+    assert os.path.exists(os.path.join(repo_root(), ".git")) or repo_root() == os.getcwd()
+    res = CheckResult((Diagnostic(os.path.join("models", "lenet.py"), 27, 0, "PRM201", "m"),), root=str(ROOT))
+    assert json.loads(check_formatter("gitlab")(res))[0]["location"]["path"] == "tests/check_project/models/lenet.py"
+    sarif = json.loads(check_formatter("sarif")(res))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert sarif["artifactLocation"] == {"uri": "tests/check_project/models/lenet.py", "uriBaseId": "%SRCROOT%"}
+
+
+def test_gitlab_fingerprints_survive_line_moves(tmp_path: Path) -> None:
     from paramlint.diagnostics import Diagnostic
 
     d = Diagnostic("m.py", 10, 4, "PRM101", "N.fc (Linear) has 48,120 params, budget 40,000 (+20%)", model="N", layer="fc")

@@ -31,6 +31,6 @@ def render(result: CheckResult) -> str:
             "check_name": d.code,
             "fingerprint": fp,
             "severity": "blocker" if d.code == "PRM901" else ("major" if d.severity == "error" else "minor"),
-            "location": {"path": d.path.replace("\\", "/"), "lines": {"begin": d.line}},
+            "location": {"path": result.repo_path(d.path), "lines": {"begin": d.line}},
         })
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

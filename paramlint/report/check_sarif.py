@@ -14,7 +14,7 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 
 
 def uri(path: str) -> Dict[str, str]:
-    """Repository-relative URI (relative to the working directory) or an absolute file URI."""
+    """Repository-relative URI, or an absolute file URI for a file outside the repository."""
     if os.path.isabs(path):
         from pathlib import Path
 
@@ -24,7 +24,7 @@ def uri(path: str) -> Dict[str, str]:
     return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
-def result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
+def result(d: Diagnostic, index: Dict[str, int], res: CheckResult) -> Dict[str, Any]:
     import hashlib
 
     return {
@@ -33,7 +33,7 @@ def result(d: Diagnostic, index: Dict[str, int]) -> Dict[str, Any]:
         "level": "error" if d.severity == "error" else "warning",
         "message": {"text": d.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": uri(d.path),
+            "artifactLocation": uri(res.repo_path(d.path)),
             "region": {"startLine": d.line, "startColumn": d.column + 1},
         }}],
         "partialFingerprints": {"paramlintIdentity/v1": hashlib.sha256(identity(d).encode("utf-8")).hexdigest()[:32]},
@@ -57,7 +57,7 @@ def render(res: CheckResult) -> str:
         "runs": [{
             "tool": {"driver": {"name": "paramlint", "version": __version__, "rules": rules}},
             "columnKind": "unicodeCodePoints",
-            "results": [result(d, index) for d in res.diagnostics],
+            "results": [result(d, index, res) for d in res.diagnostics],
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
