@@ -245,3 +245,23 @@ def test_suppression_on_the_line_above(tmp_path: Path, above: str, suppressed: b
     for _ in _chdir(tmp_path):
         res = run(["net.py"])
     assert [d.layer for d in res.diagnostics] == ([] if suppressed else ["fc1"])
+
+
+def test_evaluation_limit_is_reported_not_guessed(tmp_path: Path) -> None:
+    src = ("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+           "        n = 0\n        while True:\n            n += 1\n        self.fc = nn.Linear(n, 4)\n")
+    _project(tmp_path, "[tool.paramlint]\nmax-params = '1M'\n", {"net.py": src})
+    for _ in _chdir(tmp_path):
+        res = run(["net.py"])
+        assert main(["check", "net.py"]) == 0  # warnings by default
+    assert sorted(d.code for d in res.diagnostics) == ["PRM903", "PRM904"]
+    assert all(d.severity == "warning" and d.line == 4 for d in res.diagnostics)
+
+
+def test_flake8_plugin_in_process(in_project: None) -> None:
+    from paramlint.flake8_plugin import Plugin
+
+    got = [(ln, col, msg.split(" ", 1)[0]) for ln, col, msg, _ in Plugin(None, os.path.join("models", "small.py")).run()]  # type: ignore[arg-type]
+    assert got == [(8, 0, "PRM101")]
+    msgs = [m for _, _, m, _ in Plugin(None, os.path.join("models", "small.py")).run()]  # type: ignore[arg-type]
+    assert msgs[0].endswith(f"(at {os.path.join('models', 'blocks.py')}:10)")
