@@ -106,3 +106,79 @@ _SIMPLE_ACTIVATIONS = [
     "LogSigmoid()", "Threshold(0.1, 20.0)", "RReLU()", "Hardshrink()", "Softshrink(0.3)",
 ]
 TORCH += [row(a.split("(")[0], "nn." + a, [2, 3, 4, 5]) for a in _SIMPLE_ACTIVATIONS]
+
+
+def krow(layer: str, src: str, *inputs: List[int], dtype: str = "float32", call: str = "", lst: bool = False) -> Dict[str, Any]:
+    r = row(layer, src, *inputs, dtype=dtype)
+    if call:
+        r["call"] = call
+    if lst:
+        r["list"] = True
+    return r
+
+
+KERAS = [
+    krow("Conv1DTranspose", "layers.Conv1DTranspose(6, 3, strides=2)", [2, 10, 4]),
+    krow("Conv1DTranspose", "layers.Conv1DTranspose(6, 4, strides=2, padding='same', output_padding=1)", [2, 10, 4]),
+    krow("Conv2DTranspose", "layers.Conv2DTranspose(8, (3, 5), strides=(2, 1), padding='same')", [2, 7, 9, 4]),
+    krow("Conv2DTranspose", "layers.Conv2DTranspose(4, 3, dilation_rate=2, use_bias=False)", [1, 6, 6, 3]),
+    krow("Conv3DTranspose", "layers.Conv3DTranspose(4, 2, strides=2)", [1, 3, 4, 5, 2]),
+    krow("DepthwiseConv1D", "layers.DepthwiseConv1D(3, depth_multiplier=2)", [2, 10, 4]),
+    krow("DepthwiseConv2D", "layers.DepthwiseConv2D(3, padding='same', strides=2)", [2, 9, 9, 6]),
+    krow("DepthwiseConv2D", "layers.DepthwiseConv2D((3, 5), depth_multiplier=3, use_bias=False)", [1, 8, 8, 2]),
+    krow("SeparableConv1D", "layers.SeparableConv1D(8, 3)", [2, 10, 4]),
+    krow("SeparableConv2D", "layers.SeparableConv2D(16, 3, depth_multiplier=2, padding='same')", [2, 8, 8, 3]),
+    krow("Embedding", "layers.Embedding(100, 16)", [2, 7], dtype="int64"),
+    krow("LayerNormalization", "layers.LayerNormalization()", [2, 5, 16]),
+    krow("LayerNormalization", "layers.LayerNormalization(axis=[1, 2], center=False)", [2, 5, 16]),
+    krow("GroupNormalization", "layers.GroupNormalization(groups=4)", [2, 6, 6, 12]),
+    krow("GroupNormalization", "layers.GroupNormalization(groups=2, axis=1, scale=False)", [2, 6, 5]),
+    krow("UnitNormalization", "layers.UnitNormalization()", [2, 8]),
+    krow("SimpleRNN", "layers.SimpleRNN(16)", [2, 5, 8]),
+    krow("SimpleRNN", "layers.SimpleRNN(16, return_sequences=True, use_bias=False)", [2, 5, 8]),
+    krow("LSTM", "layers.LSTM(16)", [2, 5, 8]),
+    krow("LSTM", "layers.LSTM(12, return_sequences=True, return_state=True)", [2, 5, 8]),
+    krow("GRU", "layers.GRU(16)", [2, 5, 8]),
+    krow("GRU", "layers.GRU(16, reset_after=False, return_sequences=True)", [2, 5, 8]),
+    krow("Bidirectional", "layers.Bidirectional(layers.LSTM(8))", [2, 5, 4]),
+    krow("Bidirectional", "layers.Bidirectional(layers.GRU(8, return_sequences=True), merge_mode='sum')", [2, 5, 4]),
+    krow("Bidirectional", "layers.Bidirectional(layers.SimpleRNN(6), backward_layer=layers.SimpleRNN(6, go_backwards=True))", [2, 5, 4]),
+    krow("TimeDistributed", "layers.TimeDistributed(layers.Dense(8))", [2, 5, 4]),
+    krow("TimeDistributed", "layers.TimeDistributed(layers.Conv2D(4, 3))", [2, 3, 8, 8, 2]),
+    krow("MultiHeadAttention", "layers.MultiHeadAttention(num_heads=4, key_dim=8)", [2, 5, 16], [2, 7, 16]),
+    krow("MultiHeadAttention", "layers.MultiHeadAttention(2, 6, value_dim=4, output_shape=10, use_bias=False)", [2, 5, 16], [2, 7, 12], [2, 7, 8],
+         call="layer({names})".replace("{names}", "i0, i1, key=i2")),
+    krow("EinsumDense", "layers.EinsumDense('ab,bc->ac', output_shape=64, bias_axes='c')", [2, 32]),
+    krow("EinsumDense", "layers.EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')", [2, 5, 16]),
+    krow("EinsumDense", "layers.EinsumDense('...b,bc->...c', output_shape=10)", [2, 3, 4, 6]),
+    krow("Attention", "layers.Attention()", [2, 5, 8], [2, 7, 8], lst=True),
+    krow("Attention", "layers.Attention(use_scale=True, score_mode='concat')", [2, 5, 8], [2, 7, 8], lst=True),
+    krow("AdditiveAttention", "layers.AdditiveAttention()", [2, 5, 8], [2, 7, 8], lst=True),
+    krow("Rescaling", "layers.Rescaling(1.0 / 255)", [2, 8, 8, 3]),
+    krow("Normalization", "layers.Normalization()", [2, 8, 8, 3]),
+    krow("Normalization", "layers.Normalization(axis=None)", [2, 6]),
+    krow("Normalization", "layers.Normalization(mean=0.5, variance=2.0)", [2, 6]),
+    krow("MaxPooling1D", "layers.MaxPooling1D(3, strides=2)", [2, 11, 4]),
+    krow("MaxPooling2D", "layers.MaxPool2D(padding='same')", [2, 7, 7, 3]),
+    krow("MaxPooling3D", "layers.MaxPooling3D()", [1, 4, 6, 8, 2]),
+    krow("AveragePooling1D", "layers.AveragePooling1D(2, padding='same')", [2, 9, 4]),
+    krow("AveragePooling2D", "layers.AveragePooling2D((3, 2), strides=1)", [2, 7, 7, 3]),
+    krow("AveragePooling3D", "layers.AveragePooling3D(2)", [1, 4, 6, 8, 2]),
+    krow("GlobalAveragePooling1D", "layers.GlobalAveragePooling1D()", [2, 9, 4]),
+    krow("GlobalAveragePooling2D", "layers.GlobalAveragePooling2D(keepdims=True)", [2, 5, 5, 3]),
+    krow("GlobalAveragePooling3D", "layers.GlobalAveragePooling3D()", [1, 3, 4, 5, 2]),
+    krow("GlobalMaxPooling1D", "layers.GlobalMaxPooling1D(keepdims=True)", [2, 9, 4]),
+    krow("GlobalMaxPooling2D", "layers.GlobalMaxPooling2D()", [2, 5, 5, 3]),
+    krow("GlobalMaxPooling3D", "layers.GlobalMaxPool3D(keepdims=True)", [1, 3, 4, 5, 2]),
+    krow("Cropping1D", "layers.Cropping1D((1, 2))", [2, 9, 4]),
+    krow("Cropping2D", "layers.Cropping2D(((1, 0), (2, 1)))", [2, 7, 7, 3]),
+    krow("Cropping3D", "layers.Cropping3D(1)", [1, 4, 5, 6, 2]),
+    krow("RepeatVector", "layers.RepeatVector(3)", [2, 5]),
+    krow("PReLU", "layers.PReLU()", [2, 5, 4]),
+    krow("PReLU", "layers.PReLU(shared_axes=[1, 2])", [2, 6, 6, 3]),
+    krow("LeakyReLU", "layers.LeakyReLU()", [2, 5]),
+    krow("ELU", "layers.ELU()", [2, 5]),
+    krow("Dense", "layers.Dense(7)", [2, 3, 5]),
+    krow("SpatialDropout1D", "layers.SpatialDropout1D(0.2)", [2, 5, 4]),
+    krow("GaussianNoise", "layers.GaussianNoise(0.1)", [2, 5]),
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import List, Optional
 
+from paramlint.catalog import keras_conv, keras_seq
 from paramlint.catalog.shapes import keras_conv_len
 from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec, same_shape
 from paramlint.types import Shape
@@ -35,6 +36,8 @@ def _dense_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
     if x[-1] is None:
         raise ArgError("Dense: the last input dimension is unknown")
     u = a.int("units", 1)
+    if a.raw("lora_rank") is not None or a.raw("quantization_config") is not None:
+        raise ArgError("Dense: lora_rank / quantization_config weights are not modelled")
     out = [ParamSpec("kernel", (x[-1], u))]
     if a.bool("use_bias"):
         out.append(ParamSpec("bias", (u,)))
@@ -99,6 +102,8 @@ def _flatten_output(a: Args, x: Shape) -> Shape:
 
 def _bn_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
     x = _need(x, "BatchNormalization")
+    if a.bool("renorm"):
+        raise ArgError("BatchNormalization: renorm weights are not modelled")
     axis = a.int("axis", -10**6)
     c = x[axis]
     if c is None:
@@ -112,11 +117,12 @@ def _bn_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
     return out
 
 
-def _pool(name: str, n: int, default: str) -> LayerSpec:
+def _pool(name: str, n: int, default: Optional[str]) -> LayerSpec:
     return LayerSpec(
         "keras", name,
-        f"pool_size={default}, strides=None, padding='valid', data_format=None, name=None, {_KW}",
+        f"pool_size{'' if default is None else '=' + default}, strides=None, padding='valid', data_format=None, name=None, {_KW}",
         output=_spatial_output(n, "pool_size", "strides", None), lazy=True,
+        aliases=(name.replace("MaxPooling", "MaxPool").replace("AveragePooling", "AvgPool"),),
     )
 
 
@@ -142,12 +148,12 @@ CATALOG = [
         "keras", "Dense",
         "units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
         "kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
-        "bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs",
+        "bias_constraint=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs",
         _dense_params, _dense_output, lazy=True, note="kernel (in, units) + bias (units)",
     ),
     _conv(1), _conv(2), _conv(3),
     _pool("MaxPooling1D", 1, "2"), _pool("MaxPooling2D", 2, "(2, 2)"), _pool("MaxPooling3D", 3, "(2, 2, 2)"),
-    _pool("AveragePooling1D", 1, "2"), _pool("AveragePooling2D", 2, "(2, 2)"), _pool("AveragePooling3D", 3, "(2, 2, 2)"),
+    _pool("AveragePooling1D", 1, None), _pool("AveragePooling2D", 2, None), _pool("AveragePooling3D", 3, None),
     LayerSpec("keras", "GlobalAveragePooling1D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(1), lazy=True),
     LayerSpec("keras", "GlobalAveragePooling2D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(2), lazy=True),
     LayerSpec("keras", "GlobalMaxPooling1D", f"data_format=None, keepdims=False, {_KW}", output=_global_pool_output(1), lazy=True),
@@ -162,11 +168,15 @@ CATALOG = [
         "axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, beta_initializer='zeros', "
         "gamma_initializer='ones', moving_mean_initializer='zeros', moving_variance_initializer='ones', "
         "beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, "
-        f"synchronized=False, {_KW}",
+        f"renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False, {_KW}",
         _bn_params, same_shape, lazy=True,
         note="gamma + beta trainable; moving_mean + moving_variance non-trainable, counted by count_params()",
     ),
 ]
+CATALOG += [*keras_conv.CATALOG, *keras_seq.CATALOG]
+for _spec in CATALOG:  # Keras' short aliases: GlobalAvgPool2D, GlobalMaxPool1D...
+    if _spec.name.startswith("Global") and not _spec.aliases:
+        object.__setattr__(_spec, "aliases", (_spec.name.replace("Pooling", "Pool").replace("Average", "Avg"),))
 
 
 # ==== merge and reshaping layers (activation shapes, issue 5) ====================================

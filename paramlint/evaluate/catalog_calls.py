@@ -34,7 +34,21 @@ def bind_inputs(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
     for k, v in bound.items():
         if isinstance(v, Unknown):
             return v
-        out[k] = tuple(v.shape) if isinstance(v, (Tensor, Param)) else v
+        if isinstance(v, (list, tuple)) and v and all(isinstance(t, (Tensor, Param)) for t in v):
+            v = tuple(tuple(t.shape) for t in v)  # a list of tensors (Keras Attention([q, v]))
+        elif isinstance(v, (Tensor, Param)):
+            v = tuple(v.shape)
+        out[k] = v
+    return out
+
+
+def _tensors(values: Any) -> List[Tensor]:
+    out: List[Tensor] = []
+    for v in values:
+        if isinstance(v, Tensor):
+            out.append(v)
+        elif isinstance(v, (list, tuple)):
+            out += [t for t in v if isinstance(t, Tensor)]
     return out
 
 
@@ -79,3 +93,40 @@ def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
     if isinstance(out, Unknown):
         return out
     return to_value(out, layer.framework)
+
+
+def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """A Keras catalog layer with a forward signature (several inputs, list outputs): built on
+    its first call from the bound input shapes; outputs are graph tensors of this call."""
+    spec = layer.spec
+    assert spec is not None
+    inputs = bind_inputs(it, layer, args, kwargs, node)
+    if isinstance(inputs, Unknown):
+        return inputs
+    if not layer.built:
+        layer.input_shape = next((v for v in inputs.values() if isinstance(v, tuple)), None) if isinstance(inputs, Inputs) else inputs
+        it.fw.build_params(it, layer, inputs, node)
+        layer.built = True
+    out: Any
+    if layer.uncertain is not None:
+        out = layer.uncertain
+    elif spec.output is None:
+        out = it.unknown(f"output shape of {spec.name} is not modelled", node)
+    else:
+        try:
+            out = spec.output(Args(spec.name, layer.args), inputs)
+        except ArgError as e:
+            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    ins = tuple(_tensors([*args, *kwargs.values()]))
+    c = Call(layer, None if isinstance(out, Unknown) else first_shape(out), tuple(t.shape for t in ins))
+    if it.trace is not None:
+        it.trace.append(c)
+    if isinstance(out, Unknown):
+        return out
+
+    def value(o: Any) -> Any:
+        if isinstance(o, Outputs):
+            return [value(x) for x in o]
+        return None if o is None else Tensor(o, "keras", c, ins)
+
+    return value(out)

@@ -165,6 +165,10 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                 continue
             x = call(it, child, [x], {}, node)
         return x
+    if spec is not None and "forward" in spec.extra:
+        from paramlint.evaluate import catalog_calls
+
+        return catalog_calls.call_keras(it, layer, args, kwargs, node)
     if isinstance(x, (list, tuple)) and _is_merge(layer):
         for t in x:
             if isinstance(t, Unknown):
