@@ -92,7 +92,13 @@ def candidates(module: cst.Module) -> Iterator[Entry]:
 
 
 def required_params(fn: Function) -> List[str]:
-    """Parameters a call with no arguments would leave unbound (``self`` excluded)."""
+    """Parameters a call with no arguments would leave unbound (``self`` excluded). A
+    ``functools.wraps`` wrapper (``*args, **kwargs``) stands for the function it wraps."""
+    from paramlint.evaluate.introspection import unwrap
+
+    inner = unwrap(fn)
+    if isinstance(inner, Function) and inner is not fn and not isinstance(inner.node, cst.Lambda):
+        fn = inner
     p = fn.node.params
     out = []
     positional = [*p.posonly_params, *p.params]

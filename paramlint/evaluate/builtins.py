@@ -306,7 +306,7 @@ def _any_all(name: str, want: bool) -> None:
         for v in seqs[0]:
             t = it.truth(v, node)
             if isinstance(t, Unknown):
-                unknown = unknown or t
+                unknown = unknown if unknown is not None else t
             elif t == want:
                 return want
         return unknown if unknown is not None else not want
@@ -590,4 +590,7 @@ STDLIB.update(_enums.STDLIB)
 from paramlint.evaluate import records as _records  # noqa: E402
 
 STDLIB.update(_records.STDLIB)
+from paramlint.evaluate import iteration as _iteration  # noqa: E402
+
+STDLIB.update(_iteration.STDLIB)
 CONSTANTS.update(_introspection.CONSTANTS)

@@ -74,7 +74,7 @@ def make_members(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
         if not _is_member_name(name) or not _is_member_value(v):
             continue
         if inherited:
-            cls.uncertain = cls.uncertain or it.unknown(f"enum {cls.name} extends an enum with members")
+            cls.uncertain = cls.uncertain if cls.uncertain is not None else it.unknown(f"enum {cls.name} extends an enum with members")
             return
         if isinstance(v, Auto):
             if mixin and any(isinstance(b, External) and b.qualname == "enum.StrEnum" for b in cls.mro()):

@@ -184,7 +184,7 @@ def _undecoratable(it: Any, value: Any, reason: str, node: Any) -> Any:
         value.decorated_unknown = u
         return value
     if isinstance(value, Class):
-        value.uncertain = value.uncertain or u
+        value.uncertain = value.uncertain if value.uncertain is not None else u
         return value
     return u
 
@@ -584,6 +584,12 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
     """isinstance(v, target) for one target class."""
     if isinstance(target, Unknown):
         return target
+    if isinstance(target, Builtin) and target.name == "type":
+        if isinstance(v, Class):
+            return True
+        if isinstance(v, (External, Unknown)):
+            return it.unknown("isinstance(x, type) of a name from outside the project", None)
+        return False
     if isinstance(target, Builtin):
         py = {"int": int, "float": (int, float) if False else float, "str": str, "bool": bool, "list": list,
               "tuple": tuple, "dict": dict, "set": set, "frozenset": frozenset}.get(target.name)
@@ -592,6 +598,12 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
         if target.name == "int":
             return isinstance(v, int)
         return isinstance(v, py)
+    if isinstance(target, External):
+        from paramlint.evaluate import abcs
+
+        r = abcs.matches(it, v, target)
+        if r is not None:
+            return r
     if isinstance(v, (Instance, Layer)):
         cls = v.cls
         if isinstance(target, Class):
@@ -599,7 +611,7 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
         if isinstance(target, External):
             spec = catalog.lookup(target.qualname)
             if spec is None:
-                if target.qualname in ("builtins.object",):
+                if target.qualname in ("builtins.object",) or (cls is not None and target in cls.mro()):
                     return True
                 if target.qualname in ("types.FunctionType",):
                     return False
@@ -617,6 +629,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
         q = target.qualname
         if q in ("types.FunctionType", "types.MethodType"):
             return isinstance(v, (Function, BoundMethod))
+        if q == "functools.partial":
+            return isinstance(v, Partial)
         if q in ("torch.Tensor", "torch.nn.Parameter", "torch.nn.parameter.Parameter"):
             if q.endswith("Parameter"):
                 return isinstance(v, Param)
@@ -653,7 +667,7 @@ def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
     for t in targets:
         r = _class_matches(it, v, t)
         if isinstance(r, Unknown):
-            unknown = unknown or Unknown(r.reason, it.loc(node))
+            unknown = unknown if unknown is not None else Unknown(r.reason, it.loc(node))
         elif r:
             return True
     return unknown if unknown is not None else False
