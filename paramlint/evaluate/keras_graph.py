@@ -267,10 +267,10 @@ def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:
         _rebuild(it, seq, node)
         return None
     if isinstance(item, Unknown):
-        seq.uncertain = seq.uncertain or item
+        seq.uncertain = seq.uncertain if seq.uncertain is not None else item
         return None
     if not isinstance(item, Layer):
-        seq.uncertain = seq.uncertain or it.unknown("Sequential of a non-layer", node)
+        seq.uncertain = seq.uncertain if seq.uncertain is not None else it.unknown("Sequential of a non-layer", node)
         return None
     if not seq.children and item.input_shape is not None and seq.input_shape is None:
         seq.input_shape = item.input_shape
@@ -309,10 +309,10 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     while stack:
         t = stack.pop()
         if isinstance(t, Unknown):
-            model.uncertain = model.uncertain or t
+            model.uncertain = model.uncertain if model.uncertain is not None else t
             continue
         if not isinstance(t, Tensor):
-            model.uncertain = model.uncertain or it.unknown("model output is not a tensor", node)
+            model.uncertain = model.uncertain if model.uncertain is not None else it.unknown("model output is not a tensor", node)
             continue
         c = t.producer
         if c is None or id(c) in seen:
