@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from paramlint import macs
 from paramlint.evaluate.modules import walk
 from paramlint.evaluate.values import Call, Layer, Param, Unknown
 from paramlint.types import Location, LayerRow, ModelReport, Shape, Unresolved
@@ -58,6 +59,7 @@ def report(
     input_shape: Optional[Tuple[Shape, ...]],
     trace: Optional[List[Call]],
     extra: Sequence[Unknown] = (),
+    op_macs: Optional[Sequence[Optional[int]]] = None,
 ) -> ModelReport:
     """The ModelReport for one built model."""
     modules = list(walk(root))
@@ -69,6 +71,8 @@ def report(
 
     for u in extra:
         flag(u)
+    if root.framework == "flax" and not root.attrs.get("__flax_called__"):
+        flag(Unknown(f"{name}: Flax creates parameters on init(); no input shape reaches it (add '# paramlint: input-shape=...')", location))
     for path, m in modules:
         if m.uncertain is not None:
             flag(m.uncertain)
@@ -86,7 +90,7 @@ def report(
     rows: List[LayerRow] = []
     seen_layers: set = set()
 
-    def row_for(layer: Layer, out: Optional[Shape], traced: bool) -> LayerRow:
+    def row_for(layer: Layer, out: Optional[Shape], traced: bool, ins: Tuple[Optional[Shape], ...] = ()) -> LayerRow:
         own: List[Tuple[str, Param]] = []
         shared_param = False
         items = [*layer.params.items()] if _is_leaf(layer) else []
@@ -128,14 +132,17 @@ def report(
             shared=repeat or shared_param,
             buffers=0 if repeat else buffers,
             formula=formula(own),
+            macs=layer_macs(layer, ins, out) if traced else None,
         )
 
     leaves = [m for _, m in modules if _is_leaf(m)]
+    traced_rows: List[LayerRow] = []
     calls = trace if trace is not None else root.graph
     if calls:
         for c in calls:
             if id(c.layer) in paths or c.layer.framework == "keras":
-                rows.append(row_for(c.layer, c.output_shape, True))
+                rows.append(row_for(c.layer, c.output_shape, True, tuple(c.input_shapes)))
+                traced_rows.append(rows[-1])
     for m in leaves:
         if m is root and calls:
             continue
@@ -162,7 +169,7 @@ def report(
     distinct: Dict[int, Param] = {}
     for _, m in modules:
         for p in m.params.values():
-            if p is not None:
+            if p is not None and p.collection == "params":  # Flax: other collections are state
                 distinct.setdefault(id(p), p)
     total: Optional[int] = 0
     trainable: Optional[int] = 0
@@ -183,7 +190,39 @@ def report(
         name=name, location=location, framework=root.framework, input_shape=input_shape,
         total_params=total, trainable_params=trainable, non_trainable_params=non_trainable,
         layers=tuple(rows), unresolved=tuple(unresolved.values()),
+        total_macs=_total_macs(traced_rows, op_macs) if calls else None,
+        total_activations=_total_activations(traced_rows) if calls else None,
     )
+
+
+def layer_macs(layer: Layer, ins: Tuple[Optional[Shape], ...], out: Optional[Shape]) -> Optional[int]:
+    """MACs of one application: a catalog layer by formula; a Keras model used as a layer sums
+    its own graph when it is applied to the shapes it was built for."""
+    if layer.graph is not None and layer.framework == "keras" and layer.cls is None and not _is_leaf(layer):
+        inputs = layer.attrs.get("__inputs__")
+        if not isinstance(inputs, list) or [getattr(t, "shape", None) for t in inputs] != list(ins):
+            return None
+        parts = [layer_macs(c.layer, tuple(c.input_shapes), c.output_shape) for c in layer.graph]
+        return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+    if layer.spec is None or layer.cls is not None or layer.uncertain is not None:
+        return None
+    return macs.layer_macs(layer.framework, layer.spec.name, layer.args, ins, out)
+
+
+def _total_macs(traced: Sequence[LayerRow], op_macs: Optional[Sequence[Optional[int]]]) -> Optional[int]:
+    """Traced applications plus forward-code products; layers never applied cost nothing (a
+    failed trace is flagged by the engine, which then drops the total)."""
+    parts = [r.macs for r in traced] + list(op_macs or ())
+    if not traced or any(p is None for p in parts):
+        return None
+    return sum(parts)  # type: ignore[arg-type]
+
+
+def _total_activations(traced: Sequence[LayerRow]) -> Optional[int]:
+    sizes = [r.activation_size for r in traced]
+    if not sizes or any(s is None for s in sizes):
+        return None
+    return sum(sizes)  # type: ignore[arg-type]
 
 
 def unresolved_model(name: str, framework: str, location: Optional[Location], u: Unknown) -> ModelReport:

@@ -173,27 +173,31 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
             shapes = options.input_shapes
     trace = None
     shape_notes: List[Unresolved] = []
-    if layer.framework == "torch" and shapes:
+    op_macs: List[Optional[int]] = []
+    if shapes and (layer.framework == "torch" or layer.framework == "keras" and layer.cls is not None and layer.graph is None):
         trace = []
         it.trace = trace
+        it.op_macs = op_macs
         it.steps = 0
         try:
-            out = it.fw.call_layer(it, layer, [Tensor(s) for s in shapes], {}, entry.node)
+            out = it.fw.call_layer(it, layer, [Tensor(s, layer.framework) for s in shapes], {}, entry.node)
             if isinstance(out, Unknown):
                 shape_notes.append(Unresolved(f"forward: {out.reason}", out.location))
         except LimitExceeded as e:
             shape_notes.append(Unresolved(f"forward: {e.message}", loc))
         finally:
             it.trace = None
+            it.op_macs = None
     elif layer.framework == "keras" and layer.input_shape is not None and not isinstance(layer.input_shape, Unknown):
         shapes = (layer.input_shape,)
     else:
         shapes = None
-    rep = architecture.report(entry.name, layer, loc, shapes, trace)
+    rep = architecture.report(entry.name, layer, loc, shapes, trace, op_macs=op_macs)
     if shape_notes:
         from dataclasses import replace
 
-        rep = replace(rep, shape_notes=tuple(shape_notes))
+        # A forward pass that stopped early: totals over what was traced would be too small.
+        rep = replace(rep, shape_notes=tuple(shape_notes), total_macs=None, total_activations=None)
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep

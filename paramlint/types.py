@@ -60,6 +60,8 @@ class LayerRow:
     buffers: int = 0
     #: The framework's formula for ``params``, e.g. ``weight 8·3·5·5 = 600, bias 8``.
     formula: str = ""
+    #: Multiply-accumulates of this application (FlopCounterMode / 2); None if unknown or not traced.
+    macs: Optional[int] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,12 @@ class ModelReport:
     unresolved: Tuple[Unresolved, ...] = ()
     #: Why some output shapes are unknown (parameters may still be exact).
     shape_notes: Tuple[Unresolved, ...] = ()
+    #: MACs of one forward pass: every layer row plus matrix products in forward code
+    #: (``@``, ``einsum``...); None when any part is unknown or nothing was traced.
+    total_macs: Optional[int] = None
+    #: Sum of the rows' output elements (every leaf application's output, batch included when
+    #: known): the activation-memory budget's figure, times the dtype's bytes. None if unknown.
+    total_activations: Optional[int] = None
 
     @property
     def exact(self) -> bool:

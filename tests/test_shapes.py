@@ -180,3 +180,113 @@ def test_keras_layer_shapes_match(rel: str, name: str) -> None:
     ok, total, problems = match_share(truth, ours)
     assert problems == [] and len(ours) == len(truth), f"{ok}/{total}: {problems}"
     assert model.total_params == built.count_params()  # type: ignore[attr-defined]
+
+
+# ---- MACs against torch.utils.flop_counter ----------------------------------------------------
+
+def _flop_counter_macs(model: Any, x: Any) -> Tuple[int, Dict[str, int]]:
+    """FlopCounterMode / 2 on the instrumented path: training mode (MultiheadAttention's
+    inference fast path is not instrumented) and oneDNN off (nor is its fused LSTM)."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model.train()
+    with torch.backends.mkldnn.flags(enabled=False), FlopCounterMode(display=False) as counter:
+        model(x)
+    per_module = {k: sum(v.values()) // 2 for k, v in counter.get_flop_counts().items()}
+    return counter.get_total_flops() // 2, per_module
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("rel,name", TORCH_MODELS, ids=[n for _, n in TORCH_MODELS])
+def test_total_macs_equal_flop_counter(rel: str, name: str) -> None:
+    torch = pytest.importorskip("torch")
+    fw = _frameworks()
+    cand, built = fw._torch_entries(FIXTURES / rel, only=name)[0]
+    shape, dtype = cand["input_shape"], cand["input_dtype"]
+    x = torch.zeros(shape, dtype=getattr(torch, dtype)) if dtype else torch.randn(shape)
+    total, per_module = _flop_counter_macs(built, x)
+    model = models_by_name(analyze(FIXTURES / rel))[name]
+    assert model.total_macs == total  # type: ignore[attr-defined]
+    prefix = type(built).__name__ + "."
+    for r in model.layers:  # type: ignore[attr-defined]
+        if r.macs and not r.shared:
+            want = per_module.get(prefix + r.path)
+            applications = sum(1 for q in model.layers if q.path == r.path)  # type: ignore[attr-defined]
+            assert want == r.macs * applications, r.path
+
+
+def _layer_case(layer: Any, *inputs: Any) -> Tuple[int, Optional[int]]:
+    """(FlopCounterMode MACs, paramlint MACs) for one module applied to ``inputs``."""
+    from paramlint import macs
+    from paramlint.catalog import lookup
+
+    total, _ = _flop_counter_macs(layer, *inputs) if len(inputs) == 1 else _multi(layer, inputs)
+    name = type(layer).__name__
+    spec = lookup("torch.nn." + name)
+    assert spec is not None
+    args = {k: getattr(layer, k) for k in ("in_channels", "out_channels", "groups", "kernel_size", "in_features",
+                                           "out_features", "embed_dim", "num_heads", "kdim", "vdim", "batch_first",
+                                           "hidden_size", "num_layers", "bidirectional", "proj_size")
+            if hasattr(layer, k)}
+    ins = tuple(tuple(t.shape) for t in inputs)
+    with __import__("torch").no_grad():
+        out = layer(*inputs)
+    out = out[0] if isinstance(out, tuple) else out
+    return total, macs.layer_macs("torch", name, args, ins, tuple(out.shape))
+
+
+def _multi(layer: Any, inputs: Sequence[Any]) -> Tuple[int, Dict[str, int]]:
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    layer.train()
+    with torch.backends.mkldnn.flags(enabled=False), FlopCounterMode(display=False) as counter:
+        layer(*inputs)
+    return counter.get_total_flops() // 2, {}
+
+
+@pytest.mark.oracle
+def test_layer_macs_equal_flop_counter() -> None:
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    torch.manual_seed(0)
+    x = torch.randn(2, 10, 32)
+    cases = [
+        (nn.Conv2d(8, 12, 3, stride=2, padding=1, groups=4), torch.randn(2, 8, 15, 15)),
+        (nn.Conv1d(4, 6, 5, dilation=2), torch.randn(3, 4, 40)),
+        (nn.Conv3d(2, 4, (1, 3, 3)), torch.randn(1, 2, 4, 8, 8)),
+        (nn.ConvTranspose2d(8, 4, 3, stride=2, groups=2), torch.randn(1, 8, 5, 5)),
+        (nn.Linear(32, 16), x),
+        (nn.Linear(32, 16, bias=False), torch.randn(32)),
+        (nn.MultiheadAttention(32, 4, batch_first=True, dropout=0.0), x, x, x),
+        (nn.MultiheadAttention(32, 4, dropout=0.0), x, torch.randn(7, 10, 32), torch.randn(7, 10, 32)),
+        (nn.MultiheadAttention(32, 4, kdim=12, vdim=20, batch_first=True), x, torch.randn(2, 7, 12), torch.randn(2, 7, 20)),
+        (nn.LSTM(32, 16, num_layers=2, bidirectional=True, batch_first=True), x),
+        (nn.LSTM(32, 16, proj_size=8), x),
+        (nn.GRU(32, 16, num_layers=2), x),
+        (nn.RNN(32, 16, bidirectional=True), x),
+    ]
+    for layer, *inputs in cases:
+        want, got = _layer_case(layer, *inputs)
+        assert got == want, f"{layer}: paramlint {got}, FlopCounterMode/2 {want}"
+
+
+@pytest.mark.oracle
+def test_attention_and_matmul_formulas_equal_flop_counter() -> None:
+    torch = pytest.importorskip("torch")
+    from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
+
+    from paramlint import macs
+
+    q, k, v = (2, 4, 10, 8), (2, 4, 12, 8), (2, 4, 12, 6)
+    assert macs.attention(q, k, v) == sdpa_flop_count(q, k, v) // 2  # CPU sdpa is not instrumented
+    for a, b in [((5, 1, 2, 3), (4, 3, 6)), ((7, 3), (3, 5)), ((2, 9, 3), (3, 4)), ((3,), (3, 5))]:
+        with FlopCounterMode(display=False) as c:
+            torch.randn(a) @ torch.randn(b)
+        assert macs.matmul(a, b) == c.get_total_flops() // 2, (a, b)
+    for eq, shapes in [("btd,de->bte", [(2, 10, 32), (32, 16)]), ("bhqd,bhkd->bhqk", [(2, 4, 10, 8), (2, 4, 12, 8)]),
+                       ("ij,jk->ik", [(3, 4), (4, 5)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)])]:
+        with FlopCounterMode(display=False) as c:
+            torch.einsum(eq, *[torch.randn(s) for s in shapes])
+        assert macs.einsum(eq, shapes) == c.get_total_flops() // 2, eq

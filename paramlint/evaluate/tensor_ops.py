@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from paramlint import macs
 from paramlint.catalog import shapes as S
 from paramlint.catalog.spec import ArgError
 from paramlint.evaluate.values import Param, Tensor, Unknown
@@ -89,6 +90,13 @@ def _dims_arg(v: Any) -> Optional[List[int]]:
 
 def tensor(shape: Shape) -> Tensor:
     return Tensor(tuple(shape))
+
+
+def record_macs(it: Any, n: Optional[int]) -> None:
+    """Matrix products in forward code count toward the model's total MACs while tracing."""
+    ops = getattr(it, "op_macs", None)
+    if ops is not None and it.trace is not None:
+        ops.append(n)
 
 
 # ---- views --------------------------------------------------------------------------------
@@ -329,7 +337,9 @@ def _matmul(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
     s = shape_of(other)
     if s is None:
         raise ArgError("matmul with a non-tensor")
-    return tensor(S.matmul(t.shape, s))
+    out = tensor(S.matmul(t.shape, s))
+    record_macs(it, macs.matmul(t.shape, s))
+    return out
 
 
 # ---- torch.* functions that are not methods -----------------------------------------------
@@ -367,7 +377,10 @@ def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if not isinstance(eq, str):
         raise ArgError("einsum equation must be a string")
     ops = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:]
-    return tensor(S.einsum(eq, tensors_of(list(ops))))
+    shapes = tensors_of(list(ops))
+    out = tensor(S.einsum(eq, shapes))
+    record_macs(it, macs.einsum(eq, shapes))
+    return out
 
 
 def _interpolate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -389,7 +402,9 @@ def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     x, w = shape_of(arg(args, kwargs, 0, "input")), shape_of(arg(args, kwargs, 1, "weight"))
     if x is None or w is None or len(w) not in (1, 2):
         raise ArgError("F.linear expects an input and a 1-D or 2-D weight")
-    return tensor(S.matmul(x, S.transpose(w, 0, -1) if len(w) == 2 else w))
+    out = tensor(S.matmul(x, S.transpose(w, 0, -1) if len(w) == 2 else w))
+    record_macs(it, macs.linear(x, w[-1], w[0]) if len(w) == 2 and None not in w else None)
+    return out
 
 
 def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -397,7 +412,9 @@ def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if q is None or k is None or v is None:
         raise ArgError("scaled_dot_product_attention expects tensors")
     scores = S.matmul(q, S.transpose(k, -2, -1))
-    return tensor(S.matmul(scores, v))
+    out = tensor(S.matmul(scores, v))
+    record_macs(it, macs.attention(q, k, v))
+    return out
 
 
 def _embedding(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from paramlint.catalog.shapes import broadcast, flatten_shape_generic, matmul
 from paramlint.catalog.shapes import index as index_shape
 from paramlint.catalog.spec import Args, ArgError
+from paramlint import macs
 from paramlint.evaluate import tensor_ops
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
@@ -309,7 +310,9 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
         return Tensor(sa) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
     try:
         if op == "MatrixMultiply":
-            return Tensor(matmul(sa, sb))
+            out = Tensor(matmul(sa, sb))
+            tensor_ops.record_macs(it, macs.matmul(sa, sb))
+            return out
         return Tensor(broadcast(sa, sb))
     except ArgError as e:
         return it.unknown(e.message, node)

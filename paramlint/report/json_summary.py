@@ -25,13 +25,15 @@ def model(m: ModelReport) -> Dict[str, Any]:
         "total_params": m.total_params,
         "trainable_params": m.trainable_params,
         "non_trainable_params": m.non_trainable_params,
+        "total_macs": m.total_macs,
+        "total_activations": m.total_activations,
         "exact": m.exact,
         "layers": [
             {
                 "path": r.path, "type": r.type, "line": r.location.line if r.location else None,
                 "params": r.params, "trainable_params": r.trainable,
                 "output_shape": list(r.output_shape) if r.output_shape is not None else None,
-                "activation_size": r.activation_size, "shared": r.shared, "buffers": r.buffers,
+                "activation_size": r.activation_size, "macs": r.macs, "shared": r.shared, "buffers": r.buffers,
             }
             for r in m.layers
         ],

@@ -25,24 +25,35 @@ def render_model(m: ModelReport) -> List[str]:
     head = f"Model: {m.name}  ({m.framework}, {where(m.location)})"
     if m.input_shape:
         head += "  input " + " ".join(shape(s) for s in m.input_shape)
-    rows = [("Layer", "Type", "Output shape", "Activations", "Params")]
+    traced = any(r.output_shape is not None for r in m.layers)
+    rows = [("Layer", "Type", "Output shape", "Activations", "MACs", "Params")]
     for r in m.layers:
         p = num(r.params)
         if r.shared:
             p += " (shared)"
-        rows.append((r.path, r.type, shape(r.output_shape) if r.output_shape is not None else "-", num(r.activation_size) if r.output_shape is not None else "-", p))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        rows.append((r.path, r.type, shape(r.output_shape) if r.output_shape is not None else "-",
+                     num(r.activation_size) if r.output_shape is not None else "-",
+                     num(r.macs) if r.output_shape is not None else "-", p))
+    if not traced:  # no forward pass: no activation or MAC columns to show
+        rows = [(a, b, c, f) for a, b, c, _, _, f in rows]
+    n = len(rows[0])
+    widths = [max(len(row[i]) for row in rows) for i in range(n)]
     out = [head]
-    sep = "-" * (sum(widths) + 8)
+    sep = "-" * (sum(widths) + 2 * (n - 1))
     out.append(sep)
     for i, row in enumerate(rows):
-        out.append("  ".join((row[j].ljust(widths[j]) if j < 3 else row[j].rjust(widths[j])) for j in range(5)).rstrip())
+        out.append("  ".join((row[j].ljust(widths[j]) if j < 3 else row[j].rjust(widths[j])) for j in range(n)).rstrip())
         if i == 0:
             out.append(sep)
     out.append(sep)
     out.append(f"Total params: {num(m.total_params)}")
     out.append(f"Trainable params: {num(m.trainable_params)}")
     out.append(f"Non-trainable params: {num(m.non_trainable_params)}")
+    if traced:
+        per = " per sample" if m.input_shape and any(s and s[0] is None for s in m.input_shape) else ""
+        out.append(f"Total MACs{per}: {num(m.total_macs)}  (multiply-accumulates; FLOPs = 2 x MACs)")
+        out.append(f"Total activations{per}: {num(m.total_activations)}"
+                   + (f"  ({num(m.total_activations * 4)} bytes as float32)" if m.total_activations is not None else ""))
     for u in m.unresolved:
         out.append(f"Unknown: {u.reason} ({where(u.location)})")
     for u in m.shape_notes:
