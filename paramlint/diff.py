@@ -346,30 +346,51 @@ def shape_text(s: Optional[Shape]) -> str:
 
 # ---- running both sides ----------------------------------------------------------------
 
-def run(paths: Sequence[str], base: str, head: Optional[str], options: "object" = None) -> DiffReport:
+def run(paths: Sequence[str], base: str, head: Optional[str], input_shapes: Optional[Tuple[Shape, ...]] = None,
+        config: Optional[str] = None) -> DiffReport:
     """Analyze ``paths`` at revision ``base`` and at ``head`` (None: the working tree).
 
-    Raises :class:`paramlint.gitrev.GitError` when git cannot answer (not a repository, an
-    unknown revision); analysis problems end up in the reports, as everywhere else.
+    Files and per-model input shapes follow the configuration as ``check`` applies it
+    (include/exclude, ``input-shape``), read from the working tree for both sides so that a
+    change of figures is a change of the model, not of the settings. Raises
+    :class:`paramlint.gitrev.GitError` when git cannot answer (not a repository, an unknown
+    revision) and :class:`paramlint.config.ConfigError` for a bad configuration; analysis
+    problems end up in the reports, as everywhere else.
     """
     from paramlint import gitrev
-    from paramlint.engine import Options, analyze_file, analyze_paths
+    from paramlint.config import Finder
+    from paramlint.engine import Options, analyze_file
     from paramlint.evaluate.project import Project
+    from paramlint.runner import DEFAULT_EXCLUDE, files
 
-    opts = options if isinstance(options, Options) else Options()
     top = gitrev.toplevel(os.getcwd())
     rel = RelPath(top)
+    finder = Finder(config)
+
+    def options(path: str) -> Options:
+        cfg = finder.for_path(path)
+        s = cfg.for_file(path)
+        return Options(input_shapes=input_shapes or s.input_shapes, model_inputs=cfg.model_input_shapes(path))
+
+    def selected(path: str) -> bool:
+        parts = rel(path).split("/")[:-1]
+        return not any(p in DEFAULT_EXCLUDE for p in parts) and finder.for_path(path).selects(path)
 
     def at(rev: str) -> Tuple[str, List[FileReport]]:
         commit = gitrev.commit_of(top, rev)
         r = gitrev.Revision(top, commit)
         project = Project(reader=r.read, exists=r.exists)
-        files = [analyze_file(project, os.path.relpath(p), opts, r.read(p)) for p in r.python_files(paths)]
-        return (rev if commit.startswith(rev) else f"{rev} ({commit[:10]})"), files
+        out = []
+        for p in r.python_files(paths):
+            shown = os.path.relpath(p)
+            if selected(shown):
+                out.append(analyze_file(project, shown, options(shown), r.read(p)))
+        return (rev if commit.startswith(rev) else f"{rev} ({commit[:10]})"), out
 
     base_label, base_files = at(base)
     if head is None:
-        head_label, head_files = "working tree", list(analyze_paths(paths, opts))
+        project = Project()
+        head_label, head_files = "working tree", [analyze_file(project, p, options(p)) for p, _ in files(paths, finder)]
     else:
         head_label, head_files = at(head)
     return compare(base_files, head_files, rel, base_label, head_label)

@@ -387,3 +387,18 @@ def test_paths_may_follow_options(lenet_repo: Path) -> None:
     rc, out = run(lenet_repo, "HEAD~1", "--format", "json", "--head", "HEAD", "models/lenet.py")
     assert rc == 0
     assert [m["name"] for m in json.loads(out)["models"]] == ["LeNet"]
+
+
+def test_configuration_input_shapes_and_excludes_apply_to_both_sides(lenet_repo: Path) -> None:
+    (lenet_repo / "pyproject.toml").write_text(
+        '[tool.paramlint]\nexclude = ["models/lenet_keras.py"]\n'
+        '[tool.paramlint.models."models/lenet.py::LeNet"]\ninput-shape = [4, 3, 32, 32]\n'
+    )
+    rc, out = run(lenet_repo, "HEAD~1", "--head", "HEAD", "--format", "json")
+    models = {m["name"]: m for m in json.loads(out)["models"]}
+    assert set(models) == {"LeNet"}
+    g = golden("lenet_torch")["LeNet"]
+    fc1 = {c["path"]: c for c in models["LeNet"]["layers"]}["fc1"]
+    assert fc1["before"]["output_shape"] == [4] + g["layers"][4]["output_shape"][1:]  # batch 4 on both sides
+    assert fc1["after"]["output_shape"] == [4, 160]
+    assert models["LeNet"]["activations_before"] == 4 * sum(_prod(r["output_shape"]) for r in g["layers"])
