@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="mermaid/dot: show containers down to depth N, collapse deeper ones (default 3)")
     s.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
                    help="input shape for torch models without their own, e.g. 1,3,32,32 (repeat for several inputs)")
+    _perf_args(s)
     d = sub.add_parser("diff", help="compare model sizes between two git revisions (files read from git, working tree untouched)")
     d.add_argument("base_and_paths", nargs="*", metavar="[BASE] [PATHS]",
                    help="base revision (default: merge-base with the default branch), then files or directories")
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                    choices=("concise", "full", "json", "github", "sarif", "gitlab", "rdjson", "markdown"))
     c.add_argument("--config", metavar="PATH", help="use this pyproject.toml or paramlint.toml instead of searching for one")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when budgets are exceeded (still 2 on abnormal errors)")
+    _perf_args(c)
+    c.add_argument("--no-dependents", dest="dependents", action="store_false",
+                   help="check only the files given, not also the files that import them")
     c.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
                    help="input shape for torch models without their own, e.g. 1,3,32,32 (overrides the config's)")
     return p
@@ -75,12 +79,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     """``paramlint check``: 0 clean, 1 budget violations, 2 abnormal (usage, config, unanalyzable file)."""
     from paramlint.config import ConfigError
-    from paramlint.entrypoints import parse_shapes
     from paramlint.report import check_formatter
     from paramlint.runner import run
 
     shapes = None
     if args.input_shape:
+        from paramlint.entrypoints import parse_shapes
+
         parsed = [parse_shapes(s) for s in args.input_shape]
         if any(p is None for p in parsed):
             print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
@@ -91,7 +96,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"paramlint: error: no such file or directory: {missing[0]}", file=sys.stderr)
         return 2
     try:
-        result = run(args.paths, args.config, shapes)
+        result = run(args.paths, args.config, shapes, follow_dependents=args.dependents, jobs=args.jobs, cache=_cache(args))
     except ConfigError as e:
         print(f"paramlint: error: {e}", file=sys.stderr)
         return 2
@@ -107,18 +112,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from paramlint.engine import Options, analyze_paths
-    from paramlint.entrypoints import parse_shapes
+    from paramlint.discovery import discover
+    from paramlint.parallel import analyze_many
     from paramlint.report import summary_formatter
 
     shapes = None
     if args.input_shape:
+        from paramlint.entrypoints import parse_shapes
+
         parsed = [parse_shapes(s) for s in args.input_shape]
         if any(p is None for p in parsed):
             print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
             return 2
         shapes = tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
-    files = list(analyze_paths(args.paths, Options(input_shapes=shapes)))
+    kwargs = {"input_shapes": shapes} if shapes else {}
+    files = analyze_many([(p, kwargs) for p in discover(args.paths)], jobs=args.jobs, cache=_cache(args))
     if args.format in ("mermaid", "dot"):
         text = summary_formatter(args.format)(files, depth=max(args.depth, 0))  # type: ignore[call-arg]
     else:
@@ -130,6 +138,23 @@ def _summary(args: argparse.Namespace) -> int:
         _silence_pipe()
         return 0
     return 2 if any(f.error for f in files) else 0
+
+
+def _perf_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the results cache")
+    p.add_argument("--cache-dir", metavar="DIR", default=None,
+                   help="results cache directory (default: $PARAMLINT_CACHE_DIR or .paramlint_cache; safe to delete)")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="worker processes (default: one per CPU when there are enough files; 1: no pool)")
+
+
+def _cache(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The results cache the flags and environment ask for, or None."""
+    if args.no_cache or os.environ.get("PARAMLINT_NO_CACHE"):
+        return None
+    from paramlint.cache import CACHE_DIR, Cache
+
+    return Cache(args.cache_dir or os.environ.get("PARAMLINT_CACHE_DIR") or CACHE_DIR)
 
 
 def _shapes_arg(args: argparse.Namespace):  # type: ignore[no-untyped-def]

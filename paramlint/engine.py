@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from paramlint import architecture
+from paramlint.discovery import discover  # re-exported: the file walk lives apart for a light start-up
 from paramlint.entrypoints import Entry, candidates, main_block, required_params
 from paramlint.evaluate.limits import Limits, LimitExceeded
 from paramlint.evaluate.project import ModuleNS, Project
@@ -31,27 +32,6 @@ class Options:
     #: Called with (report, built root Layer, applied calls) for each model built: how
     #: ``explain`` reaches the bound arguments and input shapes behind each row.
     on_model: Optional[Callable[[ModelReport, Any, Any], None]] = None
-
-
-def discover(paths: Sequence[str]) -> Iterator[str]:
-    """Python files under ``paths`` (files as given; directories walked, sorted)."""
-    seen = set()
-    for p in paths:
-        if os.path.isdir(p):
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
-                for f in sorted(files):
-                    if f.endswith((".py", ".pyi")):
-                        full = os.path.join(root, f)
-                        real = os.path.realpath(full)
-                        if real not in seen:
-                            seen.add(real)
-                            yield full
-        else:
-            real = os.path.realpath(p)
-            if real not in seen:
-                seen.add(real)
-                yield p
 
 
 def analyze_paths(paths: Sequence[str], options: Optional[Options] = None, project: Optional[Project] = None) -> Iterator[FileReport]:
@@ -174,7 +154,7 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     trace = None
     shape_notes: List[Unresolved] = []
     op_macs: List[Optional[int]] = []
-    if shapes and (layer.framework == "torch" or layer.framework == "keras" and layer.cls is not None and layer.graph is None):
+    if shapes and (layer.framework in ("torch", "flax") or layer.framework == "keras" and layer.cls is not None and layer.graph is None):
         trace = []
         it.trace = trace
         it.op_macs = op_macs

@@ -61,22 +61,56 @@ def _one(path: str, finder: Finder, seen: Set[str]) -> Iterator[Tuple[str, Confi
         yield path, cfg
 
 
-def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Optional[Tuple[Shape, ...]] = None) -> CheckResult:
-    """Check ``paths``. Raises :class:`paramlint.config.ConfigError` for a bad configuration;
-    every problem with an analyzed file becomes a diagnostic."""
-    from paramlint.engine import Options, analyze_file
-    from paramlint.evaluate.project import Project
+def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], finder: Finder) -> List[Tuple[str, Config]]:
+    """``selected`` plus the files that import an explicitly named file (transitively), under the
+    same configuration root: a changed block module re-checks the models built from it."""
+    from paramlint.dependents import dependents, python_files
+
+    named = [p for p in paths if not os.path.isdir(p)]
+    if not named:
+        return selected
+    have = {os.path.realpath(p) for p, _ in selected}
+    by_root: Dict[str, List[str]] = {}
+    for p, cfg in selected:
+        if p in named:
+            by_root.setdefault(cfg.root, []).append(p)
+    out = list(selected)
+    for root, targets in sorted(by_root.items()):
+        def skip(d: str) -> bool:
+            name = os.path.basename(d)
+            return name.startswith(".") or name in DEFAULT_EXCLUDE or _excluded_dir(finder, d)
+
+        for dep in dependents(targets, python_files(root, skip)):
+            if os.path.realpath(dep) in have:
+                continue
+            have.add(os.path.realpath(dep))
+            rel = norm(dep)
+            cfg = finder.for_path(rel)
+            if cfg.selects(rel):
+                out.append((rel, cfg))
+    return out
+
+
+def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Optional[Tuple[Shape, ...]] = None,
+        follow_dependents: bool = True, jobs: int = 1, cache: Optional[object] = None) -> CheckResult:
+    """Check ``paths`` (and, with ``follow_dependents``, the files importing a named file).
+    Raises :class:`paramlint.config.ConfigError` for a bad configuration; every problem with an
+    analyzed file becomes a diagnostic. ``jobs`` and ``cache`` as for
+    :func:`paramlint.parallel.analyze_many` (no figure depends on them)."""
+    from paramlint.parallel import analyze_many
 
     finder = Finder(config)
-    project = Project()
     diags: List[Diagnostic] = []
     models: List[CheckedModel] = []
-    count = 0
-    for path, cfg in files(paths, finder):
-        count += 1
+    selected = list(files(paths, finder))
+    if follow_dependents:
+        selected = with_dependents(selected, paths, finder)
+    count = len(selected)
+    items = [(path, {"input_shapes": input_shapes or cfg.for_file(path).input_shapes,
+                     "model_inputs": cfg.model_input_shapes(path)}) for path, cfg in selected]
+    reports = analyze_many(items, jobs=jobs, cache=cache)
+    for (path, cfg), report in zip(selected, reports):
         s = cfg.for_file(path)
-        options = Options(input_shapes=input_shapes or s.input_shapes, model_inputs=cfg.model_input_shapes(path))
-        report = analyze_file(project, path, options)
         report = replace(report, notes=tuple(_norm_unresolved(u) for u in report.notes))
         diags.extend(check_notes(report, s))
         for m in report.models:
@@ -85,7 +119,7 @@ def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Option
             diags.extend(check_model(path, m, ms))
             mp = m.location.path if m.location else norm(path)
             models.append(CheckedModel(mp, m, ms.max_params, ms.max_layer_params, ms.max_activation_size))
-    return finish(diags, models, count, project.files_read)
+    return finish(diags, models, count)
 
 
 def _norm_loc(loc: Optional[Location]) -> Optional[Location]:

@@ -8,8 +8,10 @@ bounded interpreter, on first use of the name (lazy, like a deferred import).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from paramlint.discovery import package_root  # noqa: F401  (re-exported; lives apart for a light start-up)
 from paramlint.source import SourceError, SourceFile, load
 
 
@@ -44,27 +46,17 @@ class LazyImport:
         self.attr = attr
 
 
-def package_root(path: str, exists: Callable[[str], bool] = os.path.isfile) -> Tuple[str, str]:
-    """(root directory, dotted module name) for a file, walking up through ``__init__.py``."""
-    path = os.path.abspath(path)
-    directory, base = os.path.split(path)
-    stem = os.path.splitext(base)[0]
-    parts = [] if stem == "__init__" else [stem]
-    while exists(os.path.join(directory, "__init__.py")) or exists(os.path.join(directory, "__init__.pyi")):
-        directory, pkg = os.path.split(directory)
-        parts.insert(0, pkg)
-        if not pkg:
-            break
-    return directory, ".".join(parts) or stem
-
-
 class Project:
     """Source files by module name; reads each at most once (``reader`` is injectable for tests
     and for reading another git revision, with ``exists`` telling which files that revision has)."""
 
-    def __init__(self, reader: Optional[Callable[[str], bytes]] = None, exists: Optional[Callable[[str], bool]] = None) -> None:
+    def __init__(self, reader: Optional[Callable[[str], bytes]] = None, exists: Optional[Callable[[str], bool]] = None,
+                 sources: Optional[Dict[Tuple[str, str], Tuple[bytes, Any]]] = None) -> None:
         self.reader = reader or _read_file
         self.exists = exists or os.path.isfile
+        #: Parsed files shared between Projects of one run (see :meth:`load`): projects are
+        #: per analyzed file, parse trees are immutable, so each file is parsed once per process.
+        self.sources = sources
         self.modules: Dict[str, Optional[ModuleNS]] = {}
         self.by_path: Dict[str, ModuleNS] = {}
         self.roots: List[str] = []
@@ -92,7 +84,7 @@ class Project:
             if data is None:
                 data = self.reader(apath)
             self.files_read[apath] = data
-            src = load(path, name, data)
+            src = self.load(path, name, data)
         except SourceError as e:
             mod = ModuleNS(name, path, None)
             mod.error = e.message
@@ -136,11 +128,32 @@ class Project:
             if data is None:
                 data = self.reader(apath)
             self.files_read[apath] = data
-            mod.source = load(mod.path, mod.name, data)
+            mod.source = self.load(mod.path, mod.name, data)
         except SourceError as e:
             mod.error = f"{mod.path}: {e.message}"
         except OSError as e:
             mod.error = f"{mod.path}: {e.strerror or e}"
+
+
+    def load(self, path: str, name: str, data: bytes) -> SourceFile:
+        """Parse ``data`` (raises SourceError), reusing the shared parse of identical bytes."""
+        if self.sources is None:
+            return load(path, name, data)
+        key = (os.path.abspath(path), name)
+        hit = self.sources.get(key)
+        if hit is None or hit[0] != data:
+            try:
+                hit = (data, load(path, name, data))
+            except SourceError as e:
+                hit = (data, e)
+            self.sources[key] = hit
+        src = hit[1]
+        if isinstance(src, SourceError):
+            raise src
+        if src.path != path:  # the same file reached by another spelling of its path
+            src.location(None)  # compute positions once, share them with the copy
+            src = replace(src, path=path)
+        return src  # type: ignore[no-any-return]
 
 
 def _read_file(path: str) -> bytes:

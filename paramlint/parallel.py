@@ -1,0 +1,169 @@
+"""Analyzing many files: cache look-ups first, then the misses, on a process pool when there
+are enough of them to pay for it.
+
+Each analyzed file gets its own :class:`~paramlint.evaluate.project.Project`, so its report
+depends only on the files it imports (never on which files were analyzed before it, in which
+order, or in which worker) and the files it read are exactly its cache dependencies. Parse
+trees are shared between those projects through one parse cache per process, so a block file
+imported by many models is parsed once per worker; only module top levels are re-evaluated.
+
+Options travel as plain keyword dictionaries (``Options(**kwargs)``): picklable for the
+workers, printable for the cache key, and building one needs no engine import, so a run
+answered entirely from the cache never imports LibCST.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from paramlint.types import FileReport
+
+#: One file to analyze with the engine options for it (``Options(**kwargs)``).
+Item = Tuple[str, Mapping[str, Any]]
+#: A worker's answer: index, report, digests of the files read, existence probes.
+_Result = Tuple[int, FileReport, Dict[str, str], Dict[str, bool]]
+
+#: Below these a pool costs more than it saves (fork + per-worker parse of shared imports).
+MIN_FILES = 4
+MIN_BYTES = 64_000
+
+#: The parse cache of this process (worker or main), shared by all its Projects.
+_SOURCES: Dict[Tuple[str, str], Tuple[bytes, Any]] = {}
+
+
+def options_key(kwargs: Mapping[str, Any]) -> str:
+    """A stable text for the options a report depends on (the cache key's share)."""
+    return repr(sorted(kwargs.items()))
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def analyze_one(index: int, path: str, kwargs: Mapping[str, Any], data: Optional[bytes]) -> _Result:
+    """Analyze one file in a fresh Project over this process's parse cache."""
+    from paramlint.cache import digest
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    probes: Dict[str, bool] = {}
+
+    def exists(p: str) -> bool:
+        r = probes.get(p)
+        if r is None:
+            r = probes[p] = os.path.isfile(p)
+        return r
+
+    project = Project(exists=exists, sources=_SOURCES)
+    report = analyze_file(project, path, Options(**kwargs), data)
+    deps = {p: digest(d) for p, d in project.files_read.items()}
+    return index, report, deps, probes
+
+
+def analyze_many(items: Sequence[Item], jobs: int = 0, cache: Any = None) -> List[FileReport]:
+    """Reports for ``items`` in order. ``jobs``: worker processes (0: as many as CPUs when
+    there are enough files; 1: in this process). ``cache``: a :class:`paramlint.cache.Cache`."""
+    reports: List[Optional[FileReport]] = [None] * len(items)
+    todo: List[Tuple[int, str, Mapping[str, Any], Optional[bytes]]] = []
+    keys: Dict[int, str] = {}
+    for i, (path, kwargs) in enumerate(items):
+        data: Optional[bytes] = None
+        if cache is not None:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                data = None  # the engine reports the error; nothing to cache
+            else:
+                keys[i] = cache.key(path, data, options_key(kwargs))
+                hit = cache.get(keys[i])
+                if hit is not None:
+                    reports[i] = hit
+                    continue
+        todo.append((i, path, kwargs, data))
+    if todo:
+        workers = _workers(jobs, todo)
+        results = _run_pool(todo, workers) if workers > 1 else None
+        if results is None:
+            results = _run_serial(todo)
+        for i, report, deps, probes in results:
+            reports[i] = report
+            if cache is not None and i in keys and report.error is None:
+                cache.put(keys[i], report, deps, probes)
+    return [r for r in reports if r is not None]
+
+
+def _workers(jobs: int, todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]]) -> int:
+    if jobs > 0:
+        return min(jobs, len(todo))
+    if len(todo) < MIN_FILES:
+        return 1
+    size = 0
+    for _, path, _, data in todo:
+        try:
+            size += len(data) if data is not None else os.path.getsize(path)
+        except OSError:
+            pass
+    return 1 if size < MIN_BYTES else min(cpu_count(), len(todo))
+
+
+def _run_serial(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]]) -> List[_Result]:
+    with _quiet_gc():
+        return [analyze_one(*t) for t in todo]
+
+
+def _run_pool(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]], workers: int) -> Optional[List[_Result]]:
+    """The misses on ``workers`` forked processes, largest files first (the longest jobs start
+    early, so the workers finish together). None if no pool can be had."""
+    import multiprocessing
+
+    import paramlint.engine  # noqa: F401  (imported once here, inherited by the forked workers)
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    order = sorted(todo, key=lambda t: -(len(t[3]) if t[3] is not None else _size(t[1])))
+    try:
+        with ctx.Pool(workers, initializer=_worker_init) as pool:
+            return list(pool.imap_unordered(_star, order, chunksize=1))
+    except (OSError, RuntimeError, ImportError):
+        return None
+
+
+def _star(t: Tuple[int, str, Mapping[str, Any], Optional[bytes]]) -> _Result:
+    return analyze_one(*t)
+
+
+def _worker_init() -> None:
+    _SOURCES.clear()
+    gc.freeze()  # the inherited modules are never garbage: keep them out of every collection
+    _tune_gc()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _tune_gc() -> None:
+    """The cyclic collector's default thresholds make it re-scan every live parse tree over
+    and over while more trees are built (a third of the parse time on a folder); tree nodes
+    never form cycles, so collect rarely."""
+    gc.set_threshold(100_000, 50, 100)
+
+
+class _quiet_gc:
+    def __enter__(self) -> None:
+        self.saved = gc.get_threshold()
+        _tune_gc()
+
+    def __exit__(self, *exc: object) -> None:
+        gc.set_threshold(*self.saved)
