@@ -120,6 +120,8 @@ def init_class(it: Any, cls: Class) -> None:
             cls.flags.add("exception")
         elif isinstance(b, Unknown) and cls.uncertain is None:
             cls.uncertain = b
+    if cls.framework == "flax":  # every linen Module subclass is a dataclass
+        cls.flags.update(("dataclass", "record_init"))
 
 
 def framework_base(cls: Class) -> Optional[str]:
@@ -219,6 +221,10 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
             from paramlint.evaluate import keras_graph
 
             keras_graph.assign_name(it, obj, None)
+        elif cls.framework == "flax":
+            from paramlint.evaluate import flax_runtime
+
+            return flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
     else:
         obj = Instance(cls)
     from paramlint.evaluate import records
@@ -254,6 +260,10 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
     if isinstance(bound, str):
         return it.unknown(bound, node)
     obj.args = bound
+    if spec.framework == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.init(it, spec, obj, bound, node)
     if spec.framework == "keras":
         from paramlint.evaluate import keras_graph
 
@@ -396,6 +406,10 @@ def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any],
 
 
 def call_layer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.framework == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.call(it, layer, args, kwargs, node)
     if layer.framework == "keras":
         from paramlint.evaluate import keras_graph
 

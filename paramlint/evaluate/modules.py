@@ -61,6 +61,12 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
     if name == "training":
         return True
+    if layer.framework == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        v = flax_runtime.get_attr(it, layer, name, node)
+        if v is not flax_runtime._MISSING:
+            return v
     m = _METHODS.get(name)
     if m is not None:
         return Builtin(f"{layer.type_name}.{name}", lambda it2, a, k, n: m(it2, layer, a, k, n))
@@ -77,6 +83,11 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
 
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     """torch ``Module.__setattr__``: modules and Parameters register; others are attributes."""
+    if layer.framework == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        flax_runtime.set_attr(it, layer, name, value, node)
+        return
     if layer.framework == "keras":
         from paramlint.evaluate import keras_graph
 

@@ -201,6 +201,10 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         from paramlint.evaluate import keras_graph
 
         return keras_graph.call_function(it, qualname, args, kwargs, node)
+    if qualname.startswith(("flax.", "jax.")):
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.call_function(it, qualname, args, kwargs, node)
     short = qualname[6:] if qualname.startswith("torch.") and qualname.count(".") == 1 else None
     if short is not None and short in tensor_ops.AS_FUNCTIONS:
         kw = dict(kwargs)
@@ -219,6 +223,10 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
 # ---- tensor attributes and methods -----------------------------------------------------------
 
 def attr(it: Any, t: Any, name: str, node: Any) -> Any:
+    if getattr(t, "framework", None) == "flax":  # jax arrays: numpy semantics
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.tensor_attr(it, t, name, node)
     shape = t.shape
     if name == "shape":
         return _size_tuple(it, shape, node)

@@ -1,0 +1,411 @@
+"""Flax linen semantics: modules are dataclasses (fields are constructor arguments);
+submodules come from ``setup()`` (named by attribute, lists as ``name_i``) or are created
+inline in ``__call__`` (``@nn.compact``; auto-named ``ClassName_i`` per parent, counted
+afresh on each call so a second call reuses them); parameters exist only once a module is
+called with an input (``init``), so a model never called has no known size.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from paramlint.catalog.spec import LayerSpec
+from paramlint.evaluate.values import Builtin, External, Function, Layer, Param, Tensor, Unknown
+
+_MISSING = object()
+
+
+class Frame:
+    """A module method running: where inline-created submodules belong."""
+
+    __slots__ = ("layer", "compact", "counters")
+
+    def __init__(self, layer: Layer, compact: bool) -> None:
+        self.layer = layer
+        self.compact = compact
+        self.counters: Dict[str, int] = {}
+
+
+def _frames(it: Any) -> List[Frame]:
+    frames = getattr(it, "flax_frames", None)
+    if frames is None:
+        frames = []
+        it.flax_frames = frames
+    return frames
+
+
+def _detach(it: Any, child: Layer) -> None:
+    """A module handed to another (nn.Sequential, nn.RNN, a field) leaves its auto-parent."""
+    for f in _frames(it):
+        for k, v in list(f.layer.children.items()):
+            if v is child:
+                del f.layer.children[k]
+
+
+def adopt(it: Any, layer: Layer, name: Any) -> None:
+    """A module constructed while a compact method runs is that module's child."""
+    frames = _frames(it)
+    if isinstance(name, str):
+        layer.name = name
+    if not frames or not frames[-1].compact:
+        return
+    f = frames[-1]
+    if not isinstance(name, str):
+        base = layer.type_name
+        n = f.counters.get(base, 0)
+        f.counters[base] = n + 1
+        name = f"{base}_{n}"
+    existing = f.layer.children.get(name)
+    if existing is not None and existing is not layer:
+        layer.attrs["__flax_same__"] = existing  # the same submodule, from an earlier call
+        return
+    f.layer.children[name] = layer
+    layer.name = name
+
+
+def adopt_fields(it: Any, layer: Layer) -> None:
+    """Modules passed as dataclass fields become children named by the field."""
+    for k, v in list(layer.attrs.items()):
+        _register(it, layer, k, v)
+
+
+def _register(it: Any, layer: Layer, name: str, value: Any) -> None:
+    if isinstance(value, Layer):
+        _detach(it, value)
+        layer.children[name] = value
+        value.name = value.name or name
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            if isinstance(v, Layer):
+                _register(it, layer, f"{name}_{i}", v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, Layer):
+                _register(it, layer, f"{name}_{k}", v)
+
+
+def instantiate(it: Any, cls: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``MyModule(...)``: the generated dataclass ``__init__`` (``name``/``parent`` are
+    keyword-only extras), then adoption by the module whose compact method is running."""
+    from paramlint.evaluate import records
+
+    kw = dict(kwargs)
+    name = kw.pop("name", None)
+    kw.pop("parent", None)
+    owner = records.generated_init_owner(it, cls)
+    if owner is None:
+        return it.unknown(f"{cls.name}: a flax Module with a hand-written __init__ is not modelled", node)
+    r = records.init_fields(it, owner, layer, list(args), kw, node)
+    if isinstance(r, Unknown):
+        return Unknown(f"{cls.name}(): {r.reason}", r.location)
+    adopt(it, layer, name)
+    return layer
+
+
+def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: Any) -> Any:
+    """Construction of a flax module (catalog layer or a user dataclass through nn.Module)."""
+    if spec.role == "base":
+        if layer.cls is None:
+            return it.unknown("constructing flax.linen.Module itself", node)
+        from paramlint.evaluate.framework import _init_fields
+
+        r = _init_fields(it, layer.cls, layer, list(bound.get("args", ())), dict(bound.get("kwargs", {})), node)
+        if isinstance(r, Unknown):
+            return r
+        adopt_fields(it, layer)
+        adopt(it, layer, bound.get("kwargs", {}).get("name"))
+        return None
+    layer.built = spec.role != "leaf"
+    if spec.name == "Sequential":
+        seq = bound.get("layers")
+        if not isinstance(seq, (list, tuple)):
+            layer.uncertain = seq if isinstance(seq, Unknown) else it.unknown("nn.Sequential of a non-list", node)
+            return None
+        _register(it, layer, "layers", list(seq))
+    for k in ("cell",):
+        v = bound.get(k)
+        if isinstance(v, Layer):
+            _detach(it, v)  # nn.RNN owns its cell's parameters (catalog entry "cell.*")
+            v.built = True
+    adopt(it, layer, bound.get("name"))
+    return None
+
+
+def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
+    """``self.x = ...`` in ``setup()``: modules (also in lists/dicts) register by name."""
+    if isinstance(value, Param):
+        layer.params[name] = value
+        return
+    layer.attrs[name] = value
+    _register(it, layer, name, value)
+
+
+def _ensure_setup(it: Any, layer: Layer, node: Any) -> Any:
+    if layer.cls is None or layer.attrs.get("__flax_setup__"):
+        return None
+    layer.attrs["__flax_setup__"] = True
+    from paramlint.evaluate.attributes import class_attr
+
+    setup = class_attr(it, layer.cls, "setup", node, layer)
+    if isinstance(setup, Unknown) or isinstance(setup, External) or hasattr(setup, "qualname"):
+        return None
+    frames = _frames(it)
+    frames.append(Frame(layer, False))
+    try:
+        r = it.call(setup, [], {}, node)
+    finally:
+        frames.pop()
+    if isinstance(r, Unknown):
+        layer.uncertain = layer.uncertain or Unknown(f"{layer.type_name}.setup(): {r.reason}", r.location)
+    return r
+
+
+def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``module(x)``: a user module runs ``__call__`` (compact); a catalog leaf builds itself."""
+    same = layer.attrs.get("__flax_same__")
+    if isinstance(same, Layer):
+        return call(it, same, args, kwargs, node)
+    args = [Tensor(a.shape, "flax") if isinstance(a, Tensor) and a.framework != "flax" else a for a in args]
+    layer.attrs["__flax_called__"] = True
+    if layer.cls is not None:
+        _ensure_setup(it, layer, node)
+        from paramlint.evaluate.attributes import class_attr
+
+        fn = class_attr(it, layer.cls, "__call__", node, layer)
+        if not isinstance(fn, (Unknown, External)) and not hasattr(fn, "qualname"):
+            frames = _frames(it)
+            frames.append(Frame(layer, True))
+            try:
+                out = it.call(fn, args, kwargs, node)
+            finally:
+                frames.pop()
+            if isinstance(out, Unknown) and layer.uncertain is None:
+                # Inline submodules after the failure were never created: the size is unknown.
+                layer.uncertain = Unknown(f"{layer.type_name}.__call__ did not complete: {out.reason}", out.location)
+            return out
+    spec = layer.spec
+    if spec is None:
+        return it.unknown(f"{layer.type_name} has no __call__", node)
+    if spec.name == "Sequential":
+        return _sequential(it, layer, args, kwargs, node)
+    if spec.role != "leaf":
+        return it.unknown(f"{layer.type_name} has no __call__", node)
+    from paramlint.evaluate import catalog_calls
+
+    return catalog_calls.call_leaf(it, layer, args, kwargs, node)
+
+
+def _sequential(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    items = layer.args.get("layers") or []
+    if not items:
+        return it.unknown("empty nn.Sequential", node)
+    out = it.call(items[0], args, kwargs, node)
+    for f in items[1:]:
+        if isinstance(out, Unknown):
+            break
+        out = it.call(f, list(out), {}, node) if isinstance(out, tuple) else it.call(f, [out], {}, node)
+    if isinstance(out, Unknown) and layer.uncertain is None:
+        layer.uncertain = Unknown(f"nn.Sequential did not complete: {out.reason}", out.location)
+    return out
+
+
+# ---- module API: self.param, self.variable ----------------------------------------------------
+
+def _shape_arg(it: Any, init_fn: Any, init_args: List[Any], node: Any) -> Any:
+    """The shape an initializer call ``init_fn(rng, *init_args)`` produces."""
+    if isinstance(init_fn, External) and init_fn.qualname.startswith(("flax.", "jax.")):
+        shape = init_args[0] if init_args else None
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if isinstance(shape, (list, tuple)) and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+            return tuple(shape)
+        return shape if isinstance(shape, Unknown) else it.unknown("parameter shape is not a tuple of ints", node)
+    if isinstance(init_fn, (Function, Builtin)):
+        return None  # evaluated by the caller
+    return it.unknown("parameter initializer is not modelled", node)
+
+
+def _param(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any) -> Any:
+    name = a[0] if a else k.get("name")
+    init_fn = a[1] if len(a) > 1 else k.get("init_fn")
+    if not isinstance(name, str):
+        layer.uncertain = layer.uncertain or it.unknown("self.param() with a non-constant name", node)
+        return layer.uncertain
+    existing = layer.params.get(name)
+    if existing is not None:
+        return Tensor(existing.shape, "flax")
+    shape = _shape_arg(it, init_fn, list(a[2:]), node)
+    if shape is None:
+        v = it.call(init_fn, [Unknown("PRNG key", None), *a[2:]], {}, node)
+        shape = tuple(v.shape) if isinstance(v, Tensor) and all(isinstance(d, int) for d in v.shape) else None
+        if shape is None:
+            shape = it.unknown(f"self.param({name!r}): the initializer's result shape is unknown", node)
+    if isinstance(shape, Unknown):
+        layer.uncertain = layer.uncertain or shape
+        return shape
+    layer.params[name] = Param(shape)
+    return Tensor(shape, "flax")
+
+
+def _variable(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any) -> Any:
+    col = a[0] if a else k.get("col")
+    name = a[1] if len(a) > 1 else k.get("name")
+    init_fn = a[2] if len(a) > 2 else k.get("init_fn")
+    if not isinstance(col, str) or not isinstance(name, str):
+        layer.uncertain = layer.uncertain or it.unknown("self.variable() with a non-constant name", node)
+        return layer.uncertain
+    shape: Any
+    if isinstance(init_fn, External) and init_fn.qualname.startswith(("jax.numpy.", "jnp.")):
+        shape = _shape_arg(it, External("jax." + init_fn.qualname), list(a[3:]), node)
+    elif isinstance(init_fn, (Function, Builtin)):
+        v = it.call(init_fn, list(a[3:]), {}, node)
+        shape = tuple(v.shape) if isinstance(v, Tensor) and all(isinstance(d, int) for d in v.shape) else it.unknown(
+            f"self.variable({col!r}, {name!r}): the initializer's result shape is unknown", node)
+    else:
+        shape = it.unknown(f"self.variable({col!r}, {name!r}): initializer not modelled", node)
+    if isinstance(shape, Unknown):
+        if col == "params":
+            layer.uncertain = layer.uncertain or shape
+        return shape
+    if col == "params":
+        layer.params[name] = Param(shape)
+    else:
+        layer.buffers[name] = Param(shape, trainable=False, buffer=True, collection=col)
+    return it.unknown(f"flax variable {col}/{name} values are not modelled", node)
+
+
+def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    if name == "param":
+        return Builtin("Module.param", lambda it2, a, k, n: _param(it2, layer, a, k, n))
+    if name == "variable":
+        return Builtin("Module.variable", lambda it2, a, k, n: _variable(it2, layer, a, k, n))
+    if name in ("is_initializing", "is_mutable_collection"):
+        return Builtin(f"Module.{name}", lambda it2, a, k, n: True)
+    if name == "sow":
+        return Builtin("Module.sow", lambda it2, a, k, n: True)
+    if name == "name":
+        return layer.name
+    if name in ("init", "apply", "init_with_output", "tabulate", "bind"):
+        return Builtin(f"Module.{name}", lambda it2, a, k, n: it2.unknown(f"Module.{name}() is not modelled", n))
+    return _MISSING
+
+
+# ---- functions on arrays (flax.linen.*, jax.nn.*, jax.numpy.*) ------------------------------------
+
+_ELEMENTWISE = {
+    "relu", "relu6", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "celu", "selu", "leaky_relu", "softplus",
+    "soft_sign", "log_sigmoid", "hard_tanh", "hard_sigmoid", "hard_silu", "hard_swish", "softmax", "log_softmax",
+    "standardize", "normalize", "mish", "exp", "log", "sqrt", "abs", "square", "negative", "rsqrt", "sin", "cos",
+    "clip", "erf", "tanh",
+}
+
+
+def _tensor(x: Any) -> Optional[Tensor]:
+    return x if isinstance(x, Tensor) else (Tensor(x.shape, "flax") if isinstance(x, Param) else None)
+
+
+def _pool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.catalog.spec import Args, ArgError
+
+    x = _tensor(args[0] if args else kwargs.get("inputs"))
+    window = args[1] if len(args) > 1 else kwargs.get("window_shape")
+    strides = args[2] if len(args) > 2 else kwargs.get("strides")
+    padding = args[3] if len(args) > 3 else kwargs.get("padding", "VALID")
+    if x is None or not isinstance(window, (tuple, list)):
+        return it.unknown("pooling of a non-array or with an unknown window", node)
+    n = len(window)
+    a = Args("pool", {"kernel_size": tuple(window), "strides": strides, "padding": padding, "features": 1,
+                      "kernel_dilation": None, "input_dilation": None})
+    from paramlint.catalog.flax import _conv_output
+
+    try:
+        shape = _conv_output(a, x.shape)
+    except ArgError as e:
+        return e.unknown if e.unknown is not None else it.unknown(f"pooling: {e.message}", node)
+    if len(x.shape) < n + 1:
+        return it.unknown("pooling window longer than the input", node)
+    return Tensor(tuple(shape[:-1]) + (x.shape[-1],), "flax")
+
+
+def _reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = _tensor(args[0] if args else kwargs.get("a"))
+    axis = args[1] if len(args) > 1 else kwargs.get("axis")
+    keep = kwargs.get("keepdims", False)
+    if x is None or isinstance(axis, Unknown) or not isinstance(keep, bool):
+        return it.unknown("reduction of a non-array or with unknown axes", node)
+    return reduce_shape(it, x, axis, keep, node)
+
+
+def reduce_shape(it: Any, x: Tensor, axis: Any, keep: bool, node: Any) -> Any:
+    rank = len(x.shape)
+    axes = range(rank) if axis is None else (axis if isinstance(axis, (tuple, list)) else (axis,))
+    norm = set()
+    for ax in axes:
+        if isinstance(ax, bool) or not isinstance(ax, int) or not -rank <= ax < rank:
+            return it.unknown(f"reduction axis {ax!r} out of range", node)
+        norm.add(ax % rank)
+    return Tensor(tuple((1 if keep else None) if i in norm else d for i, d in enumerate(x.shape) if keep or i not in norm), "flax")
+
+
+def _creation(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    shape = args[0] if args else kwargs.get("shape")
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if isinstance(shape, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        return Tensor(tuple(shape), "flax")
+    return shape if isinstance(shape, Unknown) else it.unknown("array shape is not a tuple of ints", node)
+
+
+def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """A flax/jax function on arrays, by qualified name; ``NOT_MODELLED`` when unknown."""
+    from paramlint.evaluate.tensors import NOT_MODELLED
+
+    short = qualname.rsplit(".", 1)[-1]
+    if qualname.startswith(("flax.linen.initializers.", "jax.nn.initializers.")) or qualname in (
+            "flax.linen.zeros", "flax.linen.ones"):
+        return External(qualname)  # an initializer: shapes come from self.param's arguments
+    if qualname.startswith(("flax.linen.", "jax.nn.", "jax.numpy.")) and short in _ELEMENTWISE:
+        x = _tensor(args[0] if args else kwargs.get("x"))
+        return x if x is not None else it.unknown(f"{short} of a non-array", node)
+    if qualname in ("flax.linen.avg_pool", "flax.linen.max_pool", "flax.linen.pooling.avg_pool", "flax.linen.pooling.max_pool"):
+        return _pool(it, args, kwargs, node)
+    if qualname in ("jax.numpy.mean", "jax.numpy.sum", "jax.numpy.max", "jax.numpy.min"):
+        return _reduce(it, args, kwargs, node)
+    if qualname in ("jax.numpy.zeros", "jax.numpy.ones", "jax.numpy.empty"):
+        return _creation(it, args, kwargs, node)
+    return NOT_MODELLED
+
+
+def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:
+    """Array attributes and methods with numpy semantics (``x.mean(axis=...)``)."""
+    if name == "shape":
+        return tuple(d if d is not None else it.unknown("unknown array dimension", node) for d in t.shape)
+    if name == "ndim":
+        return len(t.shape)
+    if name == "size":
+        n = 1
+        for d in t.shape:
+            if d is None:
+                return it.unknown("size of an array with unknown dims", node)
+            n *= d
+        return n
+    if name in ("mean", "sum", "max", "min"):
+        def reduce(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+            axis = a[0] if a else k.get("axis")
+            keep = k.get("keepdims", False)
+            if isinstance(axis, Unknown) or not isinstance(keep, bool):
+                return it2.unknown("reduction with unknown axes", n)
+            return reduce_shape(it2, t, axis, keep, n)
+        return Builtin(f"Array.{name}", reduce)
+    if name == "reshape":
+        from paramlint.evaluate.tensors import attr
+
+        inner = attr(it, Tensor(t.shape, "torch"), "reshape", node)
+
+        def reshape(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+            r = it2.call(inner, a, k, n)
+            return Tensor(r.shape, "flax") if isinstance(r, Tensor) else r
+        return Builtin("Array.reshape", reshape)
+    if name == "astype":
+        return Builtin("Array.astype", lambda it2, a, k, n: t)
+    return it.unknown(f"array attribute {name} is not modelled", node)

@@ -1,0 +1,118 @@
+"""Flax linen catalog entries against Flax's own figures (tests/golden/catalog_flax.json).
+
+Each row is analyzed from a tiny generated source file (a module-level model with an
+``input-shape`` comment); expected figures are the ``params`` collection of
+``init_with_output`` (what Flax users total), other collections (``batch_stats``) as state,
+and the output shape, produced by flax/jax (``produced_by``).
+"""
+from __future__ import annotations
+
+import pytest
+
+from catalog_oracle import figures, gen, golden
+
+DOC = golden("flax")
+ROWS = DOC["rows"]
+
+
+def _state(rep):
+    return sum(row.buffers or 0 for row in rep.layers)
+
+
+@pytest.mark.parametrize("r", ROWS, ids=[r["id"] for r in ROWS])
+def test_row_matches_flax_golden(r, tmp_path):
+    params, out, rep = figures("flax", r, tmp_path)
+    assert rep.unresolved == (), rep.unresolved
+    assert params == r["params"], f"{r['src']}: paramlint {params}, {DOC['produced_by']} {r['params']}"
+    assert _state(rep) == r["state"], "batch_stats and other non-param collections"
+    assert out == r["output_shape"], f"{r['src']}: paramlint {out}, {DOC['produced_by']} {r['output_shape']}"
+
+
+def test_golden_rows_cover_the_table():
+    assert [r["src"] for r in ROWS] == [r["src"] for r in gen.table("flax")]
+
+
+def _analyze(tmp_path, text):
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    p = tmp_path / "m.py"
+    p.write_text(text)
+    return {m.name: m for m in analyze_file(Project(), str(p), Options()).models}
+
+
+_MODULES = '''
+import flax.linen as nn
+import jax.numpy as jnp
+
+
+class MLP(nn.Module):
+    hidden: int = 32
+
+    @nn.compact
+    def __call__(self, x):
+        x = nn.relu(nn.Dense(self.hidden)(x))
+        x = nn.BatchNorm(use_running_average=True)(x)
+        return nn.Dense(10)(x)
+
+
+class CNN(nn.Module):
+    def setup(self):
+        self.conv1 = nn.Conv(8, (3, 3))
+        self.conv2 = nn.Conv(16, (3, 3), strides=2)
+        self.heads = [nn.Dense(4), nn.Dense(4)]
+        self.scale = self.param("scale", nn.initializers.ones, (4,))
+
+    def __call__(self, x):
+        x = nn.relu(self.conv1(x))
+        x = self.conv2(x)
+        x = nn.avg_pool(x, (2, 2), strides=(2, 2))
+        x = x.reshape((x.shape[0], -1))
+        return (self.heads[0](x) + self.heads[1](x)) * self.scale
+
+
+# paramlint: input-shape=2,16
+mlp = MLP()
+mlp_unshaped = MLP()
+# paramlint: input-shape=2,16,16,3
+cnn = CNN()
+'''
+
+
+def test_user_modules_setup_compact_and_state(tmp_path):
+    """Figures from flax 0.12.8 (jax 0.10.2): ``model.init(key, jnp.zeros(shape))``:
+    mlp params 938 (batch_stats 64), cnn params 3,452 (conv1 224, conv2 1,168, heads 2×1,028, scale 4)."""
+    ms = _analyze(tmp_path, _MODULES)
+    assert ms["mlp"].total_params == 938 and ms["mlp"].unresolved == ()
+    assert sum(r.buffers or 0 for r in ms["mlp"].layers) == 64
+    assert [r.path for r in ms["mlp"].layers] == ["Dense_0", "BatchNorm_0", "Dense_1"]
+    assert ms["cnn"].total_params == 3452 and ms["cnn"].unresolved == ()
+    assert ms["mlp_unshaped"].total_params is None and ms["mlp_unshaped"].unresolved
+
+
+@pytest.mark.oracle
+def test_user_modules_figures_are_flax_figures(tmp_path):
+    jax = pytest.importorskip("jax")
+    pytest.importorskip("flax")
+    import importlib.util
+
+    p = tmp_path / "mods.py"
+    p.write_text(_MODULES)
+    spec = importlib.util.spec_from_file_location("_flax_mods", p)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    sizes = {}
+    for name, shape in (("mlp", (2, 16)), ("cnn", (2, 16, 16, 3))):
+        v = jax.eval_shape(lambda m=getattr(mod, name), s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
+        sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
+    assert sizes == {"mlp": {"params": 938, "batch_stats": 64}, "cnn": {"params": 3452}}
+
+
+@pytest.mark.oracle
+def test_golden_is_what_flax_says_now():
+    pytest.importorskip("jax")
+    pytest.importorskip("flax")
+    live = gen.truth("flax")
+    if live["produced_by"] != DOC["produced_by"]:
+        pytest.skip(f"golden from {DOC['produced_by']}, installed {live['produced_by']}")
+    assert live["rows"] == ROWS
