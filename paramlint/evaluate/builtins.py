@@ -165,9 +165,13 @@ def _range(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if not args or not all(isinstance(a, int) for a in args) or len(args) > 3:
         return it.unknown("range() arguments must be ints", node)
     try:
-        return range(*args)
+        r = range(*args)
+        len(r)  # CPython cannot len() (so cannot iterate or list) a range past sys.maxsize
     except ValueError as e:
         return it.unknown(f"range(): {e}", node)
+    except OverflowError:
+        return it.unknown(f"range() of more than sys.maxsize items exceeds the collection limit ({it.limits.max_collection:,})", node)
+    return r
 
 
 def _iter_args(it: Any, args: List[Any], node: Any) -> Any:

@@ -207,7 +207,11 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
         return
     if len(seq) > it.limits.max_loop:
         raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+    n = 0
     for item in seq:
+        n += 1
+        if n > it.limits.max_loop:  # the body may grow the list it iterates
+            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
         assign_target(it, node.target, item, env)
         try:
             it.exec_block(_body(node.body), env)
