@@ -30,7 +30,7 @@ class Plugin:
         if self.filename in ("-", "stdin", "<stdin>") or not os.path.isfile(self.filename):
             return
         try:
-            result = run([self.filename])
+            result = run([self.filename], follow_dependents=False)
         except ConfigError as e:
             yield 1, 0, f"PRM901 invalid paramlint configuration: {e}", type(self)
             return

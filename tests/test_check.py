@@ -205,6 +205,9 @@ def test_results_do_not_depend_on_which_files_are_passed(in_project: None) -> No
     alone = small(["models/small.py"])
     assert alone == small(["models/blocks.py", "models/small.py"]) == small(["."]) == small([os.path.abspath("models/small.py")])
     assert [d.code for d in alone] == ["PRM101"]
+    # only the block file (it changed): the model that imports it is checked too
+    assert small(["models/blocks.py"]) == alone
+    assert [d for d in run(["models/blocks.py"], follow_dependents=False).diagnostics] == []
 
 
 # ---- suppression ----------------------------------------------------------------------

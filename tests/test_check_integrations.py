@@ -72,7 +72,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
-    def try_repo() -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    def try_repo(*which: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
         return subprocess.run([*cmd, "try-repo", str(ROOT), "paramlint", "--all-files", "--verbose"],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
@@ -91,3 +91,15 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     second = try_repo()
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout
+
+    # only a block module is passed (as when only it changed): the model built from it, in a
+    # file pre-commit did not pass, is checked all the same
+    for name in ("__init__.py", "blocks.py", "small.py"):
+        (repo / "models" / name).write_text((PROJECT / "models" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "pyproject.toml").write_text("[tool.paramlint]\nmax-params = '28k'\n", encoding="utf-8")
+    git("add", ".")
+    third = try_repo("--files", "models/blocks.py")
+    out = third.stdout + third.stderr
+    assert third.returncode == 1, out[-3000:]
+    assert "PRM201 SmallNet has 28,506 params, budget 28,000 (+2%)" in out
+    assert "LeNet" not in out  # lenet.py neither was passed nor imports blocks.py
