@@ -72,19 +72,43 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         it.run_module(mod)
     except LimitExceeded as e:
         file_notes.append(Unresolved(f"module top level: {e.message}", Location(path, 1, 0)))
+    except RecursionError:
+        file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
+    used = it.steps
     assert mod.source is not None
     entries = list(candidates(mod.source.tree))
     main_inputs = _main_inputs(it, mod)
+    used += it.steps
     models: List[ModelReport] = []
     skipped: List[Skipped] = []
     reported: set = set()
+    limits = options.limits
+    file_budget = limits.max_file_steps
     for entry in entries:
-        it.steps = 0
+        # Every entry point gets max_steps, but all of them together only file_budget (plus a
+        # small allowance each, so cheap models after runaway ones still resolve): a file of
+        # many runaway builders still ends in seconds.
+        left = max(file_budget - used, limits.max_steps // 100)
+        it.steps = max(0, limits.max_steps - left)
+        start = it.steps
         try:
             result = _build(it, mod, entry, options, main_inputs)
         except LimitExceeded as e:
-            loc = mod.source.location(entry.node)
-            result = architecture.unresolved_model(entry.name, "torch", loc, _unk(e.message, loc))
+            message = e.message
+            if left < limits.max_steps and message.startswith("evaluation step limit"):
+                message = _budget_spent(file_budget)
+            result = _entry_failed(mod, entry, message)
+        except RecursionError:
+            result = _entry_failed(mod, entry, "nesting too deep to evaluate (Python recursion limit)")
+        except MemoryError:
+            result = _entry_failed(mod, entry, "out of memory while evaluating")
+        except Exception as e:  # an evaluator bug costs this entry point, not the file
+            result = _entry_failed(mod, entry, f"internal error: {type(e).__name__}: {e}")
+        finally:
+            it.depth = it.call_depth = 0
+            it.trace = it.observe = None
+            it.module = None
+        used += max(0, it.steps - start)
         if result is None:
             continue
         if isinstance(result, Skipped):
@@ -93,6 +117,16 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
             models.append(result)
     notes = [Unresolved(u.reason, u.location) for u in it.notes.values()]
     return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
+
+
+def _budget_spent(budget: int) -> str:
+    return f"file evaluation budget ({budget:,} steps, max_file_steps) spent"
+
+
+def _entry_failed(mod: ModuleNS, entry: Entry, reason: str) -> ModelReport:
+    assert mod.source is not None
+    loc = mod.source.location(entry.node)
+    return architecture.unresolved_model(entry.name, "torch", loc, _unk(reason, loc))
 
 
 def _unk(reason: str, loc: Optional[Location]):  # type: ignore[no-untyped-def]
@@ -158,7 +192,6 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         trace = []
         it.trace = trace
         it.op_macs = op_macs
-        it.steps = 0
         try:
             out = it.fw.call_layer(it, layer, [Tensor(s, layer.framework) for s in shapes], {}, entry.node)
             if isinstance(out, Unknown):

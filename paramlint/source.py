@@ -146,7 +146,7 @@ class SourceFile:
         if self._starts is None:
             rec = _StartRecorder(self.tree)
             self.tree._codegen(rec)
-            self._starts = rec.starts
+            self._starts = _realign(self.text, "".join(rec.tokens), rec.starts)
             starts = [0]
             starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
             self._line_starts = starts
@@ -154,6 +154,24 @@ class SourceFile:
         offset = self._starts.get(node, 0) if node is not None else 0
         line = bisect.bisect_right(self._line_starts, offset)
         return Location(self.path, line, offset - self._line_starts[line - 1])
+
+
+def _realign(text: str, generated: str, starts: Dict[cst.CSTNode, int]) -> Dict[cst.CSTNode, int]:
+    """Offsets in the original text. LibCST's code generation does not always reproduce the
+    source: it drops a form feed before the first statement and a final lone ``\r``. One
+    dropped span is mapped back; anything else is left as generated."""
+    if len(generated) >= len(text) or text.startswith(generated):
+        return starts
+    gap = len(text) - len(generated)
+    if text.endswith(generated):
+        return {node: o + gap for node, o in starts.items()}
+    p = 0
+    n = min(len(generated), len(text))
+    while p < n and generated[p] == text[p]:  # short in practice: the gap is near the start or end
+        p += 1
+    if text[p + gap:] != generated[p:]:
+        return starts
+    return {node: (o if o < p else o + gap) for node, o in starts.items()}
 
 
 def load(path: str, module_name: str, data: Union[bytes, str]) -> SourceFile:

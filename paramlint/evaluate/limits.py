@@ -11,6 +11,8 @@ class Limits:
 
     #: Evaluation steps (expressions + statements) per entry point.
     max_steps: int = 2_000_000
+    #: Evaluation steps for one file's entry points together (the engine enforces it).
+    max_file_steps: int = 4_000_000
     #: Nested calls of user functions.
     max_call_depth: int = 64
     #: Nested evaluation frames (expressions inside expressions inside calls).
