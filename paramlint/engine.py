@@ -15,8 +15,8 @@ from paramlint import architecture
 from paramlint.discovery import discover  # re-exported: the file walk lives apart for a light start-up
 from paramlint.entrypoints import Entry, candidates, main_block, required_params
 from paramlint.evaluate.limits import Limits, LimitExceeded
-from paramlint.evaluate.project import ModuleNS, Project
-from paramlint.source import SourceError
+from paramlint.evaluate.project import ModuleNS, Project, _read_file
+from paramlint.source import SourceError, check_readable
 from paramlint.types import FileReport, Location, ModelReport, Shape, Skipped, Unresolved
 
 
@@ -59,10 +59,12 @@ def analyze_file(project: Project, path: str, options: Options, data: Optional[b
 
 def _analyze(project: Project, path: str, options: Options, data: Optional[bytes]) -> FileReport:
     try:
+        if data is None and project.reader is _read_file:
+            check_readable(path)
         mod = project.module_for_path(path, data)
     except SourceError as e:
         return FileReport(path, error=e.message, error_location=Location(path, e.line, e.column))
-    except OSError as e:
+    except OSError as e:  # missing (deleted since discovery), permission, symlink loop...
         return FileReport(path, error=f"cannot read: {e.strerror or e}")
     from paramlint.evaluate.interpreter import Interpreter
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Union
@@ -30,6 +32,23 @@ class SourceError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+#: Files larger than this are refused before reading (the parser guard refuses far smaller
+#: ones; this only keeps a huge file from being read into memory).
+MAX_FILE_BYTES = 16_000_000
+
+
+def check_readable(path: str) -> None:
+    """Refuse, without opening it, what must not be read: a FIFO or device (reading blocks
+    or never ends), a directory, a huge file. OSError (missing, loop, permission) passes up."""
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise SourceError("is a directory, not a Python file")
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError("not a regular file (a FIFO, socket or device is never read)")
+    if st.st_size > MAX_FILE_BYTES:
+        raise SourceError(f"file too large to analyze ({st.st_size:,} bytes, limit {MAX_FILE_BYTES:,})")
 
 
 def decode(data: bytes) -> str:
