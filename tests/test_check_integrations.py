@@ -73,7 +73,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
     def try_repo(*which: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
-        return subprocess.run([*cmd, "try-repo", str(ROOT), "paramlint", "--all-files", "--verbose"],
+        # PARAMLINT_TEST_HOOK_REPO: e.g. a clean clone, when the working tree holds unfinished edits
+        # (try-repo takes tracked changes but not new files)
+        hook_repo = os.environ.get("PARAMLINT_TEST_HOOK_REPO", str(ROOT))
+        return subprocess.run([*cmd, "try-repo", hook_repo, "paramlint", *(which or ("--all-files",)), "--verbose"],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
     git("init", "-q")
