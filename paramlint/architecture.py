@@ -90,7 +90,7 @@ def report(
     rows: List[LayerRow] = []
     seen_layers: set = set()
 
-    def row_for(layer: Layer, out: Optional[Shape], traced: bool, ins: Tuple[Optional[Shape], ...] = ()) -> LayerRow:
+    def row_for(layer: Layer, out: Optional[Shape], traced: bool, ins: Tuple[Optional[Shape], ...] = (), call: Optional[Call] = None) -> LayerRow:
         own: List[Tuple[str, Param]] = []
         shared_param = False
         items = [*layer.params.items()] if _is_leaf(layer) else []
@@ -132,7 +132,7 @@ def report(
             shared=repeat or shared_param,
             buffers=0 if repeat else buffers,
             formula=formula(own),
-            macs=layer_macs(layer, ins, out) if traced else None,
+            macs=(getattr(call, "macs") if hasattr(call, "macs") else layer_macs(layer, ins, out)) if traced else None,
         )
 
     leaves = [m for _, m in modules if _is_leaf(m)]
@@ -141,7 +141,7 @@ def report(
     if calls:
         for c in calls:
             if id(c.layer) in paths or c.layer.framework == "keras":
-                rows.append(row_for(c.layer, c.output_shape, True, tuple(c.input_shapes)))
+                rows.append(row_for(c.layer, c.output_shape, True, tuple(c.input_shapes), c))
                 traced_rows.append(rows[-1])
     for m in leaves:
         if m is root and calls:

@@ -340,7 +340,9 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
 
         fwd = class_attr(it, layer.cls, "forward", node, layer)
         if not isinstance(fwd, (Unknown,)) and not hasattr(fwd, "qualname"):
-            return it.call(fwd, args, kwargs, node)
+            if it.trace is None or any(c is not None for c in layer.children.values()):
+                return it.call(fwd, args, kwargs, node)
+            return _user_leaf(it, layer, fwd, args, kwargs, node)
     if spec is None:
         return it.unknown(f"{layer.type_name} has no forward()", node)
     if spec.role == "container":
@@ -380,6 +382,33 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
     if it.trace is not None:
         first = out[0] if isinstance(out, tuple) and out else out
         it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))
+    return out
+
+
+class UserLeafCall(Call):
+    """A user module without submodules (``LayerNorm2d``, ``Permute``): a leaf to the framework's
+    hooks, so one row; the matrix products of its forward code are its MACs."""
+
+    __slots__ = ("macs",)
+
+    def __init__(self, layer: Layer, output_shape: Optional[Shape], input_shapes: Tuple[Optional[Shape], ...], macs: Optional[int]) -> None:
+        super().__init__(layer, output_shape, input_shapes)
+        self.macs = macs
+
+
+def _user_leaf(it: Any, layer: Layer, fwd: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    ops = getattr(it, "op_macs", None)
+    start = len(ops) if ops is not None else 0
+    out = it.call(fwd, args, kwargs, node)
+    own: Optional[int] = 0
+    if ops is not None:
+        mine = ops[start:]
+        del ops[start:]
+        own = None if any(m is None for m in mine) else sum(mine)  # type: ignore[arg-type]
+    first = out[0] if isinstance(out, tuple) and out else out
+    in_shapes = tuple(_as_shape(a) for a in args if isinstance(a, (Tensor, Param)))
+    if it.trace is not None:
+        it.trace.append(UserLeafCall(layer, first.shape if isinstance(first, Tensor) else None, in_shapes, own))
     return out
 
 
