@@ -426,4 +426,11 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     if isinstance(value, Param):
         layer.params[name] = value
         return
+    if isinstance(value, Unknown) or (isinstance(value, (list, tuple, dict)) and any(
+            isinstance(v, (Unknown, Layer)) for v in (value.values() if isinstance(value, dict) else value))):
+        # Keras tracks layers and variables assigned to attributes (also inside lists and
+        # dicts): an unknown value may be one, so the layer's weights are unknown.
+        if layer.uncertain is None:
+            u = value if isinstance(value, Unknown) else it.unknown(f"{name} holds values paramlint cannot track", node)
+            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {u.reason}", u.location)
     layer.attrs[name] = value
