@@ -65,12 +65,21 @@ class Run:
 def run(cmd: Sequence[str], cwd: Path = REPO, env: Optional[Dict[str, str]] = None) -> Run:
     """One child process: wall time, its CPU time and its peak RSS (children included for pools)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         env={**os.environ, **(env or {})})
+    p = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(env))
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     return Run(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p.returncode)
+
+
+def child_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment of every measured command: byte-code caching on (as in any installed
+    package; PYTHONDONTWRITEBYTECODE would make each run recompile paramlint but not the
+    already-compiled LibCST), with the .pyc files kept under bench/.cache, out of the tree."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    env.update(extra or {})
+    return env
 
 
 def interleaved(cmds: Dict[str, Sequence[str]], rounds: int, before: Optional[Dict[str, object]] = None) -> Dict[str, List[Run]]:
@@ -174,9 +183,9 @@ def target2(t: Table, rounds: int) -> None:
 
 
 def target3(t: Table, rounds: int) -> None:
-    small, big = REPO / "fixtures" / "gpt2_small.py", REPO / "fixtures" / "gpt3_175b.py"
+    small, big = REPO / "fixtures" / "gpt_sizes" / "gpt2_small.py", REPO / "fixtures" / "gpt_sizes" / "gpt3_175b.py"
     if not (small.exists() and big.exists()):
-        t.note("3 memory", "fixtures/gpt2_small.py or gpt3_175b.py missing", "")
+        t.note("3 memory", "fixtures/gpt_sizes/ missing", "")
         return
     cmds = {"gpt2": paramlint("summary", "--no-cache", "--jobs", "1", str(small)),
             "gpt3": paramlint("summary", "--no-cache", "--jobs", "1", str(big))}

@@ -28,6 +28,9 @@ def imported_names(text: str, module: str, is_package: bool) -> Set[str]:
     lines = text.splitlines()
     i = 0
     while i < len(lines):
+        if "import" not in lines[i]:  # most lines: skip before the two regular expressions
+            i += 1
+            continue
         line = lines[i].split("#", 1)[0]
         i += 1
         m = _FROM.match(line)
