@@ -162,6 +162,12 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
             missing = required_params(init)
             if missing:
                 return Skipped(entry.name, loc, f"constructor needs arguments: {', '.join(missing)}")
+        elif value.framework == "flax":  # a linen dataclass: fields without defaults are required
+            from paramlint.evaluate.records import NO_DEFAULT
+
+            missing = [n for n, d in value.fields if d is NO_DEFAULT]
+            if missing:
+                return Skipped(entry.name, loc, f"constructor needs arguments: {', '.join(missing)}")
         it.module = mod
         layer = it.call(value, [], {}, entry.node)
         it.module = None

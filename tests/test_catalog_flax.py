@@ -71,12 +71,53 @@ class CNN(nn.Module):
         return (self.heads[0](x) + self.heads[1](x)) * self.scale
 
 
+class Residual(nn.Module):
+    @nn.compact
+    def __call__(self, x, train: bool = False):
+        y = nn.Conv(4, (3, 3))(x)
+        y = y + nn.Conv(4, (1, 1))(x)
+        y = y.mean(axis=(1, 2), keepdims=True)
+        y = y[:, 0, 0, :]
+        y = nn.Dropout(0.1)(y, deterministic=not train)
+        return nn.Dense(3)(y)
+
+
+class Block(nn.Module):
+    features: int
+
+    @nn.compact
+    def __call__(self, x):
+        return nn.Dense(self.features)(x)
+
+
+class Stack(nn.Module):
+    depth: int = 2
+
+    def setup(self):
+        self.blocks = [Block(8 * (i + 1)) for i in range(self.depth)]
+        self.head = Block(features=2, name="out")
+
+    def __call__(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return self.head(x)
+
+
 # paramlint: input-shape=2,16
 mlp = MLP()
 mlp_unshaped = MLP()
 # paramlint: input-shape=2,16,16,3
 cnn = CNN()
+# paramlint: input-shape=2,8,8,3
+residual = Residual()
+# paramlint: input-shape=4,3
+stack = Stack()
 '''
+
+#: flax 0.12.8 (jax 0.10.2), ``model.init(key, jnp.zeros(shape))`` collection sizes.
+FLAX_SIZES = {"mlp": {"params": 938, "batch_stats": 64}, "cnn": {"params": 3452}, "residual": {"params": 143},
+              "stack": {"params": 210}}
+SHAPES = {"mlp": (2, 16), "cnn": (2, 16, 16, 3), "residual": (2, 8, 8, 3), "stack": (4, 3)}
 
 
 def test_user_modules_setup_compact_and_state(tmp_path):
@@ -88,6 +129,11 @@ def test_user_modules_setup_compact_and_state(tmp_path):
     assert [r.path for r in ms["mlp"].layers] == ["Dense_0", "BatchNorm_0", "Dense_1"]
     assert ms["cnn"].total_params == 3452 and ms["cnn"].unresolved == ()
     assert ms["mlp_unshaped"].total_params is None and ms["mlp_unshaped"].unresolved
+    assert ms["residual"].total_params == 143 and ms["residual"].unresolved == ()
+    assert ms["stack"].total_params == 210
+    assert [r.path for r in ms["stack"].layers] == ["blocks_0.Dense_0", "blocks_1.Dense_0", "out.Dense_0"]
+    assert ms["MLP"].total_params is None  # the class itself: no input shape, so no parameters yet
+    assert "Block" not in ms  # needs its `features` field: skipped like a torch constructor with arguments
 
 
 @pytest.mark.oracle
@@ -102,10 +148,10 @@ def test_user_modules_figures_are_flax_figures(tmp_path):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     sizes = {}
-    for name, shape in (("mlp", (2, 16)), ("cnn", (2, 16, 16, 3))):
+    for name, shape in SHAPES.items():
         v = jax.eval_shape(lambda m=getattr(mod, name), s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
         sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
-    assert sizes == {"mlp": {"params": 938, "batch_stats": 64}, "cnn": {"params": 3452}}
+    assert sizes == FLAX_SIZES
 
 
 @pytest.mark.oracle

@@ -47,6 +47,7 @@ def adopt(it: Any, layer: Layer, name: Any) -> None:
     frames = _frames(it)
     if isinstance(name, str):
         layer.name = name
+        layer.attrs["__flax_named__"] = True  # name=...: kept wherever the module is assigned
     if not frames or not frames[-1].compact:
         return
     f = frames[-1]
@@ -72,8 +73,9 @@ def adopt_fields(it: Any, layer: Layer) -> None:
 def _register(it: Any, layer: Layer, name: str, value: Any) -> None:
     if isinstance(value, Layer):
         _detach(it, value)
-        layer.children[name] = value
-        value.name = value.name or name
+        key = value.name if value.attrs.get("__flax_named__") and value.name else name
+        layer.children[key] = value
+        value.name = key
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             if isinstance(v, Layer):
@@ -298,6 +300,19 @@ _ELEMENTWISE = {
     "standardize", "normalize", "mish", "exp", "log", "sqrt", "abs", "square", "negative", "rsqrt", "sin", "cos",
     "clip", "erf", "tanh",
 }
+
+
+def as_torch(x: Any) -> Any:
+    """A jax array seen by the shared (torch-flavoured) shape code: operators, indexing."""
+    return Tensor(x.shape) if isinstance(x, Tensor) and x.framework == "flax" else x
+
+
+def as_flax(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return Tensor(x.shape, "flax")
+    if isinstance(x, tuple):
+        return tuple(as_flax(v) for v in x)
+    return x
 
 
 def _tensor(x: Any) -> Optional[Tensor]:

@@ -298,6 +298,10 @@ def iterate(it: Any, t: Any, node: Any) -> Any:
 
 def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
     """Basic indexing (ints, slices, None, ``...``); tensor and bool indices are Unknown."""
+    if getattr(t, "framework", None) == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.as_flax(getitem(it, flax_runtime.as_torch(t), index, node))
     items = list(index) if isinstance(index, tuple) else [index]
     for x in items:
         if isinstance(x, Unknown):
@@ -311,6 +315,10 @@ def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
 
 
 def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    if getattr(a, "framework", None) == "flax" or getattr(b, "framework", None) == "flax":
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime.as_flax(binary(it, op, flax_runtime.as_torch(a), flax_runtime.as_torch(b), node))
     sa, sb = _as_shape(a), _as_shape(b)
     if sa is None:
         return Tensor(sb) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
