@@ -403,3 +403,111 @@ def test_percent_formatting_and_generators(tmp_path: Path) -> None:
     assert mod.ns["NAMES"] == ["denseblock1", "denseblock2", "x-007", "1"]
     assert mod.ns["FIRST"] == 1
     assert mod.ns["REST"] == [0, 2, 4]
+
+
+def run_module_ns(tmp_path: Path, files: Dict[str, str], module: str) -> Dict[str, object]:
+    from paramlint.evaluate.interpreter import Interpreter
+
+    pkg = write_package(tmp_path, files)
+    p = Project()
+    mod = p.module_for_path(str(tmp_path / pkg / module))
+    Interpreter(p).run_module(mod)
+    return mod.ns
+
+
+def test_abc_isinstance_itertools_generators_and_re(tmp_path: Path) -> None:
+    ns = run_module_ns(tmp_path, {"m.py": '''
+        import re
+        from collections.abc import Iterable, Sequence, Mapping, Callable
+        from functools import partial
+        from itertools import repeat, chain, accumulate
+        import enum
+
+        class E(enum.Enum):
+            A = 1
+
+        def pairs(n):
+            for i in range(n):
+                yield i, i * i
+            yield from ["end"]
+
+        def to_2tuple(x):
+            if isinstance(x, Iterable) and not isinstance(x, str):
+                return tuple(x)
+            return tuple(repeat(x, 2))
+
+        CHECKS = [isinstance([1], Iterable), isinstance("s", Sequence), isinstance({}, Mapping),
+                  isinstance(3, Iterable), isinstance(to_2tuple, Callable), isinstance(E, Iterable),
+                  isinstance(partial(max, 1), partial), isinstance(int, type)]
+        TUPLES = [to_2tuple(3), to_2tuple((1, 2))]
+        CHAINED = list(chain([1], (2, 3))) + list(accumulate([1, 2, 3]))
+        GEN = list(pairs(3))
+        ARCH = re.split(r"(\\d.*)", "k3")
+        M = re.match(r"([a-z]+)(\\d+)", "ir16").groups()
+        REFUSED = re.match(r"(a+)+$", "aaaa")
+    '''}, "m.py")
+    assert ns["CHECKS"] == [True, True, True, False, True, True, True, True]
+    assert ns["TUPLES"] == [(3, 3), (1, 2)]
+    assert ns["CHAINED"] == [1, 2, 3, 1, 3, 6]
+    assert ns["GEN"] == [(0, 0), (1, 1), (2, 4), "end"]
+    assert ns["ARCH"] == ["k", "3", ""]
+    assert ns["M"] == ("ir", "16")
+    from paramlint.evaluate.values import Unknown
+
+    assert isinstance(ns["REFUSED"], Unknown) and "nested repeats" in ns["REFUSED"].reason
+
+
+def test_from_package_import_prefers_the_package_attribute(tmp_path: Path) -> None:
+    # ``pkg/__init__`` rebinds the name of its submodule ``tool`` to the function inside it
+    ns = run_module_ns(tmp_path, {
+        "lib/__init__.py": "from .tool import tool\n",
+        "lib/tool.py": "def tool():\n    return 'function'\n",
+        "lib/other.py": "X = 1\n",
+        "m.py": "from .lib import tool, other\nR = tool()\nX = other.X\n",
+    }, "m.py")
+    assert ns["R"] == "function" and ns["X"] == 1
+
+
+def test_unknown_assigned_to_a_module_attribute_makes_the_model_unknown(tmp_path: Path) -> None:
+    # an Unknown could be a submodule: the total must not silently leave it out
+    pkg = write_package(tmp_path, {"m.py": '''
+        import os
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                self.norm = nn.LayerNorm(4) if os.environ.get("NORM") else nn.Identity()
+
+        def build():
+            return Net()
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["build"]
+    assert m.total_params is None and m.unresolved
+
+
+SUBCLASS = {
+    "m.py": '''
+        from torch import nn
+
+        class BatchNormAct2d(nn.BatchNorm2d):
+            """A catalog layer subclass that also holds children."""
+            def __init__(self, num_features, act_layer=nn.ReLU, device=None, dtype=None):
+                try:
+                    super().__init__(num_features, eps=1e-5, **{"device": device, "dtype": dtype})
+                except TypeError:
+                    super().__init__(num_features, eps=1e-5)
+                self.act = act_layer()
+                self.drop = nn.Dropout(0.1)
+
+        def build():
+            return nn.Sequential(nn.Conv2d(3, 8, 3), BatchNormAct2d(8), nn.Conv2d(8, 4, 1), BatchNormAct2d(4, nn.PReLU))
+    ''',
+}
+
+
+@pytest.mark.oracle
+def test_catalog_layer_subclass_with_children_matches_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, SUBCLASS)
+    assert ours(tmp_path, pkg, "m.py")["build"].total_params == torch_total(tmp_path, pkg, "m.py", "build")

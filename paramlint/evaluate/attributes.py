@@ -27,6 +27,13 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         q = f"{obj.qualname}.{name}"
         if q in CONSTANTS:
             return CONSTANTS[q]
+        if name in ("__name__", "__qualname__"):
+            from paramlint import catalog
+
+            spec = catalog.lookup(obj.qualname)  # a framework class the catalog knows
+            if spec is not None:
+                return spec.name
+            return it.unknown(f"{obj.qualname}.{name}", node)
         return External(q)
     if isinstance(obj, ModuleNS):
         v = obj.ns.get(name, _MISSING)

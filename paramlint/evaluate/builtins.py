@@ -597,4 +597,8 @@ STDLIB.update(_records.STDLIB)
 from paramlint.evaluate import iteration as _iteration  # noqa: E402
 
 STDLIB.update(_iteration.STDLIB)
+from paramlint.evaluate import regex as _regex  # noqa: E402
+
+STDLIB.update(_regex.STDLIB)
+CONSTANTS.update(_regex.CONSTANTS)
 CONSTANTS.update(_introspection.CONSTANTS)

@@ -432,6 +432,32 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
     return out
 
 
-@handles(cst.Await, cst.Yield)
+@handles(cst.Yield)
+def _yield(it: Any, node: cst.Yield, env: Any) -> Any:
+    from paramlint.evaluate.interpreter import YIELDS
+
+    e = env
+    while e is not None and YIELDS not in e.vars:
+        e = e.parent
+    if e is None:
+        return it.unknown("yield outside a generator call", node)
+    out = e.vars[YIELDS]
+    if node.value is None:
+        out.append(None)
+    elif isinstance(node.value, cst.From):
+        seq = it.fw.iterate(it, it.eval(node.value.item, env), node.value.item)
+        if isinstance(seq, Unknown):
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(seq)  # what it yields is unknown: so is the generator
+        out.extend(seq)
+    else:
+        out.append(it.eval(node.value, env))
+    if len(out) > it.limits.max_collection:
+        raise LimitExceeded("collection exceeds the collection limit")
+    return None  # the value a plain ``for`` loop sends in
+
+
+@handles(cst.Await)
 def _unsupported(it: Any, node: Any, env: Any) -> Any:
     return it.unknown(f"{type(node).__name__} is not modelled", node)

@@ -594,6 +594,12 @@ def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
         obj.attrs.pop(name, None)
 
 
+_BUILTIN_TYPES = {
+    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "type", "object", "range", "bytes",
+    "slice", "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod", "property", "super",
+}
+
+
 def _class_matches(it: Any, v: Any, target: Any) -> Any:
     """isinstance(v, target) for one target class."""
     if isinstance(target, Unknown):
@@ -601,6 +607,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
     if isinstance(target, Builtin) and target.name == "type":
         if isinstance(v, Class):
             return True
+        if isinstance(v, Builtin):
+            return v.name in _BUILTIN_TYPES or v.name.endswith(("Error", "Exception", "Warning")) or v.name == "StopIteration"
         if isinstance(v, (External, Unknown)):
             return it.unknown("isinstance(x, type) of a name from outside the project", None)
         return False
@@ -656,8 +664,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
                 return False
             if q.startswith(("typing.", "collections.abc.")):
                 return it.unknown(f"isinstance against {q}", None)
-        if isinstance(v, (Tensor, Param)) and catalog.lookup(q) is not None:
-            return False
+        if isinstance(v, (Tensor, Param, Class, Function, BoundMethod, Partial, Builtin)) and catalog.lookup(q) is not None:
+            return False  # a tensor, a class or a function is never a layer instance
         return it.unknown(f"isinstance against {q}", None)
     if isinstance(target, Class):
         return False

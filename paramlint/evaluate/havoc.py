@@ -20,8 +20,8 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
             continue  # bodies run later, when called
         if isinstance(n, cst.Lambda):
             continue
-        if isinstance(n, cst.Return):
-            returns[0] = True
+        if isinstance(n, (cst.Return, cst.Yield)):
+            returns[0] = True  # a yield under an unknown condition makes a generator's items unknown
         elif isinstance(n, cst.Assign):
             for t in n.targets:
                 _target(t.target, names, roots)

@@ -21,6 +21,8 @@ from paramlint.evaluate.values import (
 from paramlint.types import Location
 
 _MISSING = object()
+#: The local holding what a running generator function has yielded.
+YIELDS = "__paramlint_yields__"
 _CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
 
 
@@ -329,8 +331,11 @@ class Interpreter:
             f = fn.node
             if isinstance(f, cst.Lambda):
                 return self.eval(f.body, env)
-            if _is_generator(f):
-                return self.unknown(f"{fn.name}() is a generator, not modelled", f)
+            gen = _is_generator(f)
+            if gen:
+                # Run to completion, collecting what it yields: exact for code that just
+                # iterates the generator (``send()`` and early exits are not modelled).
+                local[YIELDS] = []
             try:
                 self.exec_block(_body(f.body), env)
                 result: Any = None
@@ -338,6 +343,10 @@ class Interpreter:
                 result = r.value
             if env.maybe_returned is not None:
                 return env.maybe_returned
+            if gen:
+                from paramlint.evaluate.builtins import _Iterator
+
+                return _Iterator(local[YIELDS])
             return result
         except Raised as r:
             return r.unknown

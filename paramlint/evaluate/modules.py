@@ -111,6 +111,12 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         layer.children[name] = None
         if layer.uncertain is None:
             layer.uncertain = value
+    elif isinstance(value, Unknown) and layer.framework == "torch":
+        # torch registers a Module or Parameter assigned to an attribute: an unknown value may
+        # be one, so what this module holds is unknown (never silently dropped).
+        layer.attrs[name] = value
+        if layer.uncertain is None:
+            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {value.reason}", value.location)
     else:
         if name in layer.params or name in layer.children:
             if layer.uncertain is None:

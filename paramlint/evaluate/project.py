@@ -60,6 +60,7 @@ class Project:
         self.modules: Dict[str, Optional[ModuleNS]] = {}
         self.by_path: Dict[str, ModuleNS] = {}
         self.roots: List[str] = []
+        self._bound: Dict[str, Any] = {}
         #: Files whose contents the run depended on (for the cache key).
         self.files_read: Dict[str, bytes] = {}
 
@@ -118,6 +119,17 @@ class Project:
         return found
 
 
+    def binds(self, mod: ModuleNS, name: str) -> Optional[bool]:
+        """Whether a module's top level binds ``name`` (syntactically: assignments, defs,
+        imports, also under ``if``/``try``); None when a star import makes it unknowable.
+        ``from pkg import x`` takes pkg's attribute ``x`` before the submodule ``pkg.x``."""
+        cached = self._bound.get(mod.name, _UNSCANNED)
+        if cached is _UNSCANNED:
+            self.ensure_parsed(mod)
+            cached = _top_level_names(mod.source.tree) if mod.source is not None else set()
+            self._bound[mod.name] = cached
+        return None if cached is None else name in cached
+
     def ensure_parsed(self, mod: ModuleNS, data: Optional[bytes] = None) -> None:
         """Read and parse a found module on first use (its ``source`` or ``error`` is set)."""
         if mod.parsed:
@@ -154,6 +166,28 @@ class Project:
             src.location(None)  # compute positions once, share them with the copy
             src = replace(src, path=path)
         return src  # type: ignore[no-any-return]
+
+
+_UNSCANNED = object()
+
+
+def _top_level_names(tree: Any) -> Optional[set]:
+    import libcst as cst
+
+    from paramlint.evaluate.havoc import effects
+
+    stmts = list(tree.body)
+    stack: List[Any] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.ImportFrom) and isinstance(n.names, cst.ImportStar):
+            return None
+        if isinstance(n, (cst.BaseSuite, cst.BaseStatement, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.Finally)):
+            stack.extend(n.children)
+    names, _, _ = effects(stmts)
+    return names
 
 
 def _read_file(path: str) -> bytes:

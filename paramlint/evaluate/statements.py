@@ -353,13 +353,16 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
                     continue
                 env.vars[k] = v
         return
-    project_mod = it.project.find(base) is not None
+    base_mod = it.project.find(base)
     for alias in node.names:
         name = _dotted(alias.name)
         bind = alias.asname.name.value if alias.asname is not None else name  # type: ignore[union-attr]
-        if project_mod:
+        if base_mod is not None:
             sub = it.project.find(f"{base}.{name}")
-            env.vars[bind] = LazyImport(f"{base}.{name}", None) if sub is not None else LazyImport(base, name)
+            if sub is not None and it.project.binds(base_mod, name) is False:
+                env.vars[bind] = LazyImport(f"{base}.{name}", None)  # the submodule itself
+            else:
+                env.vars[bind] = LazyImport(base, name)  # the package's attribute (or its submodule)
         else:
             sub = it.project.find(f"{base}.{name}") if base else None
             env.vars[bind] = LazyImport(f"{base}.{name}", None) if sub is not None else External(f"{base}.{name}")
