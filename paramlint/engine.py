@@ -66,6 +66,8 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         return FileReport(path, error=e.message, error_location=Location(path, e.line, e.column))
     except OSError as e:  # missing (deleted since discovery), permission, symlink loop...
         return FileReport(path, error=f"cannot read: {e.strerror or e}")
+    if path.endswith(".pyi"):  # signatures only: building its classes would count empty bodies
+        return FileReport(path, notes=(Unresolved("a stub (.pyi) has no implementation; no model is built from it", Location(path, 1, 0)),))
     from paramlint.evaluate.interpreter import Interpreter
 
     it = Interpreter(project, options.limits)

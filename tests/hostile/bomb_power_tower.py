@@ -1,0 +1,7 @@
+# hostile: unknown M "max-int-bits"
+import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(9**9**9, 10)

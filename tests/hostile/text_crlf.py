@@ -1,0 +1,8 @@
+# hostile: model M total=16
+# hostile: layer M.fc at 8:28
+import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        x = 'é'; self.fc = nn.Linear(3, 4)
