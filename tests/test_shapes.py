@@ -290,3 +290,83 @@ def test_attention_and_matmul_formulas_equal_flop_counter() -> None:
         with FlopCounterMode(display=False) as c:
             torch.einsum(eq, *[torch.randn(s) for s in shapes])
         assert macs.einsum(eq, shapes) == c.get_total_flops() // 2, eq
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("rel,name", [("transformer_block.py", "TinyTransformer"), ("unet_torch.py", "UNet"),
+                                      ("resnet_blocks.py", "resnet_tiny")])
+def test_unknown_batch_stays_symbolic(rel: str, name: str) -> None:
+    """With a batch of None every leaf shape is the framework's with dim 0 unknown, and the
+    totals are per sample."""
+    pytest.importorskip("torch")
+    fw = _frameworks()
+    truth = fw.torch_truth(FIXTURES / rel, name)
+    batch = truth["input_shape"][0]
+    sym = ((None,) + tuple(truth["input_shape"][1:]),)
+    model = models_by_name(analyze(FIXTURES / rel, model_inputs={name: sym}))[name]
+    assert model.shape_notes == ()  # type: ignore[attr-defined]
+    truth_rows = [(r["path"], [None] + r["output_shape"][1:]) for r in truth["layers"]
+                  if r["type"] != "Parameter" and r["output_shape"] is not None and not isinstance(r["output_shape"][0], list)]
+    ours = [(r.path, r.output_shape) for r in model.layers if r.type != "Parameter"]  # type: ignore[attr-defined]
+    ok, total, problems = match_share(truth_rows, ours)
+    assert problems == [] and total > 0
+    with_batch = models_by_name(analyze(FIXTURES / rel))[name]
+    assert model.total_macs * batch == with_batch.total_macs  # type: ignore[attr-defined]
+    assert model.total_activations * batch == with_batch.total_activations  # type: ignore[attr-defined]
+
+
+SUBCLASSED = '''
+import keras
+from keras import layers
+
+
+class Residual(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.proj = layers.Dense(self.units)
+        self.scale = self.add_weight(shape=(self.units,), initializer="ones")
+
+    def call(self, x):
+        return x + self.proj(x) * self.scale
+
+
+# paramlint: input-shape=None,12
+class Net(keras.Model):
+    def __init__(self, units=12, classes=3):
+        super().__init__()
+        self.block = Residual(units)
+        self.concat = layers.Concatenate()
+        self.out = layers.Dense(classes)
+
+    def call(self, x):
+        h = self.block(x)
+        return self.out(self.concat([h, x]))
+'''
+
+
+@pytest.mark.oracle
+def test_keras_subclassed_call_and_build(tmp_path: Path) -> None:
+    """``Model.call`` traced from an input-shape comment; a Layer's ``build()`` creates its
+    sublayer and weight on the first call, as Keras does."""
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    path = tmp_path / "subclassed.py"
+    path.write_text(SUBCLASSED)
+    keras.backend.clear_session()
+    spec = importlib.util.spec_from_file_location("_shapes_subclassed", path)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    real = mod.Net()
+    real(keras.Input((12,)))
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    m = models_by_name(analyze_file(Project(), str(path), Options()))["Net"]
+    assert m.total_params == real.count_params() == 243  # type: ignore[attr-defined]
+    shapes = {r.path: r.output_shape for r in m.layers}  # type: ignore[attr-defined]
+    assert shapes["concatenate"] == (None, 24) and shapes["dense"] == (None, 3)
+    # Dense 12→12 and 24→3 per sample
+    assert m.total_macs == 12 * 12 + 24 * 3  # type: ignore[attr-defined]

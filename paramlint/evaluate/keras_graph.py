@@ -151,7 +151,9 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
 
         fn = class_attr(it, layer.cls, "call", node, layer)
         if not isinstance(fn, Unknown) and not hasattr(fn, "qualname"):
-            if not layer.built:
+            if not layer.attrs.get("__called__"):
+                # Keras runs a subclass's build(input_shape) once, on the first call.
+                layer.attrs["__called__"] = True
                 b = class_attr(it, layer.cls, "build", node, layer)
                 if not isinstance(b, Unknown) and not hasattr(b, "qualname") and isinstance(x, Tensor):
                     it.call(b, [x.shape], {}, node)
@@ -408,9 +410,29 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
                     build(it2, layer, tuple(shape), n)
             return None
         return Builtin("build", _build)
+    if name in ("add_weight", "add_variable"):
+        return Builtin(name, lambda it2, a, k, n: _add_weight(it2, a, k, n))
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
+
+
+def _add_weight(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``Layer.add_weight``: Keras 3 takes ``shape`` first, tf.keras ``name`` first."""
+    pos = list(args)
+    if pos and isinstance(pos[0], str):
+        pos = pos[1:]
+    shape = pos[0] if pos else kwargs.get("shape")
+    trainable = kwargs.get("trainable", True)
+    if isinstance(shape, Unknown) or isinstance(trainable, Unknown):
+        return shape if isinstance(shape, Unknown) else trainable
+    if shape is None:
+        shape = ()
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+        return it.unknown("add_weight shape must be a tuple of known ints", node)
+    return Param(tuple(shape), trainable=trainable is not False)
 
 
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:

@@ -80,6 +80,18 @@ def _ints(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
     return seq
 
 
+def _sizes(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
+    """Like :func:`_ints`, but an unknown size becomes None (an unknown dim), not a poison."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        seq = list(args[0])
+    elif args:
+        seq = list(args)
+    else:
+        v = kwargs.get(name)
+        seq = list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
+    return [None if isinstance(x, Unknown) else x for x in seq]
+
+
 def _dims_arg(v: Any) -> Optional[List[int]]:
     if v is None:
         return None
@@ -191,7 +203,7 @@ def _unflatten(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: A
 
 @method("expand", function=False)
 def _expand(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    want = _ints(args, kwargs, "size")
+    want = _sizes(args, kwargs, "size")
     x = t.shape
     if len(want) < len(x):
         raise ArgError("expand: fewer sizes than dims")
@@ -199,7 +211,9 @@ def _expand(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
     off = len(want) - len(x)
     for i, w in enumerate(want):
         old = x[i - off] if i >= off else None
-        if w == -1:
+        if w is None:  # an unknown size (``x.shape[0]`` of an unknown batch) stays symbolic
+            out.append(None)
+        elif w == -1:
             if i < off:
                 raise ArgError("expand: -1 not allowed for a new leading dim")
             out.append(old)
@@ -213,11 +227,11 @@ def _expand(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
 
 @method("repeat", function=False)
 def _repeat(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    reps = [_int(r, "repeats") for r in _ints(args, kwargs, "repeats")]
+    reps = [None if r is None else _int(r, "repeats") for r in _sizes(args, kwargs, "repeats")]
     x = (1,) * (len(reps) - len(t.shape)) + tuple(t.shape)
     if len(reps) < len(t.shape):
         raise ArgError("repeat: fewer repeats than dims")
-    return tensor(tuple(None if d is None else d * r for d, r in zip(x, reps)))
+    return tensor(tuple(None if d is None or r is None else d * r for d, r in zip(x, reps)))
 
 
 @method("narrow")

@@ -31,10 +31,11 @@ def _dims(it: Any, args: Sequence[Any], node: Any) -> Any:
     """``torch.zeros(1, 2, 3)`` or ``torch.zeros((1, 2, 3))`` → a shape of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    out = []
+    out: List[Optional[int]] = []
     for a in args:
-        if isinstance(a, Unknown):
-            return a
+        if isinstance(a, Unknown):  # an unknown size is an unknown dim, not an unknown tensor
+            out.append(None)
+            continue
         if isinstance(a, bool) or not isinstance(a, int) or a < 0:
             return it.unknown("tensor size must be non-negative ints", node)
         out.append(a)
