@@ -215,3 +215,11 @@ FLAX = [
     row("Sequential", "nn.Sequential([nn.Dense(8), nn.relu, nn.Dense(3)])", [2, 5]),
     row("Sequential", "nn.Sequential([nn.Conv(4, (3, 3)), nn.BatchNorm(use_running_average=True), nn.gelu])", [1, 6, 6, 2]),
 ]
+FLAX += [
+    row("RNN", "nn.RNN(nn.OptimizedLSTMCell(8))", [2, 5, 4]),
+    row("SimpleCell", "nn.RNN(nn.SimpleCell(8))", [2, 5, 4]),
+    row("Bidirectional", "nn.Bidirectional(nn.RNN(nn.GRUCell(3)), nn.RNN(nn.LSTMCell(5)))", [2, 5, 4]),
+    row("InstanceNorm", "nn.InstanceNorm()", [2, 5, 5, 3]),
+    row("PReLU", "nn.PReLU()", [2, 5, 4]),
+    row("MultiHeadAttention", "nn.MultiHeadAttention(num_heads=2)", [2, 5, 8]),
+]

@@ -331,6 +331,8 @@ def _cell_params(kind: str, inp: int, h: int) -> List[ParamSpec]:
             out.append(ParamSpec(f"i{g}.kernel", (inp, h)))
         for g in "ifgo":
             out += [ParamSpec(f"h{g}.kernel", (h, h)), ParamSpec(f"h{g}.bias", (h,))]
+    elif kind == "SimpleCell":  # i: kernel + bias; h: kernel
+        out += [ParamSpec("i.kernel", (inp, h)), ParamSpec("i.bias", (h,)), ParamSpec("h.kernel", (h, h))]
     else:  # GRUCell: inputs with bias; hidden without, except hn
         for g in "rzn":
             out += [ParamSpec(f"i{g}.kernel", (inp, h)), ParamSpec(f"i{g}.bias", (h,))]
@@ -366,9 +368,12 @@ def _cell_o(kind: str):  # type: ignore[no-untyped-def]
 def _rnn_cell(a: Args) -> Tuple[str, Args]:
     cell = a.raw("cell")
     spec, args = getattr(cell, "spec", None), getattr(cell, "args", None)
-    if spec is None or args is None or getattr(cell, "cls", None) is not None or spec.name not in ("LSTMCell", "GRUCell"):
-        raise ArgError("RNN: only LSTMCell and GRUCell from flax.linen are modelled")
+    if spec is None or args is None or getattr(cell, "cls", None) is not None or spec.name not in _CELLS:
+        raise ArgError("RNN: only LSTMCell, OptimizedLSTMCell, GRUCell and SimpleCell from flax.linen are modelled")
     return spec.name, Args(spec.name, args)
+
+
+_CELLS = ("LSTMCell", "GRUCell", "SimpleCell")
 
 
 def _rnn_params(a: Args, x: Any) -> List[ParamSpec]:
@@ -393,6 +398,39 @@ def _rnn_output(a: Args, x: Any) -> Any:
     time_axis = len(s) - 2 if not a.bool("time_major") else 0
     hs = tuple(d for i, d in enumerate(s[:-1]) if i != time_axis) + (h,)
     return Outputs((Outputs((hs, hs)) if kind == "LSTMCell" else hs, out))
+
+
+def _bidi_rnns(a: Args) -> List[Tuple[str, Any]]:
+    out = []
+    for field in ("forward_rnn", "backward_rnn"):
+        r = a.raw(field)
+        spec, args = getattr(r, "spec", None), getattr(r, "args", None)
+        if spec is None or args is None or getattr(r, "cls", None) is not None or spec.name != "RNN":
+            raise ArgError(f"Bidirectional: {field} is not an nn.RNN from flax.linen")
+        out.append((field, (spec, Args(spec.name, args))))
+    if a.raw("merge_fn") is not None:
+        raise ArgError("Bidirectional: a custom merge_fn is not modelled")
+    if a.bool("return_carry") or a.bool("time_major"):
+        raise ArgError("Bidirectional: return_carry / time_major are not modelled")
+    return out
+
+
+def _bidi_params(a: Args, x: Any) -> List[ParamSpec]:
+    out: List[ParamSpec] = []
+    for field, (spec, args) in _bidi_rnns(a):
+        out += [ParamSpec(f"{field}.{p.name}", p.shape) for p in spec.params(args, x)]
+    return out
+
+
+def _bidi_output(a: Args, x: Any) -> Shape:
+    outs = []
+    for _, (spec, args) in _bidi_rnns(a):
+        o = spec.output(args, Inputs({"inputs": _x(x, "inputs", "Bidirectional")}))
+        if not isinstance(o, tuple) or (o and isinstance(o[0], tuple)):
+            raise ArgError("Bidirectional: an RNN returning its carry is not modelled")
+        outs.append(o)
+    f, b = outs
+    return tuple(f[:-1]) + (None if f[-1] is None or b[-1] is None else f[-1] + b[-1],)
 
 
 _DENSE = "dtype=None, param_dtype=None, precision=None, kernel_init=None, bias_init=None, promote_dtype=None, dot_general=None, dot_general_cls=None"
@@ -441,15 +479,27 @@ CATALOG = [
           _gn_params, _same_x, "x, *, mask=None", "scale + bias (features)"),
     _leaf("Dropout", "rate, broadcast_dims=(), deterministic=None, rng_collection='dropout'", no_params, _same_inputs,
           "inputs, deterministic=None, rng=None"),
-    _leaf("MultiHeadDotProductAttention", _ATT, _mha_params(False), _mha_output(False),
-          "inputs_q, inputs_k=None, inputs_v=None, *, inputs_kv=None, mask=None, deterministic=None, dropout_rng=None, "
-          "sow_weights=False",
-          "query/key/value kernels (in, heads, head_dim) + biases, out kernel (heads, head_dim, out)"),
+    LayerSpec("flax", "MultiHeadDotProductAttention", f"{_ATT}, {_TAIL}", _mha_params(False), _mha_output(False), lazy=True,
+              extra={"forward": "inputs_q, inputs_k=None, inputs_v=None, *, inputs_kv=None, mask=None, deterministic=None, "
+                                "dropout_rng=None, sow_weights=False"},
+              aliases=("MultiHeadAttention",),
+              note="query/key/value kernels (in, heads, head_dim) + biases, out kernel (heads, head_dim, out)"),
     _leaf("SelfAttention", _ATT, _mha_params(True), _mha_output(True),
           "inputs_q, mask=None, deterministic=None, dropout_rng=None, sow_weights=False",
           "MultiHeadDotProductAttention on one input"),
-    _leaf("LSTMCell", _CELL, _cell_p("LSTMCell"), _cell_o("LSTMCell"), "carry, inputs",
-          "ii/if/ig/io kernels (in, h), hi/hf/hg/ho kernels (h, h) + biases"),
+    LayerSpec("flax", "LSTMCell", f"{_CELL}, {_TAIL}", _cell_p("LSTMCell"), _cell_o("LSTMCell"), lazy=True,
+              extra={"forward": "carry, inputs"}, aliases=("OptimizedLSTMCell",),
+              note="ii/if/ig/io kernels (in, h), hi/hf/hg/ho kernels (h, h) + biases"),
+    _leaf("SimpleCell", "features, activation_fn=None, kernel_init=None, recurrent_kernel_init=None, bias_init=None, "
+          "dtype=None, param_dtype=None, carry_init=None, residual=False", _cell_p("SimpleCell"), _cell_o("SimpleCell"),
+          "carry, inputs", "i kernel (in, h) + bias, h kernel (h, h)"),
+    _leaf("Bidirectional", "forward_rnn, backward_rnn, merge_fn=None, time_major=False, return_carry=False",
+          _bidi_params, _bidi_output, "inputs, *, initial_carry=None, init_key=None, seq_lengths=None, return_carry=None, "
+          "time_major=None, reverse=None, keep_order=None", "forward_rnn + backward_rnn parameters; outputs concatenated"),
+    _leaf("InstanceNorm", f"epsilon=1e-06, {_NORM}, feature_axes=-1, {_FAST}", _ln_params("InstanceNorm", True), _same_x,
+          "x, *, mask=None", "scale + bias over feature_axes"),
+    _leaf("PReLU", "param_dtype=None, negative_slope_init=0.01", lambda a, x: [ParamSpec("negative_slope", ())],
+          _same_inputs, "inputs", "negative_slope (a scalar)"),
     _leaf("GRUCell", _CELL, _cell_p("GRUCell"), _cell_o("GRUCell"), "carry, inputs",
           "ir/iz/in kernels + biases, hr/hz/hn kernels, hn bias"),
     _leaf("RNN", "cell, time_major=False, return_carry=False, reverse=False, keep_order=False, unroll=1, "

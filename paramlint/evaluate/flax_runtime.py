@@ -124,10 +124,10 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
             layer.uncertain = seq if isinstance(seq, Unknown) else it.unknown("nn.Sequential of a non-list", node)
             return None
         _register(it, layer, "layers", list(seq))
-    for k in ("cell",):
+    for k in ("cell", "forward_rnn", "backward_rnn"):
         v = bound.get(k)
         if isinstance(v, Layer):
-            _detach(it, v)  # nn.RNN owns its cell's parameters (catalog entry "cell.*")
+            _detach(it, v)  # nn.RNN owns its cell's parameters ("cell.*"), Bidirectional its RNNs
             v.built = True
     adopt(it, layer, bound.get("name"))
     return None
