@@ -8,7 +8,6 @@ and the output shape, produced by flax/jax (``produced_by``).
 from __future__ import annotations
 
 import pytest
-
 from catalog_oracle import figures, gen, golden
 
 DOC = golden("flax")
@@ -149,7 +148,8 @@ def test_user_modules_figures_are_flax_figures(tmp_path):
     spec.loader.exec_module(mod)
     sizes = {}
     for name, shape in SHAPES.items():
-        v = jax.eval_shape(lambda m=getattr(mod, name), s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
+        model = getattr(mod, name)
+        v = jax.eval_shape(lambda m=model, s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
         sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
     assert sizes == FLAX_SIZES
 

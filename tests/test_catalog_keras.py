@@ -10,8 +10,8 @@ import inspect
 import os
 
 import pytest
-
 from catalog_oracle import figures, gen, golden
+
 from paramlint.catalog import table
 from paramlint.evaluate.signatures import parse_signature
 

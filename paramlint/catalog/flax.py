@@ -9,10 +9,18 @@ never change a shape.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Tuple
 
 from paramlint.catalog.shapes import fmt
-from paramlint.catalog.spec import Args, ArgError, Inputs, LayerSpec, Outputs, ParamSpec, no_params
+from paramlint.catalog.spec import (
+    ArgError,
+    Args,
+    Inputs,
+    LayerSpec,
+    Outputs,
+    ParamSpec,
+    no_params,
+)
 from paramlint.types import Dim, Shape
 
 _TAIL = "*, parent=None, name=None"
@@ -25,9 +33,13 @@ def _x(x: Any, name: str, layer: str) -> Shape:
     return s
 
 
-def _known(*dims: Dim, what: str) -> None:
-    if any(d is None for d in dims):
-        raise ArgError(f"{what} is unknown")
+def _known(*dims: Dim, what: str) -> Tuple[int, ...]:
+    out = []
+    for d in dims:
+        if d is None:
+            raise ArgError(f"{what} is unknown")
+        out.append(d)
+    return tuple(out)
 
 
 def _features(a: Args, name: str = "features") -> Tuple[int, ...]:
@@ -39,9 +51,9 @@ def _features(a: Args, name: str = "features") -> Tuple[int, ...]:
 
 def _dense_params(a: Args, x: Any) -> List[ParamSpec]:
     s = _x(x, "inputs", "Dense")
-    _known(s[-1] if s else None, what="Dense: the last input dimension")
+    (i,) = _known(s[-1] if s else None, what="Dense: the last input dimension")
     f = a.int("features", 1)
-    out = [ParamSpec("kernel", (s[-1], f))]
+    out = [ParamSpec("kernel", (i, f))]
     if a.bool("use_bias"):
         out.append(ParamSpec("bias", (f,)))
     return out
@@ -69,9 +81,9 @@ def _general_params(a: Args, x: Any) -> List[ParamSpec]:
     s = _x(x, "inputs", "DenseGeneral")
     axes = _general_axes(a, s)
     ins = tuple(s[i] for i in axes)
-    _known(*ins, what="DenseGeneral: a contracted input dimension")
+    known = _known(*ins, what="DenseGeneral: a contracted input dimension")
     f = _features(a)
-    out = [ParamSpec("kernel", ins + f)]  # type: ignore[operator]
+    out = [ParamSpec("kernel", known + f)]
     if a.bool("use_bias"):
         out.append(ParamSpec("bias", f))
     return out
@@ -302,8 +314,8 @@ def _mha_params(self_attention: bool):  # type: ignore[no-untyped-def]
         bias = a.bool("use_bias")
         specs: List[ParamSpec] = []
         for name, s in (("query", q), ("key", k), ("value", v)):
-            _known(s[-1] if s else None, what=f"{a.layer}: {name} features")
-            specs.append(ParamSpec(f"{name}.kernel", (s[-1], h, hd)))
+            (i,) = _known(s[-1] if s else None, what=f"{a.layer}: {name} features")
+            specs.append(ParamSpec(f"{name}.kernel", (i, h, hd)))
             if bias:
                 specs.append(ParamSpec(f"{name}.bias", (h, hd)))
         specs.append(ParamSpec("out.kernel", (h, hd, out_f)))

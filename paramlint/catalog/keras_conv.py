@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from paramlint.catalog.shapes import keras_conv_len
-from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec
+from paramlint.catalog.spec import ArgError, Args, LayerSpec, ParamSpec
 from paramlint.types import Dim, Shape
 
 _KW = "**kwargs"

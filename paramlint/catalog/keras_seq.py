@@ -15,7 +15,16 @@ import re
 from typing import Any, List, Optional, Tuple
 
 from paramlint.catalog.shapes import fmt
-from paramlint.catalog.spec import Args, ArgError, Inputs, LayerSpec, Outputs, ParamSpec, first_shape, no_params
+from paramlint.catalog.spec import (
+    ArgError,
+    Args,
+    Inputs,
+    LayerSpec,
+    Outputs,
+    ParamSpec,
+    first_shape,
+    no_params,
+)
 from paramlint.types import Shape
 
 _KW = "**kwargs"
@@ -217,7 +226,7 @@ def _mha_params(a: Args, x: Any) -> List[ParamSpec]:
 
 
 def _mha_output(a: Args, x: Any) -> Any:
-    q, k, v, h, kd, vd, out = _mha_dims(a, x)
+    q, k, _, h, _, _, out = _mha_dims(a, x)
     res: Shape = tuple(q[:-1]) + out
     scores = x.get("return_attention_scores")
     if scores is not True and scores is not False and scores is not None:

@@ -11,9 +11,24 @@ from typing import Any, Callable, List, Optional
 
 from paramlint.catalog import torch_seq
 from paramlint.catalog.shapes import (
-    check_dim, conv_len, conv_transpose_len, flatten_shape_generic, fmt, norm_axis, pool_len, split_channels_first,
+    check_dim,
+    conv_len,
+    conv_transpose_len,
+    flatten_shape_generic,
+    fmt,
+    norm_axis,
+    pool_len,
+    split_channels_first,
 )
-from paramlint.catalog.spec import Args, ArgError, Inputs, LayerSpec, ParamSpec, no_params, same_shape
+from paramlint.catalog.spec import (
+    ArgError,
+    Args,
+    Inputs,
+    LayerSpec,
+    ParamSpec,
+    no_params,
+    same_shape,
+)
 from paramlint.types import Dim, Shape
 
 _DD = "device=None, dtype=None"
@@ -454,9 +469,10 @@ def _glu_output(a: Args, x: Shape) -> Shape:
     if not x:
         raise ArgError("GLU expects at least a 1D input")
     d = norm_axis(a.int("dim", -10**6), len(x), "GLU")
-    if x[d] is not None and x[d] % 2:
-        raise ArgError(f"GLU: halving dimension must be even, but dimension {d} is size {x[d]}")
-    return tuple(x[:d]) + (None if x[d] is None else x[d] // 2,) + tuple(x[d + 1:])
+    n = x[d]
+    if n is not None and n % 2:
+        raise ArgError(f"GLU: halving dimension must be even, but dimension {d} is size {n}")
+    return tuple(x[:d]) + (None if n is None else n // 2,) + tuple(x[d + 1:])
 
 
 def _activation(name: str, signature: str = "inplace=False") -> LayerSpec:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, List, Optional, Tuple
 
 from paramlint.catalog.shapes import check_dim, fmt
-from paramlint.catalog.spec import Args, ArgError, Inputs, LayerSpec, Outputs, ParamSpec
+from paramlint.catalog.spec import ArgError, Args, Inputs, LayerSpec, Outputs, ParamSpec
 from paramlint.types import Shape
 
 _DD = "device=None, dtype=None"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from paramlint.catalog.spec import Args, ArgError, Inputs, Outputs, first_shape
+from paramlint.catalog.spec import ArgError, Args, Inputs, Outputs, first_shape
 from paramlint.evaluate import signatures
 from paramlint.evaluate.values import Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape

@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from paramlint.catalog.spec import LayerSpec
-from paramlint.evaluate.values import Builtin, External, Function, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import (
+    Builtin,
+    External,
+    Function,
+    Layer,
+    Param,
+    Tensor,
+    Unknown,
+)
 
 _MISSING = object()
 
@@ -18,7 +26,7 @@ _MISSING = object()
 class Frame:
     """A module method running: where inline-created submodules belong."""
 
-    __slots__ = ("layer", "compact", "counters")
+    __slots__ = ("compact", "counters", "layer")
 
     def __init__(self, layer: Layer, compact: bool) -> None:
         self.layer = layer
@@ -106,17 +114,11 @@ def instantiate(it: Any, cls: Any, layer: Layer, args: List[Any], kwargs: Dict[s
 
 def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: Any) -> Any:
     """Construction of a flax module (catalog layer or a user dataclass through nn.Module)."""
-    if spec.role == "base":
+    if spec.role == "base":  # super().__init__(...) reaching nn.Module: the generated dataclass init
         if layer.cls is None:
             return it.unknown("constructing flax.linen.Module itself", node)
-        from paramlint.evaluate.framework import _init_fields
-
-        r = _init_fields(it, layer.cls, layer, list(bound.get("args", ())), dict(bound.get("kwargs", {})), node)
-        if isinstance(r, Unknown):
-            return r
-        adopt_fields(it, layer)
-        adopt(it, layer, bound.get("kwargs", {}).get("name"))
-        return None
+        r = instantiate(it, layer.cls, layer, list(bound.get("args", ())), dict(bound.get("kwargs", {})), node)
+        return r if isinstance(r, Unknown) else None
     layer.built = spec.role != "leaf"
     if spec.name == "Sequential":
         seq = bound.get("layers")
@@ -149,7 +151,7 @@ def _ensure_setup(it: Any, layer: Layer, node: Any) -> Any:
     from paramlint.evaluate.attributes import class_attr
 
     setup = class_attr(it, layer.cls, "setup", node, layer)
-    if isinstance(setup, Unknown) or isinstance(setup, External) or hasattr(setup, "qualname"):
+    if isinstance(setup, (Unknown, External)) or hasattr(setup, "qualname"):
         return None
     frames = _frames(it)
     frames.append(Frame(layer, False))
@@ -298,7 +300,7 @@ _ELEMENTWISE = {
     "relu", "relu6", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "celu", "selu", "leaky_relu", "softplus",
     "soft_sign", "log_sigmoid", "hard_tanh", "hard_sigmoid", "hard_silu", "hard_swish", "softmax", "log_softmax",
     "standardize", "normalize", "mish", "exp", "log", "sqrt", "abs", "square", "negative", "rsqrt", "sin", "cos",
-    "clip", "erf", "tanh",
+    "clip", "erf",
 }
 
 
@@ -320,7 +322,7 @@ def _tensor(x: Any) -> Optional[Tensor]:
 
 
 def _pool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    from paramlint.catalog.spec import Args, ArgError
+    from paramlint.catalog.spec import ArgError, Args
 
     x = _tensor(args[0] if args else kwargs.get("inputs"))
     window = args[1] if len(args) > 1 else kwargs.get("window_shape")
