@@ -96,3 +96,60 @@ def test_signatures_are_torch_signatures():
                 assert d == real_d, (name, n)
         checked += 1
     assert checked > 100
+
+
+_SEQ2SEQ = '''
+import torch
+import torch.nn as nn
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, vocab=50, d=16):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d, padding_idx=0)
+        self.lstm = nn.LSTM(d, 32, num_layers=2, batch_first=True, bidirectional=True)
+        self.proj = nn.Linear(64, d)
+        self.attn = nn.MultiheadAttention(d, 4, batch_first=True)
+        layer = nn.TransformerEncoderLayer(d, 4, 64, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, 2)
+        self.norm = nn.LayerNorm(d)
+        self.up = nn.Sequential(nn.LazyLinear(24), nn.GELU(), nn.Linear(24, vocab))
+
+    def forward(self, tokens):
+        x = self.emb(tokens)
+        out, (h, c) = self.lstm(x)
+        x = self.proj(out)
+        y, _ = self.attn(x, x, x, need_weights=False)
+        x = self.norm(self.enc(x + y))
+        return self.up(x)
+
+
+# paramlint: input-shape=2,7
+model = Seq2Seq()
+'''
+#: torch 2.13.0: sum(p.numel() for p in model.parameters()) after model(torch.randint(0, 5, (2, 7))).
+SEQ2SEQ_PARAMS, SEQ2SEQ_OUT = 49066, [2, 7, 50]
+
+
+def test_sequence_layers_in_a_user_model(tmp_path):
+    """Tuple outputs unpack (LSTM's (out, (h, c)), MHA's (out, None)), deep copies count per copy,
+    and a LazyLinear is sized by what reaches it; the class alone (no input) stays Unknown."""
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    p = tmp_path / "s2s.py"
+    p.write_text(_SEQ2SEQ)
+    ms = {m.name: m for m in analyze_file(Project(), str(p), Options()).models}
+    assert ms["model"].total_params == SEQ2SEQ_PARAMS and ms["model"].unresolved == ()
+    assert list(ms["model"].layers[-1].output_shape) == SEQ2SEQ_OUT
+    assert ms["Seq2Seq"].total_params is None
+
+
+@pytest.mark.oracle
+def test_sequence_user_model_figures_are_torch_figures(tmp_path):
+    torch = pytest.importorskip("torch")
+    ns: dict = {}
+    exec(compile(_SEQ2SEQ, "s2s", "exec"), ns)  # our own test source
+    m = ns["model"]
+    out = m(torch.randint(0, 5, (2, 7)))
+    assert (sum(p.numel() for p in m.parameters()), list(out.shape)) == (SEQ2SEQ_PARAMS, SEQ2SEQ_OUT)
