@@ -80,3 +80,46 @@ def test_signatures_are_keras_signatures():
                 assert d == rd, (name, n)
         checked += 1
     assert checked > 60
+
+
+_FUNCTIONAL = '''
+import keras
+from keras import layers
+
+inp = keras.Input((10,), dtype="int32")
+x = layers.Embedding(100, 16)(inp)
+x, h, c = layers.LSTM(12, return_sequences=True, return_state=True)(x)
+x = layers.Bidirectional(layers.GRU(8, return_sequences=True))(x)
+a = layers.MultiHeadAttention(2, 8)(x, x)
+x = layers.Add()([x, a])
+x = layers.LayerNormalization()(x)
+x = layers.TimeDistributed(layers.Dense(4))(x)
+x = layers.GlobalAveragePooling1D()(x)
+model = keras.Model(inp, [x, h])
+'''
+#: keras 3.15.1 (torch backend): count_params() and [l.count_params() for l in model.layers][1:].
+FUNCTIONAL_PARAMS = 5236
+FUNCTIONAL_ROWS = [1600, 1392, 1056, 1088, 0, 32, 68, 0]
+
+
+def test_sequence_layers_in_a_functional_model(tmp_path):
+    """return_state outputs unpack, Bidirectional/TimeDistributed size their wrapped layer,
+    MultiHeadAttention takes (query, value)."""
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    p = tmp_path / "fn.py"
+    p.write_text(_FUNCTIONAL)
+    m = analyze_file(Project(), str(p), Options()).models[0]
+    assert m.total_params == FUNCTIONAL_PARAMS and m.unresolved == ()
+    assert [r.params for r in m.layers] == FUNCTIONAL_ROWS
+
+
+@pytest.mark.oracle
+def test_functional_model_figures_are_keras_figures():
+    _keras()
+    ns: dict = {}
+    exec(compile(_FUNCTIONAL, "fn", "exec"), ns)  # our own test source
+    m = ns["model"]
+    assert m.count_params() == FUNCTIONAL_PARAMS
+    assert [layer.count_params() for layer in m.layers][1:] == FUNCTIONAL_ROWS
