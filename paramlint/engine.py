@@ -184,7 +184,7 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         layer = it.call(value, [], {}, entry.node)
         it.module = None
         if not isinstance(layer, Layer):
-            if isinstance(layer, Unknown) and it.layers_built > before:
+            if isinstance(layer, Unknown) and (it.layers_built > before or _returns_model(it, mod, value)):
                 return architecture.unresolved_model(entry.name, "torch", loc, layer)
             return None
     if isinstance(layer, Unknown):
@@ -224,6 +224,34 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
+
+
+def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-def]
+    """A builder whose return annotation names a model class (``-> ResNet``): when it fails
+    before building anything it is still reported, unresolved, rather than left out."""
+    from paramlint.evaluate.interpreter import Env
+    from paramlint.evaluate.introspection import unwrap
+    from paramlint.evaluate.values import Class, External
+
+    from paramlint import catalog
+
+    target = unwrap(fn)
+    node = getattr(target, "node", None)
+    ann = getattr(getattr(node, "returns", None), "annotation", None)
+    if ann is None:
+        return False
+    try:
+        it.module = target.module
+        v = it.eval(ann, Env({}, None, target.module))
+        if isinstance(v, str):  # a forward reference
+            v = target.module.ns.get(v)
+    except Exception:
+        return False
+    finally:
+        it.module = None
+    if isinstance(v, Class):
+        return v.framework is not None
+    return isinstance(v, External) and catalog.lookup(v.qualname) is not None
 
 
 def _main_inputs(it, mod: ModuleNS) -> Dict[int, Tuple[Shape, ...]]:  # type: ignore[no-untyped-def]

@@ -511,3 +511,30 @@ SUBCLASS = {
 def test_catalog_layer_subclass_with_children_matches_torch(tmp_path: Path) -> None:
     pkg = write_package(tmp_path, SUBCLASS)
     assert ours(tmp_path, pkg, "m.py")["build"].total_params == torch_total(tmp_path, pkg, "m.py", "build")
+
+
+FLAGS = {
+    "m.py": '''
+        import os
+        import torch
+        from torch import nn
+
+        class Block(nn.Module):
+            def __init__(self, dim, drop_path=0.0):
+                super().__init__()
+                self.fused = os.environ.get("FUSED_ATTN", "0") == "1"  # unknown, but a bool
+                self.fc = nn.Linear(dim, dim)
+                self.drop_path = nn.Dropout(drop_path) if drop_path > 0.0 else nn.Identity()
+
+        def build(depth=3, drop_path_rate=0.0):
+            dpr = [x.item() for x in torch.linspace(0, drop_path_rate, depth, device="cpu")]
+            return nn.Sequential(*[Block(8, p) for p in dpr])
+    ''',
+}
+
+
+@pytest.mark.oracle
+def test_unknown_flags_and_linspace_drop_rates_match_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, FLAGS)
+    m = ours(tmp_path, pkg, "m.py")["build"]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", "build")

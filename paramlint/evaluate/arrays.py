@@ -164,12 +164,19 @@ def _arange(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
             return NOT_HANDLED
     if not a or len(a) > 3 or not _plain_numbers(a):
         return NOT_HANDLED
-    dtype = _dtype_arg(kwargs.get("dtype")) if "dtype" in kwargs else None
-    if all(isinstance(x, int) for x in a) and dtype in (None, "int64", "int32"):
+    if any(k not in ("dtype", "device", "requires_grad") for k in kwargs):
+        return NOT_HANDLED
+    dtype = _dtype_arg(kwargs.get("dtype")) if kwargs.get("dtype") is not None else None
+    if kwargs.get("dtype") is not None and dtype is None:
+        return NOT_HANDLED
+    if all(isinstance(x, int) for x in a):
         r = range(*a)
         if len(r) > _MAX_LEN:
             return it.unknown("arange too long", node)
-        return Array(list(r), [0.0] * len(r), dtype or "int64", lib)
+        if dtype in (None, "int64", "int32"):
+            return Array(list(r), [0.0] * len(r), dtype or "int64", lib)
+        if dtype in ("float32", "float64") and all(abs(v) < 2 ** 24 for v in (r.start, r.stop)):
+            return Array([float(v) for v in r], [0.0] * len(r), dtype, lib)  # small ints are exact floats
     return NOT_HANDLED  # float ranges: length and values depend on rounding
 
 
@@ -180,7 +187,10 @@ def _linspace(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: 
         vals.append(50)
     if len(vals) != 3 or not _plain_numbers(vals) or not isinstance(vals[2], int) or vals[2] < 0 or vals[2] > _MAX_LEN:
         return NOT_HANDLED
-    if set(kwargs) - set(names):
+    extra = {k: v for k, v in kwargs.items() if k not in names}
+    if any(k not in ("device", "requires_grad", "dtype") for k in extra):
+        return NOT_HANDLED
+    if "dtype" in extra and _dtype_arg(extra["dtype"]) != ("float64" if lib == "numpy" else "float32"):
         return NOT_HANDLED
     start, stop, num = float(vals[0]), float(vals[1]), vals[2]
     if lib == "numpy":
@@ -200,6 +210,8 @@ def _linspace(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: 
     if num == 1:
         return Array([start], [abs(_f32(start) - start)], "float32", lib)
     s32, e32 = _f32(start), _f32(stop)
+    if start == stop and s32 == start:
+        return Array([s32] * num, [0.0] * num, "float32", lib)  # step 0: every value is start
     out, errs = [], []
     for i in range(num):
         if i == 0:
@@ -450,11 +462,11 @@ def compare(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
 
 
 def to_python(it: Any, a: Array, node: Any) -> Any:
-    """``.tolist()``: python numbers; inexact floats are Unknown."""
+    """``.tolist()``: python numbers; an inexact float stays an approximately known scalar."""
     out: List[Any] = []
     for x, e in zip(a.vals, a.errs):
-        if e > 0:
-            out.append(Unknown("the exact value of a floating-point array element is not known", it.loc(node)))
+        if e > 0:  # an approximately known float: comparisons far from it still decide
+            out.append(Array([x], [e], "float64", "python", True))
         elif a.is_float:
             out.append(float(x))
         elif a.dtype == "bool":
@@ -554,6 +566,25 @@ def _cumsum(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
     return Array(out, [0.0] * len(out), a.dtype, lib)
 
 
+def _unique(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """Sorted distinct values (``torch.unique``/``np.unique`` defaults)."""
+    if len(args) != 1 or not isinstance(args[0], Array) or args[0].scalar:
+        return NOT_HANDLED
+    if any(k not in ("sorted", "return_counts") for k in kwargs) or kwargs.get("sorted", True) is not True:
+        return NOT_HANDLED
+    a = args[0]
+    if any(a.errs):
+        return it.unknown("unique() of inexact floating-point values", node)
+    vals = sorted(set(a.vals))
+    out = Array(vals, [0.0] * len(vals), a.dtype, a.lib)
+    if kwargs.get("return_counts") is True:
+        counts = [a.vals.count(v) for v in vals]
+        return (out, Array(counts, [0.0] * len(counts), "int64", a.lib))
+    if kwargs.get("return_counts") not in (None, False):
+        return NOT_HANDLED
+    return out
+
+
 def _pow_fn(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if len(args) != 2 or kwargs or not any(isinstance(x, Array) for x in args):
         return NOT_HANDLED
@@ -565,7 +596,7 @@ def _pow_fn(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
 
 _FUNCS: Dict[str, Callable[..., Any]] = {
     "arange": _arange, "linspace": _linspace, "tensor": _tensor, "array": _tensor, "asarray": _tensor,
-    "as_tensor": _tensor, "diff": _diff, "cumsum": _cumsum, "pow": _pow_fn, "power": _pow_fn,
+    "as_tensor": _tensor, "diff": _diff, "unique": _unique, "cumsum": _cumsum, "pow": _pow_fn, "power": _pow_fn,
     "divide": _binary_fn("Divide"), "div": _binary_fn("Divide"), "true_divide": _binary_fn("Divide"),
     "multiply": _binary_fn("Multiply"), "mul": _binary_fn("Multiply"), "add": _binary_fn("Add"),
     "subtract": _binary_fn("Subtract"), "sub": _binary_fn("Subtract"), "floor_divide": _binary_fn("FloorDivide"),
@@ -640,6 +671,33 @@ def _m_sum(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any
     return it.unknown("floating-point sum of an array", node)
 
 
+def _m_split(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    size = args[0] if args else kwargs.get("split_size_or_sections", kwargs.get("split_size"))
+    if a.scalar or (len(args) > 1 or set(kwargs) - {"split_size_or_sections", "split_size", "dim"}) or kwargs.get("dim", 0) != 0:
+        return it.unknown("split() arguments", node)
+    n = len(a.vals)
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        bounds = list(range(0, n, size)) + [n]
+    elif isinstance(size, (list, tuple)) and all(isinstance(x, int) and x >= 0 for x in size) and sum(size) == n:
+        bounds = [0]
+        for x in size:
+            bounds.append(bounds[-1] + x)
+    else:
+        return it.unknown("split() sizes", node)
+    return tuple(Array(a.vals[i:j], a.errs[i:j], a.dtype, a.lib) for i, j in zip(bounds, bounds[1:]))
+
+
+def _m_extreme(which: str) -> Callable[..., Any]:
+    def m(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if args or kwargs or not a.vals:
+            return it.unknown(f"{which}() with a dimension or of an empty array", node)
+        if any(a.errs):
+            return it.unknown(f"{which}() of inexact floating-point values", node)
+        v = max(a.vals) if which == "max" else min(a.vals)
+        return Array([v], [0.0], a.dtype, a.lib, True)
+    return m
+
+
 def _m_numel(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return len(a.vals)
 
@@ -647,9 +705,9 @@ def _m_numel(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: A
 _METHODS: Dict[str, Callable[..., Any]] = {
     "tolist": _m_tolist, "item": _m_item, "int": _m_cast("int32"), "long": _m_cast("int64"),
     "float": _m_cast("float32"), "double": _m_cast("float64"), "astype": _m_cast(None),
-    "sum": _m_sum, "numel": _m_numel, "__len__": _m_numel,
+    "sum": _m_sum, "numel": _m_numel, "max": _m_extreme("max"), "min": _m_extreme("min"), "__len__": _m_numel, "split": _m_split,
 }
-for _n in ("log", "exp", "sqrt", "round", "floor", "ceil", "trunc", "diff", "cumsum", "pow", "div", "mul", "add", "sub"):
+for _n in ("log", "exp", "sqrt", "round", "floor", "ceil", "trunc", "diff", "cumsum", "pow", "div", "mul", "add", "sub", "unique"):
     _METHODS[_n] = _m_fn(_n)
 
 

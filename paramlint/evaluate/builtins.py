@@ -127,7 +127,7 @@ _number("float", float)
 
 @builtin("bool")
 def _bool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return it.truth(args[0], node) if args else False
+    return _as_bool(it.truth(args[0], node)) if args else False
 
 
 @builtin("str")
@@ -321,14 +321,18 @@ _any_all("any", True)
 _any_all("all", False)
 
 
+def _as_bool(v: Any) -> Any:
+    return v.as_bool() if isinstance(v, Unknown) else v
+
+
 @builtin("isinstance")
 def _isinstance(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return it.fw.isinstance_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("isinstance() arity", node)
+    return _as_bool(it.fw.isinstance_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("isinstance() arity", node))
 
 
 @builtin("issubclass")
 def _issubclass(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return it.fw.issubclass_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("issubclass() arity", node)
+    return _as_bool(it.fw.issubclass_of(it, args[0], args[1], node) if len(args) == 2 else it.unknown("issubclass() arity", node))
 
 
 @builtin("callable")
@@ -357,7 +361,7 @@ def _hasattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         return args[0]
     v = it.get_attr(args[0], args[1], node)
     if isinstance(v, Unknown):
-        return False if v.reason.startswith("no attribute") else v
+        return False if v.reason.startswith("no attribute") else v.as_bool()
     return True
 
 

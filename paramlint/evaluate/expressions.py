@@ -171,7 +171,7 @@ def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
     op = type(node.operator).__name__
     if op == "Not":
         t = it.truth(v, node)
-        return t if isinstance(t, Unknown) else not t
+        return t.as_bool() if isinstance(t, Unknown) else not t
     if isinstance(v, Unknown):
         return v
     if isinstance(v, (Tensor, Param)):
@@ -206,7 +206,9 @@ def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
     for target in node.comparisons:
         right = it.eval(target.comparator, env)
         r = compare(it, type(target.operator).__name__, left, right, node)
-        if isinstance(r, Unknown) or not r:
+        if isinstance(r, Unknown):
+            return r.as_bool()  # a comparison's result is a bool, never a module
+        if not r:
             return r
         left = right
     return True

@@ -609,6 +609,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             return True
         if isinstance(v, Builtin):
             return v.name in _BUILTIN_TYPES or v.name.endswith(("Error", "Exception", "Warning")) or v.name == "StopIteration"
+        if isinstance(v, External) and catalog.lookup(v.qualname) is not None:
+            return True  # a framework layer class
         if isinstance(v, (External, Unknown)):
             return it.unknown("isinstance(x, type) of a name from outside the project", None)
         return False

@@ -111,7 +111,7 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         layer.children[name] = None
         if layer.uncertain is None:
             layer.uncertain = value
-    elif isinstance(value, Unknown) and layer.framework == "torch":
+    elif isinstance(value, Unknown) and layer.framework == "torch" and value.kind != "bool":
         # torch registers a Module or Parameter assigned to an attribute: an unknown value may
         # be one, so what this module holds is unknown (never silently dropped).
         layer.attrs[name] = value

@@ -21,14 +21,22 @@ if TYPE_CHECKING:
 class Unknown:
     """A value paramlint cannot know, with the first reason and where it arose."""
 
-    __slots__ = ("reason", "_location", "_where")
+    __slots__ = ("reason", "_location", "_where", "kind")
 
-    def __init__(self, reason: str, location: Optional[Location] = None, where: Any = None) -> None:
+    def __init__(self, reason: str, location: Optional[Location] = None, where: Any = None, kind: Optional[str] = None) -> None:
         self.reason = reason
         self._location = location
         #: (SourceFile, node): the location, computed only if someone asks (most Unknowns
         #: are probes, e.g. ``hasattr``, and computing positions costs a code generation pass).
         self._where = where
+        #: What is known of it: "bool" for the result of a test (it is not a module or a tensor).
+        self.kind = kind
+
+    def as_bool(self) -> "Unknown":
+        """The same unknown, known to be a bool (the result of a comparison or a test)."""
+        if self.kind == "bool":
+            return self
+        return Unknown(self.reason, self._location, self._where, "bool")
 
     @property
     def location(self) -> Optional[Location]:
