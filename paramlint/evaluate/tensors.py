@@ -218,6 +218,11 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         return _noop(it, args, kwargs, node)
     if qualname in ("torch.manual_seed", "torch.set_grad_enabled", "torch._assert", "torch._C._log_api_usage_once"):
         return None
+    if qualname in ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.compiler.is_compiling",
+                    "torch._dynamo.is_compiling", "torch.onnx.is_in_onnx_export"):
+        return False  # eager execution: what forward hooks (the truth) run
+    if qualname == "torch.jit.annotate" and len(args) == 2:
+        return args[1]
     return NOT_MODELLED
 
 
