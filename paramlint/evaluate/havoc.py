@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Set, Tuple
+from dataclasses import fields
+from typing import Dict, Iterable, Iterator, List, Set, Tuple
 
 import libcst as cst
+
+#: Fields that hold only whitespace, comments and punctuation: never a name, call or yield.
+_LAYOUT = frozenset(("leading_lines", "lines_after_decorators", "lpar", "rpar", "comma", "semicolon", "header",
+                     "footer", "trailing_whitespace", "newline", "colon", "equal", "dot", "operator"))
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_IS_NODE: Dict[type, bool] = {}
+
+
+def children(n: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The syntax children of ``n`` (``n.children`` without its layout nodes), read straight from
+    the dataclass fields: LibCST's ``children`` runs a visitor per node, about ten times the cost,
+    and was a tenth of all analysis time on torchvision."""
+    t = type(n)
+    names = _FIELDS.get(t)
+    if names is None:
+        names = _FIELDS[t] = tuple(f.name for f in fields(t) if f.name not in _LAYOUT and not f.name.startswith("whitespace"))
+    for name in names:
+        v = getattr(n, name)
+        vt = type(v)
+        if vt is list or vt is tuple:
+            for x in v:
+                xt = type(x)
+                ok = _IS_NODE.get(xt)
+                if ok is None:
+                    ok = _IS_NODE[xt] = issubclass(xt, cst.CSTNode)
+                if ok:
+                    yield x
+        else:
+            ok = _IS_NODE.get(vt)
+            if ok is None:
+                ok = _IS_NODE[vt] = issubclass(vt, cst.CSTNode)
+            if ok:
+                yield v
 
 
 def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
@@ -56,7 +90,7 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
                 r = _root(a.value)
                 if r:
                     roots.add(r)
-        stack.extend(n.children)
+        stack.extend(children(n))
     return names, roots, returns[0]
 
 
@@ -88,5 +122,5 @@ def contains_yield(body: cst.CSTNode) -> bool:
             return True
         if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        stack.extend(n.children)
+        stack.extend(children(n))
     return False

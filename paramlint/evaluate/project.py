@@ -174,7 +174,7 @@ _UNSCANNED = object()
 def _top_level_names(tree: Any) -> Optional[set]:
     import libcst as cst
 
-    from paramlint.evaluate.havoc import effects
+    from paramlint.evaluate.havoc import children, effects
 
     stmts = list(tree.body)
     stack: List[Any] = list(stmts)
@@ -185,7 +185,7 @@ def _top_level_names(tree: Any) -> Optional[set]:
         if isinstance(n, cst.ImportFrom) and isinstance(n.names, cst.ImportStar):
             return None
         if isinstance(n, (cst.BaseSuite, cst.BaseStatement, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.Finally)):
-            stack.extend(n.children)
+            stack.extend(children(n))
     names, _, _ = effects(stmts)
     return names
 
