@@ -359,10 +359,23 @@ def _hasattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         return it.unknown("hasattr() with a non-constant name", node)
     if isinstance(args[0], Unknown):
         return args[0]
+    if isinstance(args[0], External):  # every attribute of an External "exists": ask what we model
+        from paramlint.evaluate.externals import has_attr
+
+        return has_attr(it, args[0], args[1], node)
     v = it.get_attr(args[0], args[1], node)
     if isinstance(v, Unknown):
         return False if v.reason.startswith("no attribute") else v.as_bool()
     return True
+
+
+@builtin("dir")
+def _dir(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) == 1 and isinstance(args[0], External):
+        from paramlint.evaluate.externals import ExternalDir
+
+        return ExternalDir(args[0].qualname)
+    return it.unknown("dir() is only modelled for framework modules", node)
 
 
 @builtin("setattr")

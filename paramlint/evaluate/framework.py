@@ -498,6 +498,10 @@ def length(it: Any, v: Any, node: Any) -> Any:
 
 
 def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
+    from paramlint.evaluate.externals import ExternalDir
+
+    if isinstance(container, ExternalDir):
+        return container.contains(it, item, node)
     if isinstance(container, Layer):
         if not isinstance(item, str):
             return it.unknown("membership test on a module", node)
