@@ -538,3 +538,17 @@ def test_unknown_flags_and_linspace_drop_rates_match_torch(tmp_path: Path) -> No
     pkg = write_package(tmp_path, FLAGS)
     m = ours(tmp_path, pkg, "m.py")["build"]
     assert m.total_params == torch_total(tmp_path, pkg, "m.py", "build")
+
+
+def test_framework_feature_detection(tmp_path: Path) -> None:
+    ns = run_module_ns(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn.functional as F
+        HAS_SILU = "silu" in dir(torch.nn.functional)
+        HAS_GELU = hasattr(F, "gelu")
+        MADE_UP = hasattr(torch.nn, "NoSuchLayerAnywhere")
+    '''}, "m.py")
+    from paramlint.evaluate.values import Unknown
+
+    assert ns["HAS_SILU"] is True and ns["HAS_GELU"] is True
+    assert isinstance(ns["MADE_UP"], Unknown)  # not in paramlint's tables: unknown, never "absent"
