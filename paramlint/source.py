@@ -12,9 +12,8 @@ import codecs
 import os
 import re
 import stat
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -105,9 +104,12 @@ def _syntax_error(text: str, e: cst.ParserSyntaxError) -> SourceError:
     """LibCST's native parser often points past the real error; CPython's parser (only
     parsing, never compiling or running) usually names the cause and place, so prefer it."""
     import ast
+    import warnings
 
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # its SyntaxWarnings are about the user's code, not ours
+            warnings.simplefilter("ignore")
+            ast.parse(text)
     except SyntaxError as py:
         if py.lineno:
             return SourceError(f"syntax error: {py.msg}", py.lineno, max((py.offset or 1) - 1, 0))
@@ -136,17 +138,33 @@ class _StartRecorder(CodegenState):
         if self.tokens:
             self.offset -= len(self.tokens.pop())
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        yield
-        self.starts[node] = self.starts[start_node] if start_node is not None else start
+    ) -> "_Mark":
+        return _Mark(self, node, start_node)
+
+
+class _Mark:
+    """The context of one node's code generation: a slotted object, not a ``@contextmanager``
+    generator (which cost as much as the code generation itself, one per node)."""
+
+    __slots__ = ("rec", "node", "start_node", "start")
+
+    def __init__(self, rec: _StartRecorder, node: cst.CSTNode, start_node: Optional[cst.CSTNode]) -> None:
+        self.rec = rec
+        self.node = node
+        self.start_node = start_node
+
+    def __enter__(self) -> None:
+        self.start = self.rec.offset
+
+    def __exit__(self, *exc: object) -> None:
+        starts = self.rec.starts
+        starts[self.node] = starts[self.start_node] if self.start_node is not None else self.start
 
 
 @dataclass
