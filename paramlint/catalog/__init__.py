@@ -49,11 +49,18 @@ def table(framework: str) -> Dict[str, LayerSpec]:
 
 
 def lookup(qualname: str) -> Optional[LayerSpec]:
-    """The catalog entry for a framework class's qualified name, or None."""
+    """The catalog entry for a framework class's qualified name, or None (memoized: asked
+    hundreds of thousands of times on a large model zoo, for a few hundred names)."""
+    try:
+        return _LOOKUP[qualname]
+    except KeyError:
+        pass
     fw = framework_of(qualname)
-    if fw is None:
-        return None
-    name = qualname.rsplit(".", 1)[-1]
-    if ".functional." in qualname or ".init." in qualname:
-        return None
-    return table(fw).get(name)
+    spec: Optional[LayerSpec] = None
+    if fw is not None and ".functional." not in qualname and ".init." not in qualname:
+        spec = table(fw).get(qualname.rsplit(".", 1)[-1])
+    _LOOKUP[qualname] = spec
+    return spec
+
+
+_LOOKUP: Dict[str, Optional[LayerSpec]] = {}

@@ -274,14 +274,10 @@ class Interpreter:
     # ---- attributes ----------------------------------------------------------------
 
     def get_attr(self, obj: Any, name: str, node: Optional[cst.CSTNode]) -> Any:
-        from paramlint.evaluate import attributes
-
-        return attributes.get_attr(self, obj, name, node)
+        return _attributes.get_attr(self, obj, name, node)
 
     def set_attr(self, obj: Any, name: str, value: Any, node: Optional[cst.CSTNode]) -> None:
-        from paramlint.evaluate import attributes
-
-        attributes.set_attr(self, obj, name, value, node)
+        _attributes.set_attr(self, obj, name, value, node)
 
     # ---- calls ---------------------------------------------------------------------
 
@@ -478,3 +474,6 @@ def _register() -> None:
 
 
 _register()
+
+# Bound once here, not imported per call (attribute access is the commonest operation).
+from paramlint.evaluate import attributes as _attributes  # noqa: E402
