@@ -350,3 +350,40 @@ def test_evaluator_has_no_path_to_eval_exec_import() -> None:
                     if m.split(".")[0] in ("subprocess", "runpy", "ctypes", "socket", "pickle", "marshal", "importlib", "torch", "keras", "tensorflow", "jax", "flax"):
                         bad.append(f"{rel}:{node.lineno} import {m}")
     assert bad == []
+
+
+# ---- Python-side RecursionError anywhere becomes a diagnostic --------------------------
+
+
+def test_recursion_error_in_evaluator_costs_one_entry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate import interpreter
+    from paramlint.evaluate.project import Project
+
+    src = "import torch.nn as nn\n\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n"
+    real = interpreter.Interpreter.call
+
+    def call(self, fn, args, kwargs, node):  # type: ignore[no-untyped-def]
+        if getattr(fn, "name", None) == "A":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(self, fn, args, kwargs, node)
+
+    monkeypatch.setattr(interpreter.Interpreter, "call", call)
+    rep = analyze_file(Project(), str(tmp_path / "a.py"), Options(), src.encode())
+    assert rep.error is None
+    (m,) = rep.models
+    assert m.total_params is None and "recursion limit" in m.unresolved[0].reason
+
+
+def test_recursion_error_while_parsing_is_a_file_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import libcst
+
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    def boom(*a: Any, **k: Any) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(libcst, "parse_module", boom)
+    rep = analyze_file(Project(), str(tmp_path / "a.py"), Options(), b"x = 1\n")
+    assert rep.error is not None and "too deep" in rep.error
