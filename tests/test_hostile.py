@@ -387,3 +387,24 @@ def test_recursion_error_while_parsing_is_a_file_error(monkeypatch: pytest.Monke
     monkeypatch.setattr(libcst, "parse_module", boom)
     rep = analyze_file(Project(), str(tmp_path / "a.py"), Options(), b"x = 1\n")
     assert rep.error is not None and "too deep" in rep.error
+
+
+# ---- configuration: a clear error, exit 2, no traceback --------------------------------
+
+
+@pytest.mark.parametrize("toml, message", [
+    (b"[tool.paramlint\nmax-params = 5\n", "invalid TOML"),
+    (b"[tool.paramlint]\nmax-params = \"lots\"\n", "max-params"),
+    (b"[tool.paramlint]\nmax-params = -5\n", "negative"),
+    (b"[tool.paramlint]\nmax-params = 1e400\n", "whole number"),
+    (b"[tool.paramlint]\ninclude = 5\n", "include"),
+    (b"[tool.paramlint]\nno-such-key = 1\n", "unknown key"),
+    (b"[tool.paramlint]\nmax-params = 5\n\xff\n", "UTF-8"),
+], ids=["broken", "wrong-type", "negative", "infinite", "include-type", "unknown-key", "undecodable"])
+def test_broken_configuration(tmp_path: Path, toml: bytes, message: str) -> None:
+    (tmp_path / "m.py").write_text("import torch.nn as nn\nnet = nn.Linear(3, 4)\n")
+    (tmp_path / "pyproject.toml").write_bytes(toml)
+    proc = _cli(["check", "--no-cache", "m.py"], tmp_path)
+    _no_traceback(proc.stderr)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("paramlint: error:") and message in proc.stderr, proc.stderr
