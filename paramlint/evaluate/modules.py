@@ -198,6 +198,14 @@ def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, A
     name = args[0] if args else kwargs.get("name")
     t = args[1] if len(args) > 1 else kwargs.get("tensor")
     if isinstance(name, str):
+        from paramlint.evaluate import arrays
+
+        if isinstance(t, arrays.Array) and t.lib == "torch":  # a small tensor of known values
+            t = Tensor(() if t.scalar else (len(t.vals),))
+        if t is not None and not isinstance(t, (Tensor, Param)):
+            # An unknown (or not modelled) tensor: reading the buffer must give that, not None.
+            layer.attrs[name] = t if isinstance(t, Unknown) else it.unknown(f"buffer {name} is not a modelled tensor", node)
+            return None
         layer.buffers[name] = Param(t.shape, False, True) if isinstance(t, (Tensor, Param)) else None  # type: ignore[assignment]
     return None
 
@@ -380,7 +388,7 @@ def getitem(it: Any, layer: Layer, index: Any, node: Any) -> Any:
         except IndexError:
             from paramlint.evaluate.interpreter import Raised
 
-            raise Raised(it.unknown(f"raises IndexError: index {index} out of range", node))
+            raise Raised(it.unknown(f"raises IndexError: index {index} out of range", node), "IndexError")
     if isinstance(index, slice):
         sub = Layer(layer.framework, None if layer.spec is not None and layer.spec.name in ("Sequential", "ModuleList") else layer.cls, layer.spec, layer.location)
         if layer.cls is not None and layer.spec is not None:
