@@ -8,6 +8,7 @@ change any figure: the Project resolves a model's imports from disk either way.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
@@ -186,7 +187,9 @@ def _lines(path: str, cache: Optional[Dict[str, bytes]]) -> Tuple[str, ...]:
         except OSError:
             return ()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    return tuple(text.splitlines())
+    # Python's own line breaks only: str.splitlines() also breaks at \f, \v, \x1c-\x1e, \x85,
+    # \u2028/\u2029, which may sit inside a line (a string, a comment) and shift every later line.
+    return tuple(re.split(r"\r\n|\r|\n", text))

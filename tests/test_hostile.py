@@ -307,7 +307,7 @@ def test_file_deleted_between_discovery_and_read(tmp_path: Path) -> None:
 
 def test_output_to_a_closed_pipe() -> None:
     """``paramlint summary fixtures | head -1``: no traceback, no 'Exception ignored'."""
-    cmd = f"{shlex.quote(sys.executable)} -m paramlint summary --no-cache fixtures tests/hostile | head -1"
+    cmd = f"{shlex.quote(sys.executable)} -m paramlint summary --no-cache fixtures | head -1"
     proc = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
                           capture_output=True, text=True, timeout=300)
     assert proc.stdout.count("\n") == 1
@@ -408,3 +408,53 @@ def test_broken_configuration(tmp_path: Path, toml: bytes, message: str) -> None
     _no_traceback(proc.stderr)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert proc.stderr.startswith("paramlint: error:") and message in proc.stderr, proc.stderr
+
+
+# ---- columns in every check format, with non-ASCII text before the layer call ---------
+
+_COLS = (
+    'import torch.nn as nn\r\n\r\nDOC = "page\x0cbreak \u2028 sep"\r\n\r\n\r\nclass M(nn.Module):\r\n    def __init__(self):\r\n'
+    '        super().__init__()\r\n        t = "\U0001F680 na\u00efve\x0c"; self.fc = nn.Linear(30, 40)\r\n'
+    '        self.ok = nn.Linear(30, 40)  # noqa: PRM101\r\n'
+)
+
+
+def _expected_column() -> tuple:
+    """(line, code-point column, UTF-8 byte column), 1-based, found by plain string search."""
+    lines = re.split(r"\r\n|\r|\n", _COLS)
+    for i, line in enumerate(lines):
+        if "t = " in line:
+            col = line.index("nn.Linear")
+            return i + 1, col + 1, len(line[:col].encode("utf-8")) + 1
+    raise AssertionError
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "sarif", "github", "rdjson"])
+def test_check_columns_after_non_ascii_text(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "m.py").write_bytes(_COLS.encode("utf-8"))
+    (tmp_path / "pyproject.toml").write_text("[tool.paramlint]\nmax-layer-params = 10\n")
+    proc = _cli(["check", "--no-cache", "--output-format", fmt, "m.py"], tmp_path)
+    _no_traceback(proc.stderr)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    line, col, byte_col = _expected_column()
+    out = proc.stdout
+    if fmt in ("concise", "full"):
+        assert f"m.py:{line}:{col}" in out, out
+    elif fmt == "github":
+        assert f"line={line},col={col}" in out, out
+    elif fmt == "json":
+        (d,) = json.loads(out) if isinstance(json.loads(out), list) else json.loads(out)["diagnostics"]
+        assert (d["line"], d["column"]) == (line, col), d
+    elif fmt == "sarif":
+        doc = json.loads(out)
+        run = doc["runs"][0]
+        assert run.get("columnKind") == "unicodeCodePoints"
+        (res,) = run["results"]
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert (region["startLine"], region["startColumn"]) == (line, col), region
+    else:  # reviewdog counts UTF-8 bytes
+        (d,) = json.loads(out)["diagnostics"]
+        start = d["location"]["range"]["start"]
+        assert (start["line"], start["column"]) == (line, byte_col), start
+    # the ``# noqa`` two lines down silences exactly its own line (lines split as Python does)
+    assert out.count("M.ok") == 0 and ("M.fc" in out or fmt == "sarif")
