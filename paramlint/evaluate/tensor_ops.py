@@ -462,10 +462,34 @@ def _wrap(f: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _meshgrid(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``torch.meshgrid(*vectors, indexing='ij'|'xy')``: one grid per vector."""
+    from paramlint.evaluate import arrays
+
+    vecs = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    indexing = arg([], kwargs, 0, "indexing", "ij")
+    if indexing not in ("ij", "xy"):
+        raise ArgError("meshgrid indexing must be 'ij' or 'xy'")
+    sizes: List[Optional[int]] = []
+    for v in vecs:
+        if isinstance(v, Unknown):
+            return v
+        if isinstance(v, arrays.Array) and not v.scalar:
+            sizes.append(len(v.vals))
+            continue
+        s = shape_of(v)
+        if s is None or len(s) > 1:
+            raise ArgError("meshgrid expects 0-D or 1-D tensors")
+        sizes.append(s[0] if s else 1)
+    if indexing == "xy" and len(sizes) >= 2:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    return tuple(tensor(tuple(sizes)) for _ in vecs)
+
+
 _F = "torch.nn.functional."
 FUNCS: Dict[str, Callable[..., Any]] = {
     "torch.cat": _wrap(_cat), "torch.concat": _wrap(_cat), "torch.concatenate": _wrap(_cat),
-    "torch.stack": _wrap(_stack), "torch.einsum": _wrap(_einsum),
+    "torch.stack": _wrap(_stack), "torch.einsum": _wrap(_einsum), "torch.meshgrid": _wrap(_meshgrid),
     _F + "interpolate": _wrap(_interpolate), _F + "upsample": _wrap(_interpolate),
     _F + "upsample_nearest": _wrap(_interpolate), _F + "upsample_bilinear": _wrap(_interpolate),
     _F + "pad": _wrap(_pad), _F + "linear": _wrap(_linear),
