@@ -370,3 +370,47 @@ def test_keras_subclassed_call_and_build(tmp_path: Path) -> None:
     assert shapes["concatenate"] == (None, 24) and shapes["dense"] == (None, 3)
     # Dense 12→12 and 24→3 per sample
     assert m.total_macs == 12 * 12 + 24 * 3  # type: ignore[attr-defined]
+
+
+KERAS_LAYER_CASES = [
+    ("ZeroPadding2D", {"padding": ((1, 2), (3, 4))}, [(None, 5, 6, 3)]),
+    ("ZeroPadding2D", {"padding": 2, "data_format": "channels_first"}, [(None, 3, 5, 6)]),
+    ("ZeroPadding1D", {"padding": (1, 3)}, [(None, 7, 2)]),
+    ("ZeroPadding3D", {"padding": 1}, [(None, 2, 3, 4, 5)]),
+    ("Cropping2D", {"cropping": ((1, 0), (2, 1))}, [(None, 8, 9, 3)]),
+    ("Cropping1D", {"cropping": (2, 1)}, [(None, 9, 4)]),
+    ("UpSampling1D", {"size": 3}, [(None, 5, 2)]),
+    ("UpSampling2D", {"size": (2, 3), "data_format": "channels_first"}, [(None, 4, 5, 6)]),
+    ("UpSampling3D", {"size": 2}, [(None, 2, 3, 4, 5)]),
+    ("Reshape", {"target_shape": (-1, 4)}, [(None, 6, 2)]),
+    ("Reshape", {"target_shape": (3, 2, 2)}, [(None, 12)]),
+    ("Permute", {"dims": (3, 1, 2)}, [(None, 4, 5, 6)]),
+    ("RepeatVector", {"n": 4}, [(None, 7)]),
+    ("Concatenate", {"axis": 1}, [(None, 3, 4), (None, 5, 4)]),
+    ("Concatenate", {}, [(None, 3, 4), (None, 3, 2), (None, 3, 1)]),
+    ("Add", {}, [(None, 3, 4), (None, 3, 4)]),
+    ("Multiply", {}, [(None, 1, 4), (None, 3, 4)]),
+    ("Maximum", {}, [(None, 4), (None, 4), (None, 4)]),
+    ("Subtract", {}, [(None, 2, 4), (None, 2, 4)]),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name,kwargs,inputs", KERAS_LAYER_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(KERAS_LAYER_CASES)])
+def test_keras_reshaping_and_merge_layers(name: str, kwargs: Dict[str, Any], inputs: List[Tuple[Any, ...]]) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    from paramlint.catalog import table
+    from paramlint.catalog.spec import Args
+
+    tensors = [keras.Input(batch_shape=s) for s in inputs]
+    layer = getattr(keras.layers, name)(**kwargs)
+    out = layer(tensors if len(tensors) > 1 else tensors[0])
+    want = tuple(None if d is None else int(d) for d in out.shape)
+    spec = table("keras")[name]
+    from paramlint.evaluate import signatures
+
+    bound = signatures.bind(spec.signature, [], dict(kwargs), name)
+    assert not isinstance(bound, str), bound
+    x = tuple(inputs) if spec.extra.get("merge") else inputs[0]
+    assert spec.output(Args(name, bound), x) == want  # type: ignore[misc, arg-type]
