@@ -58,7 +58,16 @@ class Piece:
 def num(draw: st.DrawFn, ctx: Ctx, lo: int = 1, hi: int = 12) -> Tuple[str, int]:
     """An int in [lo, hi] and how the source spells it."""
     v = draw(st.integers(lo, hi))
-    how = draw(st.sampled_from(["lit", "lit", "const", "expr", "default"]))
+    how = draw(st.sampled_from(["lit", "lit", "const", "expr", "default", "dict", "minmax", "floordiv"]))
+    if how == "dict":
+        name = ctx.fresh("CFG")
+        ctx.consts[name] = {"width": v, "other": draw(st.integers(0, 99))}  # type: ignore[assignment]
+        return f"{name}['width']", v
+    if how == "minmax":
+        other = draw(st.integers(0, 20))
+        return (f"max({v}, {other})", max(v, other)) if draw(st.booleans()) else (f"min({v}, {other} + {v})", v)
+    if how == "floordiv":
+        return f"({v * 3 + 2} // 3)", v
     if how == "const":
         name = ctx.fresh("K")
         ctx.consts[name] = v
@@ -140,9 +149,25 @@ def leaf(draw: st.DrawFn, ctx: Ctx) -> Piece:
 def piece(draw: st.DrawFn, ctx: Ctx, depth: int = 0) -> Piece:
     if depth >= 2:
         return draw(leaf(ctx))
-    kind = draw(st.sampled_from(["leaf", "leaf", "seq", "list", "comp", "splat", "helper", "block", "branch"]))
+    kind = draw(st.sampled_from(["leaf", "leaf", "seq", "list", "comp", "splat", "helper", "block", "branch", "mlp", "enum"]))
     if kind == "leaf":
         return draw(leaf(ctx))
+    if kind == "mlp":  # the classic width-list builder, through a helper with parameters
+        widths = draw(st.lists(st.integers(1, 12), min_size=1, max_size=5))
+        name = ctx.fresh("mlp_")
+        ctx.helpers.append(
+            f"def {name}(widths, bias=True):\n    layers = []\n    for i in range(len(widths) - 1):\n"
+            f"        layers.append(nn.Linear(widths[i], widths[i + 1], bias=bias))\n        layers.append(nn.ReLU())\n"
+            f"    return nn.Sequential(*layers[:-1])\n"
+        )
+        has = draw(st.booleans())
+        total = sum(a * b + (b if has else 0) for a, b in zip(widths, widths[1:]))
+        return Piece(f"{name}({widths!r}, bias={has})", total)
+    if kind == "enum":  # enumerate / zip over literal configs
+        pairs = draw(st.lists(st.tuples(st.integers(1, 8), st.integers(1, 8)), min_size=0, max_size=3))
+        ins, outs = [a for a, _ in pairs], [b for _, b in pairs]
+        expr = f"nn.ModuleList([nn.Conv1d(i, o * (k + 1), 1) for k, (i, o) in enumerate(zip({ins!r}, {outs!r}))])"
+        return Piece(expr, sum(a * b * (k + 1) + b * (k + 1) for k, (a, b) in enumerate(pairs)))
     if kind in ("seq", "list"):
         kids = draw(st.lists(piece(ctx, depth + 1), min_size=0, max_size=3))
         inner = ", ".join(k.expr for k in kids)
