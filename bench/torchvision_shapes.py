@@ -3,8 +3,8 @@
 For each target builder, the real model is built from the extracted torchvision 0.29.1 sources
 (bench/.cache; the package's C extension, PIL and transforms are stubbed, as only model code
 runs) and run once on a (1, 3, 224, 224) input with forward hooks on every leaf module; its
-MACs come from ``torch.utils.flop_counter.FlopCounterMode`` / 2 (training mode, oneDNN off:
-the instrumented paths). paramlint analyses the same file with ``--input-shape``.
+MACs come from ``torch.utils.flop_counter.FlopCounterMode`` / 2 (training mode, oneDNN off,
+math attention backend: the instrumented paths). paramlint analyses the same file with ``--input-shape``.
 
 Usage: python bench/torchvision_shapes.py [builder ...]     (needs torch; not torchvision)
 """
@@ -91,7 +91,10 @@ def truth(builder: str) -> Tuple[Dict[str, Any], int]:
     model = getattr(module, builder)()
     doc = _frameworks().torch_model_truth(model, SHAPE)
     model.train()
-    with torch.backends.mkldnn.flags(enabled=False), FlopCounterMode(display=False) as counter:
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    # The math attention backend runs as bmm, which FlopCounterMode counts (CPU fused kernels: 0).
+    with torch.backends.mkldnn.flags(enabled=False), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
         model(torch.randn(SHAPE))
     return doc, counter.get_total_flops() // 2
 

@@ -5,10 +5,10 @@ MACs, not "FLOPs": one MAC is one multiply plus one add, so these figures are wh
 products and convolutions count (mm/addmm/bmm/baddbmm, convolution, attention): biases,
 normalisation, activations and pooling cost 0 MACs.
 
-Where FlopCounterMode sees no instrumented op on CPU (``nn.LSTM`` through oneDNN,
-``scaled_dot_product_attention`` and ``MultiheadAttention``'s inference fast path), the
-figure here is the one its formulas give on the instrumented path (oneDNN disabled, training
-mode, GPU attention kernels): the products the layer really computes.
+Where FlopCounterMode sees no instrumented op on CPU (``nn.LSTM`` through oneDNN, the fused
+CPU ``scaled_dot_product_attention`` kernels, ``MultiheadAttention``'s inference fast path),
+the figure here is what it counts on the instrumented path (oneDNN disabled, the math
+attention backend, training mode): the products the layer really computes.
 
 A leading unknown (batch) dim counts as 1, as for activation sizes: figures are per sample.
 Layers whose cost is not modelled give None (never a guess).

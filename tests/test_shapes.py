@@ -186,12 +186,15 @@ def test_keras_layer_shapes_match(rel: str, name: str) -> None:
 
 def _flop_counter_macs(model: Any, x: Any) -> Tuple[int, Dict[str, int]]:
     """FlopCounterMode / 2 on the instrumented path: training mode (MultiheadAttention's
-    inference fast path is not instrumented) and oneDNN off (nor is its fused LSTM)."""
+    inference fast path is not instrumented), oneDNN off (nor is its fused LSTM) and the math
+    attention backend (nor are the CPU fused sdpa kernels)."""
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
     model.train()
-    with torch.backends.mkldnn.flags(enabled=False), FlopCounterMode(display=False) as counter:
+    with torch.backends.mkldnn.flags(enabled=False), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
         model(x)
     per_module = {k: sum(v.values()) // 2 for k, v in counter.get_flop_counts().items()}
     return counter.get_total_flops() // 2, per_module
@@ -280,7 +283,12 @@ def test_attention_and_matmul_formulas_equal_flop_counter() -> None:
     from paramlint import macs
 
     q, k, v = (2, 4, 10, 8), (2, 4, 12, 8), (2, 4, 12, 6)
-    assert macs.attention(q, k, v) == sdpa_flop_count(q, k, v) // 2  # CPU sdpa is not instrumented
+    assert macs.attention(q, k, v) == sdpa_flop_count(q, k, v) // 2  # the GPU kernels' formula
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as c:
+        torch.nn.functional.scaled_dot_product_attention(*[torch.randn(s) for s in (q, k, v)])
+    assert macs.attention(q, k, v) == c.get_total_flops() // 2  # the math backend, as bmm
     for a, b in [((5, 1, 2, 3), (4, 3, 6)), ((7, 3), (3, 5)), ((2, 9, 3), (3, 4)), ((3,), (3, 5))]:
         with FlopCounterMode(display=False) as c:
             torch.randn(a) @ torch.randn(b)
