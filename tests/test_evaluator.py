@@ -552,3 +552,81 @@ def test_framework_feature_detection(tmp_path: Path) -> None:
 
     assert ns["HAS_SILU"] is True and ns["HAS_GELU"] is True
     assert isinstance(ns["MADE_UP"], Unknown)  # not in paramlint's tables: unknown, never "absent"
+
+
+TRY_EXCEPT = {
+    "m.py": '''
+        from functools import partial
+        from torch import nn
+
+        class Blur(nn.Module):
+            def __init__(self, channels, stride=2):
+                super().__init__()
+                self.filt = nn.Conv2d(channels, channels, 3, stride, groups=channels, bias=False)
+
+        def create_aa(aa_layer, channels, stride=2):
+            try:
+                return aa_layer(channels=channels, stride=stride)
+            except TypeError:
+                # nn.AvgPool2d has no ``channels``: Python raises TypeError, the fallback runs
+                return aa_layer(stride)
+
+        def lookup(table, key):
+            try:
+                return table[key]
+            except KeyError:
+                return nn.Linear(2, 2)
+            finally:
+                pass
+
+        def build():
+            return nn.Sequential(create_aa(nn.AvgPool2d, 8), create_aa(Blur, 8), lookup({}, "x"),
+                                 lookup({"x": nn.Linear(3, 3)}, "x"))
+    ''',
+}
+
+
+@pytest.mark.oracle
+def test_try_except_fallbacks_match_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, TRY_EXCEPT)
+    m = ours(tmp_path, pkg, "m.py")["build"]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", "build")
+
+
+def test_unknown_exception_type_runs_no_handler(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": '''
+        import some_lib
+        from torch import nn
+
+        def build():
+            try:
+                raise some_lib.Oops()
+            except some_lib.Other:
+                return nn.Linear(2, 2)  # we cannot know whether Oops is an Other
+    '''})
+    rep = analyze_file(Project(), str(tmp_path / pkg / "m.py"), Options())
+    assert all(m.total_params is None for m in rep.models if m.name == "build")
+
+
+def test_registry_mutated_under_unknown_condition_is_unknown(tmp_path: Path) -> None:
+    # A module-level registry filled by a decorator under a condition we cannot decide must
+    # not be read back as definitely empty (that gave a silently wrong default on timm).
+    pkg = write_package(tmp_path, {"m.py": '''
+        import os
+        from torch import nn
+
+        REGISTRY = {}
+
+        def register(fn):
+            if os.environ.get("USE_BIG"):
+                REGISTRY[fn.__name__] = 16
+            return fn
+
+        @register
+        def build():
+            width = REGISTRY.get("build", 4)
+            return nn.Linear(width, width)
+    '''})
+    rep = analyze_file(Project(), str(tmp_path / pkg / "m.py"), Options())
+    (m,) = [m for m in rep.models if m.name == "build"]
+    assert m.total_params is None and m.unresolved

@@ -498,7 +498,7 @@ def subscript(it: Any, a: Array, index: Any, node: Any) -> Any:
             return element(a, index)
         from paramlint.evaluate.interpreter import Raised
 
-        raise Raised(it.unknown("raises IndexError: array index out of range", node))
+        raise Raised(it.unknown("raises IndexError: array index out of range", node), "IndexError")
     if isinstance(index, slice):
         return Array(a.vals[index], a.errs[index], a.dtype, a.lib)
     return it.unknown("array index is not modelled", node)

@@ -51,6 +51,9 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
     if isinstance(obj, Class):
         return class_attr(it, obj, name, node, None)
     if isinstance(obj, Instance):
+        u = it.poison_of(obj)
+        if u is not None:
+            return u
         v = obj.attrs.get(name, _MISSING)
         if v is not _MISSING:
             return v
@@ -87,6 +90,9 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
     own = getattr(obj, "attr", None)
     if own is not None and not isinstance(obj, (str, list, dict, tuple, set, int, float)):
         return own(it, name, node)  # evaluator-internal objects (inspect.Signature...)
+    u = it.poison_of(obj)
+    if u is not None:
+        return u
     from paramlint.evaluate.methods import method
 
     m = method(it, obj, name, node)

@@ -439,7 +439,7 @@ def _next(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
             return args[1]
         from paramlint.evaluate.interpreter import Raised
 
-        raise Raised(it.unknown("raises StopIteration", node))
+        raise Raised(it.unknown("raises StopIteration", node), "StopIteration")
     if isinstance(src, Layer):  # next(self.parameters()) and similar
         seq = it.fw.iterate(it, src, node)
         if isinstance(seq, list) and seq:

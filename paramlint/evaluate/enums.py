@@ -149,7 +149,7 @@ def by_value(it: Any, cls: Class, args: List[Any], node: Any) -> Any:
             continue
     from paramlint.evaluate.interpreter import Raised
 
-    raise Raised(it.unknown(f"raises ValueError: {v!r} is not a valid {cls.name}", node))
+    raise Raised(it.unknown(f"raises ValueError: {v!r} is not a valid {cls.name}", node), "ValueError")
 
 
 def by_name(it: Any, cls: Class, key: Any, node: Any) -> Any:
@@ -163,7 +163,7 @@ def by_name(it: Any, cls: Class, key: Any, node: Any) -> Any:
         return ms[key]
     from paramlint.evaluate.interpreter import Raised
 
-    raise Raised(it.unknown(f"raises KeyError: {key!r}", node))
+    raise Raised(it.unknown(f"raises KeyError: {key!r}", node), "KeyError")
 
 
 def plain_value(v: Any) -> Any:

@@ -226,6 +226,10 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     from paramlint.evaluate.enums import plain_value
 
     a, b = plain_value(a), plain_value(b)
+    for x in (a, b):
+        u = it.poison_of(x)
+        if u is not None:
+            return u
     if op in ("In", "NotIn"):
         if isinstance(b, Unknown):
             return b
@@ -449,9 +453,9 @@ def _yield(it: Any, node: cst.Yield, env: Any) -> Any:
     elif isinstance(node.value, cst.From):
         seq = it.fw.iterate(it, it.eval(node.value.item, env), node.value.item)
         if isinstance(seq, Unknown):
-            from paramlint.evaluate.interpreter import Raised
+            from paramlint.evaluate.interpreter import NOT_AN_EXCEPTION, Raised
 
-            raise Raised(seq)  # what it yields is unknown: so is the generator
+            raise Raised(seq, NOT_AN_EXCEPTION)  # what it yields is unknown: so is the generator
         out.extend(seq)
     else:
         out.append(it.eval(node.value, env))

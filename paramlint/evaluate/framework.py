@@ -258,6 +258,10 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
         return None
     bound = signatures.bind(spec.signature, args, kwargs, spec.name)
     if isinstance(bound, str):
+        if it.try_depth:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(bound, node), "TypeError")  # torch raises TypeError
         return it.unknown(bound, node)
     obj.args = bound
     if spec.framework == "flax":
@@ -423,6 +427,9 @@ def call_layer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
 
 def iterate(it: Any, v: Any, node: Any) -> Any:
     """A list of the items ``for x in v`` would see, or Unknown."""
+    u = it.poison_of(v)
+    if u is not None:
+        return u
     if isinstance(v, (list, tuple)):
         return v
     if isinstance(v, range):
@@ -473,6 +480,9 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
 def length(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, Unknown):
         return v
+    u = it.poison_of(v)
+    if u is not None:
+        return u
     if isinstance(v, (list, tuple, dict, set, frozenset, str, range)):
         return len(v)
     if isinstance(v, Layer):
@@ -502,6 +512,9 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
 
     if isinstance(container, ExternalDir):
         return container.contains(it, item, node)
+    u = it.poison_of(container)
+    if u is not None:
+        return u
     if isinstance(container, Layer):
         if not isinstance(item, str):
             return it.unknown("membership test on a module", node)
@@ -531,6 +544,9 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
 def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, Unknown):
         return obj
+    u = it.poison_of(obj)
+    if u is not None:
+        return u
     if isinstance(index, Unknown):
         return index
     if isinstance(obj, Layer):
@@ -550,10 +566,23 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
 
         materialize(it, obj)
         return enums.by_name(it, obj, index, node)
+    if isinstance(obj, External) and obj.qualname == "sys.modules" and isinstance(index, str):
+        mod = it.project.find(index)  # a module of the project is the one being evaluated
+        if mod is not None:
+            return it.import_module(index)
+        return it.unknown(f"sys.modules[{index!r}]", node)
     if isinstance(obj, (External, Class)):
         return obj  # typing subscripts: List[int], Optional[X], a generic class
     if isinstance(obj, Instance) and "namedtuple" in obj.cls.flags:
         obj = [obj.attrs.get(n) for n, _ in obj.cls.fields]
+    from paramlint.evaluate.iteration import DefaultDict, missing_key
+
+    if isinstance(obj, DefaultDict):
+        try:
+            if index not in obj:
+                return missing_key(it, obj, index, node)
+        except TypeError:
+            return it.unknown("unhashable key", node)
     try:
         if isinstance(index, slice) and any(isinstance(x, Unknown) for x in (index.start, index.stop, index.step)):
             return it.unknown("slice with unknown bounds", node)
@@ -561,7 +590,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     except (KeyError, IndexError) as e:
         from paramlint.evaluate.interpreter import Raised
 
-        raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node))
+        raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
     except Exception as e:
         return it.unknown(f"subscript: {e}", node)
 
@@ -585,7 +614,7 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
         except (KeyError, IndexError, TypeError) as e:
             from paramlint.evaluate.interpreter import Raised
 
-            raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node))
+            raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
 
 
 def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:

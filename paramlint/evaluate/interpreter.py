@@ -26,11 +26,18 @@ YIELDS = "__paramlint_yields__"
 _CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
 
 
-class Raised(Exception):
-    """User code raised (or hit a Python error we model as raising): the call is Unknown."""
+#: ``Raised.exc`` for an evaluation that became Unknown without Python raising: no handler applies.
+NOT_AN_EXCEPTION = "<not an exception>"
 
-    def __init__(self, unknown: Unknown) -> None:
+
+class Raised(Exception):
+    """User code raised (or hit a Python error we model as raising). Outside a ``try`` the
+    nearest call becomes Unknown; inside one it propagates to the handlers, which run when
+    the exception's type is known to match (``exc``: a builtin exception name, or None)."""
+
+    def __init__(self, unknown: Unknown, exc: Optional[str] = None) -> None:
         self.unknown = unknown
+        self.exc = exc
 
 
 class _Return(Exception):
@@ -88,6 +95,10 @@ class Interpreter:
         self.keras_names: Dict[str, int] = {}
         #: Problems worth telling the user about (unknown layer types...), deduplicated.
         self.notes: Dict[Tuple[str, Optional[Location]], Unknown] = {}
+        #: Mutable objects that code under an unknown condition may have changed: id -> (obj, why).
+        self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
+        #: ``try`` bodies being executed (exceptions then propagate out of calls).
+        self.try_depth = 0
         #: Imports being resolved (cycle guard).
         self._resolving: set = set()
         self._dispatch_expr = _EXPR
@@ -102,6 +113,13 @@ class Interpreter:
         if mod is None or mod.source is None or node is None:
             return None
         return mod.source.location(node)
+
+    def poison_of(self, obj: Any) -> Optional[Unknown]:
+        """Why a mutable object's contents are unknown (changed under an unknown condition)."""
+        if not self.poisoned:
+            return None
+        p = self.poisoned.get(id(obj))
+        return p[1] if p is not None and p[0] is obj else None
 
     def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
         mod = self.module
@@ -323,7 +341,10 @@ class Interpreter:
                 first = (p.posonly_params or p.params)
                 local["__paramlint_self__"] = local.get(first[0].name.value) if first else None
             if err is not None:
-                return Unknown(f"{fn.name}(): {err}", self.loc(node) if saved_module is fn.module else None)
+                u = Unknown(f"{fn.name}(): {err}", self.loc(node) if saved_module is fn.module else None)
+                if self.try_depth:
+                    raise Raised(u, "TypeError")  # Python raises TypeError for a bad call
+                return u
             f = fn.node
             if isinstance(f, cst.Lambda):
                 return self.eval(f.body, env)
@@ -345,6 +366,8 @@ class Interpreter:
                 return _Iterator(local[YIELDS])
             return result
         except Raised as r:
+            if self.try_depth:
+                raise  # an enclosing ``try`` may handle it
             return r.unknown
         finally:
             self.module = saved_module
@@ -428,10 +451,15 @@ class Interpreter:
                 while e is not None and target is _MISSING:
                     target = e.vars.get(r, _MISSING)
                     e = e.parent
+            if target is _MISSING:
+                target = env.module.ns.get(r, _MISSING)
             if isinstance(target, (Layer, Class)):
                 if target.uncertain is None:
                     target.uncertain = reason
             elif isinstance(target, (list, dict, set, Instance)):
+                # The object itself may have changed: every reference to it (a module-level
+                # registry mutated inside a function, an argument) now reads as Unknown.
+                self.poisoned.setdefault(id(target), (target, reason))
                 self.assign_name(r, reason, env)
         if returns and env.maybe_returned is None:
             env.maybe_returned = reason

@@ -108,7 +108,78 @@ def _iterator(items: List[Any]) -> Any:
     return _Iterator(items)
 
 
+class DefaultDict(dict):
+    """``collections.defaultdict``: a dict whose missing keys are made by ``factory()``."""
+
+    def __init__(self, factory: Any, *args: Any) -> None:
+        super().__init__(*args)
+        self.factory = factory
+
+
+def _defaultdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    factory = args[0] if args else kwargs.pop("default_factory", None)
+    if isinstance(factory, Unknown):
+        return factory
+    init: Dict[Any, Any] = {}
+    if len(args) > 1:
+        if not isinstance(args[1], dict):
+            return it.unknown("defaultdict() of a non-dict", node)
+        init.update(args[1])
+    init.update(kwargs)
+    return DefaultDict(factory, init)
+
+
+def missing_key(it: Any, d: DefaultDict, key: Any, node: Any) -> Any:
+    """``d[key]`` for a key not in ``d``: ``factory()`` inserted, or KeyError without one."""
+    if d.factory is None:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises KeyError: {key!r}", node), "KeyError")
+    v = it.call(d.factory, [], {}, node)
+    d[key] = v
+    return v
+
+
+class Deque(list):
+    """``collections.deque`` (without ``maxlen``): a list with the left-end methods."""
+
+
+def _deque(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if kwargs.get("maxlen") is not None or len(args) > 1:
+        return it.unknown("deque(maxlen=...) is not modelled", node)
+    if not args:
+        return Deque()
+    seqs = _seqs(it, args[:1], node)
+    return seqs if isinstance(seqs, Unknown) else Deque(seqs[0])
+
+
+def deque_method(it: Any, d: Deque, name: str, node: Any) -> Any:
+    def call(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+        if name == "appendleft" and len(a) == 1:
+            d.insert(0, a[0])
+            _check(it2, len(d))
+            return None
+        if name == "popleft" and not a:
+            if not d:
+                from paramlint.evaluate.interpreter import Raised
+
+                raise Raised(it2.unknown("raises IndexError: pop from an empty deque", n), "IndexError")
+            return d.pop(0)
+        if name == "extendleft" and len(a) == 1:
+            seqs = _seqs(it2, a, n)
+            if isinstance(seqs, Unknown):
+                return seqs
+            for x in seqs[0]:
+                d.insert(0, x)
+            _check(it2, len(d))
+            return None
+        return it2.unknown(f"deque.{name}() arguments", n)
+    return Builtin(f"deque.{name}", call)
+
+
 STDLIB: Dict[str, Any] = {
+    "collections.deque": Builtin("deque", _deque),
+    "collections.defaultdict": Builtin("defaultdict", _defaultdict),
     "itertools.repeat": Builtin("repeat", _repeat),
     "itertools.chain": Builtin("chain", _chain),
     "itertools.chain.from_iterable": Builtin("chain.from_iterable", _chain_from_iterable),

@@ -33,6 +33,11 @@ def method(it: Any, obj: Any, name: str, node: Any) -> Any:
         if name in _PURE_STR:
             return Builtin(f"str.{name}", lambda it2, a, k, n: _pure(it2, obj, name, a, k, n))
     elif isinstance(obj, list):
+        if name in ("appendleft", "popleft", "extendleft"):
+            from paramlint.evaluate.iteration import Deque, deque_method
+
+            if isinstance(obj, Deque):
+                return deque_method(it, obj, name, node)
         if name in _LIST_MUTATE or name in _LIST_PURE:
             return Builtin(f"list.{name}", lambda it2, a, k, n: _list_method(it2, obj, name, a, k, n))
     elif isinstance(obj, tuple):

@@ -388,7 +388,7 @@ def getitem(it: Any, layer: Layer, index: Any, node: Any) -> Any:
         except IndexError:
             from paramlint.evaluate.interpreter import Raised
 
-            raise Raised(it.unknown(f"raises IndexError: index {index} out of range", node))
+            raise Raised(it.unknown(f"raises IndexError: index {index} out of range", node), "IndexError")
     if isinstance(index, slice):
         sub = Layer(layer.framework, None if layer.spec is not None and layer.spec.name in ("Sequential", "ModuleList") else layer.cls, layer.spec, layer.location)
         if layer.cls is not None and layer.spec is not None:

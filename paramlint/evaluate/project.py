@@ -61,6 +61,9 @@ class Project:
         self.by_path: Dict[str, ModuleNS] = {}
         self.roots: List[str] = []
         self._bound: Dict[str, Any] = {}
+        #: Mutable objects (of any module) changed under an unknown condition: id -> (obj, why).
+        #: Kept here, not per file: modules are evaluated once and shared by every file.
+        self.poisoned: Dict[int, Tuple[Any, Any]] = {}
         #: Files whose contents the run depended on (for the cache key).
         self.files_read: Dict[str, bytes] = {}
 

@@ -106,7 +106,7 @@ class MatchValue:
                 except (IndexError, re.error) as e:
                     from paramlint.evaluate.interpreter import Raised
 
-                    raise Raised(it2.unknown(f"raises IndexError: {e}", n))
+                    raise Raised(it2.unknown(f"raises IndexError: {e}", n), "IndexError")
             return Builtin(f"Match.{name}", call)
         if name in ("string", "pos", "endpos", "lastindex", "lastgroup"):
             return getattr(m, name)

@@ -10,7 +10,7 @@ from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _Return, _body
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.project import LazyImport, resolve_relative
-from paramlint.evaluate.values import Class, External, ExceptionValue, Function, Unknown
+from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
 
 Handler = Callable[[Any, Any, Env], None]
 _UNSET = object()
@@ -158,14 +158,14 @@ def _raise(it: Any, node: cst.Raise, env: Env) -> None:
     exc = it.eval(node.exc, env) if node.exc is not None else None
     what = exc.name if isinstance(exc, ExceptionValue) else "an exception"
     msg = f": {exc.message}" if isinstance(exc, ExceptionValue) and exc.message else ""
-    raise Raised(it.unknown(f"raises {what}{msg}", node))
+    raise Raised(it.unknown(f"raises {what}{msg}", node), exc.name if isinstance(exc, ExceptionValue) else None)
 
 
 @handles(cst.Assert)
 def _assert(it: Any, node: cst.Assert, env: Env) -> None:
     t = it.truth(it.eval(node.test, env), node.test)
     if t is False:
-        raise Raised(it.unknown("assertion fails", node))
+        raise Raised(it.unknown("assertion fails", node), "AssertionError")
 
 
 @handles(cst.Global)
@@ -248,15 +248,70 @@ def _while(it: Any, node: cst.While, env: Env) -> None:
 
 @handles(cst.Try)
 def _try(it: Any, node: cst.Try, env: Env) -> None:
-    # Handlers are not run: a raise inside the body makes the surrounding call Unknown,
-    # which is honest (we cannot know which handler would run or what it would do).
+    # A handler runs only when the raised exception's type is known to match it; otherwise
+    # the exception goes on (and the surrounding call becomes Unknown), never a guess.
     try:
-        it.exec_block(_body(node.body), env)
+        it.try_depth += 1
+        try:
+            it.exec_block(_body(node.body), env)
+        finally:
+            it.try_depth -= 1
         if node.orelse is not None:
             it.exec_block(_body(node.orelse.body), env)
+    except Raised as r:
+        for handler in node.handlers:
+            m = _handler_matches(it, handler, r, env)
+            if m is None:
+                raise  # cannot tell whether this handler (or a later one) applies
+            if m:
+                if handler.name is not None:
+                    assign_target(it, handler.name.name, ExceptionValue(r.exc or "Exception", r.unknown.reason), env)
+                it.exec_block(_body(handler.body), env)
+                break
+        else:
+            raise
     finally:
         if node.finalbody is not None:
             it.exec_block(_body(node.finalbody.body), env)
+
+
+#: Builtin exception hierarchy (the part model code meets): name -> its bases.
+_EXC_BASES = {
+    "KeyError": ("LookupError",), "IndexError": ("LookupError",), "ZeroDivisionError": ("ArithmeticError",),
+    "ModuleNotFoundError": ("ImportError",), "NotImplementedError": ("RuntimeError",), "RecursionError": ("RuntimeError",),
+    "FileNotFoundError": ("OSError",), "UserWarning": ("Warning",), "DeprecationWarning": ("Warning",),
+}
+
+
+def _exc_is(name: str, target: str) -> bool:
+    if target in ("Exception", "BaseException") or name == target:
+        return True
+    return any(_exc_is(b, target) for b in _EXC_BASES.get(name, ()))
+
+
+def _handler_matches(it: Any, handler: Any, r: Raised, env: Env) -> Any:
+    """True/False, or None when it cannot be known."""
+    from paramlint.evaluate.interpreter import NOT_AN_EXCEPTION
+
+    if r.exc == NOT_AN_EXCEPTION:
+        return None
+    if handler.type is None:
+        return True  # bare except
+    t = it.eval(handler.type, env)
+    targets = t if isinstance(t, tuple) else (t,)
+    unknown = False
+    for x in targets:
+        name = x.name if isinstance(x, Builtin) else x.qualname.rsplit(".", 1)[-1] if isinstance(x, External) and x.qualname.startswith("builtins.") else None
+        if name is None:
+            unknown = True  # a user or library exception class
+            continue
+        if name in ("Exception", "BaseException"):
+            return True
+        if r.exc is None:
+            unknown = True
+        elif _exc_is(r.exc, name):
+            return True
+    return None if unknown else False
 
 
 @handles(cst.With)
