@@ -113,7 +113,14 @@ def _tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     "torch.softmax", "torch.log_softmax", "torch.nn.functional.relu_", "torch.nn.functional.dropout2d",
     "torch.nn.functional.layer_norm", "torch.nn.functional.group_norm", "torch.nn.functional.batch_norm",
     "torch.neg", "torch.square", "torch.rsqrt", "torch.erf", "torch.sin", "torch.cos", "torch.clamp", "torch.clip",
-    "torch.nn.functional.softplus", "torch.nn.functional.alpha_dropout", "torch.nn.functional.dropout1d")
+    "torch.nn.functional.softplus", "torch.nn.functional.alpha_dropout", "torch.nn.functional.dropout1d",
+    "torch.sign", "torch.log2", "torch.log10", "torch.log1p", "torch.expm1", "torch.floor", "torch.ceil",
+    "torch.round", "torch.reciprocal", "torch.sinh", "torch.cosh", "torch.atan", "torch.asin", "torch.acos",
+    "torch.nan_to_num", "torch.logical_not", "torch.isnan", "torch.isinf", "torch.cumsum", "torch.flip",
+    "torch.roll", "torch.nn.functional.hardtanh", "torch.nn.functional.silu_", "torch.nn.functional.dropout3d",
+    "torch.nn.functional.celu", "torch.nn.functional.selu", "torch.nn.functional.logsigmoid",
+    "torch.nn.functional.softsign", "torch.nn.functional.tanhshrink", "torch.nn.functional.instance_norm",
+    "torch.nn.functional.local_response_norm", "torch.nn.functional.rms_norm", "torch.special.erf")
 def _elementwise(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     x = args[0] if args else kwargs.get("input")
     s = _as_shape(x)
