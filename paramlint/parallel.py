@@ -119,8 +119,12 @@ def _run_serial(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes
 
 def _run_pool(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]], workers: int) -> Optional[List[_Result]]:
     """The misses on ``workers`` forked processes, largest files first (the longest jobs start
-    early, so the workers finish together). None if no pool can be had."""
+    early, so the workers finish together). None if no pool can be had. A worker that dies (a
+    crash below Python, the OOM killer) costs only its own file: the files left without a result
+    are retried one per fresh process, and the one that kills it again is reported as an error."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     import paramlint.engine  # noqa: F401  (imported once here, inherited by the forked workers)
 
@@ -129,11 +133,23 @@ def _run_pool(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]
     except ValueError:
         return None
     order = sorted(todo, key=lambda t: -(len(t[3]) if t[3] is not None else _size(t[1])))
+    done: Dict[int, _Result] = {}
     try:
-        with ctx.Pool(workers, initializer=_worker_init) as pool:
-            return list(pool.imap_unordered(_star, order, chunksize=1))
-    except (OSError, RuntimeError, ImportError):
-        return None
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as ex:
+            for r in ex.map(_star, order, chunksize=1):
+                done[r[0]] = r
+    except BrokenProcessPool:
+        for t in order:
+            if t[0] in done:
+                continue
+            try:
+                with ProcessPoolExecutor(1, mp_context=ctx, initializer=_worker_init) as ex:
+                    done[t[0]] = ex.submit(_star, t).result()
+            except BrokenProcessPool:
+                done[t[0]] = (t[0], FileReport(t[1], error="internal error: the analyzing process died"), {}, {})
+    except (OSError, RuntimeError):
+        return None if not done else [*done.values(), *_run_serial([t for t in order if t[0] not in done])]
+    return list(done.values())
 
 
 def _star(t: Tuple[int, str, Mapping[str, Any], Optional[bytes]]) -> _Result:

@@ -113,3 +113,21 @@ def test_memory_flat_in_model_size(tmp_path: Path) -> None:
     small, wide_peak, big = peak("gpt2_small"), peak("gpt2_wide"), peak("gpt3_175b")
     assert wide_peak < 1.1 * small, (small, wide_peak)
     assert big < 8 * small, (small, big)
+
+
+def test_a_dying_worker_costs_only_its_own_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash below Python in a worker (simulated: the process exits) never loses the run."""
+    real = parallel.analyze_one
+
+    def crashing(index, path, kwargs, data):  # type: ignore[no-untyped-def]
+        if path.endswith("vgg_cfg.py"):
+            os._exit(70)
+        return real(index, path, kwargs, data)
+
+    monkeypatch.setattr(parallel, "analyze_one", crashing)
+    items = _items(["fixtures/lenet_torch.py", "fixtures/vgg_cfg.py", "fixtures/gpt_tied.py", "fixtures/resnet_blocks.py"])
+    reports = parallel.analyze_many(items, jobs=2)
+    by = {r.path: r for r in reports}
+    assert [r.path for r in reports] == [p for p, _ in items]
+    assert "died" in (by["fixtures/vgg_cfg.py"].error or "")
+    assert all(r.error is None and r.models for p, r in by.items() if p != "fixtures/vgg_cfg.py")
