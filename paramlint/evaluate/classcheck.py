@@ -1,0 +1,142 @@
+"""``isinstance``/``issubclass`` over evaluator values: user classes (by MRO), catalog
+layers (by spec, including the framework's base classes), builtins, ABCs and a few stdlib
+types. An answer that cannot be given exactly is Unknown."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from paramlint import catalog
+from paramlint.catalog.spec import LayerSpec
+from paramlint.evaluate.values import (
+    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+)
+
+
+_BUILTIN_TYPES = {
+    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "type", "object", "range", "bytes",
+    "slice", "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod", "property", "super",
+}
+
+
+def _class_matches(it: Any, v: Any, target: Any) -> Any:
+    """isinstance(v, target) for one target class."""
+    if isinstance(target, Unknown):
+        return target
+    if isinstance(target, Builtin) and target.name == "type":
+        if isinstance(v, Class):
+            return True
+        if isinstance(v, Builtin):
+            return v.name in _BUILTIN_TYPES or v.name.endswith(("Error", "Exception", "Warning")) or v.name == "StopIteration"
+        if isinstance(v, External) and catalog.lookup(v.qualname) is not None:
+            return True  # a framework layer class
+        if isinstance(v, (External, Unknown)):
+            return it.unknown("isinstance(x, type) of a name from outside the project", None)
+        return False
+    if isinstance(target, Builtin):
+        py = {"int": int, "float": (int, float) if False else float, "str": str, "bool": bool, "list": list,
+              "tuple": tuple, "dict": dict, "set": set, "frozenset": frozenset}.get(target.name)
+        if py is None:
+            return it.unknown(f"isinstance against {target.name}", None)
+        if target.name == "int":
+            return isinstance(v, int)
+        return isinstance(v, py)
+    if isinstance(target, External):
+        from paramlint.evaluate import abcs
+
+        r = abcs.matches(it, v, target)
+        if r is not None:
+            return r
+    if isinstance(v, (Instance, Layer)):
+        cls = v.cls
+        if isinstance(target, Class):
+            return cls is not None and target in cls.mro()
+        if isinstance(target, External):
+            spec = catalog.lookup(target.qualname)
+            if spec is None:
+                if target.qualname in ("builtins.object",) or (cls is not None and target in cls.mro()):
+                    return True
+                if target.qualname in ("types.FunctionType",):
+                    return False
+                return it.unknown(f"isinstance against {target.qualname}", None)
+            if not isinstance(v, Layer):
+                return False
+            if spec.framework != v.framework:
+                return False
+            if spec.role == "base":
+                return True
+            specs = [v.spec] if v.spec is not None else []
+            return any(s is spec or s.name == spec.name for s in specs) or _spec_is_sub(v.spec, spec)
+        return False
+    if isinstance(target, External):
+        q = target.qualname
+        if q in ("types.FunctionType", "types.MethodType"):
+            return isinstance(v, (Function, BoundMethod))
+        if q == "functools.partial":
+            return isinstance(v, Partial)
+        if q in ("torch.Tensor", "torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            if q.endswith("Parameter"):
+                return isinstance(v, Param)
+            return isinstance(v, (Tensor, Param))
+        if q == "builtins.object":
+            return True
+        if isinstance(v, (int, float, str, bool, type(None), list, tuple, dict)):
+            if catalog.lookup(q) is not None:
+                return False
+            if q.startswith(("typing.", "collections.abc.")):
+                return it.unknown(f"isinstance against {q}", None)
+        if isinstance(v, (Tensor, Param, Class, Function, BoundMethod, Partial, Builtin)) and catalog.lookup(q) is not None:
+            return False  # a tensor, a class or a function is never a layer instance
+        return it.unknown(f"isinstance against {q}", None)
+    if isinstance(target, Class):
+        return False
+    return it.unknown("isinstance against a non-class", None)
+
+
+def _spec_is_sub(spec: Optional[LayerSpec], target: LayerSpec) -> bool:
+    # torch: the BatchNorm family shares _BatchNorm / _NormBase; conv shares _ConvNd.
+    if spec is None:
+        return False
+    families = {"_BatchNorm": "BatchNorm", "_NormBase": "Norm", "_ConvNd": "Conv", "_MaxPoolNd": "MaxPool", "_AvgPoolNd": "AvgPool"}
+    prefix = families.get(target.name)
+    return prefix is not None and prefix in spec.name
+
+
+def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    targets = target if isinstance(target, tuple) else (target,)
+    unknown = None
+    for t in targets:
+        r = _class_matches(it, v, t)
+        if isinstance(r, Unknown):
+            unknown = unknown if unknown is not None else Unknown(r.reason, it.loc(node))
+        elif r:
+            return True
+    return unknown if unknown is not None else False
+
+
+def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
+    if isinstance(c, Unknown):
+        return c
+    targets = target if isinstance(target, tuple) else (target,)
+    for t in targets:
+        if isinstance(c, Class):
+            if isinstance(t, Class) and t in c.mro():
+                return True
+            if isinstance(t, External) and any(isinstance(b, External) and b == t for b in c.mro()):
+                return True
+            if isinstance(t, External):
+                spec = catalog.lookup(t.qualname)
+                if spec is not None and c.spec is not None and (spec.role == "base" and spec.framework == c.framework or spec is c.spec):
+                    return True
+        elif isinstance(c, External) and isinstance(t, External):
+            if c == t:
+                return True
+            a, b = catalog.lookup(c.qualname), catalog.lookup(t.qualname)
+            if a is not None and b is not None:
+                if b.role == "base" and a.framework == b.framework:
+                    return True
+                continue
+            return it.unknown(f"issubclass({c.qualname}, {t.qualname})", node)
+    return False

@@ -1,0 +1,219 @@
+"""Python protocols on evaluator values: iteration, ``len``, ``in``, subscripts and item
+assignment, ``del obj.attr`` -- each exact or Unknown, size-checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.values import Class, External, Instance, Layer, Param, Tensor, Unknown
+
+
+def _materialize(it: Any, cls: Class) -> Any:
+    from paramlint.evaluate.framework import materialize
+
+    return materialize(it, cls)
+
+
+# ---- generic protocol helpers ----------------------------------------------------------------
+
+def iterate(it: Any, v: Any, node: Any) -> Any:
+    """A list of the items ``for x in v`` would see, or Unknown."""
+    u = it.poison_of(v)
+    if u is not None:
+        return u
+    if isinstance(v, (list, tuple)):
+        return v
+    if isinstance(v, range):
+        if len(v) > it.limits.max_loop:
+            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached: range of {len(v):,}")
+        return list(v)
+    if isinstance(v, dict):
+        return list(v.keys())
+    if isinstance(v, (set, frozenset)):
+        try:
+            return sorted(v)
+        except TypeError:
+            return list(v)
+    if isinstance(v, str):
+        return list(v)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, Layer):
+        from paramlint.evaluate import modules
+
+        return modules.iterate_layer(it, v, node)
+    if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
+        return [v.attrs.get(n) for n, _ in v.cls.fields]
+    if isinstance(v, (Tensor, Param)):
+        from paramlint.evaluate import tensors
+
+        return tensors.iterate(it, v, node)
+    from paramlint.evaluate.arrays import Array
+
+    if isinstance(v, Array):
+        from paramlint.evaluate import arrays
+
+        return arrays.iterate(it, v, node)
+    from paramlint.evaluate.builtins import _Iterator
+
+    if isinstance(v, _Iterator):
+        items = v.items[v.pos:]
+        v.pos = len(v.items)
+        return items
+    if isinstance(v, Class) and "enum" in v.flags:
+        from paramlint.evaluate import enums
+
+        _materialize(it, v)
+        return enums.member_list(it, v, node)
+    return it.unknown(f"iterating a {type(v).__name__} is not modelled", node)
+
+
+def length(it: Any, v: Any, node: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    u = it.poison_of(v)
+    if u is not None:
+        return u
+    if isinstance(v, (list, tuple, dict, set, frozenset, str, range)):
+        return len(v)
+    if isinstance(v, Layer):
+        if v.uncertain is not None:
+            return v.uncertain
+        return len(v.children) if v.spec is None or v.spec.role == "container" or v.cls is not None else len(v.children)
+    if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
+        return len(v.cls.fields)
+    if isinstance(v, Class) and "enum" in v.flags:
+        from paramlint.evaluate import enums
+
+        _materialize(it, v)
+        ms = enums.member_list(it, v, node)
+        return ms if isinstance(ms, Unknown) else len(ms)
+    from paramlint.evaluate.arrays import Array
+
+    if isinstance(v, Array):
+        return len(v.vals) if not v.scalar else it.unknown("len() of a 0-d array", node)
+    if isinstance(v, (Tensor, Param)):
+        d = v.shape[0] if v.shape else None
+        return d if isinstance(d, int) else it.unknown("len() of a tensor with unknown first dim", node)
+    return it.unknown(f"len() of a {type(v).__name__}", node)
+
+
+def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
+    from paramlint.evaluate.externals import ExternalDir
+
+    if isinstance(container, ExternalDir):
+        return container.contains(it, item, node)
+    u = it.poison_of(container)
+    if u is not None:
+        return u
+    if isinstance(container, Layer):
+        if not isinstance(item, str):
+            return it.unknown("membership test on a module", node)
+        return item in container.children
+    if isinstance(container, (list, tuple, set, frozenset)):
+        for x in container:
+            if isinstance(x, Unknown):
+                return x
+        try:
+            return any(x is item or (type(x) is type(item) and x == item) or (isinstance(x, External) and x == item) for x in container)
+        except Exception:
+            return it.unknown("membership test", node)
+    if isinstance(container, dict):
+        try:
+            return item in container
+        except TypeError:
+            return it.unknown("unhashable key", node)
+    if isinstance(container, str):
+        if not isinstance(item, str):
+            return it.unknown("'in <string>' requires a string", node)
+        return item in container
+    if isinstance(container, range):
+        return item in container if isinstance(item, int) else it.unknown("membership in range", node)
+    return it.unknown(f"membership test on a {type(container).__name__}", node)
+
+
+def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
+    if isinstance(obj, Unknown):
+        return obj
+    u = it.poison_of(obj)
+    if u is not None:
+        return u
+    if isinstance(index, Unknown):
+        return index
+    if isinstance(obj, Layer):
+        from paramlint.evaluate import modules
+
+        return modules.getitem(it, obj, index, node)
+    if isinstance(obj, (Tensor, Param)):
+        from paramlint.evaluate import tensors
+
+        return tensors.getitem(it, obj, index, node)
+    from paramlint.evaluate import arrays
+
+    if isinstance(obj, arrays.Array):
+        return arrays.subscript(it, obj, index, node)
+    if isinstance(obj, Class) and "enum" in obj.flags:
+        from paramlint.evaluate import enums
+
+        _materialize(it, obj)
+        return enums.by_name(it, obj, index, node)
+    if isinstance(obj, External) and obj.qualname == "sys.modules" and isinstance(index, str):
+        mod = it.project.find(index)  # a module of the project is the one being evaluated
+        if mod is not None:
+            return it.import_module(index)
+        return it.unknown(f"sys.modules[{index!r}]", node)
+    if isinstance(obj, (External, Class)):
+        return obj  # typing subscripts: List[int], Optional[X], a generic class
+    if isinstance(obj, Instance) and "namedtuple" in obj.cls.flags:
+        obj = [obj.attrs.get(n) for n, _ in obj.cls.fields]
+    from paramlint.evaluate.iteration import DefaultDict, missing_key
+
+    if isinstance(obj, DefaultDict):
+        try:
+            if index not in obj:
+                return missing_key(it, obj, index, node)
+        except TypeError:
+            return it.unknown("unhashable key", node)
+    try:
+        if isinstance(index, slice) and any(isinstance(x, Unknown) for x in (index.start, index.stop, index.step)):
+            return it.unknown("slice with unknown bounds", node)
+        return obj[index]
+    except (KeyError, IndexError) as e:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
+    except Exception as e:
+        return it.unknown(f"subscript: {e}", node)
+
+
+def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
+    if isinstance(obj, Layer):
+        from paramlint.evaluate import modules
+
+        modules.setitem(it, obj, index, value, node)
+        return
+    if isinstance(index, Unknown):
+        if isinstance(obj, (list, dict)):
+            obj.clear()
+            obj.update({}) if isinstance(obj, dict) else obj.append(index)
+        return
+    if isinstance(obj, (list, dict)):
+        try:
+            obj[index] = value
+            if isinstance(obj, dict) and len(obj) > it.limits.max_collection:
+                raise LimitExceeded("collection exceeds the collection limit")
+        except (KeyError, IndexError, TypeError) as e:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
+
+
+def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
+    if isinstance(obj, Layer):
+        obj.children.pop(name, None)
+        obj.params.pop(name, None)
+        obj.buffers.pop(name, None)
+        obj.attrs.pop(name, None)
+    elif isinstance(obj, Instance):
+        obj.attrs.pop(name, None)
