@@ -111,6 +111,33 @@ def check_model(path: str, model: ModelReport, s: Settings) -> List[Diagnostic]:
     return out
 
 
+def check_forward(path: str, model: ModelReport, s: Settings) -> List[Diagnostic]:
+    """Whole-forward-pass budgets: activation memory (PRM203) and MACs (PRM204)."""
+    from paramlint.macs import activation_bytes
+
+    loc = model.location or Location(path, 1, 0)
+    out: List[Diagnostic] = []
+    unk = _severity(s.unknown)
+    figures = (
+        ("PRM203", "max-activation-memory", s.max_activation_memory,
+         activation_bytes(model.total_activations, s.activation_dtype), f"bytes of {s.activation_dtype} activations"),
+        ("PRM204", "max-macs", s.max_macs, model.total_macs, "MACs"),
+    )
+    for code, key, budget, value, what in figures:
+        if budget is None:
+            continue
+        if value is None:
+            if unk:
+                reason = _where(model.shape_notes[0]) if model.shape_notes else "no input shape, or a shape could not be traced"
+                out.append(Diagnostic(loc.path, loc.line, loc.column, "PRM903",
+                                      f"{model.name}: {what} unknown ({reason}); {key} {num(budget)} not checked", unk, model.name))
+        elif value > budget:
+            out.append(Diagnostic(loc.path, loc.line, loc.column, code,
+                                  f"{model.name} takes {num(value)} {what} per forward pass, budget {num(budget)}{over(value, budget)}",
+                                  "error", model.name, None, value, budget))
+    return out
+
+
 def check_notes(report: FileReport, s: Settings) -> Iterator[Diagnostic]:
     """PRM901 for a file that could not be analyzed; PRM902/904 for problems noted while analyzing."""
     if report.error is not None:

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 CONFIG_NAMES = ("paramlint.toml", ".paramlint.toml", "pyproject.toml")
 UNKNOWN_MODES = ("ignore", "warn", "error")
-BUDGET_KEYS = ("max-params", "max-layer-params", "max-activation-size")
+BUDGET_KEYS = ("max-params", "max-layer-params", "max-activation-size", "max-activation-memory", "max-macs")
 #: Keys that may appear at the top level, in ``[[overrides]]`` and in ``[models."path::Name"]``.
-SETTING_KEYS = BUDGET_KEYS + ("max-params-growth", "unknown", "input-shape")
+SETTING_KEYS = BUDGET_KEYS + ("max-params-growth", "unknown", "input-shape", "activation-dtype")
 TOP_KEYS = SETTING_KEYS + ("include", "exclude", "models", "overrides")
 OVERRIDE_KEYS = ("path",) + SETTING_KEYS
 
@@ -52,6 +52,12 @@ class Settings:
     max_params: Optional[int] = None
     max_layer_params: Optional[int] = None
     max_activation_size: Optional[int] = None
+    #: Per model: bytes to hold every layer output of one forward pass, at ``activation_dtype``.
+    max_activation_memory: Optional[int] = None
+    #: Per model: multiply-accumulates of one forward pass.
+    max_macs: Optional[int] = None
+    #: Element type for activation memory (``float32``, ``bfloat16``, ...).
+    activation_dtype: str = "float32"
     #: ``paramlint diff``: largest allowed growth of a model's total, ``"10%"`` or ``"2M"``.
     max_params_growth: Optional["Growth"] = None
     #: ``ignore`` | ``warn`` | ``error``: what an analysis problem (PRM902-904) does.
@@ -356,6 +362,15 @@ class _Validator:
                 out["max-params-growth"] = parse_growth(table["max-params-growth"])
             except ValueError as e:
                 raise self.fail(where, "max-params-growth", str(e)) from None
+        if "activation-dtype" in table:
+            from paramlint.macs import DTYPE_BYTES
+
+            d = table["activation-dtype"]
+            if d not in DTYPE_BYTES:
+                close = difflib.get_close_matches(str(d), list(DTYPE_BYTES), n=1) if isinstance(d, str) else []
+                hint = f" (did you mean \"{close[0]}\"?)" if close else f" (expected one of: {', '.join(DTYPE_BYTES)})"
+                raise self.fail(where, "activation-dtype", f"unknown dtype {d!r}{hint}")
+            out["activation-dtype"] = d
         if "unknown" in table:
             u = table["unknown"]
             if u not in UNKNOWN_MODES:

@@ -37,6 +37,12 @@ RULES: Dict[str, Rule] = {
              "Reported by `paramlint diff`: the growth of the model's total from the base revision, against "
              "max-params-growth (a share of the base size like \"10%\", or a count like \"2M\"). A new model is "
              "checked against a count budget only."),
+        Rule("PRM203", "model-activation-memory-over-budget", "A forward pass's activations take more bytes than max-activation-memory.",
+             "The sum of every layer output's elements (batch from the input shape) times the size of "
+             "activation-dtype (default float32). Needs an input shape."),
+        Rule("PRM204", "model-macs-over-budget", "A forward pass takes more multiply-accumulates than max-macs.",
+             "MACs, not FLOPs (one MAC is a multiply and an add; FLOPs are about 2x MACs), as "
+             "torch.utils.flop_counter counts them divided by 2. Needs an input shape."),
         Rule("PRM901", "parse-error", "A file could not be read, decoded or parsed, or its analysis failed.",
              "Nothing in the file was checked. Always an error; the run exits with status 2."),
         Rule("PRM902", "unknown-layer", "A layer type is not in paramlint's catalog.",

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from paramlint.checks import check_model, check_notes
+from paramlint.checks import check_forward, check_model, check_notes
 from paramlint.config import Config, Finder, glob_match
 from paramlint.diagnostics import CheckedModel, CheckResult, Diagnostic
 from paramlint.suppress import is_suppressed
@@ -118,6 +118,7 @@ def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Option
             m = _norm_model(m)
             ms = cfg.for_model(path, m.name)
             diags.extend(check_model(path, m, ms))
+            diags.extend(check_forward(path, m, ms))
             mp = m.location.path if m.location else norm(path)
             models.append(CheckedModel(mp, m, ms.max_params, ms.max_layer_params, ms.max_activation_size))
     return finish(diags, models, count)
