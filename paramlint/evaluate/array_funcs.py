@@ -220,6 +220,10 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
     f = _FUNCS.get(name)
     if f is None:
         return NOT_HANDLED
+    if lib == "torch" and name in ("unique", "diff", "cumsum"):
+        for a in args:
+            if isinstance(a, Unknown):
+                return a  # the reason the input is unknown, not "not modelled"
     if name not in ("arange", "linspace", "tensor", "array", "asarray", "as_tensor") and not any(isinstance(a, Array) for a in args):
         return NOT_HANDLED
     return f(it, lib, args, kwargs, node)
