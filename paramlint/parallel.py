@@ -29,6 +29,9 @@ _Result = Tuple[int, FileReport, Dict[str, str], Dict[str, bool]]
 MIN_FILES = 4
 MIN_BYTES = 64_000
 
+#: index, path, options, bytes (None: the engine reads them), whether to digest dependencies.
+_Job = Tuple[int, str, Mapping[str, Any], Optional[bytes], bool]
+
 #: The parse cache of this process (worker or main), shared by all its Projects.
 _SOURCES: Dict[Tuple[str, str], Tuple[bytes, Any]] = {}
 
@@ -45,9 +48,9 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def analyze_one(index: int, path: str, kwargs: Mapping[str, Any], data: Optional[bytes]) -> _Result:
-    """Analyze one file in a fresh Project over this process's parse cache."""
-    from paramlint.cache import digest
+def analyze_one(index: int, path: str, kwargs: Mapping[str, Any], data: Optional[bytes], deps: bool = True) -> _Result:
+    """Analyze one file in a fresh Project over this process's parse cache; with ``deps``, the
+    digests of the files it read (for the cache; hashing is skipped without one)."""
     from paramlint.engine import Options, analyze_file
     from paramlint.evaluate.project import Project
 
@@ -61,15 +64,18 @@ def analyze_one(index: int, path: str, kwargs: Mapping[str, Any], data: Optional
 
     project = Project(exists=exists, sources=_SOURCES)
     report = analyze_file(project, path, Options(**kwargs), data)
-    deps = {p: digest(d) for p, d in project.files_read.items()}
-    return index, report, deps, probes
+    if not deps:
+        return index, report, {}, probes
+    from paramlint.cache import digest
+
+    return index, report, {p: digest(d) for p, d in project.files_read.items()}, probes
 
 
 def analyze_many(items: Sequence[Item], jobs: int = 0, cache: Any = None) -> List[FileReport]:
     """Reports for ``items`` in order. ``jobs``: worker processes (0: as many as CPUs when
     there are enough files; 1: in this process). ``cache``: a :class:`paramlint.cache.Cache`."""
     reports: List[Optional[FileReport]] = [None] * len(items)
-    todo: List[Tuple[int, str, Mapping[str, Any], Optional[bytes]]] = []
+    todo: List[_Job] = []
     keys: Dict[int, str] = {}
     for i, (path, kwargs) in enumerate(items):
         data: Optional[bytes] = None
@@ -85,7 +91,7 @@ def analyze_many(items: Sequence[Item], jobs: int = 0, cache: Any = None) -> Lis
                 if hit is not None:
                     reports[i] = hit
                     continue
-        todo.append((i, path, kwargs, data))
+        todo.append((i, path, kwargs, data, cache is not None))
     if todo:
         workers = _workers(jobs, todo)
         results = _run_pool(todo, workers) if workers > 1 else None
@@ -98,13 +104,13 @@ def analyze_many(items: Sequence[Item], jobs: int = 0, cache: Any = None) -> Lis
     return [r for r in reports if r is not None]
 
 
-def _workers(jobs: int, todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]]) -> int:
+def _workers(jobs: int, todo: Sequence[_Job]) -> int:
     if jobs > 0:
         return min(jobs, len(todo))
     if len(todo) < MIN_FILES:
         return 1
     size = 0
-    for _, path, _, data in todo:
+    for _, path, _, data, _ in todo:
         try:
             size += len(data) if data is not None else os.path.getsize(path)
         except OSError:
@@ -112,12 +118,12 @@ def _workers(jobs: int, todo: Sequence[Tuple[int, str, Mapping[str, Any], Option
     return 1 if size < MIN_BYTES else min(cpu_count(), len(todo))
 
 
-def _run_serial(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]]) -> List[_Result]:
+def _run_serial(todo: Sequence[_Job]) -> List[_Result]:
     with _quiet_gc():
         return [analyze_one(*t) for t in todo]
 
 
-def _run_pool(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]], workers: int) -> Optional[List[_Result]]:
+def _run_pool(todo: Sequence[_Job], workers: int) -> Optional[List[_Result]]:
     """The misses on ``workers`` forked processes, largest files first (the longest jobs start
     early, so the workers finish together). None if no pool can be had. A worker that dies (a
     crash below Python, the OOM killer) costs only its own file: the files left without a result
@@ -152,7 +158,7 @@ def _run_pool(todo: Sequence[Tuple[int, str, Mapping[str, Any], Optional[bytes]]
     return list(done.values())
 
 
-def _star(t: Tuple[int, str, Mapping[str, Any], Optional[bytes]]) -> _Result:
+def _star(t: _Job) -> _Result:
     return analyze_one(*t)
 
 

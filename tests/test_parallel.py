@@ -119,10 +119,10 @@ def test_a_dying_worker_costs_only_its_own_file(monkeypatch: pytest.MonkeyPatch)
     """A crash below Python in a worker (simulated: the process exits) never loses the run."""
     real = parallel.analyze_one
 
-    def crashing(index, path, kwargs, data):  # type: ignore[no-untyped-def]
+    def crashing(index, path, *rest):  # type: ignore[no-untyped-def]
         if path.endswith("vgg_cfg.py"):
             os._exit(70)
-        return real(index, path, kwargs, data)
+        return real(index, path, *rest)
 
     monkeypatch.setattr(parallel, "analyze_one", crashing)
     items = _items(["fixtures/lenet_torch.py", "fixtures/vgg_cfg.py", "fixtures/gpt_tied.py", "fixtures/resnet_blocks.py"])
