@@ -184,9 +184,9 @@ def target2(t: Table, rounds: int, with_timm: bool = False) -> None:
 
 
 def target3(t: Table, rounds: int) -> None:
-    small, big = REPO / "fixtures" / "gpt_sizes" / "gpt2_small.py", REPO / "fixtures" / "gpt_sizes" / "gpt3_175b.py"
+    small, big = BENCH / "gpt_sizes" / "gpt2_small.py", BENCH / "gpt_sizes" / "gpt3_175b.py"
     if not (small.exists() and big.exists()):
-        t.note("3 memory", "fixtures/gpt_sizes/ missing", "")
+        t.note("3 memory", "bench/gpt_sizes/ missing", "")
         return
     cmds = {"gpt2": paramlint("summary", "--no-cache", "--jobs", "1", str(small)),
             "gpt3": paramlint("summary", "--no-cache", "--jobs", "1", str(big))}

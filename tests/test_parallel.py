@@ -17,6 +17,10 @@ from conftest import FIXTURES, ROOT
 from paramlint import parallel
 from paramlint.discovery import discover
 
+#: Benchmark inputs, not fixtures: a golden would need torch to build GPT-3 175B for real; the
+#: ``# expect:`` figures were taken from torch on the meta device (see their docstrings).
+GPT_SIZES = ROOT / "bench" / "gpt_sizes"
+
 
 def _items(paths: List[str]) -> List[Tuple[str, Dict[str, object]]]:
     return [(p, {}) for p in discover(paths)]
@@ -78,7 +82,7 @@ def _expect(path: Path) -> Dict[str, int]:
 @pytest.mark.parametrize("name", ["gpt2_small", "gpt3_175b"])
 def test_gpt_sizes_exact(name: str) -> None:
     """Totals equal torch's (built on the meta device; see the fixture docstrings)."""
-    path = FIXTURES / "gpt_sizes" / f"{name}.py"
+    path = GPT_SIZES / f"{name}.py"
     (report,) = parallel.analyze_many([(str(path.relative_to(ROOT)), {})], jobs=1)
     (m,) = report.models
     want = _expect(path)
@@ -92,7 +96,7 @@ def test_memory_flat_in_model_size(tmp_path: Path) -> None:
     import shutil
     import tracemalloc
 
-    src = FIXTURES / "gpt_sizes"
+    src = GPT_SIZES
     shutil.copy(src / "model.py", tmp_path / "model.py")
     for name in ("gpt2_small", "gpt3_175b"):
         shutil.copy(src / f"{name}.py", tmp_path / f"{name}.py")
