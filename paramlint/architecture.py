@@ -15,18 +15,8 @@ from paramlint.evaluate.values import Call, Layer, Param, Unknown
 from paramlint.types import Location, LayerRow, ModelReport, Shape, Unresolved
 
 
-def activation_size(shape: Optional[Shape]) -> Optional[int]:
-    """Elements of an output; a leading unknown (batch) dimension counts as 1."""
-    if shape is None:
-        return None
-    n = 1
-    for i, d in enumerate(shape):
-        if d is None:
-            if i == 0:
-                continue
-            return None
-        n *= d
-    return n
+#: Elements of an output; a leading unknown (batch) dimension counts as 1.
+activation_size = macs.elements
 
 
 def formula(params: Sequence[Tuple[str, Param]]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from paramlint.report.text_summary import num as _num, shape as _shape
 from paramlint.types import LayerRow, Location, ModelReport, Shape, Skipped, Unresolved
 
 #: How each framework counts a model's total (what the figures are checked against).
@@ -178,14 +179,6 @@ def _value(v: Any) -> str:
 
 # ---- text ------------------------------------------------------------------------------
 
-def _num(n: Optional[int]) -> str:
-    return "?" if n is None else f"{n:,}"
-
-
-def _shape(s: Optional[Shape]) -> str:
-    if s is None:
-        return "?"
-    return "(" + ", ".join("None" if d is None else str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
 
 
 def _steps_text(steps: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from paramlint.report.text_summary import num, shape  # noqa: F401  (re-exported for the diagram formats)
 from paramlint.types import LayerRow, ModelReport, Shape
 
 
@@ -71,14 +72,6 @@ def _freeze(b: _Build, depth: int) -> TreeNode:
     return TreeNode(b.name, b.path, depth, b.rows[0] if b.rows else None, len(b.rows), children, params, leaves)
 
 
-def num(n: Optional[int]) -> str:
-    return "?" if n is None else f"{n:,}"
-
-
-def shape(s: Optional[Shape]) -> str:
-    if s is None:
-        return "?"
-    return "(" + ", ".join("None" if d is None else str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
 
 
 def leaf_lines(n: TreeNode) -> List[str]:
