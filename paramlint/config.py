@@ -8,12 +8,10 @@ fails loudly (file, key, line, a close-match suggestion) instead of silently che
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from paramlint.types import Shape
@@ -182,6 +180,13 @@ def glob_match(pattern: str, rel: str) -> bool:
 # ---- values --------------------------------------------------------------------------
 
 
+def _close(word: str, choices: Sequence[str], n: int = 1, cutoff: float = 0.6) -> List[str]:
+    """Close matches for a suggestion (difflib is imported only when something is wrong)."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
+
 def parse_budget(value: Any) -> int:
     """An int, or a string like ``"25M"``, ``"1.5k"``, ``"25_000_000"``; ValueError otherwise."""
     if isinstance(value, bool):
@@ -198,13 +203,13 @@ def parse_budget(value: Any) -> int:
         m = _BUDGET_RE.match(s[1:] if neg else s)
         if m is None:
             raise ValueError(f"cannot read {value!r} as a count (use e.g. 25000000, \"25M\", \"1.5k\")")
-        try:
-            d = Decimal(m.group(1).replace("_", "").replace(",", "")) * _SUFFIX[m.group(2).lower()]
-        except InvalidOperation:
-            raise ValueError(f"cannot read {value!r} as a count") from None
-        if d != d.to_integral_value():
+        # Exact decimal arithmetic on ints ("1.5k" = 15 · 1000 / 10): no float rounding.
+        whole, _, frac = m.group(1).replace("_", "").replace(",", "").partition(".")
+        scaled = int(whole + frac) * _SUFFIX[m.group(2).lower()]
+        d, rem = divmod(scaled, 10 ** len(frac))
+        if rem:
             raise ValueError(f"{value!r} is not a whole number of parameters")
-        n = -int(d) if neg else int(d)
+        n = -d if neg else d
     else:
         raise ValueError(f"expected a number or a string like \"25M\", got {type(value).__name__}")
     if n < 0:
@@ -341,7 +346,7 @@ class _Validator:
     def keys(self, table: Mapping[str, Any], where: Tuple[Any, ...], allowed: Sequence[str]) -> None:
         for k in table:
             if k not in allowed:
-                close = difflib.get_close_matches(k, allowed, n=1, cutoff=0.6)
+                close = _close(k, allowed, n=1, cutoff=0.6)
                 if not close and k.replace("_", "-") in allowed:
                     close = [k.replace("_", "-")]
                 hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(allowed)})"
@@ -367,14 +372,14 @@ class _Validator:
 
             d = table["activation-dtype"]
             if d not in DTYPE_BYTES:
-                close = difflib.get_close_matches(str(d), list(DTYPE_BYTES), n=1) if isinstance(d, str) else []
+                close = _close(str(d), list(DTYPE_BYTES), n=1) if isinstance(d, str) else []
                 hint = f" (did you mean \"{close[0]}\"?)" if close else f" (expected one of: {', '.join(DTYPE_BYTES)})"
                 raise self.fail(where, "activation-dtype", f"unknown dtype {d!r}{hint}")
             out["activation-dtype"] = d
         if "unknown" in table:
             u = table["unknown"]
             if u not in UNKNOWN_MODES:
-                close = difflib.get_close_matches(str(u), UNKNOWN_MODES, n=1) if isinstance(u, str) else []
+                close = _close(str(u), UNKNOWN_MODES, n=1) if isinstance(u, str) else []
                 hint = f" (did you mean \"{close[0]}\"?)" if close else ""
                 raise self.fail(where, "unknown", f"expected \"ignore\", \"warn\" or \"error\", got {u!r}{hint}")
             out["unknown"] = u
