@@ -6,10 +6,9 @@ once per run.
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from paramlint import architecture
 from paramlint.discovery import discover  # re-exported: the file walk lives apart for a light start-up
@@ -85,7 +84,6 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     used += it.steps
     models: List[ModelReport] = []
     skipped: List[Skipped] = []
-    reported: set = set()
     limits = options.limits
     file_budget = limits.max_file_steps
     for entry in entries:
@@ -146,7 +144,7 @@ def _dedupe_variables(models: List[ModelReport]) -> List[ModelReport]:
 def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # type: ignore[no-untyped-def]
     from paramlint.evaluate import framework
     from paramlint.evaluate.attributes import class_attr
-    from paramlint.evaluate.values import BoundMethod, Class, Function, Layer, Tensor, Unknown
+    from paramlint.evaluate.values import Class, Function, Layer, Tensor, Unknown
 
     assert mod.source is not None
     loc = mod.source.location(entry.node)
@@ -257,7 +255,6 @@ def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-de
 def _main_inputs(it, mod: ModuleNS) -> Dict[int, Tuple[Shape, ...]]:  # type: ignore[no-untyped-def]
     """Input shapes from example calls in the ``__main__`` block: ``Net()(torch.randn(1, 3, 32, 32))``."""
     from paramlint.evaluate.interpreter import Env
-    from paramlint.evaluate.values import Layer, Tensor
 
     assert mod.source is not None
     block = main_block(mod.source.tree)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from paramlint.evaluate.values import Class, Function, Layer, Unknown
+from paramlint.evaluate.values import Function
 from paramlint.types import Shape
 
 _DIRECTIVE = re.compile(r"#\s*paramlint:\s*(.*)$")

@@ -6,7 +6,7 @@ The engine turns files into :class:`FileReport` values; formatters turn those in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple, Union
+from typing import Optional, Tuple
 
 #: A dimension is an exact int, or None when unknown (the batch of a Keras tensor, or an
 #: unresolved figure).

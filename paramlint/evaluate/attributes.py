@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
-from paramlint.evaluate.builtins import CONSTANTS, STDLIB
+from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.project import LazyImport, ModuleNS
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,

@@ -11,8 +11,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
-    Partial, Tensor, Unknown,
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
 )
 
 Fn = Callable[[Any, List[Any], Dict[str, Any], Any], Any]

@@ -4,7 +4,7 @@ containers, registration of children and parameters, and calls into the framewor
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import libcst as cst
 
@@ -13,11 +13,9 @@ from paramlint.catalog.spec import Args, ArgError, LayerSpec
 from paramlint.evaluate import signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
-from paramlint.evaluate.builtins import BUILTINS, STDLIB
-from paramlint.evaluate.limits import LimitExceeded
-from paramlint.evaluate.project import ModuleNS
+from paramlint.evaluate.builtins import STDLIB
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Call, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
     Partial, Tensor, Unknown,
 )
 

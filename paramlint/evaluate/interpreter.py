@@ -11,12 +11,10 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from paramlint.evaluate import operators
 from paramlint.evaluate.limits import Limits, LimitExceeded
-from paramlint.evaluate.project import LazyImport, ModuleNS, Project, resolve_relative
+from paramlint.evaluate.project import LazyImport, ModuleNS, Project
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Call, Class, ExceptionValue, External, Function, Instance, Layer, Param,
-    Partial, Tensor, Unknown,
+    BoundMethod, Builtin, Call, Class, External, Function, Instance, Layer, Partial, Tensor, Unknown,
 )
 from paramlint.types import Location
 

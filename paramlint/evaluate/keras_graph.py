@@ -5,7 +5,7 @@ functional graph (``Model(inputs, outputs)``), layer auto-naming and weight trac
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from paramlint.catalog.spec import Args, ArgError, LayerSpec
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+    Builtin, External, Instance, Layer, Param, Tensor, Unknown,
 )
 
 _MISSING = object()

@@ -97,7 +97,7 @@ def _percent_format(fmt: Any, args: Any, limits: Limits) -> Any:
     if not all(isinstance(v, _PLAIN_ARGS) for v in values):
         raise TypeError("%-formatting of values that are not plain data")
     for m in _PERCENT_SPEC.finditer(fmt):
-        width, precision, conv = m.group(2), m.group(3) or "", m.group(4)
+        width, precision = m.group(2), m.group(3) or ""
         if "*" in (width, precision) or len(width) > 4 or len(precision) > 4:
             raise TypeError("%-formatting with computed or large widths is not modelled")
     out = fmt % args

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Tuple, Union
 
 # (name, kind, default) with kind in "pos", "kwonly", "varargs", "varkw"; default _REQUIRED.
 _REQUIRED = object()

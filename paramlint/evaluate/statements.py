@@ -317,7 +317,7 @@ def _handler_matches(it: Any, handler: Any, r: Raised, env: Env) -> Any:
 @handles(cst.With)
 def _with(it: Any, node: cst.With, env: Env) -> None:
     for item in node.items:
-        v = it.eval(item.item, env)
+        it.eval(item.item, env)  # evaluated for its effects (and its Unknowns)
         if item.asname is not None:
             assign_target(it, item.asname.name, it.unknown("value of a with-statement target", item), env)
     it.exec_block(_body(node.body), env)

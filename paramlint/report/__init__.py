@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Dict, Sequence
+from typing import Callable, Sequence
 
 from paramlint.types import FileReport
 
