@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from paramlint.types import Shape
+from paramlint.types import SLOTS, Shape
 
 if TYPE_CHECKING:
     from paramlint.growth import Growth
@@ -43,7 +43,7 @@ class ConfigError(Exception):
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Settings:
     """What applies to one model: budgets (None = no budget) and how to treat unknowns."""
 
@@ -71,7 +71,7 @@ class Settings:
         return replace(self, **upd)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Override:
     """One ``[[tool.paramlint.overrides]]`` entry: settings for files matching ``paths``."""
 

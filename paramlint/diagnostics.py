@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Tuple
 
-from paramlint.types import ModelReport
+from paramlint.types import SLOTS, ModelReport
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Rule:
     code: str
     name: str
@@ -62,7 +62,7 @@ BY_NAME: Dict[str, str] = {r.name: c for c, r in RULES.items()}
 SEVERITY_RANK = {"error": 0, "warning": 1}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Diagnostic:
     """One finding. Positions are LibCST-native (1-based line, 0-based code-point column)."""
 
@@ -105,7 +105,7 @@ class Diagnostic:
         return (SEVERITY_RANK.get(self.severity, 9), -self.overage, self.order_key())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class CheckedModel:
     """A model that was checked, with the settings that applied (for the markdown table)."""
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
 from paramlint.growth import Growth, parse_growth  # noqa: F401  (parse_growth: part of this module's API)
-from paramlint.types import FileReport, LayerRow, Location, ModelReport, Shape
+from paramlint.types import SLOTS, FileReport, LayerRow, Location, ModelReport, Shape
 
 if TYPE_CHECKING:
     from paramlint.diagnostics import Diagnostic
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class LayerChange:
     """A layer (dotted path) added, removed, or with a different type, count or output shape."""
 
@@ -39,7 +39,7 @@ class LayerChange:
         return _delta(self.before.params if self.before else 0, self.after.params if self.after else 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class ModelDiff:
     """One model on both sides. ``file`` is relative to the repository's top directory."""
 
@@ -85,7 +85,7 @@ class ModelDiff:
         return _delta(self.activations_before, self.activations_after)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class DiffReport:
     """Every model of the compared paths, plus files that could not be analyzed on a side."""
 
@@ -282,7 +282,7 @@ class RelPath:
 
 # ---- budgets on change ----------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class GrowthFinding:
     """A model that grew more than its budget, or whose growth is unknown."""
 

@@ -11,12 +11,12 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from paramlint.evaluate.values import Function
-from paramlint.types import Shape
+from paramlint.types import SLOTS, Shape
 
 _DIRECTIVE = re.compile(r"#\s*paramlint:\s*(.*)$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Entry:
     """A candidate entry point found in a module's top level."""
 

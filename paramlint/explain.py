@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from paramlint.report.text_summary import num as _num, shape as _shape
-from paramlint.types import LayerRow, Location, ModelReport, Shape, Skipped, Unresolved
+from paramlint.types import SLOTS, LayerRow, Location, ModelReport, Shape, Skipped, Unresolved
 
 #: How each framework counts a model's total (what the figures are checked against).
 TOTAL_CONVENTION = {
@@ -22,7 +22,7 @@ TOTAL_CONVENTION = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class LayerExplanation:
     """One summary row, with what it was built from."""
 
@@ -36,13 +36,13 @@ class LayerExplanation:
     shape_steps: Tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class ModelExplanation:
     report: ModelReport
     layers: Tuple[LayerExplanation, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class ExplainResult:
     path: str
     models: Tuple[ModelExplanation, ...] = ()

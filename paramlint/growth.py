@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from paramlint.types import SLOTS
+
 _GROWTH_RE = re.compile(r"^\s*\+?\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*%\s*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Growth:
     """A growth budget: a share of the base total (``"10%"``) or a count (``"2M"``)."""
 

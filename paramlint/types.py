@@ -5,8 +5,13 @@ The engine turns files into :class:`FileReport` values; formatters turn those in
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
+
+#: ``@dataclass(frozen=True, **SLOTS)``: slotted where the running Python supports it (3.10+),
+#: a plain frozen dataclass on 3.9 -- same fields, equality and hashing either way.
+SLOTS: Dict[str, Any] = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 #: A dimension is an exact int, or None when unknown (the batch of a Keras tensor, or an
 #: unresolved figure).
@@ -14,7 +19,7 @@ Dim = Optional[int]
 Shape = Tuple[Dim, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Location:
     """A place in a source file: LibCST-native, 1-based line and 0-based code-point column."""
 
@@ -26,7 +31,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column + 1}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Unresolved:
     """A figure paramlint could not compute exactly, with why and where."""
 
@@ -36,7 +41,7 @@ class Unresolved:
     location: Optional[Location]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class LayerRow:
     """One row of a model summary: a leaf layer (or one application of it)."""
 
@@ -64,7 +69,7 @@ class LayerRow:
     macs: Optional[int] = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class ModelReport:
     """Figures for one entry point (a model class, builder function or module-level model)."""
 
@@ -93,7 +98,7 @@ class ModelReport:
         return self.total_params is not None and not self.unresolved
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Skipped:
     """An entry point that could not be built, e.g. a class whose constructor needs arguments."""
 
@@ -102,7 +107,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class FileReport:
     """The outcome for one file: its models, or an error that stopped analysis of it."""
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from paramlint.types import Shape
+from paramlint.types import SLOTS, Shape
 
 
 class ArgError(Exception):
@@ -23,7 +23,7 @@ class ArgError(Exception):
         self.unknown = unknown
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class ParamSpec:
     """A named tensor a layer owns: a parameter, or state that is not a parameter."""
 
@@ -149,7 +149,7 @@ def same_shape(args: Args, in_shape: Shape) -> Shape:
     return in_shape
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class LayerSpec:
     """One framework class: signature, parameters and output shape, as the framework has them."""
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from paramlint.report.text_summary import num, shape  # noqa: F401  (re-exported for the diagram formats)
-from paramlint.types import LayerRow, ModelReport, Shape
+from paramlint.types import SLOTS, LayerRow, ModelReport, Shape
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class TreeNode:
     #: Last path segment (``conv1``); the model name for the root.
     name: str
