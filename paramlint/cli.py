@@ -82,15 +82,9 @@ def _check(args: argparse.Namespace) -> int:
     from paramlint.report import check_formatter
     from paramlint.runner import run
 
-    shapes = None
-    if args.input_shape:
-        from paramlint.entrypoints import parse_shapes
-
-        parsed = [parse_shapes(s) for s in args.input_shape]
-        if any(p is None for p in parsed):
-            print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
-            return 2
-        shapes = tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
+    shapes = _shapes_arg(args)
+    if shapes is False:
+        return 2
     missing = [p for p in args.paths if not os.path.exists(p)]
     if missing:
         print(f"paramlint: error: no such file or directory: {missing[0]}", file=sys.stderr)
@@ -100,12 +94,7 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"paramlint: error: {e}", file=sys.stderr)
         return 2
-    text = check_formatter(args.format)(result)
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_pipe()
+    _write(check_formatter(args.format)(result))
     if result.abnormal:
         return 2
     return 1 if result.errors and not args.exit_zero else 0
@@ -116,26 +105,16 @@ def _summary(args: argparse.Namespace) -> int:
     from paramlint.parallel import analyze_many
     from paramlint.report import summary_formatter
 
-    shapes = None
-    if args.input_shape:
-        from paramlint.entrypoints import parse_shapes
-
-        parsed = [parse_shapes(s) for s in args.input_shape]
-        if any(p is None for p in parsed):
-            print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
-            return 2
-        shapes = tuple(s for p in parsed for s in p)  # type: ignore[union-attr]
+    shapes = _shapes_arg(args)
+    if shapes is False:
+        return 2
     kwargs = {"input_shapes": shapes} if shapes else {}
     files = analyze_many([(p, kwargs) for p in discover(args.paths)], jobs=args.jobs, cache=_cache(args))
     if args.format in ("mermaid", "dot"):
         text = summary_formatter(args.format)(files, depth=max(args.depth, 0))  # type: ignore[call-arg]
     else:
         text = summary_formatter(args.format)(files)
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_pipe()
+    if not _write(text):
         return 0
     return 2 if any(f.error for f in files) else 0
 
