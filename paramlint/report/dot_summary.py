@@ -7,21 +7,12 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from paramlint.report.module_tree import TreeNode, container_lines, leaf_lines, model_lines, tree
+from paramlint.report.module_tree import NodeIds as _Ids, TreeNode, container_lines, leaf_lines, model_lines, tree
 from paramlint.types import FileReport
 
 
 def _q(lines: Sequence[str]) -> str:
     return '"' + "\\n".join(s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for s in lines) + '"'
-
-
-class _Ids:
-    def __init__(self) -> None:
-        self.n = 0
-
-    def __call__(self) -> str:
-        self.n += 1
-        return f"n{self.n}"
 
 
 def _emit(node: TreeNode, depth: int, ids: _Ids, out: List[str], indent: str) -> Tuple[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from paramlint.report.module_tree import TreeNode, container_lines, leaf_lines, model_lines, tree
+from paramlint.report.module_tree import NodeIds as _Ids, TreeNode, container_lines, leaf_lines, model_lines, tree
 from paramlint.types import FileReport
 
 
@@ -18,15 +18,6 @@ def _label(lines: Sequence[str]) -> str:
         s.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") for s in lines
     )
     return f'["{text}"]'
-
-
-class _Ids:
-    def __init__(self) -> None:
-        self.n = 0
-
-    def __call__(self) -> str:
-        self.n += 1
-        return f"n{self.n}"
 
 
 def _emit(node: TreeNode, depth: int, ids: _Ids, out: List[str], indent: str) -> str:

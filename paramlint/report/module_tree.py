@@ -99,3 +99,14 @@ def model_lines(m: ModelReport) -> List[str]:
     if m.input_shape:
         lines.append("input " + " ".join(shape(s) for s in m.input_shape))
     return lines
+
+
+class NodeIds:
+    """Fresh node identifiers (``n1``, ``n2``, ...) for one diagram."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"n{self.n}"
