@@ -68,7 +68,13 @@ import os, sysconfig
 TRUSTED = tuple({os.path.dirname(os.path.dirname(os.path.abspath(json.__file__))), sysconfig.get_paths()["purelib"],
                  sysconfig.get_paths()["platlib"], sysconfig.get_paths()["stdlib"], os.path.join(os.environ["PARAMLINT_ROOT"], "paramlint")})
 CORPUS = os.environ["PARAMLINT_CORPUS"]
-OWN = set(sys.stdlib_module_names) | {"paramlint", "libcst", "tomli", "yaml", "typing_extensions"}
+if hasattr(sys, "stdlib_module_names"):
+    STDLIB = set(sys.stdlib_module_names)
+else:  # Python 3.9: the modules installed in the standard library's own directories
+    import pkgutil
+    _std = sysconfig.get_paths()["stdlib"]
+    STDLIB = {m.name for m in pkgutil.iter_modules([_std, os.path.join(_std, "lib-dynload")])} | set(sys.builtin_module_names)
+OWN = STDLIB | {"paramlint", "libcst", "tomli", "yaml", "typing_extensions"}
 watching = [False]
 sys.addaudithook(hook)
 from paramlint.engine import Options, analyze_file

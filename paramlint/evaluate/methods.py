@@ -51,9 +51,13 @@ def method(it: Any, obj: Any, name: str, node: Any) -> Any:
     elif isinstance(obj, (set, frozenset)):
         if name in _SET:
             return Builtin(f"set.{name}", lambda it2, a, k, n: _set_method(it2, obj, name, a, k, n))
-    elif isinstance(obj, (int, float)) and name in ("bit_length", "is_integer", "real", "imag", "conjugate"):
+    elif isinstance(obj, (int, float)) and name in ("bit_length", "is_integer", "real", "imag", "conjugate") and (
+        name != "bit_length" or isinstance(obj, int)
+    ):
         if name in ("real", "imag"):
             return obj if name == "real" else 0
+        if name == "is_integer" and isinstance(obj, int):  # int.is_integer() only exists from Python 3.12
+            return Builtin(name, lambda it2, a, k, n: True)
         return Builtin(name, lambda it2, a, k, n: getattr(obj, name)())
     elif isinstance(obj, range) and name in ("start", "stop", "step"):
         return getattr(obj, name)
