@@ -111,11 +111,29 @@ def _syntax_error(text: str, e: cst.ParserSyntaxError) -> SourceError:
             warnings.simplefilter("ignore")
             ast.parse(text)
     except SyntaxError as py:
-        if py.lineno:
+        if py.lineno and not (py.lineno < e.raw_line and _newer_than_host(text, py.lineno)):
             return SourceError(f"syntax error: {py.msg}", py.lineno, max((py.offset or 1) - 1, 0))
     except (ValueError, RecursionError, MemoryError):
         pass
     return SourceError(f"syntax error: {e.message}", e.raw_line, e.raw_column)
+
+
+#: Statements LibCST parses but an older running Python does not (the version that added them).
+_NEWER_SYNTAX = (
+    ((3, 10), re.compile(r"(match|case)\b(?!\s*[=.,)\]:])")),
+    ((3, 11), re.compile(r"except\s*\*")),
+    ((3, 12), re.compile(r"type\s+\w+\s*[\[=]|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[")),
+)
+
+
+def _newer_than_host(text: str, lineno: int) -> bool:
+    """Whether line ``lineno`` starts a statement newer than the running Python: there CPython's
+    complaint is about valid code (LibCST parsed past it), so its position must not be reported."""
+    import sys
+
+    lines = text.splitlines()
+    line = lines[lineno - 1].lstrip() if 0 < lineno <= len(lines) else ""
+    return any(sys.version_info < v and pat.match(line) for v, pat in _NEWER_SYNTAX)
 
 
 class _StartRecorder(CodegenState):
