@@ -36,3 +36,27 @@ def test_frozen_data_types_on_every_version() -> None:
         loc.line = 4  # type: ignore[misc]
     assert loc == Location("a.py", 3, 0) and hash(loc) == hash(Location("a.py", 3))
     assert dataclasses.is_dataclass(Limits())
+
+
+def test_zip_strict_and_int_is_integer_evaluate_alike_on_every_version(tmp_path) -> None:
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    src = tmp_path / "m.py"
+    src.write_text(
+        "import torch.nn as nn\n"
+        "class M(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        n = 8\n"
+        "        self.a = nn.ModuleList([nn.Linear(i, o) for i, o in zip([1, 2], [3, 4], strict=True)])\n"
+        "        self.b = nn.Linear(n if n.is_integer() else 1, 2)\n"
+        "class N(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.a = nn.ModuleList([nn.Linear(i, o) for i, o in zip([1, 2], [3, 4, 5], strict=True)])\n"
+    )
+    models = {m.name: m for m in analyze_file(Project(), str(src), Options()).models}
+    # torch: Linear(1, 3) 6 + Linear(2, 4) 12 + Linear(8, 2) 18
+    assert models["M"].total_params == 36
+    assert models["N"].total_params is None  # zip(strict=True) raises there: no figure

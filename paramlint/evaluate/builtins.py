@@ -199,6 +199,8 @@ def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     seqs = _iter_args(it, args, node)
     if isinstance(seqs, Unknown):
         return seqs
+    if kwargs.get("strict") is True and len({len(s) for s in seqs}) > 1:  # (zip's strict= is 3.10+: not passed on)
+        return it.unknown("zip(strict=True) of sequences of different lengths raises", node)
     return list(zip(*seqs))
 
 
