@@ -138,10 +138,10 @@ def _cache(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _shapes_arg(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Parsed ``--input-shape`` values; False when malformed (error printed)."""
-    from paramlint.entrypoints import parse_shapes
-
     if not args.input_shape:
         return None
+    from paramlint.entrypoints import parse_shapes  # (LibCST: not on a warm run's path)
+
     parsed = [parse_shapes(s) for s in args.input_shape]
     if any(p is None for p in parsed):
         print(f"paramlint: error: invalid --input-shape {args.input_shape!r} (expected e.g. 1,3,32,32)", file=sys.stderr)
