@@ -10,7 +10,7 @@ import math
 from typing import List, Optional
 
 from paramlint.catalog import keras_conv, keras_seq
-from paramlint.catalog.shapes import keras_conv_len
+from paramlint.catalog.shapes import cat, keras_conv_len
 from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec, same_shape
 from paramlint.types import Shape
 
@@ -211,23 +211,13 @@ def _merge_elementwise(a: Args, xs: Shape) -> Shape:
 
 
 def _concatenate_output(a: Args, xs: Shape) -> Shape:
-    shapes = [list(s) for s in xs]  # type: ignore[union-attr]
+    shapes = [tuple(s) for s in xs]  # type: ignore[union-attr]
     if len(shapes) < 2:
         raise ArgError("Concatenate should be called on a list of at least 2 inputs")
     rank = len(shapes[0])
     if any(len(s) != rank for s in shapes):
         raise ArgError("Concatenate: inputs of different ranks")
-    axis = a.int("axis", -rank) % rank
-    out = list(shapes[0])
-    for s in shapes[1:]:
-        for i in range(rank):
-            if i == axis:
-                out[i] = None if out[i] is None or s[i] is None else out[i] + s[i]
-            elif out[i] is None:
-                out[i] = s[i]
-            elif s[i] is not None and s[i] != out[i]:
-                raise ArgError(f"Concatenate: inputs differ outside axis {axis}")
-    return tuple(out)
+    return cat(shapes, a.int("axis", -rank))  # an axis out of range is an error, as in Keras
 
 
 def _reshape_output(a: Args, x: Shape) -> Shape:

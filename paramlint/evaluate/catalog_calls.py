@@ -15,6 +15,22 @@ from paramlint.evaluate.values import Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
 
+def arg_error(it: Any, name: str, e: ArgError, node: Any) -> Unknown:
+    """The Unknown for a formula's ArgError: the arguments' own Unknown, or a noted problem
+    (a shape mismatch or a bad argument is worth telling the user about)."""
+    return e.unknown if e.unknown is not None else it.note(it.unknown(f"{name}: {e.message}", node))
+
+
+def spec_output(it: Any, spec: Any, args: Dict[str, Any], inputs: Any, node: Any) -> Any:
+    """A catalog entry's output shape(s) for bound ``args`` and input shape(s), or Unknown."""
+    if spec.output is None:
+        return it.unknown(f"output shape of {spec.name} is not modelled", node)
+    try:
+        return spec.output(Args(spec.name, args), inputs)
+    except ArgError as e:
+        return arg_error(it, spec.name, e, node)
+
+
 def bind_inputs(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """The forward arguments as Inputs (shapes for tensors), the first input's shape, or Unknown."""
     spec = layer.spec
@@ -78,15 +94,7 @@ def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
     else:
         if not layer.built and layer.uncertain is None:
             it.fw.build_params(it, layer, inputs, node)
-        if layer.uncertain is not None:
-            out = layer.uncertain
-        elif spec.output is None:
-            out = it.unknown(f"output shape of {spec.name} is not modelled", node)
-        else:
-            try:
-                out = spec.output(Args(spec.name, layer.args), inputs)
-            except ArgError as e:
-                out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+        out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
     if it.trace is not None:
         shapes = input_shapes(inputs) if not isinstance(inputs, Unknown) else (None,)
         it.trace.append(Call(layer, None if isinstance(out, Unknown) else first_shape(out), shapes))
@@ -108,15 +116,7 @@ def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
         it.fw.build_params(it, layer, inputs, node)
         layer.built = True
     out: Any
-    if layer.uncertain is not None:
-        out = layer.uncertain
-    elif spec.output is None:
-        out = it.unknown(f"output shape of {spec.name} is not modelled", node)
-    else:
-        try:
-            out = spec.output(Args(spec.name, layer.args), inputs)
-        except ArgError as e:
-            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
     ins = tuple(_tensors([*args, *kwargs.values()]))
     c = Call(layer, None if isinstance(out, Unknown) else first_shape(out), tuple(t.shape for t in ins))
     if it.trace is not None:

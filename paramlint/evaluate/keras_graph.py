@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List
 
-from paramlint.catalog.spec import Args, ArgError, LayerSpec
+from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 
 _MISSING = object()
@@ -104,13 +104,11 @@ def input_layer(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any
 
 
 def _out_shape(it: Any, layer: Layer, shape: Any, node: Any) -> Any:
-    spec = layer.spec
-    if spec is None or spec.output is None:
+    from paramlint.evaluate.catalog_calls import spec_output
+
+    if layer.spec is None:
         return it.unknown(f"output shape of {layer.type_name} is not modelled", node)
-    try:
-        return spec.output(Args(spec.name, layer.args), shape)
-    except ArgError as e:
-        return e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+    return spec_output(it, layer.spec, layer.args, shape, node)
 
 
 def build(it: Any, layer: Layer, shape: Any, node: Any) -> None:

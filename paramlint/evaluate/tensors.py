@@ -10,7 +10,7 @@ from paramlint.catalog.shapes import broadcast, flatten_shape_generic, matmul
 from paramlint.catalog.shapes import index as index_shape
 from paramlint.catalog.spec import Args, ArgError
 from paramlint import macs
-from paramlint.evaluate import tensor_ops
+from paramlint.evaluate import catalog_calls, tensor_ops
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
@@ -378,8 +378,6 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
     if spec.role != "leaf":
         return it.unknown(f"{layer.type_name} has no forward()", node)
     if spec.lazy or "forward" in spec.extra:
-        from paramlint.evaluate import catalog_calls
-
         return catalog_calls.call_leaf(it, layer, args, kwargs, node)
     x = args[0] if args else kwargs.get("input")
     shape = _as_shape(x)
@@ -392,14 +390,13 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         try:
             out = special(Args(spec.name, layer.args), args, kwargs)
         except ArgError as e:
-            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+            out = catalog_calls.arg_error(it, spec.name, e, node)
     elif shape is None or spec.output is None:
         out = x if isinstance(x, Unknown) else it.unknown(f"output shape of {spec.name} is not modelled", node)
     else:
-        try:
-            out = Tensor(spec.output(Args(spec.name, layer.args), shape))
-        except ArgError as e:
-            out = e.unknown if e.unknown is not None else it.note(it.unknown(f"{spec.name}: {e.message}", node))
+        out = catalog_calls.spec_output(it, spec, layer.args, shape, node)
+        if not isinstance(out, Unknown):
+            out = Tensor(out)
     if it.trace is not None:
         first = out[0] if isinstance(out, tuple) and out else out
         it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))
