@@ -8,7 +8,7 @@ import libcst as cst
 
 from paramlint.evaluate import arrays, operators
 from paramlint.evaluate.arrays import Array
-from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown
 
 Handler = Callable[[Any, Any, Any], Any]
@@ -391,7 +391,7 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
         for item in seq:
             count[0] += 1
             if count[0] > it.limits.max_loop:
-                raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+                raise loop_limit(it.limits)
             assign_target(it, fornode.target, item, scope)
             ok = True
             for cond in fornode.ifs:

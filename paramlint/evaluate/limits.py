@@ -35,3 +35,8 @@ class LimitExceeded(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def loop_limit(limits: Limits, detail: str = "") -> LimitExceeded:
+    """The error for a loop or comprehension past ``max_loop`` iterations."""
+    return LimitExceeded(f"loop iteration limit ({limits.max_loop:,}) reached{detail}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Class, External, Instance, Layer, Param, Tensor, Unknown
 
 
@@ -26,7 +26,7 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
         return v
     if isinstance(v, range):
         if len(v) > it.limits.max_loop:
-            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached: range of {len(v):,}")
+            raise loop_limit(it.limits, f": range of {len(v):,}")
         return list(v)
     if isinstance(v, dict):
         return list(v.keys())

@@ -8,7 +8,7 @@ import libcst as cst
 
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _Return, _body
-from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.project import LazyImport, resolve_relative
 from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
 
@@ -206,12 +206,12 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
         it.havoc([node], env, seq)
         return
     if len(seq) > it.limits.max_loop:
-        raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+        raise loop_limit(it.limits)
     n = 0
     for item in seq:
         n += 1
         if n > it.limits.max_loop:  # the body may grow the list it iterates
-            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+            raise loop_limit(it.limits)
         assign_target(it, node.target, item, env)
         try:
             it.exec_block(_body(node.body), env)
@@ -235,7 +235,7 @@ def _while(it: Any, node: cst.While, env: Env) -> None:
             break
         n += 1
         if n > it.limits.max_loop:
-            raise LimitExceeded(f"loop iteration limit ({it.limits.max_loop:,}) reached")
+            raise loop_limit(it.limits)
         try:
             it.exec_block(_body(node.body), env)
         except _Continue:

@@ -65,15 +65,19 @@ def _int(v: Any, what: str) -> int:
     return v
 
 
-def _ints(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
-    """``f(1, 2, 3)`` or ``f((1, 2, 3))`` or ``f(name=(1, 2, 3))``."""
+def _varargs(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
+    """``f(1, 2, 3)`` or ``f((1, 2, 3))`` or ``f(name=(1, 2, 3))`` → the values."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        seq = list(args[0])
-    elif args:
-        seq = list(args)
-    else:
-        v = kwargs.get(name)
-        seq = list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
+        return list(args[0])
+    if args:
+        return list(args)
+    v = kwargs.get(name)
+    return list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
+
+
+def _ints(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
+    """:func:`_varargs`, where an unknown value poisons the result."""
+    seq = _varargs(args, kwargs, name)
     for x in seq:
         if isinstance(x, Unknown):
             raise _Unk(x)
@@ -81,15 +85,8 @@ def _ints(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
 
 
 def _sizes(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any]:
-    """Like :func:`_ints`, but an unknown size becomes None (an unknown dim), not a poison."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        seq = list(args[0])
-    elif args:
-        seq = list(args)
-    else:
-        v = kwargs.get(name)
-        seq = list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
-    return [None if isinstance(x, Unknown) else x for x in seq]
+    """:func:`_varargs`, where an unknown size becomes None (an unknown dim), not a poison."""
+    return [None if isinstance(x, Unknown) else x for x in _varargs(args, kwargs, name)]
 
 
 def _dims_arg(v: Any) -> Optional[List[int]]:
