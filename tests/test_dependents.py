@@ -39,3 +39,23 @@ def test_dependents_transitive(tmp_path: Path) -> None:
     got = dependents([str(pkg / "blocks.py")], cands)
     assert sorted(os.path.basename(p) for p in got) == ["net.py", "stage.py"]
     assert dependents([str(pkg / "other.py")], cands) == []
+
+
+def test_dependents_through_a_package_init(tmp_path: Path) -> None:
+    """The text pre-filter must not lose imports that never spell the wanted name: a relative
+    ``from . import x`` runs the package's ``__init__``, which imports the changed block."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    files = {
+        "pkg/__init__.py": "from .blocks import Block\n",
+        "pkg/blocks.py": "import torch.nn as nn\n",
+        "pkg/util.py": "from . import helpers\n",
+        "pkg/helpers.py": "X = 1  # no imports at all\n",
+        "app.py": "from pkg import util\n",
+        "unrelated.py": "import os\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cands = [str(tmp_path / n) for n in sorted(files)]
+    got = dependents([str(pkg / "blocks.py")], cands)
+    assert sorted(os.path.relpath(p, tmp_path) for p in got) == ["app.py", "pkg/__init__.py", "pkg/util.py"]
