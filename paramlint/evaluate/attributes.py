@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from paramlint.evaluate.builtins import CONSTANTS
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, ModuleNS
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
@@ -93,10 +94,7 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
     u = it.poison_of(obj)
     if u is not None:
         return u
-    from paramlint.evaluate.methods import method
-
-    m = method(it, obj, name, node)
-    return m
+    return lazy.methods.method(it, obj, name, node)
 
 
 def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:

@@ -10,6 +10,7 @@ import math
 from typing import Any, Callable, Dict, List, Optional
 
 from paramlint.evaluate.limits import LimitExceeded
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
 )
@@ -73,10 +74,8 @@ _round_plain = BUILTINS["round"]
 
 @builtin("round")
 def _round(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    from paramlint.evaluate import arrays
-
-    if len(args) == 1 and not kwargs and isinstance(args[0], arrays.Array):
-        return arrays.to_number(it, args[0], "round", node)
+    if len(args) == 1 and not kwargs and isinstance(args[0], lazy.arrays.Array):
+        return lazy.arrays.to_number(it, args[0], "round", node)
     return _round_plain.fn(it, args, kwargs, node)
 
 
@@ -105,10 +104,8 @@ def _number(name: str, conv: Callable[[Any], Any]) -> None:
         if not args:
             return conv(0)
         v = args[0]
-        from paramlint.evaluate import arrays
-
-        if isinstance(v, arrays.Array) and len(args) == 1:
-            return arrays.to_number(it, v, name, node)
+        if isinstance(v, lazy.arrays.Array) and len(args) == 1:
+            return lazy.arrays.to_number(it, v, name, node)
         if isinstance(v, str) and len(v) > 200:
             return it.unknown(f"{name}() of a long string", node)
         if not isinstance(v, _PLAIN) or (len(args) > 1 and not isinstance(args[1], int)):

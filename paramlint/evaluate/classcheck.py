@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from paramlint import catalog
 from paramlint.catalog.spec import LayerSpec
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
 )
@@ -42,9 +43,7 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             return isinstance(v, int)
         return isinstance(v, py)
     if isinstance(target, External):
-        from paramlint.evaluate import abcs
-
-        r = abcs.matches(it, v, target)
+        r = lazy.abcs.matches(it, v, target)
         if r is not None:
             return r
     if isinstance(v, (Instance, Layer)):

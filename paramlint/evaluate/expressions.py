@@ -9,9 +9,10 @@ import libcst as cst
 from paramlint.evaluate import arrays, operators
 from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
-from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
+
 HANDLERS: Dict[type, Handler] = {}
 
 
@@ -34,18 +35,43 @@ def _name(it: Any, node: cst.Name, env: Any) -> Any:
     return it.lookup(node.value, env, node)
 
 
+#: Values of number and plain string literals already evaluated, by node: a literal in a
+#: loop or in a helper called for every layer is decoded once. Only values small enough to
+#: pass any configured limit are kept, and the table is emptied when it grows large (it
+#: keeps its nodes alive, and a long-lived process analyzes many trees).
+_LITERALS: Dict[Any, Any] = {}
+_MAX_LITERALS = 200_000
+
+
+def _remember(node: Any, v: Any) -> None:
+    if len(_LITERALS) >= _MAX_LITERALS:
+        _LITERALS.clear()
+    _LITERALS[node] = v
+
+
 @handles(cst.Integer)
 def _integer(it: Any, node: cst.Integer, env: Any) -> Any:
+    v = _LITERALS.get(node, _LITERALS)
+    if v is not _LITERALS:
+        return v
     text = node.value.replace("_", "")
     if len(text) > 200:
         raise LimitExceeded("integer literal too long")
     v = int(text, 0) if text[:2].lower() in ("0x", "0o", "0b") else int(text)
-    return operators.check_int(v, it.limits)
+    v = operators.check_int(v, it.limits)
+    if v.bit_length() <= 32:
+        _remember(node, v)
+    return v
 
 
 @handles(cst.Float)
 def _float(it: Any, node: cst.Float, env: Any) -> Any:
-    return float(node.value.replace("_", ""))
+    v = _LITERALS.get(node, _LITERALS)
+    if v is not _LITERALS:
+        return v
+    v = float(node.value.replace("_", ""))
+    _remember(node, v)
+    return v
 
 
 @handles(cst.Imaginary)
@@ -55,12 +81,18 @@ def _imaginary(it: Any, node: cst.Imaginary, env: Any) -> Any:
 
 @handles(cst.SimpleString)
 def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
+    v = _LITERALS.get(node, _LITERALS)
+    if v is not _LITERALS:
+        return v
     text = node.value
     if len(text) > it.limits.max_string:
         raise LimitExceeded("string literal exceeds the string limit")
     if "\\" not in text and text[:1] in ("'", '"'):
         q = 3 if text[:3] in ("\'\'\'", '\"\"\"') and len(text) >= 6 else 1
-        return text[q:-q]  # no prefix, no escapes: the characters between the quotes
+        v = text[q:-q]  # no prefix, no escapes: the characters between the quotes
+        if len(v) <= 256:
+            _remember(node, v)
+        return v
     try:
         return node.evaluated_value
     except Exception:
@@ -123,14 +155,12 @@ def _attribute(it: Any, node: cst.Attribute, env: Any) -> Any:
 
 @handles(cst.Call)
 def _call(it: Any, node: cst.Call, env: Any) -> Any:
-    from paramlint.evaluate.interpreter import _UnknownArgs
-
     fn = it.eval(node.func, env)
     if isinstance(node.func, cst.Name) and node.func.value == "super" and not node.args:
         return it.fw.make_super(it, env, node)
     try:
         args, kwargs = it.eval_args(node, env)
-    except _UnknownArgs as e:
+    except UnknownArgs as e:
         if isinstance(fn, (Class, External, Function)):
             return it.fw.unknown_call(it, fn, e.unknown, node)
         return e.unknown

@@ -14,6 +14,7 @@ from paramlint.evaluate import signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
     Partial, Tensor, Unknown,
@@ -78,9 +79,7 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
             if v is not _MISSING:
                 return bind(it, v, obj if not isinstance(obj, Class) else None, start, node)
             if name == "__init__" and "record_init" in base.flags and not isinstance(obj, Class):
-                from paramlint.evaluate import records
-
-                return records.generated_init(base, obj)
+                return lazy.records.generated_init(base, obj)
         elif isinstance(base, External):
             spec = catalog.lookup(base.qualname)
             if name == "__init__":
@@ -138,13 +137,9 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
         return cls._ns
     ns = class_body(it, cls)
     if "dataclass" in cls.flags or "namedtuple" in cls.flags:
-        from paramlint.evaluate import records
-
-        records.collect_fields(it, cls, ns)
+        lazy.records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
-        from paramlint.evaluate import enums
-
-        enums.make_members(it, cls, ns)
+        lazy.enums.make_members(it, cls, ns)
     return ns
 
 
@@ -157,11 +152,9 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
         return value
     if isinstance(dec, External):
         q = dec.qualname
-        from paramlint.evaluate import records
-
-        if q in records.DATACLASS_DECORATORS:
+        if q in lazy.records.DATACLASS_DECORATORS:
             if isinstance(value, Class):
-                records.mark(value, {})
+                lazy.records.mark(value, {})
             return value
         if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
             return value
@@ -208,9 +201,7 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     if "exception" in cls.flags:
         return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "")
     if "enum" in cls.flags:
-        from paramlint.evaluate import enums
-
-        return enums.by_value(it, cls, args, node)
+        return lazy.enums.by_value(it, cls, args, node)
     if cls.framework is not None:
         obj: Any = Layer(cls.framework, cls, cls.spec, it.loc(node))
         obj.node = node
@@ -218,21 +209,16 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
             obj.uncertain = cls.uncertain
         it.layers_built += 1
         if cls.framework == "keras":
-            from paramlint.evaluate import keras_graph
-
-            keras_graph.assign_name(it, obj, None)
+            lazy.keras_graph.assign_name(it, obj, None)
         elif cls.framework == "flax":
-            from paramlint.evaluate import flax_runtime
-
-            return flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
+            return lazy.flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
     else:
         obj = Instance(cls)
-    from paramlint.evaluate import records
     from paramlint.evaluate.attributes import class_attr
 
-    owner = records.generated_init_owner(it, cls)
+    owner = lazy.records.generated_init_owner(it, cls)
     if owner is not None:
-        return records.init_fields(it, owner, obj, args, kwargs, node)
+        return lazy.records.init_fields(it, owner, obj, args, kwargs, node)
     init = class_attr(it, cls, "__init__", node, obj)
     if isinstance(init, Unknown) and init.reason.startswith("no attribute"):
         if isinstance(obj, Layer):
@@ -265,13 +251,9 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
         return it.unknown(bound, node)
     obj.args = bound
     if spec.framework == "flax":
-        from paramlint.evaluate import flax_runtime
-
-        return flax_runtime.init(it, spec, obj, bound, node)
+        return lazy.flax_runtime.init(it, spec, obj, bound, node)
     if spec.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        return keras_graph.init(it, spec, obj, bound, node)
+        return lazy.keras_graph.init(it, spec, obj, bound, node)
     if spec.role == "container":
         return init_container(it, spec, obj, bound, node)
     if spec.role == "leaf" and spec.lazy:
@@ -372,13 +354,11 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     fn = STDLIB.get(q)
     if fn is not None:
         return it.call(fn, args, kwargs, node)
-    from paramlint.evaluate import arrays, tensors
-
-    r = arrays.call(it, q, args, kwargs, node)
-    if r is not arrays.NOT_HANDLED:
+    r = lazy.arrays.call(it, q, args, kwargs, node)
+    if r is not lazy.arrays.NOT_HANDLED:
         return r
-    r = tensors.call(it, q, args, kwargs, node)
-    if r is not tensors.NOT_MODELLED:
+    r = lazy.tensors.call(it, q, args, kwargs, node)
+    if r is not lazy.tensors.NOT_MODELLED:
         return r
     fw = catalog.framework_of(q)
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
@@ -393,16 +373,12 @@ def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:
 
 def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if spec.role == "input":
-        from paramlint.evaluate import keras_graph
-
-        return keras_graph.input_layer(it, spec, args, kwargs, node)
+        return lazy.keras_graph.input_layer(it, spec, args, kwargs, node)
     layer = Layer(spec.framework, None, spec, it.loc(node))
     layer.node = node
     it.layers_built += 1
     if spec.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        keras_graph.assign_name(it, layer, kwargs.get("name"))
+        lazy.keras_graph.assign_name(it, layer, kwargs.get("name"))
     r = base_init(it, spec, layer, args, kwargs, node)
     if isinstance(r, Unknown):
         return r
@@ -411,16 +387,10 @@ def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any],
 
 def call_layer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if layer.framework == "flax":
-        from paramlint.evaluate import flax_runtime
-
-        return flax_runtime.call(it, layer, args, kwargs, node)
+        return lazy.flax_runtime.call(it, layer, args, kwargs, node)
     if layer.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        return keras_graph.call(it, layer, args, kwargs, node)
-    from paramlint.evaluate import tensors
-
-    return tensors.call_module(it, layer, args, kwargs, node)
+        return lazy.keras_graph.call(it, layer, args, kwargs, node)
+    return lazy.tensors.call_module(it, layer, args, kwargs, node)
 
 
 def class_lookup(cls: Class, name: str) -> Any:
@@ -431,9 +401,7 @@ def class_lookup(cls: Class, name: str) -> Any:
 
 
 def deepcopy(it: Any, v: Any, node: Any) -> Any:
-    from paramlint.evaluate import modules
-
-    return modules.deepcopy_value(it, v, {})
+    return lazy.modules.deepcopy_value(it, v, {})
 
 
 def is_container_layer(v: Any) -> bool:
@@ -441,30 +409,20 @@ def is_container_layer(v: Any) -> bool:
 
 
 def object_binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
-    from paramlint.evaluate import modules
-
-    return modules.binary(it, op, a, b, node)
+    return lazy.modules.binary(it, op, a, b, node)
 
 
 def tensor_binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
-    from paramlint.evaluate import tensors
-
-    return tensors.binary(it, op, a, b, node)
+    return lazy.tensors.binary(it, op, a, b, node)
 
 
 def tensor_attr(it: Any, t: Any, name: str, node: Any) -> Any:
-    from paramlint.evaluate import tensors
-
-    return tensors.attr(it, t, name, node)
+    return lazy.tensors.attr(it, t, name, node)
 
 
 def layer_get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
-    from paramlint.evaluate import modules
-
-    return modules.get_attr(it, layer, name, node)
+    return lazy.modules.get_attr(it, layer, name, node)
 
 
 def layer_set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
-    from paramlint.evaluate import modules
-
-    modules.set_attr(it, layer, name, value, node)
+    lazy.modules.set_attr(it, layer, name, value, node)

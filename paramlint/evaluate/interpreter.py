@@ -14,7 +14,7 @@ import libcst as cst
 from paramlint.evaluate.limits import Limits, LimitExceeded
 from paramlint.evaluate.project import LazyImport, ModuleNS, Project
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Call, Class, External, Function, Instance, Layer, Partial, Tensor, Unknown,
+    BoundMethod, Builtin, Call, Class, External, Function, Instance, Layer, Partial, Tensor, Unknown, UnknownArgs,
 )
 from paramlint.types import Location
 
@@ -22,6 +22,7 @@ _MISSING = object()
 #: The local holding what a running generator function has yielded.
 YIELDS = "__paramlint_yields__"
 _CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
+_PLAIN = frozenset((bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None)))
 
 
 #: ``Raised.exc`` for an evaluation that became Unknown without Python raising: no handler applies.
@@ -186,24 +187,30 @@ class Interpreter:
     # ---- names ---------------------------------------------------------------------
 
     def lookup(self, name: str, env: Env, node: Optional[cst.CSTNode]) -> Any:
-        e: Optional[Env] = env
-        first = True
-        while e is not None:
-            if first or not e.is_class:
-                v = e.vars.get(name, _MISSING)
-                if v is not _MISSING:
-                    if isinstance(v, LazyImport):
-                        r = self.resolve_lazy(v)
-                        if not isinstance(r, Unknown):  # an import cycle may resolve later
-                            e.vars[name] = r
-                        return r
-                    return v
-            first = False
-            e = e.parent
+        v = env.vars.get(name, _MISSING)  # the innermost scope, even a class body
+        if v is _MISSING:
+            e = env.parent
+            while e is not None:
+                if not e.is_class:  # class bodies are not enclosing scopes for their methods
+                    v = e.vars.get(name, _MISSING)
+                    if v is not _MISSING:
+                        break
+                e = e.parent
+            else:
+                e = None
+        else:
+            e = env
+        if v is not _MISSING:
+            if type(v) is LazyImport:
+                r = self.resolve_lazy(v)
+                if not isinstance(r, Unknown):  # an import cycle may resolve later
+                    e.vars[name] = r  # type: ignore[union-attr]
+                return r
+            return v
         mod_vars = env.module.ns
         v = mod_vars.get(name, _MISSING)
         if v is not _MISSING:
-            if isinstance(v, LazyImport):
+            if type(v) is LazyImport:
                 r = self.resolve_lazy(v)
                 if not isinstance(r, Unknown):
                     mod_vars[name] = r
@@ -236,8 +243,12 @@ class Interpreter:
             raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached")
         t = type(node)
         if t is cst.Name:
-            v = _CONSTANTS.get(node.value, _MISSING)  # type: ignore[attr-defined]
-            return v if v is not _MISSING else self.lookup(node.value, env, node)  # type: ignore[attr-defined]
+            name = node.value  # type: ignore[attr-defined]
+            v = env.vars.get(name, _MISSING)  # a local: True/False/None can never be one
+            if v is not _MISSING and type(v) is not LazyImport:
+                return v
+            v = _CONSTANTS.get(name, _MISSING)
+            return v if v is not _MISSING else self.lookup(name, env, node)
         self.depth += 1
         try:
             if self.depth > self._max_depth:
@@ -271,6 +282,8 @@ class Interpreter:
 
     def truth(self, v: Any, node: cst.CSTNode) -> Any:
         """Python truthiness, or an Unknown when it cannot be known."""
+        if type(v) in _PLAIN:
+            return bool(v)
         if isinstance(v, Unknown):
             return v
         if isinstance(v, (bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None))):
@@ -419,13 +432,13 @@ class Interpreter:
             if a.star == "*":
                 seq = self.fw.iterate(self, v, a.value)
                 if isinstance(seq, Unknown):
-                    raise _UnknownArgs(seq)
+                    raise UnknownArgs(seq)
                 args.extend(seq)
             elif a.star == "**":
                 if isinstance(v, dict) and all(isinstance(k, str) for k in v):
                     kwargs.update(v)
                 else:
-                    raise _UnknownArgs(v if isinstance(v, Unknown) else self.unknown("**-unpacking of a non-dict", a.value))
+                    raise UnknownArgs(v if isinstance(v, Unknown) else self.unknown("**-unpacking of a non-dict", a.value))
             elif a.keyword is not None:
                 kwargs[a.keyword.value] = v
             else:
@@ -463,15 +476,8 @@ class Interpreter:
             env.maybe_returned = reason
 
 
-class _UnknownArgs(Exception):
-    def __init__(self, u: Unknown) -> None:
-        self.unknown = u
-
-
 def _body(b: cst.BaseSuite) -> Sequence[cst.CSTNode]:
-    if isinstance(b, cst.IndentedBlock):
-        return b.body
-    return b.body  # SimpleStatementSuite
+    return b.body  # an IndentedBlock's statements, or a SimpleStatementSuite's
 
 
 _GEN_CACHE: Dict[cst.FunctionDef, bool] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     Builtin, External, Instance, Layer, Param, Tensor, Unknown,
 )
@@ -61,18 +62,14 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "training":
         return True
     if layer.framework == "flax":
-        from paramlint.evaluate import flax_runtime
-
-        v = flax_runtime.get_attr(it, layer, name, node)
-        if v is not flax_runtime._MISSING:
+        v = lazy.flax_runtime.get_attr(it, layer, name, node)
+        if v is not lazy.flax_runtime._MISSING:
             return v
     m = _METHODS.get(name)
     if m is not None:
         return Builtin(f"{layer.type_name}.{name}", lambda it2, a, k, n: m(it2, layer, a, k, n))
     if layer.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        v = keras_graph.get_attr(it, layer, name, node)
+        v = lazy.keras_graph.get_attr(it, layer, name, node)
         if v is not _MISSING:
             return v
     if layer.uncertain is not None:
@@ -83,14 +80,10 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     """torch ``Module.__setattr__``: modules and Parameters register; others are attributes."""
     if layer.framework == "flax":
-        from paramlint.evaluate import flax_runtime
-
-        flax_runtime.set_attr(it, layer, name, value, node)
+        lazy.flax_runtime.set_attr(it, layer, name, value, node)
         return
     if layer.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        keras_graph.set_attr(it, layer, name, value, node)
+        lazy.keras_graph.set_attr(it, layer, name, value, node)
         return
     if isinstance(value, Param) and not value.buffer:
         _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
@@ -197,9 +190,7 @@ def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, A
     name = args[0] if args else kwargs.get("name")
     t = args[1] if len(args) > 1 else kwargs.get("tensor")
     if isinstance(name, str):
-        from paramlint.evaluate import arrays
-
-        if isinstance(t, arrays.Array) and t.lib == "torch":  # a small tensor of known values
+        if isinstance(t, lazy.arrays.Array) and t.lib == "torch":  # a small tensor of known values
             t = Tensor(() if t.scalar else (len(t.vals),))
         if t is not None and not isinstance(t, (Tensor, Param)):
             # An unknown (or not modelled) tensor: reading the buffer must give that, not None.
@@ -252,9 +243,7 @@ def _append(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
     from paramlint.evaluate.framework import add_child
 
     if layer.framework == "keras":
-        from paramlint.evaluate import keras_graph
-
-        return keras_graph.add(it, layer, args[0] if args else None, node)
+        return lazy.keras_graph.add(it, layer, args[0] if args else None, node)
     add_child(it, layer, str(len(layer.children)), args[0] if args else None, node)
     return layer
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import Class, External, Instance, Layer, Param, Tensor, Unknown
 
 
@@ -40,21 +41,15 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, Layer):
-        from paramlint.evaluate import modules
-
-        return modules.iterate_layer(it, v, node)
+        return lazy.modules.iterate_layer(it, v, node)
     if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
         return [v.attrs.get(n) for n, _ in v.cls.fields]
     if isinstance(v, (Tensor, Param)):
-        from paramlint.evaluate import tensors
-
-        return tensors.iterate(it, v, node)
+        return lazy.tensors.iterate(it, v, node)
     from paramlint.evaluate.arrays import Array
 
     if isinstance(v, Array):
-        from paramlint.evaluate import arrays
-
-        return arrays.iterate(it, v, node)
+        return lazy.arrays.iterate(it, v, node)
     from paramlint.evaluate.builtins import _Iterator
 
     if isinstance(v, _Iterator):
@@ -62,10 +57,8 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
         v.pos = len(v.items)
         return items
     if isinstance(v, Class) and "enum" in v.flags:
-        from paramlint.evaluate import enums
-
         _materialize(it, v)
-        return enums.member_list(it, v, node)
+        return lazy.enums.member_list(it, v, node)
     return it.unknown(f"iterating a {type(v).__name__} is not modelled", node)
 
 
@@ -84,10 +77,8 @@ def length(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
         return len(v.cls.fields)
     if isinstance(v, Class) and "enum" in v.flags:
-        from paramlint.evaluate import enums
-
         _materialize(it, v)
-        ms = enums.member_list(it, v, node)
+        ms = lazy.enums.member_list(it, v, node)
         return ms if isinstance(ms, Unknown) else len(ms)
     from paramlint.evaluate.arrays import Array
 
@@ -142,22 +133,14 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(index, Unknown):
         return index
     if isinstance(obj, Layer):
-        from paramlint.evaluate import modules
-
-        return modules.getitem(it, obj, index, node)
+        return lazy.modules.getitem(it, obj, index, node)
     if isinstance(obj, (Tensor, Param)):
-        from paramlint.evaluate import tensors
-
-        return tensors.getitem(it, obj, index, node)
-    from paramlint.evaluate import arrays
-
-    if isinstance(obj, arrays.Array):
-        return arrays.subscript(it, obj, index, node)
+        return lazy.tensors.getitem(it, obj, index, node)
+    if isinstance(obj, lazy.arrays.Array):
+        return lazy.arrays.subscript(it, obj, index, node)
     if isinstance(obj, Class) and "enum" in obj.flags:
-        from paramlint.evaluate import enums
-
         _materialize(it, obj)
-        return enums.by_name(it, obj, index, node)
+        return lazy.enums.by_name(it, obj, index, node)
     if isinstance(obj, External) and obj.qualname == "sys.modules" and isinstance(index, str):
         mod = it.project.find(index)  # a module of the project is the one being evaluated
         if mod is not None:
@@ -189,9 +172,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
 
 def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
     if isinstance(obj, Layer):
-        from paramlint.evaluate import modules
-
-        modules.setitem(it, obj, index, value, node)
+        lazy.modules.setitem(it, obj, index, value, node)
         return
     if isinstance(index, Unknown):
         if isinstance(obj, (list, dict)):

@@ -53,6 +53,13 @@ class Unknown:
         raise TypeError("Unknown has no truth value")
 
 
+class UnknownArgs(Exception):
+    """``*args``/``**kwargs`` of a call could not be known: the call's value is Unknown."""
+
+    def __init__(self, u: Unknown) -> None:
+        self.unknown = u
+
+
 class External:
     """A name from outside the project (``torch.nn.Conv2d``, ``math.ceil``): a qualified name."""
 
