@@ -119,8 +119,22 @@ class Cache:
 
     def put(self, key: str, report: types.FileReport, deps: Mapping[str, str], probes: Mapping[str, bool]) -> None:
         """Store ``report`` with the digests of the files it read and the existence answers it got."""
-        target = self._file(key)
         entry = {"deps": dict(deps), "probes": dict(probes), "report": encode(report)}
+        self._write(self._file(key), entry)
+
+    def read_side(self, name: str) -> Any:
+        """A side file of this cache (e.g. the import index), or None if missing or unreadable."""
+        try:
+            with open(os.path.join(self.directory, name), encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def write_side(self, name: str, data: Any) -> None:
+        self._write(os.path.join(self.directory, name), data)
+
+    def _write(self, target: str, data: Any) -> None:
+        """Atomically (temporary file + rename); a failure only means nothing is cached."""
         try:
             first = not os.path.isdir(self.directory)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -128,7 +142,7 @@ class Cache:
                 _mark(self.directory)
             tmp = f"{target}.{os.getpid()}.tmp"
             with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(entry, f, separators=(",", ":"))
+                json.dump(data, f, separators=(",", ":"))
             os.replace(tmp, target)
         except (OSError, ValueError, TypeError):
             pass

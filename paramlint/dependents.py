@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+import time
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from paramlint.discovery import package_root
 
@@ -97,6 +98,11 @@ def python_files(root: str, skip: Callable[[str], bool]) -> List[str]:
     return out
 
 
+def _scan(data: bytes, module: str, path: str) -> Set[str]:
+    text = data.decode("utf-8", errors="replace")
+    return imported_names(text, module, os.path.basename(path).startswith("__init__."))
+
+
 def _prefixes(names: Iterable[str]) -> Set[str]:
     """Every dotted prefix of every name: ``a.b.c`` gives ``a``, ``a.b`` and ``a.b.c``."""
     out: Set[str] = set()
@@ -123,48 +129,129 @@ def _module_name(path: str, packages: Dict[str, Tuple[str, str]]) -> str:
     return prefix if stem == "__init__" else f"{prefix}.{stem}"
 
 
-def dependents(targets: Iterable[str], candidates: Iterable[str]) -> List[str]:
-    """The ``candidates`` that import any of ``targets``, directly or through each other."""
+class ImportIndex:
+    """Each file's imports remembered between runs in the cache directory, keyed on its path,
+    size, modification time and module name: a warm pre-commit run in a large repository stats
+    the files instead of reading them all. An entry younger than the index itself by less
+    than RACY_NS is read again (a file changed twice within one timestamp tick keeps its size
+    and mtime). A stale entry could only make a model go un-rechecked, never a figure wrong."""
+
+    NAME = "imports-v2.json"
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache: Any) -> None:
+        from paramlint import __version__
+
+        self.cache = cache
+        self.version = __version__
+        self.entries: Dict[str, List[Any]] = {}
+        self.written = 0
+        self.used: Dict[str, List[Any]] = {}
+        self.changed = False
+        raw = cache.read_side(self.NAME)
+        if isinstance(raw, dict) and raw.get("version") == self.version and isinstance(raw.get("files"), dict):
+            self.entries = raw["files"]
+            self.written = raw.get("written", 0) if isinstance(raw.get("written"), int) else 0
+
+    def get(self, key: str, module: str) -> Optional[str]:
+        """The names the file at absolute path ``key`` imports, space-separated, if unchanged."""
+        e = self.entries.get(key)
+        if type(e) is not list or len(e) != 4:
+            return None
+        try:
+            st = os.stat(key)
+        except OSError:
+            return None
+        mtime, size, mod, names = e
+        if mtime != st.st_mtime_ns or size != st.st_size or mod != module or mtime >= self.written - self.RACY_NS:
+            return None
+        if type(names) is not str:
+            return None
+        self.used[key] = e
+        return names
+
+    def put(self, key: str, st: os.stat_result, module: str, names: Set[str]) -> None:
+        self.used[key] = [st.st_mtime_ns, st.st_size, module, " ".join(sorted(names))]
+        self.changed = True
+
+    #: Entries kept at most; past it only what this run used is kept (deleted files drop out).
+    MAX_ENTRIES = 200_000
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        files = {**self.entries, **self.used}  # other roots' entries stay
+        if len(files) > self.MAX_ENTRIES:
+            files = self.used
+        self.cache.write_side(self.NAME, {"version": self.version, "written": time.time_ns(), "files": files})
+
+
+def dependents(targets: Iterable[str], candidates: Iterable[str], index: Optional[ImportIndex] = None) -> List[str]:
+    """The ``candidates`` that import any of ``targets``, directly or through each other.
+    With an ``index``, unchanged files are not read, and what is read is remembered in it."""
     names: Dict[str, str] = {}
     for t in targets:
         _, name = package_root(t)
         names[name] = os.path.abspath(t)
-    files: List[Tuple[str, bytes]] = []
+    packages: Dict[str, Tuple[str, str]] = {}  # directory -> package_root of a module in it
+    # path -> its bytes (not yet scanned; b"" once known) and, once known, its module and the
+    # names it imports, joined by spaces: a cheap text test before the exact prefix test.
+    files: List[Tuple[str, str, bytes]] = []
+    known: Dict[str, Tuple[str, str]] = {}
     for c in candidates:
+        key = os.path.abspath(c)
+        module = _module_name(c, packages) if index is not None else ""
+        if index is not None:
+            joined = index.get(key, module)
+            if joined is not None:
+                known[key] = (module, joined)
+                files.append((c, key, b""))
+                continue
         try:
+            st = os.stat(c)  # before reading: a change while reading makes the next run re-read
             with open(c, "rb") as f:
                 data = f.read()
         except OSError:
             continue
-        if b"import" in data:
-            files.append((c, data))
-    packages: Dict[str, Tuple[str, str]] = {}  # directory -> package_root of a module in it
-    parsed: Dict[str, Tuple[str, Set[str]]] = {}
+        if index is not None:  # scanned once, to be remembered
+            imported = _scan(data, module, c) if b"import" in data else set()
+            index.put(key, st, module, imported)
+            known[key] = (module, " ".join(sorted(imported)))
+            files.append((c, key, b""))
+        elif b"import" in data:
+            files.append((c, key, data))
     wanted: Set[str] = set(names)
     found: List[str] = []
     done: Set[str] = {os.path.abspath(t) for t in targets}
+    prefixes: Dict[str, Set[str]] = {}
     changed = True
     while changed:
         changed = False
-        # A file can import a wanted module only if it names the module's last component or
-        # imports relatively: the others are not decoded or scanned (most of a repository).
-        tokens = {w.rsplit(".", 1)[-1].encode("utf-8") for w in wanted}
-        for path, data in files:
-            if os.path.abspath(path) in done:
+        # A file can import a wanted module only if its text (or its remembered import list)
+        # holds the module's last component, or it imports relatively: the others are not
+        # decoded or scanned, which is most of a repository.
+        last = {w.rsplit(".", 1)[-1] for w in wanted}
+        tokens = {t.encode("utf-8") for t in last}
+        for path, key, data in files:
+            if key in done:
                 continue
-            info = parsed.get(path)
+            info = known.get(key)
             if info is None:
                 if not _RELATIVE.search(data) and not any(t in data for t in tokens):
                     continue
                 module = _module_name(path, packages)
-                text = data.decode("utf-8", errors="replace")
-                imported = imported_names(text, module, os.path.basename(path).startswith("__init__."))
-                info = parsed[path] = (module, _prefixes(imported))
-            module, imports = info
+                info = known[key] = (module, " ".join(_scan(data, module, path)))
+            module, joined = info
+            if not any(t in joined for t in last):
+                continue
+            imports = prefixes.get(key)
+            if imports is None:
+                imports = prefixes[key] = _prefixes(joined.split())
             if not imports.isdisjoint(wanted):  # it imports a wanted module or something in it
-                done.add(os.path.abspath(path))
+                done.add(key)
                 found.append(path)
                 wanted.add(module)
+                last.add(module.rsplit(".", 1)[-1])
                 tokens.add(module.rsplit(".", 1)[-1].encode("utf-8"))
                 changed = True
     return found

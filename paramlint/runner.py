@@ -62,10 +62,12 @@ def _one(path: str, finder: Finder, seen: Set[str]) -> Iterator[Tuple[str, Confi
         yield path, cfg
 
 
-def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], finder: Finder) -> List[Tuple[str, Config]]:
+def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], finder: Finder,
+                    cache: Optional[object] = None) -> List[Tuple[str, Config]]:
     """``selected`` plus the files that import an explicitly named file (transitively), under the
-    same configuration root: a changed block module re-checks the models built from it."""
-    from paramlint.dependents import dependents, python_files
+    same configuration root: a changed block module re-checks the models built from it. With a
+    ``cache``, each file's imports are remembered there and unchanged files are not read again."""
+    from paramlint.dependents import ImportIndex, dependents, python_files
 
     named = [p for p in paths if not os.path.isdir(p)]
     if not named:
@@ -76,12 +78,13 @@ def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], fi
         if p in named:
             by_root.setdefault(cfg.root, []).append(p)
     out = list(selected)
+    index = ImportIndex(cache) if cache is not None and by_root else None
     for root, targets in sorted(by_root.items()):
         def skip(d: str) -> bool:
             name = os.path.basename(d)
             return name.startswith(".") or name in DEFAULT_EXCLUDE or _excluded_dir(finder, d)
 
-        for dep in dependents(targets, python_files(root, skip)):
+        for dep in dependents(targets, python_files(root, skip), index):
             if os.path.realpath(dep) in have:
                 continue
             have.add(os.path.realpath(dep))
@@ -89,6 +92,8 @@ def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], fi
             cfg = finder.for_path(rel)
             if cfg.selects(rel):
                 out.append((rel, cfg))
+    if index is not None:
+        index.save()
     return out
 
 
@@ -105,7 +110,7 @@ def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Option
     models: List[CheckedModel] = []
     selected = list(files(paths, finder))
     if follow_dependents:
-        selected = with_dependents(selected, paths, finder)
+        selected = with_dependents(selected, paths, finder, cache)
     count = len(selected)
     items = [(path, {"input_shapes": input_shapes or cfg.for_file(path).input_shapes,
                      "model_inputs": cfg.model_input_shapes(path)}) for path, cfg in selected]

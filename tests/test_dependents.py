@@ -59,3 +59,61 @@ def test_dependents_through_a_package_init(tmp_path: Path) -> None:
     cands = [str(tmp_path / n) for n in sorted(files)]
     got = dependents([str(pkg / "blocks.py")], cands)
     assert sorted(os.path.relpath(p, tmp_path) for p in got) == ["app.py", "pkg/__init__.py", "pkg/util.py"]
+
+
+def _index_project(tmp_path: Path) -> Path:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    for name, text in {"__init__.py": "", "blocks.py": "import torch.nn as nn\n", "net.py": "from .blocks import Block\n",
+                       "other.py": "import os\n"}.items():
+        (pkg / name).write_text(text, encoding="utf-8")
+    old = 1_600_000_000_000_000_000  # files older than the index by far more than RACY_NS
+    for f in pkg.iterdir():
+        os.utime(f, ns=(old, old))
+    return pkg
+
+
+def test_import_index_answers_like_a_full_scan_and_skips_unchanged_files(tmp_path: Path, monkeypatch) -> None:
+    from paramlint.cache import Cache
+    from paramlint.dependents import ImportIndex
+
+    pkg = _index_project(tmp_path)
+    cands = sorted(str(p) for p in pkg.iterdir())
+    cache = Cache(str(tmp_path / "cache"))
+    first = ImportIndex(cache)
+    assert dependents([str(pkg / "blocks.py")], cands, first) == [str(pkg / "net.py")]
+    first.save()
+
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1])
+    warm = ImportIndex(cache)
+    assert dependents([str(pkg / "blocks.py")], cands, warm) == [str(pkg / "net.py")]
+    assert not [f for f in opened if f.endswith(".py")]  # answered from the index: nothing read
+
+    # other.py starts importing the block: its size and mtime change, so it is read again.
+    (pkg / "other.py").write_text("import os\nfrom pkg import blocks\n", encoding="utf-8")
+    again = ImportIndex(cache)
+    assert dependents([str(pkg / "blocks.py")], cands, again) == [str(pkg / "net.py"), str(pkg / "other.py")]
+
+
+def test_import_index_distrusts_recent_entries_and_ignores_a_broken_file(tmp_path: Path) -> None:
+    from paramlint.cache import Cache
+    from paramlint.dependents import ImportIndex
+
+    pkg = _index_project(tmp_path)
+    cands = sorted(str(p) for p in pkg.iterdir())
+    cache = Cache(str(tmp_path / "cache"))
+    ix = ImportIndex(cache)
+    dependents([str(pkg / "blocks.py")], cands, ix)
+    ix.save()
+    # An entry whose file changed within RACY_NS of the index write could hide a same-size edit.
+    fresh = ImportIndex(cache)
+    now = fresh.written
+    os.utime(pkg / "net.py", ns=(now, now))
+    key = os.path.abspath(pkg / "net.py")
+    fresh.entries[key][0] = now
+    assert fresh.get(key, "pkg.net") is None
+    for junk in ("not json", '{"version": 1, "files": []}', '{"files": {"x": 5}}'):
+        (tmp_path / "cache" / ImportIndex.NAME).write_text(junk, encoding="utf-8")
+        assert dependents([str(pkg / "blocks.py")], cands, ImportIndex(cache)) == [str(pkg / "net.py")]
