@@ -117,7 +117,7 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
 
     out: List[str] = []
     for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
+        if type(part) is cst.FormattedStringText:
             out.append(part.value.replace("{{", "{").replace("}}", "}"))
             continue
         v = it.eval(part.expression, env)
@@ -156,7 +156,7 @@ def _attribute(it: Any, node: cst.Attribute, env: Any) -> Any:
 @handles(cst.Call)
 def _call(it: Any, node: cst.Call, env: Any) -> Any:
     fn = it.eval(node.func, env)
-    if isinstance(node.func, cst.Name) and node.func.value == "super" and not node.args:
+    if type(node.func) is cst.Name and node.func.value == "super" and not node.args:
         return it.fw.make_super(it, env, node)
     try:
         args, kwargs = it.eval_args(node, env)
@@ -224,7 +224,7 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
     t = it.truth(a, node)
     if isinstance(t, Unknown):
         return t
-    is_and = isinstance(node.operator, cst.And)
+    is_and = type(node.operator) is cst.And
     if (is_and and not t) or (not is_and and t):
         return a
     return it.eval(node.right, env)
@@ -307,7 +307,7 @@ def _elements(it: Any, elements: Any, env: Any) -> Any:
     out: List[Any] = []
     for el in elements:
         v = it.eval(el.value, env)
-        if isinstance(el, cst.StarredElement):
+        if type(el) is cst.StarredElement:
             seq = it.fw.iterate(it, v, el.value)
             if isinstance(seq, Unknown):
                 return seq
@@ -345,7 +345,7 @@ def _set(it: Any, node: cst.Set, env: Any) -> Any:
 def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
     out: Dict[Any, Any] = {}
     for el in node.elements:
-        if isinstance(el, cst.StarredDictElement):
+        if type(el) is cst.StarredDictElement:
             v = it.eval(el.value, env)
             if isinstance(v, Unknown):
                 return v
@@ -376,7 +376,7 @@ def _subscript(it: Any, node: cst.Subscript, env: Any) -> Any:
 
 
 def _slice_value(it: Any, s: Any, env: Any) -> Any:
-    if isinstance(s, cst.Index):
+    if type(s) is cst.Index:
         v = it.eval(s.value, env)
         if s.star is not None:
             return it.unknown("starred subscripts are not modelled", s)
@@ -411,7 +411,7 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
 
     scope = Env({}, env, env.module)
     out: List[Any] = []
-    is_dict = isinstance(node, cst.DictComp)
+    is_dict = type(node) is cst.DictComp
     count = [0]
 
     def run(fornode: Any) -> Any:
@@ -456,12 +456,12 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
             return dict(out)
         except TypeError:
             return it.unknown("unhashable dict key", node)
-    if isinstance(node, cst.SetComp):
+    if type(node) is cst.SetComp:
         try:
             return set(out)
         except TypeError:
             return it.unknown("set of unhashable values", node)
-    if isinstance(node, cst.GeneratorExp):
+    if type(node) is cst.GeneratorExp:
         from paramlint.evaluate.builtins import _Iterator
 
         return _Iterator(out)  # consumed once, and next() works on it
@@ -480,7 +480,7 @@ def _yield(it: Any, node: cst.Yield, env: Any) -> Any:
     out = e.vars[YIELDS]
     if node.value is None:
         out.append(None)
-    elif isinstance(node.value, cst.From):
+    elif type(node.value) is cst.From:
         seq = it.fw.iterate(it, it.eval(node.value.item, env), node.value.item)
         if isinstance(seq, Unknown):
             from paramlint.evaluate.interpreter import NOT_AN_EXCEPTION, Raised

@@ -49,40 +49,40 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
     stack: List[cst.CSTNode] = list(stmts)
     while stack:
         n = stack.pop()
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+        if type(n) in (cst.FunctionDef, cst.ClassDef):
             names.add(n.name.value)
             continue  # bodies run later, when called
-        if isinstance(n, cst.Lambda):
+        if type(n) is cst.Lambda:
             continue
-        if isinstance(n, (cst.Return, cst.Yield)):
+        if type(n) in (cst.Return, cst.Yield):
             returns[0] = True  # a yield under an unknown condition makes a generator's items unknown
-        elif isinstance(n, cst.Assign):
+        elif type(n) is cst.Assign:
             for t in n.targets:
                 _target(t.target, names, roots)
-        elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
+        elif type(n) in (cst.AnnAssign, cst.AugAssign):
             _target(n.target, names, roots)
-        elif isinstance(n, (cst.For, cst.CompFor)):
+        elif type(n) in (cst.For, cst.CompFor):
             _target(n.target, names, roots)
-        elif isinstance(n, cst.NamedExpr):
+        elif type(n) is cst.NamedExpr:
             _target(n.target, names, roots)
-        elif isinstance(n, cst.AsName):
+        elif type(n) is cst.AsName:
             _target(n.name, names, roots)
-        elif isinstance(n, (cst.Import, cst.ImportFrom)) and not isinstance(n.names, cst.ImportStar):
+        elif type(n) in (cst.Import, cst.ImportFrom) and not type(n.names) is cst.ImportStar:
             for a in n.names:
                 if a.asname is not None:
                     _target(a.asname.name, names, roots)
                 else:
                     nm = a.name
-                    while isinstance(nm, cst.Attribute):
+                    while type(nm) is cst.Attribute:
                         nm = nm.value
-                    if isinstance(nm, cst.Name):
+                    if type(nm) is cst.Name:
                         names.add(nm.value)
-        elif isinstance(n, cst.Del):
+        elif type(n) is cst.Del:
             _target(n.target, names, roots)
-        elif isinstance(n, cst.Call):
+        elif type(n) is cst.Call:
             # A method call may mutate its receiver (layers.append), and a call may mutate
             # the objects passed to it.
-            if isinstance(n.func, cst.Attribute):
+            if type(n.func) is cst.Attribute:
                 r = _root(n.func.value)
                 if r:
                     roots.add(r)
@@ -95,20 +95,20 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
 
 
 def _root(n: cst.CSTNode) -> str:
-    while isinstance(n, (cst.Attribute, cst.Subscript)):
+    while type(n) in (cst.Attribute, cst.Subscript):
         n = n.value
-    return n.value if isinstance(n, cst.Name) else ""
+    return n.value if type(n) is cst.Name else ""
 
 
 def _target(t: cst.CSTNode, names: Set[str], roots: Set[str]) -> None:
-    if isinstance(t, cst.Name):
+    if type(t) is cst.Name:
         names.add(t.value)
-    elif isinstance(t, (cst.Tuple, cst.List)):
+    elif type(t) in (cst.Tuple, cst.List):
         for e in t.elements:
             _target(e.value, names, roots)
-    elif isinstance(t, cst.StarredElement):
+    elif type(t) is cst.StarredElement:
         _target(t.value, names, roots)
-    elif isinstance(t, (cst.Attribute, cst.Subscript)):
+    elif type(t) in (cst.Attribute, cst.Subscript):
         r = _root(t)
         if r:
             roots.add(r)
@@ -118,9 +118,9 @@ def contains_yield(body: cst.CSTNode) -> bool:
     stack: List[cst.CSTNode] = [body]
     while stack:
         n = stack.pop()
-        if isinstance(n, cst.Yield):
+        if type(n) is cst.Yield:
             return True
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if type(n) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
             continue
         stack.extend(children(n))
     return False

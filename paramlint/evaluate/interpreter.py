@@ -357,7 +357,7 @@ class Interpreter:
                     raise Raised(u, "TypeError")  # Python raises TypeError for a bad call
                 return u
             f = fn.node
-            if isinstance(f, cst.Lambda):
+            if type(f) is cst.Lambda:
                 return self.eval(f.body, env)
             gen = _is_generator(f)
             if gen:
@@ -395,11 +395,11 @@ class Interpreter:
         extra = list(args[len(positional):])
         star = p.star_arg
         if extra:
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 out[star.name.value] = tuple(extra)
             else:
                 return f"takes {len(positional)} positional arguments but {len(args)} were given"
-        elif isinstance(star, cst.Param):
+        elif type(star) is cst.Param:
             out[star.name.value] = ()
         posonly = {q.name.value for q in p.posonly_params}
         named = {q.name.value for q in positional} | {q.name.value for q in p.kwonly_params}

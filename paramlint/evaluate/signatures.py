@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple, Union
 
 # (name, kind, default) with kind in "pos", "kwonly", "varargs", "varkw"; default _REQUIRED.
 _REQUIRED = object()
@@ -33,13 +33,24 @@ def parse_signature(text: str) -> List[Param]:
     return out
 
 
+#: Per signature text: the parameters, the positional ones, the *args and **kwargs names and
+#: the names a keyword can bind (a layer constructor is bound tens of thousands of times a run).
+_Plan = Tuple[List[Param], List[Param], Optional[str], Optional[str], FrozenSet[str]]
+_PLANS: Dict[str, _Plan] = {}
+
+
+def _plan(sig: List[Param]) -> _Plan:
+    return (sig, [p for p in sig if p[1] == "pos"], next((p[0] for p in sig if p[1] == "varargs"), None),
+            next((p[0] for p in sig if p[1] == "varkw"), None), frozenset(p[0] for p in sig if p[1] in ("pos", "kwonly")))
+
+
 def bind(text: str, args: List[Any], kwargs: Dict[str, Any], name: str) -> Union[Dict[str, Any], str]:
     """Bound arguments by parameter name (defaults filled in), or a TypeError-like message."""
-    sig = parse_signature(text)
+    plan = _PLANS.get(text)
+    if plan is None:
+        plan = _PLANS[text] = _plan(parse_signature(text))
+    sig, pos, varargs, varkw, names = plan
     out: Dict[str, Any] = {}
-    pos = [p for p in sig if p[1] == "pos"]
-    varargs = next((p[0] for p in sig if p[1] == "varargs"), None)
-    varkw = next((p[0] for p in sig if p[1] == "varkw"), None)
     for (pname, _, _), v in zip(pos, args):
         out[pname] = v
     if len(args) > len(pos):
@@ -48,7 +59,6 @@ def bind(text: str, args: List[Any], kwargs: Dict[str, Any], name: str) -> Union
         out[varargs] = tuple(args[len(pos):])
     elif varargs is not None:
         out[varargs] = ()
-    names = {p[0] for p in sig if p[1] in ("pos", "kwonly")}
     extra: Dict[str, Any] = {}
     for k, v in kwargs.items():
         if k in names:

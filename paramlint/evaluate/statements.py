@@ -33,7 +33,7 @@ def _line(it: Any, node: Any, env: Env) -> None:
 
 @handles(cst.Expr)
 def _expr(it: Any, node: cst.Expr, env: Env) -> None:
-    if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+    if type(node.value) in (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis):
         return  # a docstring or ``...``: no effect
     it.eval(node.value, env)
 
@@ -79,11 +79,11 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
 
 
 def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         it.assign_name(target.value, value, env)
-    elif isinstance(target, (cst.Tuple, cst.List)):
+    elif type(target) in (cst.Tuple, cst.List):
         elements = target.elements
-        starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+        starred = [i for i, e in enumerate(elements) if type(e) is cst.StarredElement]
         seq = it.fw.iterate(it, value, target)
         if isinstance(seq, Unknown):
             for e in elements:
@@ -107,10 +107,10 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
             parts = list(seq)
         for e, v in zip(elements, parts):
             assign_target(it, e.value, v, env)
-    elif isinstance(target, cst.Attribute):
+    elif type(target) is cst.Attribute:
         obj = it.eval(target.value, env)
         it.set_attr(obj, target.attr.value, value, target)
-    elif isinstance(target, cst.Subscript):
+    elif type(target) is cst.Subscript:
         obj = it.eval(target.value, env)
         from paramlint.evaluate.expressions import _slice_value
 
@@ -119,7 +119,7 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
         else:
             index = tuple(_slice_value(it, s.slice, env) for s in target.slice)
         it.fw.set_item(it, obj, index, value, target)
-    elif isinstance(target, cst.StarredElement):
+    elif type(target) is cst.StarredElement:
         assign_target(it, target.value, value, env)
     else:
         it.havoc([target], env, it.unknown("assignment target not modelled", target))
@@ -127,14 +127,14 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
 
 @handles(cst.Del)
 def _del(it: Any, node: cst.Del, env: Env) -> None:
-    targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+    targets = node.target.elements if type(node.target) is cst.Tuple else [node.target]
     for t in targets:
         t = getattr(t, "value", t)
-        if isinstance(t, cst.Name):
+        if type(t) is cst.Name:
             env.vars.pop(t.value, None)
-        elif isinstance(t, cst.Attribute):
+        elif type(t) is cst.Attribute:
             it.fw.del_attr(it, it.eval(t.value, env), t.attr.value, t)
-        elif isinstance(t, cst.Subscript):
+        elif type(t) is cst.Subscript:
             it.havoc([node], env, it.unknown("del of a subscript", t))
 
 
@@ -193,9 +193,9 @@ def _if(it: Any, node: cst.If, env: Env) -> None:
         return
     if t:
         it.exec_block(_body(node.body), env)
-    elif isinstance(node.orelse, cst.If):
+    elif type(node.orelse) is cst.If:
         _if(it, node.orelse, env)
-    elif isinstance(node.orelse, cst.Else):
+    elif type(node.orelse) is cst.Else:
         it.exec_block(_body(node.orelse.body), env)
 
 
@@ -393,7 +393,7 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
             return
     else:
         base = target or ""
-    if isinstance(node.names, cst.ImportStar):
+    if type(node.names) is cst.ImportStar:
         mod = it.import_module(base)
         if hasattr(mod, "ns"):
             public = mod.ns.get("__all__")
@@ -428,9 +428,9 @@ def _module_ref(it: Any, name: str) -> Any:
 
 
 def _dotted(node: Any) -> str:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
 
