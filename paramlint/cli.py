@@ -12,11 +12,26 @@ from typing import Optional, Sequence
 from paramlint import __version__
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter with the terminal width found as ``shutil`` finds it: argparse imports
+    ``shutil`` (and with it bz2, lzma and zlib) just to ask, on every run, help or not."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return argparse.HelpFormatter(prog, width=max(columns, 1) - 2)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="paramlint", description="Parameter counts, shapes and budgets for model source code, statically.")
+    p = argparse.ArgumentParser(prog="paramlint", formatter_class=_formatter,
+                                description="Parameter counts, shapes and budgets for model source code, statically.")
     p.add_argument("--version", action="version", version=f"paramlint {__version__}")
     sub = p.add_subparsers(dest="command")
-    s = sub.add_parser("summary", help="print per-layer parameters and shapes for every model found")
+    s = sub.add_parser("summary", help="print per-layer parameters and shapes for every model found",
+                       formatter_class=_formatter)
     s.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
     s.add_argument("--format", "--output-format", dest="format", choices=("text", "json", "mermaid", "dot"), default="text")
     s.add_argument("--depth", type=int, default=3, metavar="N",
@@ -24,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
                    help="input shape for torch models without their own, e.g. 1,3,32,32 (repeat for several inputs)")
     _perf_args(s)
-    d = sub.add_parser("diff", help="compare model sizes between two git revisions (files read from git, working tree untouched)")
+    d = sub.add_parser("diff", help="compare model sizes between two git revisions (files read from git, working tree untouched)",
+                       formatter_class=_formatter)
     d.add_argument("base_and_paths", nargs="*", metavar="[BASE] [PATHS]",
                    help="base revision (default: merge-base with the default branch), then files or directories")
     d.add_argument("--base", default=None, help="base revision")
@@ -37,10 +53,12 @@ def _parser() -> argparse.ArgumentParser:
                         '(overrides max-params-growth from the configuration)')
     d.add_argument("--config", metavar="PATH", help="use this pyproject.toml or paramlint.toml instead of searching for one")
     d.add_argument("--input-shape", action="append", default=None, metavar="SHAPE", help="as for summary")
-    e = sub.add_parser("explain", help="per layer, the framework's formula behind each figure, with the actual numbers")
+    e = sub.add_parser("explain", help="per layer, the framework's formula behind each figure, with the actual numbers",
+                       formatter_class=_formatter)
     e.add_argument("target", help="path.py::Model (or path.py for every model in the file)")
     e.add_argument("--input-shape", action="append", default=None, metavar="SHAPE", help="as for summary")
-    c = sub.add_parser("check", help="check parameter and activation budgets from pyproject.toml ([tool.paramlint])")
+    c = sub.add_parser("check", help="check parameter and activation budgets from pyproject.toml ([tool.paramlint])",
+                       formatter_class=_formatter)
     c.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
     c.add_argument("--output-format", "--format", dest="format", default="concise",
                    choices=("concise", "full", "json", "github", "sarif", "gitlab", "rdjson", "markdown"))
