@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Dict, List
 
 from paramlint.dependents import dependents, imported_names
 
@@ -23,19 +24,23 @@ def test_imported_names() -> None:
     assert imported_names("from . import blocks\n", "pkg", is_package=True) == {"pkg", "pkg.blocks"}
 
 
+def _write(root: Path, files: Dict[str, str]) -> List[str]:
+    """The files written under ``root`` (directories made), as sorted candidate paths."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return [str(root / n) for n in sorted(files)]
+
+
 def test_dependents_transitive(tmp_path: Path) -> None:
     pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    files = {
+    cands = _write(pkg, {
         "__init__.py": "",
         "blocks.py": "import torch.nn as nn\n",
         "stage.py": "from .blocks import Block\n",
         "net.py": "from pkg.stage import Stage\n",
         "other.py": "import torch\n",
-    }
-    for name, text in files.items():
-        (pkg / name).write_text(text, encoding="utf-8")
-    cands = [str(pkg / n) for n in sorted(files)]
+    })
     got = dependents([str(pkg / "blocks.py")], cands)
     assert sorted(os.path.basename(p) for p in got) == ["net.py", "stage.py"]
     assert dependents([str(pkg / "other.py")], cands) == []
@@ -45,28 +50,22 @@ def test_dependents_through_a_package_init(tmp_path: Path) -> None:
     """The text pre-filter must not lose imports that never spell the wanted name: a relative
     ``from . import x`` runs the package's ``__init__``, which imports the changed block."""
     pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    files = {
+    cands = _write(tmp_path, {
         "pkg/__init__.py": "from .blocks import Block\n",
         "pkg/blocks.py": "import torch.nn as nn\n",
         "pkg/util.py": "from . import helpers\n",
         "pkg/helpers.py": "X = 1  # no imports at all\n",
         "app.py": "from pkg import util\n",
         "unrelated.py": "import os\n",
-    }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    cands = [str(tmp_path / n) for n in sorted(files)]
+    })
     got = dependents([str(pkg / "blocks.py")], cands)
     assert sorted(os.path.relpath(p, tmp_path) for p in got) == ["app.py", "pkg/__init__.py", "pkg/util.py"]
 
 
 def _index_project(tmp_path: Path) -> Path:
     pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    for name, text in {"__init__.py": "", "blocks.py": "import torch.nn as nn\n", "net.py": "from .blocks import Block\n",
-                       "other.py": "import os\n"}.items():
-        (pkg / name).write_text(text, encoding="utf-8")
+    _write(pkg, {"__init__.py": "", "blocks.py": "import torch.nn as nn\n", "net.py": "from .blocks import Block\n",
+                 "other.py": "import os\n"})
     old = 1_600_000_000_000_000_000  # files older than the index by far more than RACY_NS
     for f in pkg.iterdir():
         os.utime(f, ns=(old, old))
