@@ -386,37 +386,31 @@ class Interpreter:
 
     def bind(self, fn: Function, args: Sequence[Any], kwargs: Dict[str, Any], out: Dict[str, Any]) -> Optional[str]:
         """Bind arguments as Python does; returns an error message instead of raising."""
-        p = fn.node.params
-        positional = [*p.posonly_params, *p.params]
-        i = 0
-        for i, par in enumerate(positional):
-            if i < len(args):
-                out[par.name.value] = args[i]
-        extra = list(args[len(positional):])
-        star = p.star_arg
-        if extra:
-            if type(star) is cst.Param:
-                out[star.name.value] = tuple(extra)
-            else:
+        plan = _PLANS.get(fn.node)
+        if plan is None:
+            plan = _PLANS[fn.node] = _plan(fn.node.params)
+        positional, star, by_keyword, star_kwarg, every = plan
+        for name, v in zip(positional, args):
+            out[name] = v
+        if len(args) > len(positional):
+            if star is None:
                 return f"takes {len(positional)} positional arguments but {len(args)} were given"
-        elif type(star) is cst.Param:
-            out[star.name.value] = ()
-        posonly = {q.name.value for q in p.posonly_params}
-        named = {q.name.value for q in positional} | {q.name.value for q in p.kwonly_params}
+            out[star] = tuple(args[len(positional):])
+        elif star is not None:
+            out[star] = ()
         rest: Dict[str, Any] = {}
         for k, v in kwargs.items():
-            if k in named and k not in posonly:
+            if k in by_keyword:
                 if k in out:
                     return f"got multiple values for argument {k!r}"
                 out[k] = v
             else:
                 rest[k] = v
-        if p.star_kwarg is not None:
-            out[p.star_kwarg.name.value] = rest
+        if star_kwarg is not None:
+            out[star_kwarg] = rest
         elif rest:
             return f"got an unexpected keyword argument {next(iter(rest))!r}"
-        for par in (*positional, *p.kwonly_params):
-            n = par.name.value
+        for n in every:
             if n not in out:
                 if n in fn.defaults:
                     out[n] = fn.defaults[n]
@@ -474,6 +468,25 @@ class Interpreter:
                 self.assign_name(r, reason, env)
         if returns and env.maybe_returned is None:
             env.maybe_returned = reason
+
+
+#: Per function node, how its parameters bind: positional names, the ``*args`` name, the names
+#: a keyword can bind, the ``**kwargs`` name, every named parameter in order. The table keeps its
+#: nodes alive, so it is emptied when it grows large (a long-lived process sees many trees).
+_Plan = Tuple[Tuple[str, ...], Optional[str], frozenset, Optional[str], Tuple[str, ...]]
+_PLANS: Dict[cst.CSTNode, _Plan] = {}
+
+
+def _plan(p: cst.Parameters) -> _Plan:
+    if len(_PLANS) >= 100_000:
+        _PLANS.clear()
+    positional = tuple(q.name.value for q in (*p.posonly_params, *p.params))
+    posonly = {q.name.value for q in p.posonly_params}
+    kwonly = tuple(q.name.value for q in p.kwonly_params)
+    star = p.star_arg.name.value if type(p.star_arg) is cst.Param else None
+    star_kwarg = p.star_kwarg.name.value if p.star_kwarg is not None else None
+    by_keyword = frozenset(n for n in (*positional, *kwonly) if n not in posonly)
+    return positional, star, by_keyword, star_kwarg, (*positional, *kwonly)
 
 
 def _body(b: cst.BaseSuite) -> Sequence[cst.CSTNode]:
