@@ -207,12 +207,17 @@ def target3(t: Table, rounds: int) -> None:
     if not (small.exists() and big.exists()):
         t.note("3 memory", "bench/gpt_sizes/ missing", "")
         return
+    wide = BENCH / "gpt_sizes" / "gpt3_width_12_layers.py"
     cmds = {"gpt2": paramlint("summary", "--no-cache", "--jobs", "1", str(small)),
+            "wide": paramlint("summary", "--no-cache", "--jobs", "1", str(wide)),
             "gpt3": paramlint("summary", "--no-cache", "--jobs", "1", str(big))}
     r = interleaved(cmds, rounds)
-    t.add("3 model size", "GPT-3 175B vs GPT-2 small (time)", r["gpt3"], r["gpt2"], "~1.0x")
-    g2, g3 = med(r["gpt2"], "rss_mb"), med(r["gpt3"], "rss_mb")
-    t.note("3 model size", "peak RSS GPT-3 / GPT-2", f"{g3:.1f} / {g2:.1f} MB = {g3 / g2:.2f}x", "~1.0x")
+    # Parameter size alone (same 12 layers, 180x the parameters), then GPT-3 itself (8x the layers).
+    t.add("3 model size", "GPT-3 width, 12 layers (22.4B) vs GPT-2 small (time)", r["wide"], r["gpt2"], "~1.0x")
+    t.add("3 model size", "GPT-3 175B (96 layers) vs GPT-2 small (time)", r["gpt3"], r["gpt2"])
+    g2, gw, g3 = med(r["gpt2"], "rss_mb"), med(r["wide"], "rss_mb"), med(r["gpt3"], "rss_mb")
+    t.note("3 model size", "peak RSS GPT-3 width / GPT-2", f"{gw:.1f} / {g2:.1f} MB = {gw / g2:.2f}x", "~1.0x")
+    t.note("3 model size", "peak RSS GPT-3 175B / GPT-2", f"{g3:.1f} / {g2:.1f} MB = {g3 / g2:.2f}x", "~1.0x")
 
 
 def target4(t: Table, rounds: int) -> None:

@@ -79,7 +79,7 @@ def _expect(path: Path) -> Dict[str, int]:
     return {"total": int(m.group(1)), "trainable": int(m.group(2)), "non_trainable": int(m.group(3))}
 
 
-@pytest.mark.parametrize("name", ["gpt2_small", "gpt3_175b"])
+@pytest.mark.parametrize("name", ["gpt2_small", "gpt3_width_12_layers", "gpt3_175b"])
 def test_gpt_sizes_exact(name: str) -> None:
     """Totals equal torch's (built on the meta device; see the fixture docstrings)."""
     path = GPT_SIZES / f"{name}.py"
