@@ -49,40 +49,40 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
     stack: List[cst.CSTNode] = list(stmts)
     while stack:
         n = stack.pop()
-        if type(n) in (cst.FunctionDef, cst.ClassDef):
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
             names.add(n.name.value)
             continue  # bodies run later, when called
-        if type(n) is cst.Lambda:
+        if isinstance(n, cst.Lambda):
             continue
-        if type(n) in (cst.Return, cst.Yield):
+        if isinstance(n, (cst.Return, cst.Yield)):
             returns[0] = True  # a yield under an unknown condition makes a generator's items unknown
-        elif type(n) is cst.Assign:
+        elif isinstance(n, cst.Assign):
             for t in n.targets:
                 _target(t.target, names, roots)
-        elif type(n) in (cst.AnnAssign, cst.AugAssign):
+        elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
             _target(n.target, names, roots)
-        elif type(n) in (cst.For, cst.CompFor):
+        elif isinstance(n, (cst.For, cst.CompFor)):
             _target(n.target, names, roots)
-        elif type(n) is cst.NamedExpr:
+        elif isinstance(n, cst.NamedExpr):
             _target(n.target, names, roots)
-        elif type(n) is cst.AsName:
+        elif isinstance(n, cst.AsName):
             _target(n.name, names, roots)
-        elif type(n) in (cst.Import, cst.ImportFrom) and not type(n.names) is cst.ImportStar:
+        elif isinstance(n, (cst.Import, cst.ImportFrom)) and not isinstance(n.names, cst.ImportStar):
             for a in n.names:
                 if a.asname is not None:
                     _target(a.asname.name, names, roots)
                 else:
                     nm = a.name
-                    while type(nm) is cst.Attribute:
+                    while isinstance(nm, cst.Attribute):
                         nm = nm.value
-                    if type(nm) is cst.Name:
+                    if isinstance(nm, cst.Name):
                         names.add(nm.value)
-        elif type(n) is cst.Del:
+        elif isinstance(n, cst.Del):
             _target(n.target, names, roots)
-        elif type(n) is cst.Call:
+        elif isinstance(n, cst.Call):
             # A method call may mutate its receiver (layers.append), and a call may mutate
             # the objects passed to it.
-            if type(n.func) is cst.Attribute:
+            if isinstance(n.func, cst.Attribute):
                 r = _root(n.func.value)
                 if r:
                     roots.add(r)
@@ -95,20 +95,20 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
 
 
 def _root(n: cst.CSTNode) -> str:
-    while type(n) in (cst.Attribute, cst.Subscript):
+    while isinstance(n, (cst.Attribute, cst.Subscript)):
         n = n.value
-    return n.value if type(n) is cst.Name else ""
+    return n.value if isinstance(n, cst.Name) else ""
 
 
 def _target(t: cst.CSTNode, names: Set[str], roots: Set[str]) -> None:
-    if type(t) is cst.Name:
+    if isinstance(t, cst.Name):
         names.add(t.value)
-    elif type(t) in (cst.Tuple, cst.List):
+    elif isinstance(t, (cst.Tuple, cst.List)):
         for e in t.elements:
             _target(e.value, names, roots)
-    elif type(t) is cst.StarredElement:
+    elif isinstance(t, cst.StarredElement):
         _target(t.value, names, roots)
-    elif type(t) in (cst.Attribute, cst.Subscript):
+    elif isinstance(t, (cst.Attribute, cst.Subscript)):
         r = _root(t)
         if r:
             roots.add(r)
@@ -118,9 +118,9 @@ def contains_yield(body: cst.CSTNode) -> bool:
     stack: List[cst.CSTNode] = [body]
     while stack:
         n = stack.pop()
-        if type(n) is cst.Yield:
+        if isinstance(n, cst.Yield):
             return True
-        if type(n) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
         stack.extend(children(n))
     return False

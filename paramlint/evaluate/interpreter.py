@@ -357,7 +357,7 @@ class Interpreter:
                     raise Raised(u, "TypeError")  # Python raises TypeError for a bad call
                 return u
             f = fn.node
-            if type(f) is cst.Lambda:
+            if isinstance(f, cst.Lambda):
                 return self.eval(f.body, env)
             gen = _is_generator(f)
             if gen:

@@ -15,26 +15,42 @@ from types import ModuleType
 def _load(name: str) -> ModuleType:
     # Static imports only: the evaluator never imports a module by a computed name.
     if name == "abcs":
-        from paramlint.evaluate import abcs as m
-    elif name == "arrays":
-        from paramlint.evaluate import arrays as m
-    elif name == "enums":
-        from paramlint.evaluate import enums as m
-    elif name == "flax_runtime":
-        from paramlint.evaluate import flax_runtime as m
-    elif name == "keras_graph":
-        from paramlint.evaluate import keras_graph as m
-    elif name == "methods":
-        from paramlint.evaluate import methods as m
-    elif name == "modules":
-        from paramlint.evaluate import modules as m
-    elif name == "records":
-        from paramlint.evaluate import records as m
-    elif name == "tensors":
-        from paramlint.evaluate import tensors as m
-    else:
-        raise AttributeError(name)
-    return m
+        from paramlint.evaluate import abcs
+
+        return abcs
+    if name == "arrays":
+        from paramlint.evaluate import arrays
+
+        return arrays
+    if name == "enums":
+        from paramlint.evaluate import enums
+
+        return enums
+    if name == "flax_runtime":
+        from paramlint.evaluate import flax_runtime
+
+        return flax_runtime
+    if name == "keras_graph":
+        from paramlint.evaluate import keras_graph
+
+        return keras_graph
+    if name == "methods":
+        from paramlint.evaluate import methods
+
+        return methods
+    if name == "modules":
+        from paramlint.evaluate import modules
+
+        return modules
+    if name == "records":
+        from paramlint.evaluate import records
+
+        return records
+    if name == "tensors":
+        from paramlint.evaluate import tensors
+
+        return tensors
+    raise AttributeError(name)
 
 
 class _Lazy:

@@ -81,7 +81,7 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
 def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
     if type(target) is cst.Name:
         it.assign_name(target.value, value, env)
-    elif type(target) in (cst.Tuple, cst.List):
+    elif isinstance(target, (cst.Tuple, cst.List)):
         elements = target.elements
         starred = [i for i, e in enumerate(elements) if type(e) is cst.StarredElement]
         seq = it.fw.iterate(it, value, target)
@@ -393,7 +393,7 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
             return
     else:
         base = target or ""
-    if type(node.names) is cst.ImportStar:
+    if isinstance(node.names, cst.ImportStar):
         mod = it.import_module(base)
         if hasattr(mod, "ns"):
             public = mod.ns.get("__all__")
