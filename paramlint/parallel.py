@@ -94,7 +94,11 @@ def analyze_many(items: Sequence[Item], jobs: int = 0, cache: Any = None) -> Lis
         todo.append((i, path, kwargs, data, cache is not None))
     if todo:
         workers = _workers(jobs, todo)
-        results = _run_pool(todo, workers) if workers > 1 else None
+        if workers > 1:
+            with _quiet_gc():  # unpickling tens of thousands of report rows
+                results = _run_pool(todo, workers)
+        else:
+            results = None
         if results is None:
             results = _run_serial(todo)
         for i, report, deps, probes in results:
