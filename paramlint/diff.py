@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from paramlint.growth import Growth, parse_growth  # noqa: F401  (parse_growth: part of this module's API)
 from paramlint.types import SLOTS, FileReport, LayerRow, Location, ModelReport, Shape
@@ -197,7 +197,7 @@ def compare_models(file: str, name: str, before: Optional[ModelReport], after: O
             if parent is None:
                 continue
             groups.setdefault(parent, ([], []))[side].append((path, row))
-    aligned = set()
+    aligned: Set[str] = set()
     for parent, (a, b) in groups.items():
         for i, j in _align(a, b):
             pairs.append((a[i][0] if i is not None else None, b[j][0] if j is not None else None))

@@ -193,7 +193,7 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         shapes = main_inputs.get(id(layer.cls)) if layer.cls is not None else None
         if shapes is None:
             shapes = options.input_shapes
-    trace = None
+    trace: Optional[List[Any]] = None
     shape_notes: List[Unresolved] = []
     op_macs: List[Optional[int]] = []
     if shapes and (layer.framework in ("torch", "flax") or layer.framework == "keras" and layer.cls is not None and layer.graph is None):

@@ -83,10 +83,8 @@ def parse(text: str) -> cst.Module:
     """Parse with LibCST after the crash guard; raise SourceError on any failure."""
     if "\x00" in text:
         raise SourceError("source contains a NUL byte", text.count("\n", 0, text.index("\x00")) + 1)
-    try:
-        from paramlint.guard import prescan
-    except ImportError:  # pragma: no cover - during development only
-        prescan = lambda t: None  # noqa: E731
+    from paramlint.guard import prescan
+
     risk = prescan(text)
     if risk is not None:
         raise SourceError(f"not parsed: {risk}")

@@ -7,6 +7,7 @@ reason instead of a guess.
 
 from __future__ import annotations
 
+import builtins
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -59,7 +60,7 @@ class Args:
             raise ArgError(f"{self.layer}: {name} must be >= {minimum}, got {v}")
         return v
 
-    def opt_int(self, name: str, minimum: int = 0) -> Optional[int]:
+    def opt_int(self, name: str, minimum: builtins.int = 0) -> Optional[builtins.int]:
         return None if self.raw(name) is None else self.int(name, minimum)
 
     def bool(self, name: str) -> bool:
@@ -78,13 +79,13 @@ class Args:
             raise ArgError(f"{self.layer}: {name} must be a str, got {type(v).__name__}")
         return v
 
-    def float(self, name: str) -> float:
+    def float(self, name: builtins.str) -> float:
         v = self.raw(name)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise ArgError(f"{self.layer}: {name} must be a number")
         return float(v)
 
-    def ints(self, name: str, n: int, minimum: int = 0) -> Tuple[int, ...]:
+    def ints(self, name: builtins.str, n: builtins.int, minimum: builtins.int = 0) -> Tuple[builtins.int, ...]:
         """An int or a sequence of n ints (torch's ``_pair``/``_triple``, Keras' tuples)."""
         v = self.raw(name)
         if isinstance(v, (list, tuple)):
@@ -102,7 +103,7 @@ class Args:
             return tuple(out)
         return (self.int(name, minimum),) * n
 
-    def shape(self, name: str) -> Tuple[int, ...]:
+    def shape(self, name: builtins.str) -> Tuple[builtins.int, ...]:
         """An int or a sequence of ints of any length (``normalized_shape``)."""
         v = self.raw(name)
         if isinstance(v, (list, tuple)):

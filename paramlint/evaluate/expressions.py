@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
 
@@ -117,9 +117,10 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
 
     out: List[str] = []
     for part in node.parts:
-        if type(part) is cst.FormattedStringText:
+        if isinstance(part, cst.FormattedStringText):
             out.append(part.value.replace("{{", "{").replace("}}", "}"))
             continue
+        part = cast(cst.FormattedStringExpression, part)  # the only other kind of part
         v = it.eval(part.expression, env)
         if isinstance(v, Unknown):
             return v
@@ -345,7 +346,7 @@ def _set(it: Any, node: cst.Set, env: Any) -> Any:
 def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
     out: Dict[Any, Any] = {}
     for el in node.elements:
-        if type(el) is cst.StarredDictElement:
+        if isinstance(el, cst.StarredDictElement):
             v = it.eval(el.value, env)
             if isinstance(v, Unknown):
                 return v
