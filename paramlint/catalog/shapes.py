@@ -219,7 +219,8 @@ def cat(shapes: Sequence[Shape], dim: int) -> Shape:
             raise ArgError(f"cat: tensors of rank {rank} and {len(s)}")
         for i in range(rank):
             if i == axis:
-                out[i] = None if out[i] is None or s[i] is None else out[i] + s[i]
+                a, b = out[i], s[i]
+                out[i] = None if a is None or b is None else a + b
             elif out[i] is None:
                 out[i] = s[i]
             elif s[i] is not None and s[i] != out[i]:

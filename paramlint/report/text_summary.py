@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from paramlint.types import FileReport, Location, ModelReport, Shape
 
@@ -26,7 +26,7 @@ def render_model(m: ModelReport) -> List[str]:
     if m.input_shape:
         head += "  input " + " ".join(shape(s) for s in m.input_shape)
     traced = any(r.output_shape is not None for r in m.layers)
-    rows = [("Layer", "Type", "Output shape", "Activations", "MACs", "Params")]
+    rows: List[Tuple[str, ...]] = [("Layer", "Type", "Output shape", "Activations", "MACs", "Params")]
     for r in m.layers:
         p = num(r.params)
         if r.shared:
