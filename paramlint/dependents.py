@@ -194,8 +194,8 @@ def dependents(targets: Iterable[str], candidates: Iterable[str], index: Optiona
         _, name = package_root(t)
         names[name] = os.path.abspath(t)
     packages: Dict[str, Tuple[str, str]] = {}  # directory -> package_root of a module in it
-    # path -> its bytes (not yet scanned; b"" once known) and, once known, its module and the
-    # names it imports, joined by spaces: a cheap text test before the exact prefix test.
+    # files: (path, absolute path, bytes still to scan or b""); known: absolute path -> (module,
+    # the names it imports joined by spaces: a cheap text test before the exact prefix test).
     files: List[Tuple[str, str, bytes]] = []
     known: Dict[str, Tuple[str, str]] = {}
     for c in candidates:
