@@ -12,8 +12,8 @@ from typing import Optional, Sequence
 from paramlint import __version__
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    """argparse's formatter with the terminal width found as ``shutil`` finds it: argparse imports
+def _help_width() -> int:
+    """The terminal width as ``shutil`` finds it, for argparse's formatters: argparse imports
     ``shutil`` (and with it bz2, lzma and zlib) just to ask, on every run, help or not."""
     try:
         columns = int(os.environ["COLUMNS"])
@@ -22,10 +22,15 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
         except (AttributeError, ValueError, OSError):
             columns = 80
-    return argparse.HelpFormatter(prog, width=max(columns, 1) - 2)
+    return max(columns, 1) - 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    width = _help_width()  # asked once per parser; argparse makes a formatter per add_argument
+
+    def _formatter(prog: str) -> argparse.HelpFormatter:
+        return argparse.HelpFormatter(prog, width=width)
+
     p = argparse.ArgumentParser(prog="paramlint", formatter_class=_formatter,
                                 description="Parameter counts, shapes and budgets for model source code, statically.")
     p.add_argument("--version", action="version", version=f"paramlint {__version__}")

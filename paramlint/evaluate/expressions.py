@@ -12,7 +12,6 @@ from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
-
 HANDLERS: Dict[type, Handler] = {}
 
 
