@@ -22,7 +22,8 @@ def _frameworks():  # type: ignore[no-untyped-def]
     return mod
 
 
-TORCH_FIXTURES = ["lenet_torch.py", "vgg_cfg.py", "resnet_blocks.py", "config_dataclass.py", "gpt_tied.py", "project_pkg/model.py"]
+TORCH_FIXTURES = ["lenet_torch.py", "vgg_cfg.py", "resnet_blocks.py", "config_dataclass.py", "gpt_tied.py", "project_pkg/model.py",
+                  "init_loops.py"]
 KERAS_FIXTURES = ["lenet_keras.py", "keras_functional.py"]
 
 

@@ -150,6 +150,11 @@ def same_shape(args: Args, in_shape: Shape) -> Shape:
     return in_shape
 
 
+#: ``LayerSpec.extra`` key: attribute names the framework sets to None when the layer is built
+#: without them (torch's ``register_parameter("bias", None)``).
+NONE_WHEN_ABSENT = "none_when_absent"
+
+
 @dataclass(frozen=True, **SLOTS)
 class LayerSpec:
     """One framework class: signature, parameters and output shape, as the framework has them."""

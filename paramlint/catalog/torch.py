@@ -24,6 +24,7 @@ from paramlint.catalog.spec import (
     ArgError,
     Args,
     Inputs,
+    NONE_WHEN_ABSENT,
     LayerSpec,
     ParamSpec,
     no_params,
@@ -32,6 +33,11 @@ from paramlint.catalog.spec import (
 from paramlint.types import Dim, Shape
 
 _DD = "device=None, dtype=None"
+#: What torch registers as None when the layer is built without it (bias=False, affine=False,
+#: track_running_stats=False): ``m.bias is None`` is True there, not an AttributeError.
+_BIAS = ("bias",)
+_AFFINE = ("weight", "bias")
+_NORM = ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
 
 
 # --- convolutions ---------------------------------------------------------------------
@@ -76,7 +82,7 @@ def _conv(n: int) -> LayerSpec:
     return LayerSpec(
         "torch", f"Conv{n}d",
         f"in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', {_DD}",
-        _conv_params(n), _conv_output(n),
+        _conv_params(n), _conv_output(n), extra={NONE_WHEN_ABSENT: _BIAS},
         note="weight (out, in/groups, *kernel) + bias (out)",
     )
 
@@ -180,7 +186,7 @@ def _bn(n: int) -> LayerSpec:
     return LayerSpec(
         "torch", f"BatchNorm{n}d",
         f"num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, {_DD}, *, bias=True",
-        _bn_params, _bn_output(n),
+        _bn_params, _bn_output(n), extra={NONE_WHEN_ABSENT: _NORM},
         note="weight + bias (affine); running_mean/running_var are buffers, not parameters",
     )
 
@@ -274,7 +280,7 @@ def _convT(n: int) -> LayerSpec:
         "torch", f"ConvTranspose{n}d",
         "in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, "
         f"dilation=1, padding_mode='zeros', {_DD}",
-        _convT_params(n), _convT_output(n), extra={"forward": "input, output_size=None"},
+        _convT_params(n), _convT_output(n), extra={"forward": "input, output_size=None", NONE_WHEN_ABSENT: _BIAS},
         note="weight (in, out/groups, *kernel) + bias (out)",
     )
 
@@ -458,7 +464,7 @@ def _instancenorm(n: int) -> LayerSpec:
     return LayerSpec(
         "torch", f"InstanceNorm{n}d",
         f"num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, {_DD}, *, bias=True",
-        _bn_params, _instancenorm_output(n),
+        _bn_params, _instancenorm_output(n), extra={NONE_WHEN_ABSENT: _NORM},
         note="no parameters by default (affine=False); running stats are buffers",
     )
 
@@ -497,7 +503,7 @@ _ACTIVATIONS = [
 
 _LINEAR = LayerSpec(
     "torch", "Linear", f"in_features, out_features, bias=True, {_DD}", _linear_params, _linear_output,
-    aliases=("NonDynamicallyQuantizableLinear",), note="weight (out, in) + bias (out)",
+    aliases=("NonDynamicallyQuantizableLinear",), note="weight (out, in) + bias (out)", extra={NONE_WHEN_ABSENT: _BIAS},
 )
 
 
@@ -512,7 +518,7 @@ CATALOG = [
     _LINEAR,
     LayerSpec(
         "torch", "Bilinear", f"in1_features, in2_features, out_features, bias=True, {_DD}",
-        _bilinear_params, _bilinear_output, extra={"forward": "input1, input2"},
+        _bilinear_params, _bilinear_output, extra={"forward": "input1, input2", NONE_WHEN_ABSENT: _BIAS},
         note="weight (out, in1, in2) + bias (out)",
     ),
     LayerSpec("torch", "Identity", "*args, **kwargs"),
@@ -538,11 +544,14 @@ CATALOG = [
     LayerSpec(
         "torch", "LayerNorm", f"normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, {_DD}",
         _layernorm_params, _layernorm_output, note="weight + bias over normalized_shape",
+        extra={NONE_WHEN_ABSENT: _AFFINE},
     ),
     LayerSpec("torch", "GroupNorm", f"num_groups, num_channels, eps=1e-05, affine=True, {_DD}, *, bias=True",
-              _groupnorm_params, _groupnorm_output, note="weight + bias (num_channels) when affine"),
+              _groupnorm_params, _groupnorm_output, note="weight + bias (num_channels) when affine",
+              extra={NONE_WHEN_ABSENT: _AFFINE}),
     LayerSpec("torch", "RMSNorm", f"normalized_shape, eps=None, elementwise_affine=True, {_DD}",
-              _rmsnorm_params, _layernorm_output, note="weight over normalized_shape, no bias"),
+              _rmsnorm_params, _layernorm_output, note="weight over normalized_shape, no bias",
+              extra={NONE_WHEN_ABSENT: ("weight",)}),
     LayerSpec("torch", "LocalResponseNorm", "size, alpha=0.0001, beta=0.75, k=1.0"),
     LayerSpec(
         "torch", "Embedding",

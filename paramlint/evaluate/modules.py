@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from paramlint.catalog.spec import NONE_WHEN_ABSENT
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     Builtin, External, Instance, Layer, Param, Tensor, Unknown,
@@ -50,9 +51,11 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         v = class_attr(it, layer.cls, name, node, layer)
         if not (isinstance(v, Unknown) and v.reason.startswith("no attribute")) and not isinstance(v, External):
             return v
+    spec = layer.spec
+    if spec is not None and layer.built and name in spec.extra.get(NONE_WHEN_ABSENT, ()):
+        return None  # built without it (bias=False): torch registered None, not the flag
     if name in layer.args:
         v = layer.args[name]
-        spec = layer.spec
         if spec is not None and spec.framework == "torch" and name in _CONV_TUPLES and spec.name[:4] == "Conv" and isinstance(v, int):
             n = int(spec.name[-2]) if spec.name[-2].isdigit() else 1
             return (v,) * n
