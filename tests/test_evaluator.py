@@ -630,3 +630,87 @@ def test_registry_mutated_under_unknown_condition_is_unknown(tmp_path: Path) -> 
     rep = analyze_file(Project(), str(tmp_path / pkg / "m.py"), Options())
     (m,) = [m for m in rep.models if m.name == "build"]
     assert m.total_params is None and m.unresolved
+
+
+# ---- value-only loops (weight initialization) are not run ------------------------------------
+
+INIT_LOOPS = {
+    "nets.py": '''
+        import torch.nn as nn
+
+        class Plain(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                for m in self.modules():
+                    if isinstance(m, nn.Linear):
+                        nn.init.zeros_(m.bias)
+                self.after = nn.Linear(4, 2)
+
+        class ReadsLoopName(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                for m in self.modules():
+                    if isinstance(m, nn.Linear):
+                        nn.init.ones_(m.weight)
+                self.head = nn.Linear(4, m.out_features)
+
+        class ReadsBodyName(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                for m in self.modules():
+                    if isinstance(m, nn.Linear):
+                        width = m.out_features
+                        nn.init.ones_(m.weight)
+                self.head = nn.Linear(4, width)
+
+        class Overrides(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                self.extra = nn.ModuleList()
+                for m in self.modules():
+                    if isinstance(m, nn.Linear):
+                        nn.init.zeros_(m.bias)
+
+            def modules(self):
+                self.extra.append(nn.Linear(4, 4))
+                return [self.fc]
+
+        def grow(m):
+            m.bias = None
+
+        class UserCall(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                for m in self.modules():
+                    if isinstance(m, nn.Linear):
+                        grow(m)
+    ''',
+}
+
+
+def test_init_loop_is_skipped_and_its_names_are_unknown(tmp_path: Path) -> None:
+    from paramlint.evaluate import neutral
+
+    pkg = write_package(tmp_path, INIT_LOOPS)
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["Plain"].total_params == 20 + 10  # Linear(4,4) + Linear(4,2); torch agrees below
+    # The loop's target holds the last module afterwards, as in Python (torch: 40)...
+    assert m["ReadsLoopName"].total_params == 40
+    # ...but what its body assigned is not known, never a guess (torch: 40).
+    assert m["ReadsBodyName"].total_params is None
+    assert any("weight-initialization loop" in u.reason for u in m["ReadsBodyName"].unresolved)
+    assert len([p for p in neutral._PLANS.values() if p[1] is not None]) >= 2
+
+
+def test_loops_that_change_the_model_still_run(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, INIT_LOOPS)
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["Overrides"].total_params == torch_total(tmp_path, pkg, "nets.py", "Overrides") == 40
+    assert m["UserCall"].total_params == torch_total(tmp_path, pkg, "nets.py", "UserCall") == 16
+    assert m["Plain"].total_params == torch_total(tmp_path, pkg, "nets.py", "Plain")
+    assert torch_total(tmp_path, pkg, "nets.py", "ReadsLoopName") == torch_total(tmp_path, pkg, "nets.py", "ReadsBodyName") == 40

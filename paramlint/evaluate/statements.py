@@ -6,6 +6,7 @@ from typing import Any, Callable, Dict, List
 
 import libcst as cst
 
+from paramlint.evaluate import neutral
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _Return, _body
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
@@ -201,6 +202,17 @@ def _if(it: Any, node: cst.If, env: Env) -> None:
 
 @handles(cst.For)
 def _for(it: Any, node: cst.For, env: Env) -> None:
+    skip = neutral.plan(node)
+    if skip is not None and neutral.skippable(it, skip, env, node):
+        u = it.unknown("not evaluated: set in a weight-initialization loop (it changes values, not shapes)", node)
+        seq = u if skip.breaks else it.fw.iterate(it, it.eval(node.iter, env), node.iter)
+        if isinstance(seq, Unknown):
+            assign_target(it, node.target, u, env)
+        elif seq:
+            assign_target(it, node.target, seq[-1], env)  # where the loop leaves it
+        for name in skip.assigned:
+            it.assign_name(name.value, u, env)
+        return
     seq = it.fw.iterate(it, it.eval(node.iter, env), node.iter)
     if isinstance(seq, Unknown):
         it.havoc([node], env, seq)
