@@ -60,3 +60,16 @@ def test_zip_strict_and_int_is_integer_evaluate_alike_on_every_version(tmp_path)
     # torch: Linear(1, 3) 6 + Linear(2, 4) 12 + Linear(8, 2) 18
     assert models["M"].total_params == 36
     assert models["N"].total_params is None  # zip(strict=True) raises there: no figure
+
+
+def test_parse_skips_node_validation_only_while_parsing() -> None:
+    """paramlint parses without LibCST's per-node checks (a parsed tree is valid by
+    construction) and leaves them on for everyone else afterwards, even after an error."""
+    import libcst as cst
+
+    text = "import torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        self.fc = nn.Linear(2, (3))\n"
+    assert parse(text).code == text == cst.parse_module(text).code
+    with pytest.raises(SourceError):
+        parse("def (:\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("1 not a name")
