@@ -714,3 +714,17 @@ def test_loops_that_change_the_model_still_run(tmp_path: Path) -> None:
     assert m["UserCall"].total_params == torch_total(tmp_path, pkg, "nets.py", "UserCall") == 16
     assert m["Plain"].total_params == torch_total(tmp_path, pkg, "nets.py", "Plain")
     assert torch_total(tmp_path, pkg, "nets.py", "ReadsLoopName") == torch_total(tmp_path, pkg, "nets.py", "ReadsBodyName") == 40
+
+
+def test_a_file_without_entry_points_is_not_evaluated(tmp_path: Path) -> None:
+    """A package ``__init__`` that only star-imports its model modules cannot hold a model:
+    its report is empty and no other file is read for it (nothing for the cache to track)."""
+    pkg = write_package(tmp_path, {
+        "__init__.py": "from .nets import *\nfrom . import nets as _nets\n",
+        "nets.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n",
+    })
+    project = Project()
+    init = str(tmp_path / pkg / "__init__.py")
+    rep = analyze_file(project, init, Options())
+    assert rep.error is None and rep.models == () and rep.notes == ()
+    assert [p for p in project.files_read] == [init]
