@@ -161,7 +161,9 @@ class _StartRecorder(CodegenState):
     def __init__(self, module: cst.Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.offset = 0
-        self.starts: Dict[cst.CSTNode, int] = {}
+        #: id(node) -> offset: the tree outlives this table (it is kept by the SourceFile), and
+        #: an int key skips LibCST's Python-level ``__hash__`` on every node.
+        self.starts: Dict[int, int] = {}
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -201,7 +203,7 @@ class _Mark:
 
     def __exit__(self, *exc: object) -> None:
         starts = self.rec.starts
-        starts[self.node] = starts[self.start_node] if self.start_node is not None else self.start
+        starts[id(self.node)] = starts[id(self.start_node)] if self.start_node is not None else self.start
 
 
 @dataclass
@@ -212,7 +214,7 @@ class SourceFile:
     module_name: str
     text: str
     tree: cst.Module
-    _starts: Optional[Dict[cst.CSTNode, int]] = None
+    _starts: Optional[Dict[int, int]] = None
     _line_starts: Optional[List[int]] = None
 
     def location(self, node: Optional[cst.CSTNode]) -> Location:
@@ -225,12 +227,12 @@ class SourceFile:
             starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
             self._line_starts = starts
         assert self._line_starts is not None
-        offset = self._starts.get(node, 0) if node is not None else 0
+        offset = self._starts.get(id(node), 0) if node is not None else 0
         line = bisect.bisect_right(self._line_starts, offset)
         return Location(self.path, line, offset - self._line_starts[line - 1])
 
 
-def _realign(text: str, generated: str, starts: Dict[cst.CSTNode, int]) -> Dict[cst.CSTNode, int]:
+def _realign(text: str, generated: str, starts: Dict[int, int]) -> Dict[int, int]:
     """Offsets in the original text. LibCST's code generation does not always reproduce the
     source: it drops a form feed before the first statement and a final lone ``\r``. One
     dropped span is mapped back; anything else is left as generated."""
