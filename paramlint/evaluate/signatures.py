@@ -33,14 +33,16 @@ def parse_signature(text: str) -> List[Param]:
     return out
 
 
-#: Per signature text: the parameters, the positional ones, the *args and **kwargs names and
-#: the names a keyword can bind (a layer constructor is bound tens of thousands of times a run).
-_Plan = Tuple[List[Param], List[Param], Optional[str], Optional[str], FrozenSet[str]]
+#: Per signature text: (name, default) of the named parameters in order, the positional names,
+#: the *args and **kwargs names and the names a keyword can bind (a layer constructor is bound
+#: tens of thousands of times a run).
+_Plan = Tuple[List[Tuple[str, Any]], List[str], Optional[str], Optional[str], FrozenSet[str]]
 _PLANS: Dict[str, _Plan] = {}
 
 
 def _plan(sig: List[Param]) -> _Plan:
-    return (sig, [p for p in sig if p[1] == "pos"], next((p[0] for p in sig if p[1] == "varargs"), None),
+    return ([(p[0], p[2]) for p in sig if p[1] in ("pos", "kwonly")], [p[0] for p in sig if p[1] == "pos"],
+            next((p[0] for p in sig if p[1] == "varargs"), None),
             next((p[0] for p in sig if p[1] == "varkw"), None), frozenset(p[0] for p in sig if p[1] in ("pos", "kwonly")))
 
 
@@ -49,10 +51,8 @@ def bind(text: str, args: List[Any], kwargs: Dict[str, Any], name: str) -> Union
     plan = _PLANS.get(text)
     if plan is None:
         plan = _PLANS[text] = _plan(parse_signature(text))
-    sig, pos, varargs, varkw, names = plan
-    out: Dict[str, Any] = {}
-    for (pname, _, _), v in zip(pos, args):
-        out[pname] = v
+    named, pos, varargs, varkw, names = plan
+    out: Dict[str, Any] = dict(zip(pos, args))
     if len(args) > len(pos):
         if varargs is None:
             return f"{name}() takes {len(pos)} positional arguments but {len(args)} were given"
@@ -71,8 +71,8 @@ def bind(text: str, args: List[Any], kwargs: Dict[str, Any], name: str) -> Union
             return f"{name}() got an unexpected keyword argument {k!r}"
     if varkw is not None:
         out[varkw] = extra
-    for pname, kind, default in sig:
-        if kind in ("pos", "kwonly") and pname not in out:
+    for pname, default in named:
+        if pname not in out:
             if default is _REQUIRED:
                 return f"{name}() missing required argument {pname!r}"
             out[pname] = default
