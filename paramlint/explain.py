@@ -105,7 +105,8 @@ def _explain_model(m: ModelReport, root: Any, calls: Sequence[Any]) -> List[Laye
         in_shape = call.input_shapes[0] if call is not None and call.input_shapes else None
         steps: Tuple[str, ...] = ()
         if spec is not None and call is not None and in_shape is not None and r.output_shape is not None:
-            steps = _shape_steps(spec, layer.args, in_shape, r.output_shape)  # type: ignore[union-attr]  (a spec comes from a layer)
+            # (a spec comes from a layer, so layer is not None here)
+            steps = _shape_steps(spec, layer.args, in_shape, r.output_shape)  # type: ignore[union-attr]
         out.append(LayerExplanation(
             r, _args_text(spec, layer.args) if spec is not None and layer is not None else "", spec.note if spec is not None else "",
             in_shape, steps,

@@ -226,8 +226,8 @@ def _torch(t: str, a: Args, x: Optional[Shape], ins: Sequence[Optional[Shape]], 
     if t in ("Linear", "NonDynamicallyQuantizableLinear", "LazyLinear"):
         return linear(x, a.int("in_features", 1), a.int("out_features", 1))
     if t == "Bilinear":
-        n = elements(tuple(x[:-1]))
-        return None if n is None else n * a.int("in1_features", 1) * a.int("in2_features", 1) * a.int("out_features", 1)
+        rows = elements(tuple(x[:-1]))
+        return None if rows is None else rows * a.int("in1_features", 1) * a.int("in2_features", 1) * a.int("out_features", 1)
     if t == "MultiheadAttention":
         q = x
         k = ins[1] if len(ins) > 1 and ins[1] is not None else q

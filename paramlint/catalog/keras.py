@@ -7,7 +7,7 @@ moving mean and variance count. Sources: ``keras/src/layers/**``, ``ops/operatio
 from __future__ import annotations
 
 import math
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple, cast
 
 from paramlint.catalog import keras_conv, keras_seq
 from paramlint.catalog.shapes import cat, keras_conv_len
@@ -211,7 +211,7 @@ def _merge_elementwise(a: Args, xs: Shape) -> Shape:
 
 
 def _concatenate_output(a: Args, xs: Shape) -> Shape:
-    shapes = [tuple(s) for s in xs]  # type: ignore[union-attr]
+    shapes: List[Tuple[Optional[int], ...]] = [tuple(s) for s in cast(Sequence[Shape], xs)]
     if len(shapes) < 2:
         raise ArgError("Concatenate should be called on a list of at least 2 inputs")
     rank = len(shapes[0])

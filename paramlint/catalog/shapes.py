@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Callable, Iterator, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, Optional, Sequence, Tuple
 
 from paramlint.catalog.spec import ArgError
 from paramlint.types import Dim, Shape
@@ -382,7 +382,7 @@ def interpolate(x: Shape, size: object, scale: object) -> Shape:
         return tuple(x[:2]) + sizes  # type: ignore[operator]
     if scale is None:
         raise ArgError("interpolate needs size or scale_factor")
-    scales = tuple(scale) if isinstance(scale, (list, tuple)) else (scale,) * n
+    scales: Tuple[Any, ...] = tuple(scale) if isinstance(scale, (list, tuple)) else (scale,) * n
     if len(scales) != n or not all(isinstance(s, (int, float)) and not isinstance(s, bool) for s in scales):
         raise ArgError("interpolate: scale_factor must be a number or one per spatial dim")
     import math

@@ -64,7 +64,7 @@ def make_members(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
     by_value: List[Any] = []
     inherited = False
     for b in cls.mro()[1:]:
-        if isinstance(b, Class) and "__members__" in (b._ns or {}) and b._ns["__members__"]:
+        if isinstance(b, Class) and (b._ns or {}).get("__members__"):
             inherited = True  # Python refuses to extend an enum with members
     last_int = 0
     mixin = has_mixin(cls)

@@ -353,7 +353,7 @@ def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
                 return it.unknown("**-unpacking of a non-dict", el)
             out.update(v)
         else:
-            k = it.eval(el.key, env)
+            k = it.eval(cast(cst.DictElement, el).key, env)
             if isinstance(k, Unknown):
                 return k
             try:

@@ -72,7 +72,7 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
                 if a.asname is not None:
                     _target(a.asname.name, names, roots)
                 else:
-                    nm = a.name
+                    nm: cst.BaseExpression = a.name
                     while isinstance(nm, cst.Attribute):
                         nm = nm.value
                     if isinstance(nm, cst.Name):
@@ -86,8 +86,8 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
                 r = _root(n.func.value)
                 if r:
                     roots.add(r)
-            for a in n.args:
-                r = _root(a.value)
+            for arg in n.args:
+                r = _root(arg.value)
                 if r:
                     roots.add(r)
         stack.extend(children(n))

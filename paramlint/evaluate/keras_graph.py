@@ -5,7 +5,7 @@ functional graph (``Model(inputs, outputs)``), layer auto-naming and weight trac
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
@@ -339,7 +339,7 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     return None
 
 
-def _keras_layer_order(outs: List[Any], calls: List[Call], io: Dict[int, Tensor]) -> List[Call]:
+def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Tensor]) -> List[Call]:
     """Calls grouped by layer in the order of Keras' ``model.layers`` (``ops/function.py``
     ``map_graph``): layers by decreasing depth from the outputs, ties by first discovery in a
     depth-first walk from the outputs; a shared layer's calls stay in creation order."""

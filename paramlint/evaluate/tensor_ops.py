@@ -414,7 +414,8 @@ def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if x is None or w is None or len(w) not in (1, 2):
         raise ArgError("F.linear expects an input and a 1-D or 2-D weight")
     out = tensor(S.matmul(x, S.transpose(w, 0, -1) if len(w) == 2 else w))
-    record_macs(it, macs.linear(x, w[-1], w[0]) if len(w) == 2 and None not in w else None)
+    k, o = w[-1], w[0]
+    record_macs(it, macs.linear(x, k, o) if len(w) == 2 and k is not None and o is not None else None)
     return out
 
 
