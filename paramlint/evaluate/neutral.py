@@ -32,7 +32,8 @@ _WALKS = frozenset(("modules", "named_modules", "children", "named_children", "p
 #: Tensor methods that change values in place, never a shape or a registration.
 _VALUE_METHODS = frozenset(("normal_", "uniform_", "zero_", "fill_", "copy_", "mul_", "div_", "add_", "sub_",
                             "clamp_", "clamp_min_", "clamp_max_", "exponential_", "bernoulli_", "fill_diagonal_",
-                            "log_normal_", "cauchy_", "geometric_", "random_", "requires_grad_"))
+                            "log_normal_", "cauchy_", "geometric_", "random_"))
+# Not ``requires_grad_``: freezing changes the trainable count, so such a loop must run.
 #: Builtins with no effect on their arguments.
 _PURE_BUILTINS = frozenset(("isinstance", "issubclass", "hasattr", "getattr", "float", "int", "len", "min", "max",
                             "abs", "round", "type", "bool", "str"))

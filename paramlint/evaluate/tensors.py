@@ -295,7 +295,17 @@ def _numel(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) 
     return n
 
 
-_METHODS: Dict[str, Callable[..., Any]] = {"size": _size, "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel}
+def _requires_grad_(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``p.requires_grad_(False)`` freezes a parameter in place (torch returns the same tensor):
+    the trainable count follows it, as it follows ``p.requires_grad = False``."""
+    if isinstance(t, Param):
+        truth = it.truth(args[0] if args else kwargs.get("requires_grad", True), node)
+        t.trainable = None if isinstance(truth, Unknown) else bool(truth)  # type: ignore[assignment]
+    return t
+
+
+_METHODS: Dict[str, Callable[..., Any]] = {"size": _size, "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel,
+                                           "requires_grad_": _requires_grad_}
 
 
 def iterate(it: Any, t: Any, node: Any) -> Any:
