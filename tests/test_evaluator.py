@@ -728,3 +728,54 @@ def test_a_file_without_entry_points_is_not_evaluated(tmp_path: Path) -> None:
     rep = analyze_file(project, init, Options())
     assert rep.error is None and rep.models == () and rep.notes == ()
     assert [p for p in project.files_read] == [init]
+
+
+# ---- del of an item, and loops left under an unknown condition --------------------------------
+
+LAYER_GETTER = {
+    "nets.py": '''
+        import os
+        from collections import OrderedDict
+        import torch.nn as nn
+
+        class Backbone(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.stem = nn.Conv2d(3, 8, 3)
+                self.layer1 = nn.Conv2d(8, 8, 3)
+                self.layer2 = nn.Conv2d(8, 16, 3)
+                self.fc = nn.Linear(16, 1000)
+
+        class IntermediateLayerGetter(nn.ModuleDict):
+            """torchvision's: the children up to the last returned one (fc is dropped)."""
+            def __init__(self, model, return_layers):
+                return_layers = {str(k): str(v) for k, v in return_layers.items()}
+                layers = OrderedDict()
+                for name, module in model.named_children():
+                    layers[name] = module
+                    if name in return_layers:
+                        del return_layers[name]
+                    if not return_layers:
+                        break
+                super().__init__(layers)
+
+        def features():
+            return IntermediateLayerGetter(Backbone(), {"layer1": "0", "layer2": "1"})
+
+        def unknown_stop():
+            layers = nn.ModuleList()
+            for i in range(4):
+                layers.append(nn.Linear(2, 2))
+                if os.environ.get("STOP"):
+                    break
+            return nn.Sequential(*layers)
+    ''',
+}
+
+
+def test_del_item_and_break_under_unknown_condition(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, LAYER_GETTER)
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["features"].total_params == torch_total(tmp_path, pkg, "nets.py", "features") == 224 + 584 + 1168
+    # Whether the loop stops after one Linear or runs four times cannot be known: no figure.
+    assert m["unknown_stop"].total_params is None

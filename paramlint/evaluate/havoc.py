@@ -124,3 +124,24 @@ def contains_yield(body: cst.CSTNode) -> bool:
             continue
         stack.extend(children(n))
     return False
+
+
+def escapes(stmts: Iterable[cst.CSTNode]) -> bool:
+    """Whether ``stmts`` hold a ``break`` or ``continue`` of the enclosing loop (one not inside a
+    nested loop, function or class)."""
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.Break or t is cst.Continue:
+            return True
+        if t in (cst.For, cst.While):
+            # its own break/continue stay inside it; its else clause belongs to the outer loop
+            orelse = n.orelse  # type: ignore[attr-defined]
+            if orelse is not None:
+                stack.append(orelse)
+            continue
+        if t in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            continue
+        stack.extend(children(n))
+    return False

@@ -52,6 +52,14 @@ class _Continue(Exception):
     pass
 
 
+class _MaybeLeft(Exception):
+    """A ``break``/``continue`` under a condition that cannot be known: how many iterations
+    run, and which statements of each, is unknown, so the loop as a whole is (havoc)."""
+
+    def __init__(self, why: Any) -> None:
+        self.why = why
+
+
 class Env:
     """A scope: function locals, a class body, or a module's globals."""
 

@@ -66,6 +66,9 @@ _MAX_PLANS = 50_000
 
 def plan(node: cst.For) -> Optional[Plan]:
     """The skip conditions of a value-only loop, None for any other loop (computed once per node)."""
+    call = node.iter
+    if type(call) is not cst.Call or type(call.func) is not cst.Attribute or call.func.attr.value not in _WALKS:
+        return None  # most loops: decided without a table entry
     hit = _PLANS.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]

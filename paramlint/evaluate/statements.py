@@ -8,7 +8,8 @@ import libcst as cst
 
 from paramlint.evaluate import neutral
 from paramlint.evaluate.expressions import binary
-from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _Return, _body
+from paramlint.evaluate.havoc import escapes
+from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.project import LazyImport, resolve_relative
 from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
@@ -129,14 +130,38 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
 @handles(cst.Del)
 def _del(it: Any, node: cst.Del, env: Env) -> None:
     targets = node.target.elements if type(node.target) is cst.Tuple else [node.target]
-    for t in targets:
-        t = getattr(t, "value", t)
+    for el in targets:
+        t: Any = el.value if type(el) is cst.Element else el  # del a, b
         if type(t) is cst.Name:
             env.vars.pop(t.value, None)
         elif type(t) is cst.Attribute:
             it.fw.del_attr(it, it.eval(t.value, env), t.attr.value, t)
         elif type(t) is cst.Subscript:
-            it.havoc([node], env, it.unknown("del of a subscript", t))
+            _del_item(it, t, node, env)
+
+
+def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
+    """``del d[k]`` / ``del xs[i]`` on a plain dict or list with a known key; anything else (a
+    module container, a slice, an unknown key) makes what it could change unknown."""
+    obj = it.eval(t.value, env)
+    key: Any = None
+    if len(t.slice) == 1 and type(t.slice[0].slice) is cst.Index and t.slice[0].slice.star is None:  # type: ignore[union-attr]
+        key = it.eval(t.slice[0].slice.value, env)  # type: ignore[union-attr]
+        if type(obj) is dict and not isinstance(key, Unknown) and id(obj) not in it.poisoned:
+            try:
+                found = key in obj
+            except TypeError:
+                found = False
+            if found:
+                del obj[key]
+                return
+            raise Raised(it.unknown(f"del of a missing key {key!r}", t), "KeyError")
+        if type(obj) is list and type(key) is int and id(obj) not in it.poisoned:
+            if -len(obj) <= key < len(obj):
+                del obj[key]
+                return
+            raise Raised(it.unknown("del of a list index out of range", t), "IndexError")
+    it.havoc([node], env, it.unknown("del of a subscript", t))
 
 
 @handles(cst.Return)
@@ -190,6 +215,8 @@ def _if(it: Any, node: cst.If, env: Env) -> None:
         branches: List[cst.CSTNode] = [node.body]
         if node.orelse is not None:
             branches.append(node.orelse)
+        if escapes(branches):
+            raise _MaybeLeft(t)  # the enclosing loop cannot be followed past this point
         it.havoc(branches, env, t)
         return
     if t:
@@ -231,6 +258,9 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
             continue
         except _Break:
             return
+        except _MaybeLeft as e:
+            it.havoc([node], env, e.why)
+            return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
 
@@ -253,6 +283,9 @@ def _while(it: Any, node: cst.While, env: Env) -> None:
         except _Continue:
             continue
         except _Break:
+            return
+        except _MaybeLeft as e:
+            it.havoc([node], env, e.why)
             return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
