@@ -23,6 +23,7 @@ def _frameworks():  # type: ignore[no-untyped-def]
 
 
 TORCH_FIXTURES = ["lenet_torch.py", "vgg_cfg.py", "resnet_blocks.py", "config_dataclass.py", "gpt_tied.py", "project_pkg/model.py",
+                  "param_surgery.py",
                   "init_loops.py"]
 KERAS_FIXTURES = ["lenet_keras.py", "keras_functional.py"]
 

@@ -157,6 +157,15 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
                 obj.trainable = None  # type: ignore[assignment]
             else:
                 obj.trainable = bool(t)
+        elif name == "data":
+            # ``p.data = t`` swaps the parameter's storage: it takes t's shape (torch counts
+            # ``p.numel()`` of the new data), for every module that shares p.
+            shape = getattr(value, "shape", None) if isinstance(value, (Tensor, Param)) else None
+            if isinstance(shape, tuple):
+                obj.shape = shape
+            else:
+                u = value if isinstance(value, Unknown) else it.unknown(f"{name} set to a {type(value).__name__}", node)
+                obj.shape = (u,)
     elif isinstance(obj, Unknown):
         return
     else:
