@@ -16,6 +16,9 @@ from paramlint.catalog.spec import LayerSpec
 _PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("torch.nn.modules.", "torch"),
     ("torch.nn.", "torch"),
+    ("torch.ao.nn.", "torch"),
+    ("torch.ao.quantization.", "torch"),  # QuantStub, DeQuantStub
+    ("torch.quantization.", "torch"),
     ("tensorflow.python.keras.", "keras"),
     ("tensorflow.keras.", "keras"),
     ("tf_keras.", "keras"),

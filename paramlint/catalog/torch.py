@@ -522,6 +522,10 @@ CATALOG = [
         note="weight (out, in1, in2) + bias (out)",
     ),
     LayerSpec("torch", "Identity", "*args, **kwargs"),
+    # Quantization markers (torch.ao.quantization): no parameters, no state until converted.
+    LayerSpec("torch", "QuantStub", "qconfig=None", note="no parameters (an observer slot for quantization)"),
+    LayerSpec("torch", "DeQuantStub", "qconfig=None", note="no parameters"),
+    LayerSpec("torch", "FloatFunctional", "", output=None, note="no parameters (add/cat/mul as observable ops)"),
     LayerSpec("torch", "Flatten", "start_dim=1, end_dim=-1", output=_flatten_output),
     LayerSpec("torch", "Dropout", "p=0.5, inplace=False"),
     LayerSpec("torch", "Dropout1d", "p=0.5, inplace=False"),
