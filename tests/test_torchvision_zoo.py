@@ -106,3 +106,23 @@ def test_truth_table_shape():
     assert builders["googlenet"]["num_params"] == 13_004_888
     assert builders["vit_h_14"]["num_params"] == 632_045_800
     assert all(isinstance(b["num_params"], int) and b["num_params"] > 0 for b in builders.values())
+
+
+@pytest.mark.corpus
+def test_every_torchvision_builder_counts_what_torchvision_builds():
+    """All builders (detection, segmentation, video, optical flow, quantizable too) against the
+    totals and trainable counts torchvision itself builds (bench/torchvision_built_truth.json,
+    produced by running torchvision; see bench/torchvision_built.py)."""
+    spec = importlib.util.spec_from_file_location("paramlint_bench_torchvision_built", BENCH_SCRIPT.parent / "torchvision_built.py")
+    assert spec is not None and spec.loader is not None
+    built = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(built)
+    truth = json.loads(built.TRUTH.read_text())
+    models_dir = zoo.find_tree(version="0.29.1")
+    if models_dir is None:
+        pytest.skip("torchvision 0.29.1 source not available: run `python bench/torchvision_zoo.py --fetch`")
+    rows = built.compare(Path(models_dir), truth)
+    wrong = {n: r for n, r in rows.items() if r[0] == "WRONG"}
+    assert not wrong, wrong
+    exact = sum(1 for r in rows.values() if r[0] == "exact")
+    assert exact >= 111, {n: r[0] for n, r in rows.items() if r[0] != "exact"}
