@@ -144,7 +144,6 @@ def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
     """``del d[k]`` / ``del xs[i]`` on a plain dict or list with a known key; anything else (a
     module container, a slice, an unknown key) makes what it could change unknown."""
     obj = it.eval(t.value, env)
-    key: Any = None
     if len(t.slice) == 1 and type(t.slice[0].slice) is cst.Index and t.slice[0].slice.star is None:  # type: ignore[union-attr]
         key = it.eval(t.slice[0].slice.value, env)  # type: ignore[union-attr]
         if type(obj) is dict and not isinstance(key, Unknown) and id(obj) not in it.poisoned:
