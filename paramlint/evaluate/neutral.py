@@ -72,7 +72,7 @@ def plan(node: cst.For) -> Optional[Plan]:
     hit = _PLANS.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
-    p = _analyze(node)
+    p = _analyze(node, call)
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
     _PLANS[id(node)] = (node, p)
@@ -105,12 +105,11 @@ def skippable(it: Any, p: Plan, env: Any, node: cst.For) -> bool:
     return True
 
 
-def _analyze(node: cst.For) -> Optional[Plan]:
+def _analyze(node: cst.For, call: cst.Call) -> Optional[Plan]:
+    """``call``: the loop's iterable, already known to be ``<expr>.<walk method>(...)``."""
     if node.orelse is not None or node.asynchronous is not None:
         return None
-    call = node.iter
-    if type(call) is not cst.Call or type(call.func) is not cst.Attribute or call.func.attr.value not in _WALKS:
-        return None
+    assert type(call.func) is cst.Attribute
     if not _chain(call.func.value) or any(a.star or not _constant(a.value) for a in call.args):
         return None
     targets: List[cst.Name] = []

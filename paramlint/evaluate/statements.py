@@ -146,7 +146,7 @@ def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
     obj = it.eval(t.value, env)
     if len(t.slice) == 1 and type(t.slice[0].slice) is cst.Index and t.slice[0].slice.star is None:  # type: ignore[union-attr]
         key = it.eval(t.slice[0].slice.value, env)  # type: ignore[union-attr]
-        if type(obj) is dict and not isinstance(key, Unknown) and id(obj) not in it.poisoned:
+        if type(obj) is dict and not isinstance(key, Unknown) and it.poison_of(obj) is None:
             try:
                 found = key in obj
             except TypeError:
@@ -155,7 +155,7 @@ def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
                 del obj[key]
                 return
             raise Raised(it.unknown(f"del of a missing key {key!r}", t), "KeyError")
-        if type(obj) is list and type(key) is int and id(obj) not in it.poisoned:
+        if type(obj) is list and type(key) is int and it.poison_of(obj) is None:
             if -len(obj) <= key < len(obj):
                 del obj[key]
                 return

@@ -299,8 +299,7 @@ def _requires_grad_(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], no
     """``p.requires_grad_(False)`` freezes a parameter in place (torch returns the same tensor):
     the trainable count follows it, as it follows ``p.requires_grad = False``."""
     if isinstance(t, Param):
-        truth = it.truth(args[0] if args else kwargs.get("requires_grad", True), node)
-        t.trainable = None if isinstance(truth, Unknown) else bool(truth)  # type: ignore[assignment]
+        it.set_attr(t, "requires_grad", args[0] if args else kwargs.get("requires_grad", True), node)
     return t
 
 
