@@ -779,3 +779,86 @@ def test_del_item_and_break_under_unknown_condition(tmp_path: Path) -> None:
     assert m["features"].total_params == torch_total(tmp_path, pkg, "nets.py", "features") == 224 + 584 + 1168
     # Whether the loop stops after one Linear or runs four times cannot be known: no figure.
     assert m["unknown_stop"].total_params is None
+
+
+# ---- the environment -------------------------------------------------------------------------
+
+ENV_SWITCHES = {
+    "nets.py": '''
+        import os
+        from os import environ
+        import torch.nn as nn
+
+        WIDTH = int(os.environ.get("PL_TEST_WIDTH", 16))
+        DEPTH = int(os.getenv("PL_TEST_DEPTH", "2"))
+        EXTRA = "PL_TEST_EXTRA" in os.environ
+
+        def classes():
+            try:
+                return int(environ["PL_TEST_CLASSES"])
+            except KeyError:
+                return 3
+
+        def net():
+            layers = [nn.Linear(WIDTH, WIDTH) for _ in range(DEPTH)]
+            if EXTRA:
+                layers.append(nn.Linear(WIDTH, 1000))
+            return nn.Sequential(*layers, nn.Linear(WIDTH, classes()))
+
+        def written():
+            os.environ["PL_TEST_SET_HERE"] = "8"
+            return nn.Linear(int(os.environ["PL_TEST_SET_HERE"]), 1)
+    ''',
+}
+
+
+def test_environment_is_empty_whatever_the_shell_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = write_package(tmp_path, ENV_SWITCHES)
+    for var in ("PL_TEST_WIDTH", "PL_TEST_DEPTH", "PL_TEST_EXTRA", "PL_TEST_CLASSES"):
+        monkeypatch.delenv(var, raising=False)
+    truth = torch_total(tmp_path, pkg, "nets.py", "net")
+    for var in ("PL_TEST_WIDTH", "PL_TEST_DEPTH", "PL_TEST_EXTRA", "PL_TEST_CLASSES"):
+        monkeypatch.setenv(var, "7")  # paramlint's own environment is not the analyzed one
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["net"].total_params == truth == 2 * (16 * 16 + 16) + 16 * 3 + 3
+    assert m["written"].total_params == 9  # a write is seen by later reads, as in one process
+
+
+STDLIB_HELPERS = {
+    "nets.py": '''
+        import math
+        import operator
+        from functools import reduce
+
+        import torch
+        import torch.nn as nn
+
+        def prod(xs):
+            return reduce(operator.mul, xs, 1)
+
+        class Gated(nn.Module):
+            def __init__(self, ratio=(24, 4, 4), device=None, dtype=None):
+                super().__init__()
+                dd = {"device": device, "dtype": dtype}
+                g = reduce(math.gcd, ratio)
+                self.proj = nn.Linear(prod(x // g for x in ratio), reduce(lambda a, b: a + b, ratio))
+                self.gain = nn.Parameter(torch.tensor(0., **dd))
+                self.scale = nn.Parameter(torch.tensor([1.0, 2.0], **dd), requires_grad=True)
+                self.norm = nn.BatchNorm2d(8)
+                self.unfold = nn.Unfold(kernel_size=3)
+                for m in self.modules():
+                    if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                        m.extra = nn.Linear(2, 2)
+                    if isinstance(m, nn.modules.conv._ConvNd):
+                        m.never = nn.Linear(100, 100)
+
+        def gated():
+            return Gated()
+    ''',
+}
+
+
+def test_reduce_operator_scalar_parameters_and_private_bases(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, STDLIB_HELPERS)
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["gated"].total_params == torch_total(tmp_path, pkg, "nets.py", "gated") == 6 * 32 + 32 + 1 + 2 + 16 + 6

@@ -28,6 +28,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         q = f"{obj.qualname}.{name}"
         if q in CONSTANTS:
             return CONSTANTS[q]
+        if q == "os.environ":
+            return it.project.environ
         if name in ("__name__", "__qualname__"):
             from paramlint import catalog
 

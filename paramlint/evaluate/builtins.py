@@ -583,6 +583,50 @@ def _shallow_copy(it: Any, v: Any) -> Any:
     return shallow_copy(it, v)
 
 
+def _getenv(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``os.getenv(key, default)`` against the analyzed environment (see ``Project.environ``)."""
+    key = args[0] if args else kwargs.get("key")
+    if not isinstance(key, str):
+        return it.unknown("os.getenv() of a non-string", node)
+    return it.project.environ.get(key, args[1] if len(args) > 1 else kwargs.get("default"))
+
+
+def _reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``functools.reduce(fn, items[, initial])``: ``fn`` called for real on each item."""
+    if len(args) < 2:
+        return it.unknown("reduce() needs a function and an iterable", node)
+    seq = it.fw.iterate(it, args[1], node)
+    if isinstance(seq, Unknown):
+        return seq
+    items = list(seq)
+    if len(args) > 2:
+        acc = args[2]
+    elif items:
+        acc = items.pop(0)
+    else:
+        return it.unknown("reduce() of an empty sequence with no initial value (TypeError)", node)
+    for x in items:
+        acc = it.call(args[0], [acc, x], {}, node)
+        if isinstance(acc, Unknown):
+            return acc
+    return acc
+
+
+def _operator(op: str) -> Any:
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) != 2 or kwargs:
+            return it.unknown(f"operator function with {len(args)} arguments", node)
+        from paramlint.evaluate.expressions import binary
+
+        return binary(it, op, args[0], args[1], node)
+    return Builtin(f"operator.{op}", call)
+
+
+_OPERATORS = {"add": "Add", "sub": "Subtract", "mul": "Multiply", "truediv": "Divide", "floordiv": "FloorDivide",
+              "mod": "Modulo", "pow": "Power", "and_": "BitAnd", "or_": "BitOr", "xor": "BitXor",
+              "lshift": "LeftShift", "rshift": "RightShift"}
+
+
 def _ordered_dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return _dict(it, args, kwargs, node)
 
@@ -596,6 +640,9 @@ STDLIB.update({
     "collections.OrderedDict": Builtin("OrderedDict", _ordered_dict),
     "typing.cast": Builtin("cast", lambda it, a, k, n: a[1] if len(a) > 1 else None),
     "warnings.warn": Builtin("warn", lambda it, a, k, n: None),
+    "os.getenv": Builtin("getenv", _getenv),
+    "functools.reduce": Builtin("reduce", _reduce),
+    **{f"operator.{name}": _operator(op) for name, op in _OPERATORS.items()},
     "logging.getLogger": Builtin("getLogger", lambda it, a, k, n: External("logging.Logger")),
     "builtins.print": BUILTINS["print"],
 })

@@ -66,6 +66,10 @@ class Project:
         self.poisoned: Dict[int, Tuple[Any, Any]] = {}
         #: Files whose contents the run depended on (for the cache key).
         self.files_read: Dict[str, bytes] = {}
+        #: ``os.environ`` as the analyzed code sees it: empty, so figures are those of a build
+        #: with no environment variable set (a clean CI job), never of the shell paramlint runs
+        #: in. One dict per project, like one ``os.environ`` per process.
+        self.environ: Dict[str, str] = {}
 
     def add_root(self, root: str) -> None:
         if root not in self.roots:

@@ -464,7 +464,12 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
                 env.vars[bind] = LazyImport(base, name)  # the package's attribute (or its submodule)
         else:
             sub = it.project.find(f"{base}.{name}") if base else None
-            env.vars[bind] = LazyImport(f"{base}.{name}", None) if sub is not None else External(f"{base}.{name}")
+            if sub is not None:
+                env.vars[bind] = LazyImport(f"{base}.{name}", None)
+            elif base == "os" and name == "environ":
+                env.vars[bind] = it.project.environ
+            else:
+                env.vars[bind] = External(f"{base}.{name}")
 
 
 def _module_ref(it: Any, name: str) -> Any:
