@@ -67,6 +67,8 @@ TORCH = [
     row("UpsamplingBilinear2d", "nn.UpsamplingBilinear2d(size=(8, 9))", [1, 2, 3, 4]),
     row("PixelShuffle", "nn.PixelShuffle(2)", [1, 12, 4, 5]),
     row("PixelUnshuffle", "nn.PixelUnshuffle(2)", [1, 3, 4, 6]),
+    row("Unfold", "nn.Unfold(kernel_size=3, padding=1, stride=2)", [2, 4, 9, 10]),
+    row("Unfold", "nn.Unfold((2, 3), 2)", [3, 8, 9]),
     row("ZeroPad1d", "nn.ZeroPad1d((1, 2))", [1, 3, 5]),
     row("ZeroPad2d", "nn.ZeroPad2d((1, 2, 3, 4))", [1, 3, 5, 5]),
     row("ZeroPad3d", "nn.ZeroPad3d(1)", [1, 2, 3, 3, 3]),

@@ -153,3 +153,18 @@ def test_sequence_user_model_figures_are_torch_figures(tmp_path):
     m = ns["model"]
     out = m(torch.randint(0, 5, (2, 7)))
     assert (sum(p.numel() for p in m.parameters()), list(out.shape)) == (SEQ2SEQ_PARAMS, SEQ2SEQ_OUT)
+
+
+@pytest.mark.oracle
+def test_private_bases_are_torch_class_hierarchy():
+    """``isinstance(m, nn.modules.batchnorm._BatchNorm)`` is answered from PRIVATE_BASES: each
+    entry must list exactly the catalog layers torch derives from that base."""
+    nn = pytest.importorskip("torch.nn")
+    from paramlint.catalog.torch import PRIVATE_BASES
+
+    layers = {n: getattr(nn, n) for n in table("torch") if isinstance(getattr(nn, n, None), type)}
+    bases = {b.__name__: b for c in layers.values() for b in c.__mro__
+             if b.__name__.startswith("_") and b.__module__.startswith("torch.nn.modules")}
+    assert set(PRIVATE_BASES) == set(bases)
+    for name, base in bases.items():
+        assert PRIVATE_BASES[name] == {n for n, c in layers.items() if issubclass(c, base)}, name

@@ -371,6 +371,16 @@ def _pixel_output(shuffle: bool):  # type: ignore[no-untyped-def]
     return output
 
 
+def _unfold_output(a: Args, x: Shape) -> Shape:
+    """(N, C, H, W) -> (N, C * kh * kw, L): one column per sliding block, L blocks in all."""
+    if len(x) not in (3, 4):
+        raise ArgError(f"Unfold expects a 3D or 4D input, got {fmt(x)}")
+    k, d, p, s = a.ints("kernel_size", 2, 1), a.ints("dilation", 2, 1), a.ints("padding", 2), a.ints("stride", 2, 1)
+    blocks = [conv_len(L, k[i], s[i], p[i], d[i]) for i, L in enumerate(x[-2:])]
+    c = x[-3]
+    return tuple(x[:-3]) + (None if c is None else c * k[0] * k[1], None if None in blocks else blocks[0] * blocks[1])
+
+
 def _pad_output(n: int, reflect: bool):  # type: ignore[no-untyped-def]
     def output(a: Args, x: Shape) -> Shape:
         v = a.raw("padding")
@@ -574,8 +584,37 @@ CATALOG = [
     LayerSpec("torch", "UpsamplingBilinear2d", "size=None, scale_factor=None", output=_upsample_output(4)),
     LayerSpec("torch", "PixelShuffle", "upscale_factor", output=_pixel_output(True)),
     LayerSpec("torch", "PixelUnshuffle", "downscale_factor", output=_pixel_output(False)),
+    LayerSpec("torch", "Unfold", "kernel_size, dilation=1, padding=0, stride=1", output=_unfold_output),
     *_pads(),
     *_ACTIVATIONS,
     *torch_seq.CATALOG,
     *_lazies(),
 ]
+
+#: torch's private base classes, by name, and the catalog layers deriving from them
+#: (``isinstance(m, nn.modules.batchnorm._BatchNorm)`` in init code). Checked against torch's
+#: own class hierarchy by an oracle test.
+_NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d")
+_INSTANCE_NORMS = ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+                   "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d")
+_CONV_T = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+           "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d")
+_LAZY_CONV = ("LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d")
+PRIVATE_BASES = {
+    "_BatchNorm": frozenset(_NORMS),
+    "_InstanceNorm": frozenset(_INSTANCE_NORMS),
+    "_NormBase": frozenset(_NORMS + _INSTANCE_NORMS),
+    "_LazyNormBase": frozenset(n for n in _NORMS + _INSTANCE_NORMS if n.startswith("Lazy")),
+    "_ConvNd": frozenset(("Conv1d", "Conv2d", "Conv3d") + _CONV_T + _LAZY_CONV),
+    "_ConvTransposeNd": frozenset(_CONV_T),
+    "_LazyConvXdMixin": frozenset(_LAZY_CONV),
+    "_DropoutNd": frozenset(("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")),
+    "_CircularPadNd": frozenset(("CircularPad1d", "CircularPad2d", "CircularPad3d")),
+    "_ConstantPadNd": frozenset(("ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d")),
+    "_ReflectionPadNd": frozenset(("ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d")),
+    "_ReplicationPadNd": frozenset(("ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d")),
+    "_AdaptiveAvgPoolNd": frozenset(("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")),
+    "_AdaptiveMaxPoolNd": frozenset(("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")),
+    "_AvgPoolNd": frozenset(("AvgPool1d", "AvgPool2d", "AvgPool3d")),
+    "_MaxPoolNd": frozenset(("MaxPool1d", "MaxPool2d", "MaxPool3d")),
+}

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from paramlint import catalog
-from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
@@ -55,6 +54,9 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             if spec is None:
                 if target.qualname in ("builtins.object",) or (cls is not None and target in cls.mro()):
                     return True
+                family = _private_base(target.qualname)
+                if family is not None and isinstance(v, Layer) and v.spec is not None:
+                    return v.spec.framework == "torch" and v.spec.name in family
                 if target.qualname in ("types.FunctionType",):
                     return False
                 return it.unknown(f"isinstance against {target.qualname}", None)
@@ -65,7 +67,7 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             if spec.role == "base":
                 return True
             specs = [v.spec] if v.spec is not None else []
-            return any(s is spec or s.name == spec.name for s in specs) or _spec_is_sub(v.spec, spec)
+            return any(s is spec or s.name == spec.name for s in specs)
         return False
     if isinstance(target, External):
         q = target.qualname
@@ -92,13 +94,13 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
     return it.unknown("isinstance against a non-class", None)
 
 
-def _spec_is_sub(spec: Optional[LayerSpec], target: LayerSpec) -> bool:
-    # torch: the BatchNorm family shares _BatchNorm / _NormBase; conv shares _ConvNd.
-    if spec is None:
-        return False
-    families = {"_BatchNorm": "BatchNorm", "_NormBase": "Norm", "_ConvNd": "Conv", "_MaxPoolNd": "MaxPool", "_AvgPoolNd": "AvgPool"}
-    prefix = families.get(target.name)
-    return prefix is not None and prefix in spec.name
+def _private_base(qualname: str) -> Optional[frozenset]:
+    """The catalog layers deriving from a torch private base class (``_BatchNorm``...), or None."""
+    if catalog.framework_of(qualname) != "torch":
+        return None
+    from paramlint.catalog.torch import PRIVATE_BASES
+
+    return PRIVATE_BASES.get(qualname.rsplit(".", 1)[-1])
 
 
 def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:

@@ -11,6 +11,7 @@ from paramlint.catalog.shapes import index as index_shape
 from paramlint.catalog.spec import Args, ArgError
 from paramlint import macs
 from paramlint.evaluate import catalog_calls, tensor_ops
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
@@ -142,6 +143,8 @@ def _parameter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
             if d is None:
                 return it.unknown("nn.Parameter of a tensor with unknown size", node)
         return Param(tuple(data.shape), trainable=rg is not False)
+    if isinstance(data, lazy.arrays.Array) and data.lib == "torch":  # torch.tensor([1.0]): values known too
+        return Param(() if data.scalar else (len(data.vals),), trainable=rg is not False)
     return it.unknown("nn.Parameter of a non-tensor", node)
 
 
