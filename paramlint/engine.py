@@ -90,20 +90,23 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     models: List[ModelReport] = []
     skipped: List[Skipped] = []
     limits = options.limits
-    file_budget = limits.max_file_steps
+    runaway = 0  # steps spent by entry points that ended at a step limit
     for entry in entries:
-        # Every entry point gets max_steps, but all of them together only file_budget (plus a
-        # small allowance each, so cheap models after runaway ones still resolve): a file of
-        # many runaway builders still ends in seconds.
-        left = max(file_budget - used, limits.max_steps // 100)
+        # Every entry point gets max_steps; runaways together only max_file_steps and all
+        # entry points together max_file_total_steps (past either, each still gets a small
+        # allowance, so cheap models after runaway ones resolve): a file of many runaway
+        # builders ends in seconds, and one of many big models that finish is not cut short.
+        left = max(min(limits.max_file_steps - runaway, limits.max_file_total_steps - used), limits.max_steps // 100)
         it.steps = max(0, limits.max_steps - left)
         start = it.steps
         try:
             result = _build(it, mod, entry, options, main_inputs)
         except LimitExceeded as e:
             message = e.message
-            if left < limits.max_steps and message.startswith("evaluation step limit"):
-                message = _budget_spent(file_budget)
+            if message.startswith("evaluation step limit"):
+                runaway += max(0, it.steps - start)
+                if left < limits.max_steps:
+                    message = _budget_spent(limits, limits.max_file_steps - runaway <= limits.max_file_total_steps - used)
             result = _entry_failed(mod, entry, message)
         except RecursionError:
             result = _entry_failed(mod, entry, "nesting too deep to evaluate (Python recursion limit)")
@@ -126,8 +129,10 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
 
 
-def _budget_spent(budget: int) -> str:
-    return f"file evaluation budget ({budget:,} steps, max_file_steps) spent"
+def _budget_spent(limits: Limits, on_runaways: bool) -> str:
+    if on_runaways:
+        return f"file evaluation budget ({limits.max_file_steps:,} steps, max_file_steps) spent on runaway entry points"
+    return f"file evaluation budget ({limits.max_file_total_steps:,} steps, max_file_total_steps) spent"
 
 
 def _entry_failed(mod: ModuleNS, entry: Entry, reason: str) -> ModelReport:

@@ -471,14 +471,14 @@ def test_from_package_import_prefers_the_package_attribute(tmp_path: Path) -> No
 def test_unknown_assigned_to_a_module_attribute_makes_the_model_unknown(tmp_path: Path) -> None:
     # an Unknown could be a submodule: the total must not silently leave it out
     pkg = write_package(tmp_path, {"m.py": '''
-        import os
+        import shutil
         from torch import nn
 
         class Net(nn.Module):
             def __init__(self):
                 super().__init__()
                 self.fc = nn.Linear(4, 4)
-                self.norm = nn.LayerNorm(4) if os.environ.get("NORM") else nn.Identity()
+                self.norm = nn.LayerNorm(4) if shutil.which("NORM") else nn.Identity()
 
         def build():
             return Net()
@@ -515,14 +515,14 @@ def test_catalog_layer_subclass_with_children_matches_torch(tmp_path: Path) -> N
 
 FLAGS = {
     "m.py": '''
-        import os
+        import shutil
         import torch
         from torch import nn
 
         class Block(nn.Module):
             def __init__(self, dim, drop_path=0.0):
                 super().__init__()
-                self.fused = os.environ.get("FUSED_ATTN", "0") == "1"  # unknown, but a bool
+                self.fused = shutil.which("fused-attn") is not None  # unknown (not modelled), but a bool
                 self.fc = nn.Linear(dim, dim)
                 self.drop_path = nn.Dropout(drop_path) if drop_path > 0.0 else nn.Identity()
 
@@ -612,13 +612,13 @@ def test_registry_mutated_under_unknown_condition_is_unknown(tmp_path: Path) -> 
     # A module-level registry filled by a decorator under a condition we cannot decide must
     # not be read back as definitely empty (that gave a silently wrong default on timm).
     pkg = write_package(tmp_path, {"m.py": '''
-        import os
+        import shutil
         from torch import nn
 
         REGISTRY = {}
 
         def register(fn):
-            if os.environ.get("USE_BIG"):
+            if shutil.which("USE_BIG"):
                 REGISTRY[fn.__name__] = 16
             return fn
 
@@ -734,7 +734,7 @@ def test_a_file_without_entry_points_is_not_evaluated(tmp_path: Path) -> None:
 
 LAYER_GETTER = {
     "nets.py": '''
-        import os
+        import shutil
         from collections import OrderedDict
         import torch.nn as nn
 
@@ -766,7 +766,7 @@ LAYER_GETTER = {
             layers = nn.ModuleList()
             for i in range(4):
                 layers.append(nn.Linear(2, 2))
-                if os.environ.get("STOP"):
+                if shutil.which("STOP"):
                     break
             return nn.Sequential(*layers)
     ''',
@@ -862,3 +862,43 @@ def test_reduce_operator_scalar_parameters_and_private_bases(tmp_path: Path) -> 
     pkg = write_package(tmp_path, STDLIB_HELPERS)
     m = ours(tmp_path, pkg, "nets.py")
     assert m["gated"].total_params == torch_total(tmp_path, pkg, "nets.py", "gated") == 6 * 32 + 32 + 1 + 2 + 16 + 6
+
+
+# ---- the file's step budget ------------------------------------------------------------------
+
+MANY_BUILDERS = "import torch.nn as nn\n\n" + "".join(f'''
+def net{i}():
+    layers = []
+    for _ in range(1000):
+        layers.append(nn.Linear(2, 2))
+    return nn.Sequential(*layers)
+''' for i in range(8)) + '''
+
+def spin():
+    n = 0
+    while True:
+        n += 1
+
+
+def late():
+    return nn.Linear(3, 3)
+'''
+
+
+def test_finished_entry_points_do_not_spend_the_runaway_budget(tmp_path: Path) -> None:
+    from paramlint.evaluate.limits import Limits
+
+    path = tmp_path / "many.py"
+    path.write_text(MANY_BUILDERS)
+    steps = []
+    for total in (10**9, 50_000):
+        limits = Limits(max_steps=100_000, max_file_steps=30_000, max_file_total_steps=total)
+        rep = analyze_file(Project(), str(path), Options(limits=limits))
+        models = {m.name: m for m in rep.models}
+        steps.append(models)
+    # each builder takes a few thousand steps: together far more than max_file_steps, and they finish
+    assert all(steps[0][f"net{i}"].total_params == 1000 * 6 for i in range(8))
+    assert "max_file_steps" in steps[0]["spin"].unresolved[0].reason  # the runaway is cut at the runaway budget
+    assert steps[0]["late"].total_params == 12  # the allowance after it
+    # and all entry points together are bounded too
+    assert any("max_file_total_steps" in (m.unresolved[0].reason if m.unresolved else "") for m in steps[1].values())
