@@ -35,7 +35,10 @@ TRUTH = BENCH / "torchvision_built_truth.json"
 _SKIP = ("regnet_y_128gf", "regnet_y_32gf", "regnet_y_16gf", "regnet_x_32gf", "regnet_x_16gf")
 
 
-def make(wheel_dir: str) -> dict:
+def import_torchvision(wheel_dir: str) -> types.ModuleType:
+    """Import the extracted torchvision wheel for building models only: its compiled operators'
+    fake registrations (the extension needs a newer torch than the one here) and PIL are stubbed,
+    as model construction uses neither."""
     sys.path.insert(0, wheel_dir)
     import warnings
 
@@ -63,6 +66,14 @@ def make(wheel_dir: str) -> dict:
     sys.modules["PIL"] = pil
     sys.modules["PIL.Image"] = pil.Image = _Any("PIL.Image")  # type: ignore[attr-defined]
     import torchvision
+
+    return torchvision
+
+
+def make(wheel_dir: str) -> dict:
+    torchvision = import_torchvision(wheel_dir)
+    import torch
+
     import torchvision.models as M
     import torchvision.models._api as api
 

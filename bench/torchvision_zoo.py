@@ -96,45 +96,46 @@ def _wheel_version(wheel: Path) -> str:
     return wheel.name.split("-")[1]
 
 
-def fetch(version: str | None = TORCHVISION_VERSION, cache_dir: Path = CACHE_DIR, quiet: bool = False) -> Path:
-    """Download the torchvision wheel (no deps) and extract ``torchvision/**/*.py``.
+def fetch(version: str | None = TORCHVISION_VERSION, cache_dir: Path = CACHE_DIR, quiet: bool = False,
+          package: str = "torchvision") -> Path:
+    """Download a package's wheel (no deps) and extract ``<package>/**/*.py``.
 
-    Returns the extracted tree ``<cache_dir>/torchvision-<version>/``.  Idempotent:
+    Returns the extracted tree ``<cache_dir>/<package>-<version>/``.  Idempotent:
     an already complete tree (``.complete`` marker) is reused without any download.
     """
     if version:
-        tree = cache_dir / f"torchvision-{version}"
+        tree = cache_dir / f"{package}-{version}"
         if (tree / ".complete").is_file():
             if not quiet:
                 print(f"already fetched: {tree}")
             return tree
-    with tempfile.TemporaryDirectory(prefix="paramlint-tv-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"paramlint-{package}-") as tmp:
         tmpdir = Path(tmp)
-        proc = _run_pip_download(f"torchvision=={version}", tmpdir) if version else None
+        proc = _run_pip_download(f"{package}=={version}", tmpdir) if version else None
         if proc is None or proc.returncode != 0:
             if proc is not None and not quiet:
-                print(f"pip refused torchvision=={version}; trying the latest torchvision", file=sys.stderr)
-            proc = _run_pip_download("torchvision", tmpdir)
+                print(f"pip refused {package}=={version}; trying the latest {package}", file=sys.stderr)
+            proc = _run_pip_download(package, tmpdir)
             if proc.returncode != 0:
-                raise RuntimeError(f"pip download torchvision failed:\n{proc.stdout}\n{proc.stderr}")
-        wheels = sorted(tmpdir.glob("torchvision-*.whl"))
+                raise RuntimeError(f"pip download {package} failed:\n{proc.stdout}\n{proc.stderr}")
+        wheels = sorted(tmpdir.glob(f"{package}-*.whl"))
         if not wheels:
-            raise RuntimeError(f"pip download produced no torchvision wheel in {tmpdir}")
+            raise RuntimeError(f"pip download produced no {package} wheel in {tmpdir}")
         wheel = wheels[0]
         got = _wheel_version(wheel)
-        tree = cache_dir / f"torchvision-{got}"
+        tree = cache_dir / f"{package}-{got}"
         if (tree / ".complete").is_file():
             return tree
         if tree.exists():
             shutil.rmtree(tree)
-        staging = cache_dir / f".torchvision-{got}.partial"
+        staging = cache_dir / f".{package}-{got}.partial"
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         n = 0
         with zipfile.ZipFile(wheel) as zf:
             for name in zf.namelist():
-                if not (name.startswith("torchvision/") and name.endswith(".py")):
+                if not (name.startswith(f"{package}/") and name.endswith(".py")):
                     continue
                 target = staging / name
                 if ".." in Path(name).parts:
