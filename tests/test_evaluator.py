@@ -902,3 +902,33 @@ def test_finished_entry_points_do_not_spend_the_runaway_budget(tmp_path: Path) -
     assert steps[0]["late"].total_params == 12  # the allowance after it
     # and all entry points together are bounded too
     assert any("max_file_total_steps" in (m.unresolved[0].reason if m.unresolved else "") for m in steps[1].values())
+
+
+TORCH_VALUES = {
+    "nets.py": '''
+        import math
+        import torch
+        import torch.nn as nn
+
+        class Levels(nn.Module):
+            """Nest's level sizes, RoPE-mixed frequencies: tensors of known values at build time."""
+            def __init__(self, num_levels=3, head_dim=16, depth=2, heads=3):
+                super().__init__()
+                self.num_blocks = (4 ** torch.arange(num_levels)).flip(0).tolist()
+                self.levels = nn.ModuleList([nn.Linear(n, 2) for n in self.num_blocks])
+                mag = 1.0 / (10.0 ** (torch.arange(0, head_dim, 4) / head_dim))
+                mag = mag.unsqueeze(0).unsqueeze(0)
+                angles = torch.rand(depth, heads, 1) * 2 * torch.pi
+                fx = torch.cat([mag * torch.cos(angles), mag * torch.sin(angles + torch.pi / 2)], dim=-1)
+                self.freqs = nn.Parameter(torch.stack([fx, fx], dim=0))
+
+        def levels():
+            return Levels()
+    ''',
+}
+
+
+def test_torch_value_arrays_keep_their_shape_through_unmodelled_methods(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, TORCH_VALUES)
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["levels"].total_params == torch_total(tmp_path, pkg, "nets.py", "levels") == (16 + 4 + 1) * 2 + 3 * 2 + 2 * 2 * 3 * 8

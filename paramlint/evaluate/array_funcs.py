@@ -305,6 +305,14 @@ def _m_extreme(which: str) -> Callable[..., Any]:
     return m
 
 
+def _m_flip(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``x.flip(0)`` of a 1-d array: its values reversed."""
+    dims = args[0] if len(args) == 1 else kwargs.get("dims")
+    if a.lib != "torch" or a.scalar or not (dims in (0, -1) or (isinstance(dims, (list, tuple)) and list(dims) in ([0], [-1]))):
+        return it.unknown("flip() arguments", node)
+    return Array(a.vals[::-1], a.errs[::-1], a.dtype, a.lib)
+
+
 def _m_numel(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return len(a.vals)
 
@@ -313,6 +321,7 @@ METHODS: Dict[str, Callable[..., Any]] = {
     "tolist": _m_tolist, "item": _m_item, "int": _m_cast("int32"), "long": _m_cast("int64"),
     "float": _m_cast("float32"), "double": _m_cast("float64"), "astype": _m_cast(None),
     "sum": _m_sum, "numel": _m_numel, "max": _m_extreme("max"), "min": _m_extreme("min"), "__len__": _m_numel, "split": _m_split,
+    "flip": _m_flip,
 }
 for _n in ("log", "exp", "sqrt", "round", "floor", "ceil", "trunc", "diff", "cumsum", "pow", "div", "mul", "add", "sub", "unique"):
     METHODS[_n] = _m_fn(_n)

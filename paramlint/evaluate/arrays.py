@@ -77,6 +77,11 @@ class Array:
             return len(self.vals)
         if name == "T":
             return self
+        if self.lib == "torch":  # a method with no value model: its shape is still exact
+            from paramlint.evaluate.values import Tensor
+            from paramlint.evaluate.lazy import lazy
+
+            return lazy.tensors.attr(it, Tensor(() if self.scalar else (len(self.vals),)), name, node)
         return it.unknown(f"{self.lib} array attribute {name!r} is not modelled", node)
 
 

@@ -557,6 +557,7 @@ for _m in ("ceil", "floor", "sqrt", "log", "log2", "log10", "exp", "pow", "gcd",
 CONSTANTS: Dict[str, Any] = {
     "math.pi": math.pi, "math.e": math.e, "math.inf": math.inf, "math.tau": math.tau, "math.nan": math.nan,
     "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi,
+    "torch.pi": math.pi, "torch.e": math.e, "torch.inf": math.inf, "torch.nan": math.nan,
 }
 
 
