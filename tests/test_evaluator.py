@@ -932,3 +932,17 @@ def test_torch_value_arrays_keep_their_shape_through_unmodelled_methods(tmp_path
     pkg = write_package(tmp_path, TORCH_VALUES)
     m = ours(tmp_path, pkg, "nets.py")
     assert m["levels"].total_params == torch_total(tmp_path, pkg, "nets.py", "levels") == (16 + 4 + 1) * 2 + 3 * 2 + 2 * 2 * 3 * 8
+
+
+def test_a_constructor_argument_named_like_a_module_method_is_not_an_attribute(tmp_path: Path) -> None:
+    # torchvision's SSD heads: ``_xavier_init(nn.ModuleList(...))`` walks ``conv.modules()``
+    pkg = write_package(tmp_path, {"nets.py": '''
+        import torch.nn as nn
+
+        def heads():
+            convs = nn.ModuleList([nn.Conv2d(4, 8, 3), nn.Conv2d(4, 4, 1)])
+            n = sum(1 for m in convs.modules() if isinstance(m, nn.Conv2d))
+            return nn.Sequential(*convs, nn.Linear(n, 2))
+    '''})
+    m = ours(tmp_path, pkg, "nets.py")
+    assert m["heads"].total_params == torch_total(tmp_path, pkg, "nets.py", "heads") == 296 + 20 + 6

@@ -54,7 +54,9 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     spec = layer.spec
     if spec is not None and layer.built and name in spec.extra.get(NONE_WHEN_ABSENT, ()):
         return None  # built without it (bias=False): torch registered None, not the flag
-    if name in layer.args:
+    if name in layer.args and not (layer.framework == "torch" and name in _METHODS):
+        # (a constructor argument named like a Module method -- ModuleList(modules),
+        # ParameterDict(parameters) -- is not stored: torch's method answers)
         v = layer.args[name]
         if spec is not None and spec.framework == "torch" and name in _CONV_TUPLES and spec.name[:4] == "Conv" and isinstance(v, int):
             n = int(spec.name[-2]) if spec.name[-2].isdigit() else 1
