@@ -123,6 +123,7 @@ TORCH_MODELS = [
     ("resnet_blocks.py", "resnet_tiny"), ("resnet_blocks.py", "resnet_bottleneck_tiny"),
     ("vgg_cfg.py", "vgg11_bn_small"), ("vgg_cfg.py", "vgg13_small"), ("lenet_torch.py", "LeNet"),
     ("gpt_tied.py", "GPT"), ("gpt_tied.py", "gpt_tiny_mha"), ("config_dataclass.py", "token_classifier_wide"),
+    ("std_conv.py", "TinyBiT"), ("std_conv.py", "depthwise_std"),
 ]
 
 

@@ -8,7 +8,7 @@ symbolic instead of making the whole shape unknown.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from paramlint import macs
 from paramlint.catalog import shapes as S
@@ -419,6 +419,45 @@ def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return out
 
 
+def _ints(v: Any, n: int, what: str) -> Tuple[int, ...]:
+    """torch's ``_pair``/``_triple``: an int or a sequence of n ints."""
+    if isinstance(v, (list, tuple)):
+        if len(v) != n:
+            raise ArgError(f"{what} must have {n} values, got {len(v)}")
+        return tuple(_int(x, what) for x in v)
+    return (_int(v, what),) * n
+
+
+def _conv_fn(n: int) -> Callable[..., Any]:
+    def conv(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        """``F.conv{n}d(input, weight, bias, stride, padding, dilation, groups)``."""
+        x, w = shape_of(arg(args, kwargs, 0, "input")), shape_of(arg(args, kwargs, 1, "weight"))
+        if x is None or w is None or len(w) != n + 2 or len(x) not in (n + 1, n + 2):
+            raise ArgError(f"F.conv{n}d expects a {n + 1}-D or {n + 2}-D input and a {n + 2}-D weight")
+        stride = _ints(arg(args, kwargs, 3, "stride", 1), n, "stride")
+        dilation = _ints(arg(args, kwargs, 5, "dilation", 1), n, "dilation")
+        groups = _int(arg(args, kwargs, 6, "groups", 1), "groups")
+        pad = arg(args, kwargs, 4, "padding", 0)
+        c, k = x[-n - 1], w[2:]
+        if groups < 1 or any(v < 1 for v in stride + dilation):
+            raise ArgError("stride, dilation and groups must be positive")
+        if c is not None and w[1] is not None and c != w[1] * groups:
+            raise ArgError(f"F.conv{n}d: input has {c} channels, weight expects {w[1]} x {groups} groups")
+        if pad == "same":
+            if any(v != 1 for v in stride):
+                raise ArgError("padding='same' is not supported for strided convolutions")
+            sizes: Tuple[Any, ...] = tuple(x[-n:])
+        else:
+            p = (0,) * n if pad == "valid" else _ints(pad, n, "padding")
+            sizes = tuple(None if kk is None else S.conv_len(L, kk, stride[i], p[i], dilation[i])
+                          for i, (L, kk) in enumerate(zip(x[-n:], k)))
+        out = tuple(x[:-n - 1]) + (w[0],) + sizes
+        known = c is not None and all(isinstance(kk, int) for kk in k)
+        record_macs(it, macs.conv(out, c, groups, k) if known else None)  # type: ignore[arg-type]
+        return tensor(out)
+    return conv
+
+
 def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     q, k, v = (shape_of(arg(args, kwargs, i, n)) for i, n in enumerate(("query", "key", "value")))
     if q is None or k is None or v is None:
@@ -491,6 +530,8 @@ FUNCS: Dict[str, Callable[..., Any]] = {
     _F + "interpolate": _wrap(_interpolate), _F + "upsample": _wrap(_interpolate),
     _F + "upsample_nearest": _wrap(_interpolate), _F + "upsample_bilinear": _wrap(_interpolate),
     _F + "pad": _wrap(_pad), _F + "linear": _wrap(_linear),
+    **{f"{_F}conv{n}d": _wrap(_conv_fn(n)) for n in (1, 2, 3)},
+    **{f"torch.conv{n}d": _wrap(_conv_fn(n)) for n in (1, 2, 3)},
     _F + "scaled_dot_product_attention": _wrap(_sdpa), _F + "embedding": _wrap(_embedding),
     **{f"torch.{n}": _wrap(_binary_fn) for n in (
         "add", "sub", "mul", "div", "maximum", "minimum", "pow", "where", "subtract", "multiply", "divide",
