@@ -377,8 +377,8 @@ def _unfold_output(a: Args, x: Shape) -> Shape:
         raise ArgError(f"Unfold expects a 3D or 4D input, got {fmt(x)}")
     k, d, p, s = a.ints("kernel_size", 2, 1), a.ints("dilation", 2, 1), a.ints("padding", 2), a.ints("stride", 2, 1)
     blocks = [conv_len(L, k[i], s[i], p[i], d[i]) for i, L in enumerate(x[-2:])]
-    c = x[-3]
-    return tuple(x[:-3]) + (None if c is None else c * k[0] * k[1], None if None in blocks else blocks[0] * blocks[1])
+    c, bh, bw = x[-3], blocks[0], blocks[1]
+    return tuple(x[:-3]) + (None if c is None else c * k[0] * k[1], None if bh is None or bw is None else bh * bw)
 
 
 def _pad_output(n: int, reflect: bool):  # type: ignore[no-untyped-def]

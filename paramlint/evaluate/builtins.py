@@ -592,7 +592,7 @@ def _getenv(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.project.environ.get(key, args[1] if len(args) > 1 else kwargs.get("default"))
 
 
-def _reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+def _functools_reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``functools.reduce(fn, items[, initial])``: ``fn`` called for real on each item."""
     if len(args) < 2:
         return it.unknown("reduce() needs a function and an iterable", node)
@@ -642,7 +642,7 @@ STDLIB.update({
     "typing.cast": Builtin("cast", lambda it, a, k, n: a[1] if len(a) > 1 else None),
     "warnings.warn": Builtin("warn", lambda it, a, k, n: None),
     "os.getenv": Builtin("getenv", _getenv),
-    "functools.reduce": Builtin("reduce", _reduce),
+    "functools.reduce": Builtin("reduce", _functools_reduce),
     **{f"operator.{name}": _operator(op) for name, op in _OPERATORS.items()},
     "logging.getLogger": Builtin("getLogger", lambda it, a, k, n: External("logging.Logger")),
     "builtins.print": BUILTINS["print"],

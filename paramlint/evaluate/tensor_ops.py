@@ -419,7 +419,7 @@ def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return out
 
 
-def _ints(v: Any, n: int, what: str) -> Tuple[int, ...]:
+def _n_ints(v: Any, n: int, what: str) -> Tuple[int, ...]:
     """torch's ``_pair``/``_triple``: an int or a sequence of n ints."""
     if isinstance(v, (list, tuple)):
         if len(v) != n:
@@ -434,8 +434,8 @@ def _conv_fn(n: int) -> Callable[..., Any]:
         x, w = shape_of(arg(args, kwargs, 0, "input")), shape_of(arg(args, kwargs, 1, "weight"))
         if x is None or w is None or len(w) != n + 2 or len(x) not in (n + 1, n + 2):
             raise ArgError(f"F.conv{n}d expects a {n + 1}-D or {n + 2}-D input and a {n + 2}-D weight")
-        stride = _ints(arg(args, kwargs, 3, "stride", 1), n, "stride")
-        dilation = _ints(arg(args, kwargs, 5, "dilation", 1), n, "dilation")
+        stride = _n_ints(arg(args, kwargs, 3, "stride", 1), n, "stride")
+        dilation = _n_ints(arg(args, kwargs, 5, "dilation", 1), n, "dilation")
         groups = _int(arg(args, kwargs, 6, "groups", 1), "groups")
         pad = arg(args, kwargs, 4, "padding", 0)
         c, k = x[-n - 1], w[2:]
@@ -448,7 +448,7 @@ def _conv_fn(n: int) -> Callable[..., Any]:
                 raise ArgError("padding='same' is not supported for strided convolutions")
             sizes: Tuple[Any, ...] = tuple(x[-n:])
         else:
-            p = (0,) * n if pad == "valid" else _ints(pad, n, "padding")
+            p = (0,) * n if pad == "valid" else _n_ints(pad, n, "padding")
             sizes = tuple(None if kk is None else S.conv_len(L, kk, stride[i], p[i], dilation[i])
                           for i, (L, kk) in enumerate(zip(x[-n:], k)))
         out = tuple(x[:-n - 1]) + (w[0],) + sizes
