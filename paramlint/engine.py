@@ -85,6 +85,10 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     except RecursionError:
         file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
     used = it.steps
+    it.steps = 0
+    # The environment after import: each build starts from it, as each would in its own process
+    # (a write by one builder or by the __main__ block is not seen by the next).
+    environ = dict(project.environ)
     main_inputs = _main_inputs(it, mod)
     used += it.steps
     models: List[ModelReport] = []
@@ -98,15 +102,19 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         # builders ends in seconds, and one of many big models that finish is not cut short.
         left = max(min(limits.max_file_steps - runaway, limits.max_file_total_steps - used), limits.max_steps // 100)
         it.steps = max(0, limits.max_steps - left)
+        if project.environ != environ:
+            project.environ.clear()
+            project.environ.update(environ)
         start = it.steps
         try:
             result = _build(it, mod, entry, options, main_inputs)
         except LimitExceeded as e:
             message = e.message
             if message.startswith("evaluation step limit"):
+                on_runaways = limits.max_file_steps - runaway <= limits.max_file_total_steps - used  # which one set `left`
                 runaway += max(0, it.steps - start)
                 if left < limits.max_steps:
-                    message = _budget_spent(limits, limits.max_file_steps - runaway <= limits.max_file_total_steps - used)
+                    message = _budget_spent(limits, on_runaways)
             result = _entry_failed(mod, entry, message)
         except RecursionError:
             result = _entry_failed(mod, entry, "nesting too deep to evaluate (Python recursion limit)")
