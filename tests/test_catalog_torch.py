@@ -163,7 +163,7 @@ def test_private_bases_are_torch_class_hierarchy():
     from paramlint.catalog.torch import PRIVATE_BASES
 
     layers = {n: getattr(nn, n) for n in table("torch") if isinstance(getattr(nn, n, None), type)}
-    bases = {b.__name__: b for c in layers.values() for b in c.__mro__
+    bases = {f"{b.__module__}.{b.__name__}": b for c in layers.values() for b in c.__mro__
              if b.__name__.startswith("_") and b.__module__.startswith("torch.nn.modules")}
     assert set(PRIVATE_BASES) == set(bases)
     for name, base in bases.items():

@@ -808,6 +808,17 @@ ENV_SWITCHES = {
         def written():
             os.environ["PL_TEST_SET_HERE"] = "8"
             return nn.Linear(int(os.environ["PL_TEST_SET_HERE"]), 1)
+
+        def reads_after_written():
+            # built in its own process, nothing set by written() is seen here
+            return nn.Linear(int(os.environ.get("PL_TEST_SET_HERE", default="5")), 1)
+
+        def keyword_default():
+            w = 8 if os.environ.get("PL_TEST_WIDE", default="1") == "1" else 4
+            return nn.Linear(w, 1)
+
+        if __name__ == "__main__":
+            os.environ["PL_TEST_SET_HERE"] = "3"
     ''',
 }
 
@@ -822,6 +833,8 @@ def test_environment_is_empty_whatever_the_shell_has(tmp_path: Path, monkeypatch
     m = ours(tmp_path, pkg, "nets.py")
     assert m["net"].total_params == truth == 2 * (16 * 16 + 16) + 16 * 3 + 3
     assert m["written"].total_params == 9  # a write is seen by later reads, as in one process
+    assert m["reads_after_written"].total_params == 6  # ...but not by another build, nor the __main__ block's
+    assert m["keyword_default"].total_params == torch_total(tmp_path, pkg, "nets.py", "keyword_default") == 9
 
 
 STDLIB_HELPERS = {
@@ -946,3 +959,52 @@ def test_a_constructor_argument_named_like_a_module_method_is_not_an_attribute(t
     '''})
     m = ours(tmp_path, pkg, "nets.py")
     assert m["heads"].total_params == torch_total(tmp_path, pkg, "nets.py", "heads") == 296 + 20 + 6
+
+
+REVIEWED = {
+    "nets.py": '''
+        import operator
+        import shutil
+        from functools import reduce
+
+        import torch
+        import torch.nn as nn
+        import torch.ao.nn.quantized
+
+        def unknown_key():
+            d = {"w": 4}
+            d[shutil.which("no-such-tool")] = 8  # any key may have been replaced
+            return nn.Linear(d.get("w", 2), 1)
+
+        def reduce_keyword():
+            return nn.Linear(reduce(operator.add, [1, 2], initial=10), 1)  # 3.14 only
+
+        def unknown_requires_grad():
+            m = nn.Linear(2, 2)
+            m.scale = nn.Parameter(torch.tensor([1.0, 2.0]), requires_grad=shutil.which("x") is not None)
+            return m
+
+        def in_place_arithmetic():
+            t = torch.tensor([1, 2])
+            t.mul_(2)
+            return nn.Linear(int(t.sum()) + sum(torch.arange(4).add_(3).tolist()), 1)
+
+        def in_place_random():
+            t = torch.tensor([1.0, 2.0])
+            t.normal_()
+            return nn.Linear(int(t.sum() * 0 + 3), 1)
+
+        def quantized_base():
+            c = nn.Conv2d(3, 8, 3)
+            return nn.Sequential(c, nn.Linear(2, 2)) if isinstance(c, torch.ao.nn.quantized.modules.conv._ConvNd) else c
+    ''',
+}
+
+
+def test_unknowns_that_must_not_become_numbers(tmp_path: Path) -> None:
+    """Each of these once gave a number where Python or torch gives another (review findings)."""
+    pkg = write_package(tmp_path, REVIEWED)
+    m = ours(tmp_path, pkg, "nets.py")
+    for name in ("unknown_key", "reduce_keyword", "unknown_requires_grad", "in_place_random", "quantized_base"):
+        assert m[name].total_params is None, name
+    assert m["in_place_arithmetic"].total_params == torch_total(tmp_path, pkg, "nets.py", "in_place_arithmetic") == 6 + 18 + 1

@@ -591,9 +591,10 @@ CATALOG = [
     *_lazies(),
 ]
 
-#: torch's private base classes, by name, and the catalog layers deriving from them
-#: (``isinstance(m, nn.modules.batchnorm._BatchNorm)`` in init code). Checked against torch's
-#: own class hierarchy by an oracle test.
+#: torch's private base classes, by qualified name (``torch.ao``'s quantized ``_ConvNd`` is
+#: another class), and the catalog layers deriving from them (``isinstance(m,
+#: nn.modules.batchnorm._BatchNorm)`` in init code). Checked against torch's own class
+#: hierarchy by an oracle test.
 _NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d")
 _INSTANCE_NORMS = ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
                    "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d")
@@ -601,20 +602,20 @@ _CONV_T = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
            "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d")
 _LAZY_CONV = ("LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d")
 PRIVATE_BASES = {
-    "_BatchNorm": frozenset(_NORMS),
-    "_InstanceNorm": frozenset(_INSTANCE_NORMS),
-    "_NormBase": frozenset(_NORMS + _INSTANCE_NORMS),
-    "_LazyNormBase": frozenset(n for n in _NORMS + _INSTANCE_NORMS if n.startswith("Lazy")),
-    "_ConvNd": frozenset(("Conv1d", "Conv2d", "Conv3d") + _CONV_T + _LAZY_CONV),
-    "_ConvTransposeNd": frozenset(_CONV_T),
-    "_LazyConvXdMixin": frozenset(_LAZY_CONV),
-    "_DropoutNd": frozenset(("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")),
-    "_CircularPadNd": frozenset(("CircularPad1d", "CircularPad2d", "CircularPad3d")),
-    "_ConstantPadNd": frozenset(("ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d")),
-    "_ReflectionPadNd": frozenset(("ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d")),
-    "_ReplicationPadNd": frozenset(("ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d")),
-    "_AdaptiveAvgPoolNd": frozenset(("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")),
-    "_AdaptiveMaxPoolNd": frozenset(("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")),
-    "_AvgPoolNd": frozenset(("AvgPool1d", "AvgPool2d", "AvgPool3d")),
-    "_MaxPoolNd": frozenset(("MaxPool1d", "MaxPool2d", "MaxPool3d")),
+    "torch.nn.modules.batchnorm._BatchNorm": frozenset(_NORMS),
+    "torch.nn.modules.instancenorm._InstanceNorm": frozenset(_INSTANCE_NORMS),
+    "torch.nn.modules.batchnorm._NormBase": frozenset(_NORMS + _INSTANCE_NORMS),
+    "torch.nn.modules.batchnorm._LazyNormBase": frozenset(n for n in _NORMS + _INSTANCE_NORMS if n.startswith("Lazy")),
+    "torch.nn.modules.conv._ConvNd": frozenset(("Conv1d", "Conv2d", "Conv3d") + _CONV_T + _LAZY_CONV),
+    "torch.nn.modules.conv._ConvTransposeNd": frozenset(_CONV_T),
+    "torch.nn.modules.conv._LazyConvXdMixin": frozenset(_LAZY_CONV),
+    "torch.nn.modules.dropout._DropoutNd": frozenset(("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")),
+    "torch.nn.modules.padding._CircularPadNd": frozenset(("CircularPad1d", "CircularPad2d", "CircularPad3d")),
+    "torch.nn.modules.padding._ConstantPadNd": frozenset(("ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d")),
+    "torch.nn.modules.padding._ReflectionPadNd": frozenset(("ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d")),
+    "torch.nn.modules.padding._ReplicationPadNd": frozenset(("ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d")),
+    "torch.nn.modules.pooling._AdaptiveAvgPoolNd": frozenset(("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")),
+    "torch.nn.modules.pooling._AdaptiveMaxPoolNd": frozenset(("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")),
+    "torch.nn.modules.pooling._AvgPoolNd": frozenset(("AvgPool1d", "AvgPool2d", "AvgPool3d")),
+    "torch.nn.modules.pooling._MaxPoolNd": frozenset(("MaxPool1d", "MaxPool2d", "MaxPool3d")),
 }

@@ -226,6 +226,11 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
                 return a  # the reason the input is unknown, not "not modelled"
     if name not in ("arange", "linspace", "tensor", "array", "asarray", "as_tensor") and not any(isinstance(a, Array) for a in args):
         return NOT_HANDLED
+    from paramlint.evaluate.arrays import poisoned
+
+    u = poisoned(it, *args, *kwargs.values())
+    if u is not None:
+        return u
     return f(it, lib, args, kwargs, node)
 
 

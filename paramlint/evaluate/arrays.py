@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from paramlint.evaluate.values import External, Unknown
 
@@ -77,12 +77,42 @@ class Array:
             return len(self.vals)
         if name == "T":
             return self
+        if name[-1:] == "_" and name[:1] != "_":
+            return _in_place(self, name)
         if self.lib == "torch":  # a method with no value model: its shape is still exact
             from paramlint.evaluate.values import Tensor
             from paramlint.evaluate.lazy import lazy
 
             return lazy.tensors.attr(it, Tensor(() if self.scalar else (len(self.vals),)), name, node)
         return it.unknown(f"{self.lib} array attribute {name!r} is not modelled", node)
+
+
+def _in_place(arr: Array, name: str) -> Any:
+    """``a.mul_(2)``: arithmetic is applied to the array's own values; any other in-place
+    method (``normal_``, ``clamp_``...) leaves them unknown from then on (``poisoned``)."""
+    from paramlint.evaluate.array_funcs import METHODS
+    from paramlint.evaluate.values import Builtin
+
+    def apply(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        m = METHODS.get(name[:-1]) if name[:-1] in ("add", "sub", "mul", "div", "pow") else None
+        r = m(it, arr, args, kwargs, node) if m is not None else None
+        if isinstance(r, Array) and r.dtype == arr.dtype and r.scalar == arr.scalar and len(r.vals) == len(arr.vals):
+            arr.vals, arr.errs = r.vals, r.errs
+            return arr
+        u = it.unknown(f"array values changed in place by {name}()", node)
+        it.poisoned.setdefault(id(arr), (arr, u))
+        return u
+    return Builtin(f"array.{name}", apply)
+
+
+def poisoned(it: Any, *vals: Any) -> Optional[Unknown]:
+    """Why one of ``vals`` (arrays) has values no longer known (changed in place), or None."""
+    if it.poisoned:
+        for v in vals:
+            u = it.poison_of(v)
+            if u is not None:
+                return u
+    return None
 
 
 def _bound(arr: Array, name: str, m: Callable[..., Any]) -> Any:
@@ -195,6 +225,9 @@ def _interval_op(op: str, x: float, ex: float, y: float, ey: float) -> Optional[
 
 
 def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    u = poisoned(it, a, b)
+    if u is not None:
+        return u
     lib = a.lib if isinstance(a, Array) and a.lib != "python" else (b.lib if isinstance(b, Array) else "torch")
     A, B = _as_array(a, lib), _as_array(b, lib)
     if A is None or B is None:
@@ -352,6 +385,9 @@ def _discontinuous(it: Any, a: Array, name: str, node: Any, to_int: bool = False
 
 
 def compare(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
+    u = poisoned(it, a, b)
+    if u is not None:
+        return u
     A, B = _as_array(a, "torch"), _as_array(b, "torch")
     if A is None or B is None or not (A.scalar or len(A.vals) == 1) or not (B.scalar or len(B.vals) == 1):
         return it.unknown("comparison of arrays", node)
@@ -409,6 +445,9 @@ def subscript(it: Any, a: Array, index: Any, node: Any) -> Any:
 
 
 def truth(it: Any, a: Array, node: Any) -> Any:
+    u = poisoned(it, a)
+    if u is not None:
+        return u
     if not (a.scalar or len(a.vals) == 1):
         return it.unknown("truth value of an array with several elements", node)
     if a.errs[0] > 0 and abs(a.vals[0]) <= a.errs[0]:
@@ -418,6 +457,9 @@ def truth(it: Any, a: Array, node: Any) -> Any:
 
 def to_number(it: Any, a: Array, how: str, node: Any) -> Any:
     """``int(x)``, ``float(x)``, ``round(x)`` of a one-element array."""
+    u = poisoned(it, a)
+    if u is not None:
+        return u
     if len(a.vals) != 1:
         return it.unknown(f"{how}() of an array with several elements", node)
     one = Array(a.vals[:1], a.errs[:1], a.dtype, a.lib, True)

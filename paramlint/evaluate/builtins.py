@@ -594,8 +594,8 @@ def _getenv(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 def _functools_reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``functools.reduce(fn, items[, initial])``: ``fn`` called for real on each item."""
-    if len(args) < 2:
-        return it.unknown("reduce() needs a function and an iterable", node)
+    if len(args) < 2 or kwargs:  # (``initial=`` by keyword: Python 3.14 only)
+        return it.unknown("reduce() arguments", node)
     seq = it.fw.iterate(it, args[1], node)
     if isinstance(seq, Unknown):
         return seq

@@ -40,6 +40,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             return it.unknown(f"isinstance against {target.name}", None)
         if target.name == "int":
             return isinstance(v, int)
+        if target.name == "dict" and type(v).__name__ == "Environ":
+            return False  # os.environ is a Mapping, not a dict
         return isinstance(v, py)
     if isinstance(target, External):
         r = lazy.abcs.matches(it, v, target)
@@ -96,11 +98,11 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
 
 def _private_base(qualname: str) -> Optional[frozenset]:
     """The catalog layers deriving from a torch private base class (``_BatchNorm``...), or None."""
-    if catalog.framework_of(qualname) != "torch":
+    if not qualname.startswith("torch.nn.modules."):
         return None
     from paramlint.catalog.torch import PRIVATE_BASES
 
-    return PRIVATE_BASES.get(qualname.rsplit(".", 1)[-1])
+    return PRIVATE_BASES.get(qualname)
 
 
 def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:

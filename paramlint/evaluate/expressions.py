@@ -207,6 +207,9 @@ def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
     if isinstance(v, (Tensor, Param)):
         return Tensor(v.shape)
     if isinstance(v, Array) and op in ("Minus", "Plus"):
+        u = arrays.poisoned(it, v)
+        if u is not None:
+            return u
         return arrays.unary_minus(v) if op == "Minus" else v
     if isinstance(v, (int, float)):
         if op == "Minus":

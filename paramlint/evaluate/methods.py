@@ -178,6 +178,14 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
 
 
 def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if kwargs and name != "update":
+        from paramlint.evaluate.project import Environ
+
+        if not (isinstance(obj, Environ) and name in ("get", "pop", "setdefault") and set(kwargs) <= {"key", "default"}
+                and len(args) + len(kwargs) <= 2 and not (args and "key" in kwargs)):
+            return it.unknown(f"dict.{name}() with keyword arguments", node)
+        key = args[0] if args else kwargs.get("key")
+        args = [key, args[1] if len(args) > 1 else kwargs["default"]] if len(args) > 1 or "default" in kwargs else [key]
     try:
         if name == "items":
             return list(obj.items())

@@ -46,6 +46,11 @@ class LazyImport:
         self.attr = attr
 
 
+class Environ(dict):
+    """``os.environ``: a mapping of str to str whose ``get``/``pop``/``setdefault`` take
+    ``default=`` by keyword (a plain dict's do not), and which is not a ``dict``."""
+
+
 class Project:
     """Source files by module name; reads each at most once (``reader`` is injectable for tests
     and for reading another git revision, with ``exists`` telling which files that revision has)."""
@@ -69,7 +74,7 @@ class Project:
         #: ``os.environ`` as the analyzed code sees it: empty, so figures are those of a build
         #: with no environment variable set (a clean CI job), never of the shell paramlint runs
         #: in. One dict per project, like one ``os.environ`` per process.
-        self.environ: Dict[str, str] = {}
+        self.environ: Environ = Environ()
 
     def add_root(self, root: str) -> None:
         if root not in self.roots:

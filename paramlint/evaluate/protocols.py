@@ -175,10 +175,15 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
         lazy.modules.setitem(it, obj, index, value, node)
         return
     if isinstance(index, Unknown):
-        if isinstance(obj, (list, dict)):
-            obj.clear()
-            obj.update({}) if isinstance(obj, dict) else obj.append(index)
+        if isinstance(obj, (list, dict)):  # any item may have changed: reading it is unknown
+            it.poisoned.setdefault(id(obj), (obj, index))
         return
+    from paramlint.evaluate.project import Environ
+
+    if isinstance(obj, Environ) and not (isinstance(index, str) and isinstance(value, (str, Unknown))):
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown("os.environ keys and values must be str", node), "TypeError")
     if isinstance(obj, (list, dict)):
         try:
             obj[index] = value

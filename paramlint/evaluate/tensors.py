@@ -138,12 +138,16 @@ def _parameter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
         return Param((0,))
     if isinstance(data, Unknown):
         return data
+    if isinstance(rg, Unknown):  # trainable or not decides a figure: not a guess
+        return it.unknown(f"nn.Parameter with unknown requires_grad: {rg.reason}", node)
     if isinstance(data, (Tensor, Param)):
         for d in data.shape:
             if d is None:
                 return it.unknown("nn.Parameter of a tensor with unknown size", node)
         return Param(tuple(data.shape), trainable=rg is not False)
     if isinstance(data, lazy.arrays.Array) and data.lib == "torch":  # torch.tensor([1.0]): values known too
+        if not data.is_float and rg is not False:
+            return it.unknown("nn.Parameter of an integer tensor (torch raises: only floating point tensors can require gradients)", node)
         return Param(() if data.scalar else (len(data.vals),), trainable=rg is not False)
     return it.unknown("nn.Parameter of a non-tensor", node)
 
