@@ -9,7 +9,7 @@ from typing import Any, Optional
 from paramlint import catalog
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+    BoundMethod, Builtin, Class, Environ, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
 )
 
 
@@ -40,7 +40,7 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
             return it.unknown(f"isinstance against {target.name}", None)
         if target.name == "int":
             return isinstance(v, int)
-        if target.name == "dict" and type(v).__name__ == "Environ":
+        if target.name == "dict" and isinstance(v, Environ):
             return False  # os.environ is a Mapping, not a dict
         return isinstance(v, py)
     if isinstance(target, External):

@@ -179,7 +179,7 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
 
 def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if kwargs and name != "update":
-        from paramlint.evaluate.project import Environ
+        from paramlint.evaluate.values import Environ
 
         if not (isinstance(obj, Environ) and name in ("get", "pop", "setdefault") and set(kwargs) <= {"key", "default"}
                 and len(args) + len(kwargs) <= 2 and not (args and "key" in kwargs)):

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from paramlint.discovery import package_root  # noqa: F401  (re-exported; lives apart for a light start-up)
 from paramlint.source import SourceError, SourceFile, load
+from paramlint.evaluate.values import Environ
 
 
 class ModuleNS:
@@ -44,11 +45,6 @@ class LazyImport:
     def __init__(self, module: str, attr: Optional[str]) -> None:
         self.module = module
         self.attr = attr
-
-
-class Environ(dict):
-    """``os.environ``: a mapping of str to str whose ``get``/``pop``/``setdefault`` take
-    ``default=`` by keyword (a plain dict's do not), and which is not a ``dict``."""
 
 
 class Project:

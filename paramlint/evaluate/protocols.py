@@ -7,7 +7,7 @@ from typing import Any
 
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate.values import Class, External, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import Class, Environ, External, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -178,8 +178,6 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
         if isinstance(obj, (list, dict)):  # any item may have changed: reading it is unknown
             it.poisoned.setdefault(id(obj), (obj, index))
         return
-    from paramlint.evaluate.project import Environ
-
     if isinstance(obj, Environ) and not (isinstance(index, str) and isinstance(value, (str, Unknown))):
         from paramlint.evaluate.interpreter import Raised
 

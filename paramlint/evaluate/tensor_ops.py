@@ -441,6 +441,8 @@ def _conv_fn(n: int) -> Callable[..., Any]:
         c, k = x[-n - 1], w[2:]
         if groups < 1 or any(v < 1 for v in stride + dilation):
             raise ArgError("stride, dilation and groups must be positive")
+        if w[0] is not None and w[0] % groups:
+            raise ArgError(f"F.conv{n}d: {w[0]} output channels are not divisible by {groups} groups")
         if c is not None and w[1] is not None and c != w[1] * groups:
             raise ArgError(f"F.conv{n}d: input has {c} channels, weight expects {w[1]} x {groups} groups")
         if pad == "same":

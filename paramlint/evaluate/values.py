@@ -326,3 +326,8 @@ def first_unknown(*values: Any) -> Optional[Unknown]:
         if isinstance(v, Unknown):
             return v
     return None
+
+
+class Environ(dict):
+    """``os.environ``: a mapping of str to str whose ``get``/``pop``/``setdefault`` take
+    ``default=`` by keyword (a plain dict's do not), and which is not a ``dict``."""
