@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -35,7 +34,7 @@ sys.path.insert(0, str(BENCH))
 
 
 def make(timm_dir: str, torchvision_dir: str) -> dict:
-    from torchvision_built import import_torchvision
+    from torchvision_built import import_torchvision, truth_row
 
     for var in [v for v in os.environ if v.startswith("TIMM_")]:
         del os.environ[var]
@@ -50,12 +49,7 @@ def make(timm_dir: str, torchvision_dir: str) -> dict:
         fn = _registry._model_entrypoints[name]
         with torch.device("meta"):
             model = fn()
-        params = list(model.parameters())
-        models[name] = {
-            "function": f"{fn.__module__}:{fn.__name__}",
-            "total": sum(p.numel() for p in params),
-            "trainable": sum(p.numel() for p in params if p.requires_grad),
-        }
+        models[name] = truth_row(fn, model)
     return {"produced_by": f"timm {timm.__version__}, torch {torch.__version__}: model.parameters() of each "
                            "registered model function called with defaults, on the meta device",
             "models": models}
@@ -70,32 +64,19 @@ def tree(version: str = TIMM_VERSION) -> Path | None:
 def compare(timm_root: Path, truth: dict, files: list[str] | None = None) -> dict:
     """paramlint's figure for every model: exact / unknown / WRONG / missing. ``files`` (paths
     under ``timm/models``) limits the run to those files' models."""
-    targets = [str(timm_root / "models" / f) for f in files] if files else [str(timm_root / "models"), str(timm_root / "layers")]
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", *targets],
-                         cwd=REPO, capture_output=True, text=True, timeout=3600)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), timm_root.resolve().parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
+    from torchvision_built import paramlint_models, status
+
+    targets = [timm_root / "models" / f for f in files] if files else [timm_root / "models", timm_root / "layers"]
+    ours = paramlint_models(targets, timm_root.resolve().parent)
     wanted = {f"timm.models.{f[:-3]}" for f in files} if files else None
     rows = {}
     for name, t in sorted(truth["models"].items()):
         if wanted is not None and t["function"].split(":")[0] not in wanted:
             continue
         m = ours.get(t["function"])
-        if m is None:
-            status = "missing"
-        elif m["total_params"] is None:
-            status = "unknown"
-        elif (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]):
-            status = "exact"
-        else:
-            status = "WRONG"
-        why = m["unresolved"][0]["reason"] if m is not None and status == "unknown" and m["unresolved"] else None
-        rows[name] = (status, t, None if m is None else (m["total_params"], m["trainable_params"]), why)
+        st = status(m, t)
+        why = m["unresolved"][0]["reason"] if m is not None and st == "unknown" and m["unresolved"] else None
+        rows[name] = (st, t, None if m is None else (m["total_params"], m["trainable_params"]), why)
     return rows
 
 

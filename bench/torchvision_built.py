@@ -70,6 +70,16 @@ def import_torchvision(wheel_dir: str) -> types.ModuleType:
     return torchvision
 
 
+def truth_row(fn: object, model: object) -> dict:
+    """What the framework built: the builder's ``module:name``, total and trainable parameters."""
+    params = list(model.parameters())  # type: ignore[attr-defined]
+    return {
+        "function": f"{fn.__module__}:{fn.__name__}",  # type: ignore[attr-defined]
+        "total": sum(p.numel() for p in params),
+        "trainable": sum(p.numel() for p in params if p.requires_grad),
+    }
+
+
 def make(wheel_dir: str) -> dict:
     torchvision = import_torchvision(wheel_dir)
     import torch
@@ -89,39 +99,42 @@ def make(wheel_dir: str) -> dict:
         else:
             with torch.device("meta"):
                 model = fn()
-        params = list(model.parameters())
-        builders[name] = {
-            "function": f"{fn.__module__}:{fn.__name__}",
-            "total": sum(p.numel() for p in params),
-            "trainable": sum(p.numel() for p in params if p.requires_grad),
-        }
+        builders[name] = truth_row(fn, model)
     return {"produced_by": f"torchvision {torchvision.__version__} (wheel), torch {torch.__version__}: model.parameters()",
             "builders": builders}
 
 
-def compare(models_dir: Path, truth: dict) -> dict:
-    """paramlint's figures for every builder: exact / unknown / WRONG / missing."""
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", str(models_dir)],
-                         cwd=REPO, capture_output=True, text=True, timeout=1800)
+def paramlint_models(targets: list, package_parent: Path) -> dict:
+    """paramlint's model reports (``summary --format json``) for ``targets``, keyed
+    ``module:name`` with module paths relative to ``package_parent``."""
+    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", *map(str, targets)],
+                         cwd=REPO, capture_output=True, text=True, timeout=3600)
     doc = json.loads(out.stdout)
     ours = {}
     for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), models_dir.resolve().parent.parent)
+        rel = os.path.relpath(os.path.join(REPO, f["path"]), package_parent)
         module = rel[:-3].replace(os.sep, ".")
         for m in f.get("models", []):
             ours[f"{module}:{m['name']}"] = m
+    return ours
+
+
+def status(m: dict | None, t: dict) -> str:
+    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
+    if m is None:
+        return "missing"
+    if m["total_params"] is None:
+        return "unknown"
+    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
+
+
+def compare(models_dir: Path, truth: dict) -> dict:
+    """paramlint's figures for every builder: exact / unknown / WRONG / missing."""
+    ours = paramlint_models([models_dir], models_dir.resolve().parent.parent)
     rows = {}
     for name, t in sorted(truth["builders"].items()):
         m = ours.get(t["function"])
-        if m is None:
-            status = "missing"
-        elif m["total_params"] is None:
-            status = "unknown"
-        elif (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]):
-            status = "exact"
-        else:
-            status = "WRONG"
-        rows[name] = (status, t, None if m is None else (m["total_params"], m["trainable_params"]))
+        rows[name] = (status(m, t), t, None if m is None else (m["total_params"], m["trainable_params"]))
     return rows
 
 
