@@ -86,9 +86,6 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
     used = it.steps
     it.steps = 0
-    # The environment after import: each build starts from it, as each would in its own process
-    # (a write by one builder or by the __main__ block is not seen by the next).
-    environ = dict(project.environ)
     main_inputs = _main_inputs(it, mod)
     used += it.steps
     models: List[ModelReport] = []
@@ -102,9 +99,6 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         # builders ends in seconds, and one of many big models that finish is not cut short.
         left = max(min(limits.max_file_steps - runaway, limits.max_file_total_steps - used), limits.max_steps // 100)
         it.steps = max(0, limits.max_steps - left)
-        if project.environ != environ:
-            project.environ.clear()
-            project.environ.update(environ)
         start = it.steps
         try:
             result = _build(it, mod, entry, options, main_inputs)
