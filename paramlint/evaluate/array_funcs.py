@@ -228,7 +228,12 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         return NOT_HANDLED
     from paramlint.evaluate.arrays import poisoned
 
-    u = poisoned(it, *args, *kwargs.values())
+    if "out" in kwargs:
+        from paramlint.evaluate.arrays import mutated
+
+        return mutated(it, f"{name}(out=...)", node)
+    flat = [x for a in (*args, *kwargs.values()) for x in (a if isinstance(a, (list, tuple)) else (a,))]
+    u = poisoned(it, *flat)
     if u is not None:
         return u
     return f(it, lib, args, kwargs, node)

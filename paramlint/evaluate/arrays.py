@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from paramlint.evaluate.values import External, Unknown
 
@@ -64,6 +64,10 @@ class Array:
     def attr(self, it: Any, name: str, node: Any) -> Any:
         from paramlint.evaluate.array_funcs import METHODS
 
+        if name not in ("dtype", "ndim"):
+            u = poisoned(it, self)
+            if u is not None:
+                return u
         m = METHODS.get(name)
         if m is not None:
             return _bound(self, name, m)
@@ -88,30 +92,27 @@ class Array:
 
 
 def _in_place(arr: Array, name: str) -> Any:
-    """``a.mul_(2)``: arithmetic is applied to the array's own values; any other in-place
-    method (``normal_``, ``clamp_``...) leaves them unknown from then on (``poisoned``)."""
-    from paramlint.evaluate.array_funcs import METHODS
+    """``a.mul_(2)``, ``a.normal_()``: see :func:`mutated`."""
     from paramlint.evaluate.values import Builtin
 
-    def apply(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        m = METHODS.get(name[:-1]) if name[:-1] in ("add", "sub", "mul", "div", "pow") else None
-        r = m(it, arr, args, kwargs, node) if m is not None else None
-        if isinstance(r, Array) and r.dtype == arr.dtype and r.scalar == arr.scalar and len(r.vals) == len(arr.vals):
-            arr.vals, arr.errs = r.vals, r.errs
-            return arr
-        u = it.unknown(f"array values changed in place by {name}()", node)
-        it.poisoned.setdefault(id(arr), (arr, u))
-        return u
-    return Builtin(f"array.{name}", apply)
+    return Builtin(f"array.{name}", lambda it, args, kwargs, node: mutated(it, f"{name}()", node))
+
+
+def mutated(it: Any, how: str, node: Any) -> Unknown:
+    """An array changed in place. Views and aliases of arrays are not tracked (a slice is a
+    copy here, a view in torch), so from now on no value-known array of this analysis is
+    trusted: every later read of one is Unknown."""
+    u = it.unknown(f"array values changed in place ({how})", node)
+    if it.project.arrays_mutated is None:
+        it.project.arrays_mutated = u
+    return u
 
 
 def poisoned(it: Any, *vals: Any) -> Optional[Unknown]:
-    """Why one of ``vals`` (arrays) has values no longer known (changed in place), or None."""
-    if it.poisoned:
-        for v in vals:
-            u = it.poison_of(v)
-            if u is not None:
-                return u
+    """Why the values of the arrays among ``vals`` are no longer known, or None."""
+    u = it.project.arrays_mutated
+    if u is not None and any(isinstance(v, Array) for v in vals):
+        return u
     return None
 
 

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 from paramlint.evaluate.builtins import format_value
 from paramlint.evaluate.limits import LimitExceeded
-from paramlint.evaluate.values import Builtin, Unknown
+from paramlint.evaluate.values import Builtin, Environ, Unknown
 
 _PLAIN = (int, float, bool, str, type(None))
 
@@ -178,9 +178,11 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
 
 
 def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if isinstance(obj, Environ) and name in ("update", "setdefault"):
+        r = _environ_write(it, obj, name, args, kwargs, node)
+        if r is not None:
+            return r
     if kwargs and name != "update":
-        from paramlint.evaluate.values import Environ
-
         if not (isinstance(obj, Environ) and name in ("get", "pop", "setdefault") and set(kwargs) <= {"key", "default"}
                 and len(args) + len(kwargs) <= 2 and not (args and "key" in kwargs)):
             return it.unknown(f"dict.{name}() with keyword arguments", node)
@@ -216,6 +218,25 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
         raise
     except Exception as e:
         return it.unknown(f"dict.{name}(): {e}", node)
+
+
+def _environ_write(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``os.environ.update/setdefault`` with anything but str keys and values raises TypeError."""
+    if name == "setdefault":
+        pairs = [(args[0] if args else kwargs.get("key"), args[1] if len(args) > 1 else kwargs.get("default"))]
+    else:
+        src = args[0] if args else {}
+        if not isinstance(src, dict):
+            return it.unknown("os.environ.update() of a non-dict", node)
+        pairs = [*src.items(), *kwargs.items()]
+    for k, v in pairs:
+        if isinstance(k, Unknown) or isinstance(v, Unknown):
+            continue
+        if not (isinstance(k, str) and isinstance(v, str)):
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown("os.environ keys and values must be str", node), "TypeError")
+    return None
 
 
 def _set_method(it: Any, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

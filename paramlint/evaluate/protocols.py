@@ -49,7 +49,7 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     from paramlint.evaluate.arrays import Array
 
     if isinstance(v, Array):
-        return lazy.arrays.iterate(it, v, node)
+        return lazy.arrays.poisoned(it, v) or lazy.arrays.iterate(it, v, node)
     from paramlint.evaluate.builtins import _Iterator
 
     if isinstance(v, _Iterator):
@@ -137,7 +137,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, (Tensor, Param)):
         return lazy.tensors.getitem(it, obj, index, node)
     if isinstance(obj, lazy.arrays.Array):
-        return lazy.arrays.subscript(it, obj, index, node)
+        return lazy.arrays.poisoned(it, obj) or lazy.arrays.subscript(it, obj, index, node)
     if isinstance(obj, Class) and "enum" in obj.flags:
         _materialize(it, obj)
         return lazy.enums.by_name(it, obj, index, node)
@@ -175,8 +175,18 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
         lazy.modules.setitem(it, obj, index, value, node)
         return
     if isinstance(index, Unknown):
-        if isinstance(obj, (list, dict)):  # any item may have changed: reading it is unknown
+        if isinstance(obj, (list, dict)):
+            # Any item may have changed: reading the container is unknown, and so is every
+            # value a copy of it (``dict(d)``, ``{**d}``, ``lst + []``) carries along.
             it.poisoned.setdefault(id(obj), (obj, index))
+            if isinstance(obj, dict):
+                for k in obj:
+                    obj[k] = index
+            else:
+                obj[:] = [index] * len(obj)
+        return
+    if isinstance(obj, lazy.arrays.Array):
+        lazy.arrays.mutated(it, "item assignment", node)
         return
     if isinstance(obj, Environ) and not (isinstance(index, str) and isinstance(value, (str, Unknown))):
         from paramlint.evaluate.interpreter import Raised

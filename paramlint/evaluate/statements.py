@@ -11,6 +11,7 @@ from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, resolve_relative
 from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
 
@@ -76,6 +77,9 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
         from paramlint.evaluate.modules import iadd
 
         assign_target(it, node.target, iadd(it, cur, rhs, node), env)
+        return
+    if isinstance(cur, lazy.arrays.Array):  # torch and numpy update the array in place: aliases see it
+        assign_target(it, node.target, lazy.arrays.mutated(it, "augmented assignment", node), env)
         return
     assign_target(it, node.target, binary(it, op, cur, rhs, node), env)
 

@@ -93,7 +93,26 @@ def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         return it.unknown("arange arguments", node)
 
 
-@fn("torch.tensor", "torch.as_tensor", "torch.Tensor", "torch.FloatTensor", "torch.LongTensor")
+@fn("torch.Tensor", "torch.FloatTensor", "torch.LongTensor", "torch.DoubleTensor", "torch.IntTensor",
+    "torch.HalfTensor", "torch.BoolTensor", "torch.ByteTensor")
+def _legacy_tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """The legacy constructors: ``torch.Tensor(out, in)`` is an uninitialized tensor of that
+    *size*; ``torch.Tensor([1, 2])`` holds that data; a single tuple (a ``torch.Size`` or data)
+    is not told apart here."""
+    if kwargs:
+        return it.unknown("legacy tensor constructor with keywords", node)
+    if not args:
+        return Tensor((0,))
+    if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        if any(a < 0 for a in args):
+            return it.unknown("negative dimension", node)
+        return Tensor(tuple(args))
+    if len(args) == 1 and isinstance(args[0], list):
+        return _tensor(it, args, kwargs, node)
+    return it.unknown("legacy tensor constructor arguments", node)
+
+
+@fn("torch.tensor", "torch.as_tensor")
 def _tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     data = args[0] if args else None
     shape: List[int] = []
@@ -229,6 +248,9 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         if isinstance(x, (Tensor, Param)):
             return tensor_ops.METHODS[short](it, x, list(args[1:]), kw, node)
     if qualname.startswith("torch.nn.init."):
+        target = args[0] if args else kwargs.get("tensor")
+        if isinstance(target, lazy.arrays.Array):  # values change in place
+            return lazy.arrays.mutated(it, qualname.rsplit(".", 1)[-1] + "()", node)
         return _noop(it, args, kwargs, node)
     if qualname in ("torch.manual_seed", "torch.set_grad_enabled", "torch._assert", "torch._C._log_api_usage_once"):
         return None
