@@ -991,6 +991,11 @@ REVIEWED = {
             a[0:2].mul_(10)  # a view in torch: a changes
             return nn.Linear(int(a.sum()), 1)
 
+        def iterated_after_change():
+            a = torch.tensor([1, 2, 3])
+            a.mul_(2)
+            return nn.Linear(sum(int(x) for x in a) + int(a[0]), 1)
+
         def alias_changed():
             a = torch.tensor([1, 2, 3])
             b = a
@@ -1033,7 +1038,9 @@ def test_unknowns_that_must_not_become_numbers(tmp_path: Path) -> None:
     pkg = write_package(tmp_path, REVIEWED)
     m = ours(tmp_path, pkg, "nets.py")
     for name in ("unknown_key", "reduce_keyword", "unknown_requires_grad", "in_place_random", "quantized_base",
-                 "in_place_arithmetic", "view_changed", "alias_changed", "dict_copy_after_unknown_key"):
+                 "in_place_arithmetic", "view_changed", "alias_changed", "dict_copy_after_unknown_key",
+                 "iterated_after_change"):
         assert m[name].total_params is None, name
+        assert "internal error" not in m[name].unresolved[0].reason, (name, m[name].unresolved)
     for name, want in (("legacy", 32 * 64 + 32), ("environ_non_str", 3)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, name

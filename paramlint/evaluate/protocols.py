@@ -49,7 +49,8 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     from paramlint.evaluate.arrays import Array
 
     if isinstance(v, Array):
-        return lazy.arrays.poisoned(it, v) or lazy.arrays.iterate(it, v, node)
+        u = lazy.arrays.poisoned(it, v)
+        return u if u is not None else lazy.arrays.iterate(it, v, node)
     from paramlint.evaluate.builtins import _Iterator
 
     if isinstance(v, _Iterator):
@@ -137,7 +138,8 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, (Tensor, Param)):
         return lazy.tensors.getitem(it, obj, index, node)
     if isinstance(obj, lazy.arrays.Array):
-        return lazy.arrays.poisoned(it, obj) or lazy.arrays.subscript(it, obj, index, node)
+        u = lazy.arrays.poisoned(it, obj)
+        return u if u is not None else lazy.arrays.subscript(it, obj, index, node)
     if isinstance(obj, Class) and "enum" in obj.flags:
         _materialize(it, obj)
         return lazy.enums.by_name(it, obj, index, node)
