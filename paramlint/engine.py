@@ -180,6 +180,10 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
             missing = [n for n, d in value.fields if d is NO_DEFAULT]
             if missing:
                 return Skipped(entry.name, loc, f"constructor needs arguments: {', '.join(missing)}")
+        else:  # the constructor of the catalog layer it subclasses
+            missing = _catalog_required(value)
+            if missing:
+                return Skipped(entry.name, loc, f"constructor needs arguments: {', '.join(missing)}")
         it.module = mod
         layer = it.call(value, [], {}, entry.node)
         it.module = None
@@ -234,6 +238,20 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
+
+
+def _catalog_required(cls) -> List[str]:  # type: ignore[no-untyped-def]
+    """Required constructor parameters of the catalog layer a class inherits ``__init__`` from
+    (``class LayerNorm2d(nn.LayerNorm)`` needs ``normalized_shape``)."""
+    from paramlint import catalog
+    from paramlint.evaluate import framework
+    from paramlint.evaluate.signatures import _REQUIRED, parse_signature
+
+    base = framework.framework_base(cls)
+    spec = catalog.lookup(base) if base is not None else None
+    if spec is None or spec.role in ("base", "container"):
+        return []
+    return [n for n, kind, d in parse_signature(spec.signature) if kind in ("pos", "kwonly") and d is _REQUIRED]
 
 
 def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-def]
