@@ -996,6 +996,12 @@ REVIEWED = {
             a.mul_(2)
             return nn.Linear(sum(int(x) for x in a) + int(a[0]), 1)
 
+        def changed_under_unknown_condition():
+            a = torch.tensor([1, 2, 3])
+            if shutil.which("no-such-tool"):
+                a.mul_(10)
+            return nn.Linear(int(a.sum()), 1)
+
         def alias_changed():
             a = torch.tensor([1, 2, 3])
             b = a
@@ -1039,7 +1045,7 @@ def test_unknowns_that_must_not_become_numbers(tmp_path: Path) -> None:
     m = ours(tmp_path, pkg, "nets.py")
     for name in ("unknown_key", "reduce_keyword", "unknown_requires_grad", "in_place_random", "quantized_base",
                  "in_place_arithmetic", "view_changed", "alias_changed", "dict_copy_after_unknown_key",
-                 "iterated_after_change"):
+                 "iterated_after_change", "changed_under_unknown_condition"):
         assert m[name].total_params is None, name
         assert "internal error" not in m[name].unresolved[0].reason, (name, m[name].unresolved)
     for name, want in (("legacy", 32 * 64 + 32), ("environ_non_str", 3)):

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import Limits, LimitExceeded
 from paramlint.evaluate.project import LazyImport, ModuleNS, Project
 from paramlint.evaluate.values import (
@@ -474,6 +475,9 @@ class Interpreter:
                 # registry mutated inside a function, an argument) now reads as Unknown.
                 self.poisoned.setdefault(id(target), (target, reason))
                 self.assign_name(r, reason, env)
+            elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:
+                # a.mul_(10) under the condition: no value array is trusted from now on (arrays.mutated)
+                self.project.arrays_mutated = Unknown(f"array values may change in place ({reason.reason})", why.location)
         if returns and env.maybe_returned is None:
             env.maybe_returned = reason
 
