@@ -292,7 +292,6 @@ def _main_inputs(it, mod: ModuleNS) -> Dict[int, Tuple[Shape, ...]]:  # type: ig
         return {}
     seen: Dict[int, Tuple[Shape, ...]] = {}
     it.observe = seen
-    it.steps = 0
     try:
         it.module = mod
         it.exec_block(block.body.body, Env({}, None, mod))  # type: ignore[union-attr]

@@ -226,11 +226,9 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
                 return a  # the reason the input is unknown, not "not modelled"
     if name not in ("arange", "linspace", "tensor", "array", "asarray", "as_tensor") and not any(isinstance(a, Array) for a in args):
         return NOT_HANDLED
-    from paramlint.evaluate.arrays import poisoned
+    from paramlint.evaluate.arrays import mutated, poisoned
 
     if "out" in kwargs:
-        from paramlint.evaluate.arrays import mutated
-
         return mutated(it, f"{name}(out=...)", node)
     flat = [x for a in (*args, *kwargs.values()) for x in (a if isinstance(a, (list, tuple)) else (a,))]
     u = poisoned(it, *flat)

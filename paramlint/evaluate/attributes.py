@@ -92,7 +92,7 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         return no_attr(it, obj, name, node)
     own = getattr(obj, "attr", None)
     if own is not None and not isinstance(obj, (str, list, dict, tuple, set, int, float)):
-        u = it.poison_of(obj)  # (an array whose values an in-place method changed)
+        u = it.poison_of(obj)  # (e.g. a set changed under an unknown condition: havoc)
         if u is not None:
             return u
         return own(it, name, node)  # evaluator-internal objects (inspect.Signature...)
