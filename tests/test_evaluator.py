@@ -1050,3 +1050,141 @@ def test_unknowns_that_must_not_become_numbers(tmp_path: Path) -> None:
         assert "internal error" not in m[name].unresolved[0].reason, (name, m[name].unresolved)
     for name, want in (("legacy", 32 * 64 + 32), ("environ_non_str", 3)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, name
+
+
+CONTAINERS = {
+    "nets.py": '''
+        import os
+        import shutil
+
+        import torch.nn as nn
+
+        def u():
+            return 1 if shutil.which("no-such-tool") else 2  # unknown here; 2 when run
+
+        def set_of_unknowns():
+            return nn.Linear(len({u(), 2}), 1)  # {2} when run: one element, not two
+
+        def set_add_unknown():
+            s = {1, 2}
+            s.add(u())
+            return nn.Linear(len(s), 1)
+
+        def set_discard_unknown():
+            s = {1, 2}
+            s.discard(u())
+            return nn.Linear(len(s), 1)
+
+        def list_insert_unknown_index():
+            xs = [1, 2]
+            xs.insert(u(), 5)
+            return nn.Linear(xs[1], 1)
+
+        def list_pop_unknown_index():
+            xs = [1, 2]
+            xs.pop(u() - 1)
+            return nn.Linear(len(xs) + xs[0], 1)
+
+        def list_remove_among_unknowns():
+            xs = [u(), 2]
+            xs.remove(2)
+            return nn.Linear(len(xs) + 2 * (2 in xs), 1)
+
+        def list_extend_unknown():
+            xs = [1]
+            xs.extend([2, 3] if u() == 2 else [4])
+            return nn.Linear(len(xs), 1)
+
+        def list_count_unknowns():
+            return nn.Linear(1 + [u(), 5].count(2), 1)
+
+        def in_list_of_unknowns():
+            return nn.Linear(1 + (2 in [u(), 5]), 1)
+
+        def unknown_in_dict():
+            return nn.Linear(1 + (u() in {2: "b"}), 1)
+
+        def dict_setdefault_unknown():
+            d = {"w": 2}
+            d.setdefault("x" if u() == 2 else "w", 9)
+            return nn.Linear(len(d), 1)
+
+        def dict_pop_unknown():
+            d = {"w": 2, "x": 3}
+            d.pop("x" if u() == 2 else "y", None)
+            return nn.Linear(d.get("x", 4), 1)
+
+        def dict_tuple_key():
+            d = {(2, 1): 5}
+            d[(u(), 1)] = 7
+            return nn.Linear(d[(2, 1)], 1)
+
+        def dict_unknown_key_copy():
+            d = {"w": 2}
+            d["x" if u() == 2 else "w"] = 7
+            return nn.Linear(dict(d).get("x", 3), 1)
+
+        def dict_update_unknown():
+            d = {"w": 2}
+            d.update({"x": 6} if u() == 2 else {})
+            return nn.Linear(d.get("x", 3), 1)
+    ''',
+}
+
+
+def test_containers_with_unknown_elements_or_keys_are_unknown(tmp_path: Path) -> None:
+    """An element or key whose value is unknown may equal one already there: sizes, membership
+    and later lookups of such a container are unknown, never the identity-hash answer."""
+    pkg = write_package(tmp_path, CONTAINERS)
+    m = ours(tmp_path, pkg, "nets.py")
+    names = [n for n in m if n != "u"]
+    assert len(names) == 15
+    for name in names:
+        assert m[name].total_params is None, (name, m[name].total_params)
+        assert "internal error" not in m[name].unresolved[0].reason, (name, m[name].unresolved)
+
+
+IN_PLACE = {
+    "nets.py": '''
+        import os
+
+        import torch.nn as nn
+
+        def dict_or_equals():
+            d = {"w": 2}
+            alias = d
+            alias |= {"w": 8}
+            return nn.Linear(d["w"], 1)
+
+        def set_in_place():
+            s = {1, 2}
+            t = s
+            t |= {3}
+            t -= {1}
+            t ^= {7, 2}
+            return nn.Linear(len(s) + 10 * sum(s), 1)
+
+        def list_in_place():
+            xs = [1]
+            ys = xs
+            ys += (2, 3)
+            ys *= 2
+            return nn.Linear(len(xs), 1)
+
+        def environ_or_equals():
+            env = os.environ
+            env |= {"PL_WIDTH": "8"}
+            return nn.Linear(int(os.environ.get("PL_WIDTH", "2")), 1)
+
+        def numbers_across_types():
+            return nn.Linear(1 + (1 in [1.0]) + (True in (1,)) + (2.0 in {2}) + ([1] in [[1]]), 1)
+    ''',
+}
+
+
+def test_in_place_operators_change_the_object_every_alias_sees(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, IN_PLACE)
+    m = ours(tmp_path, pkg, "nets.py")
+    for name, want in (("dict_or_equals", 9), ("set_in_place", 2 + 10 * 10 + 1), ("list_in_place", 7),
+                       ("environ_or_equals", 9), ("numbers_across_types", 6)):
+        assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)

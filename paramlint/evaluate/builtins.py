@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
+from paramlint.evaluate import protocols
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
 )
@@ -230,6 +231,9 @@ def _set(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     seqs = _iter_args(it, args[:1], node)
     if isinstance(seqs, Unknown):
         return seqs
+    u = protocols.untrusted_in(it, seqs[0])
+    if u is not None:
+        return u
     try:
         return set(seqs[0])
     except TypeError:
@@ -245,13 +249,20 @@ def _dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if args:
         src = args[0]
         if isinstance(src, dict):
+            u = it.poison_of(src)  # its keys may have changed: so may the copy's
+            if u is not None:
+                return u
             out.update(src)
         else:
             seq = it.fw.iterate(it, src, node)
             if isinstance(seq, Unknown):
                 return seq
             try:
-                out.update(seq)
+                pairs = [tuple(p) if isinstance(p, list) else p for p in seq]
+                u = protocols.untrusted_in(it, [p[0] for p in pairs if isinstance(p, tuple) and len(p) == 2])
+                if u is not None:
+                    return u
+                out.update(pairs)
             except (TypeError, ValueError):
                 return it.unknown("dict() of a sequence that is not pairs", node)
     out.update(kwargs)

@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
 
-from paramlint.evaluate import arrays, operators
+from paramlint.evaluate import arrays, operators, protocols
 from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown, UnknownArgs
@@ -338,6 +338,9 @@ def _set(it: Any, node: cst.Set, env: Any) -> Any:
     v = _elements(it, node.elements, env)
     if isinstance(v, Unknown):
         return v
+    u = protocols.untrusted_in(it, v)
+    if u is not None:
+        return u
     try:
         return set(v)
     except TypeError:
@@ -354,9 +357,14 @@ def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
                 return v
             if not isinstance(v, dict):
                 return it.unknown("**-unpacking of a non-dict", el)
+            u = it.poison_of(v)  # its keys may have changed: so may the copy's
+            if u is not None:
+                return u
             out.update(v)
         else:
             k = it.eval(cast(cst.DictElement, el).key, env)
+            why = protocols.untrusted(it, k)
+            k = k if why is None else why
             if isinstance(k, Unknown):
                 return k
             try:
@@ -442,6 +450,8 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
                     return r
             elif is_dict:
                 k = it.eval(node.key, scope)
+                why = protocols.untrusted(it, k)
+                k = k if why is None else why
                 if isinstance(k, Unknown):
                     return k
                 out.append((k, it.eval(node.value, scope)))
@@ -460,6 +470,9 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
         except TypeError:
             return it.unknown("unhashable dict key", node)
     if type(node) is cst.SetComp:
+        u = protocols.untrusted_in(it, out)
+        if u is not None:
+            return u
         try:
             return set(out)
         except TypeError:

@@ -129,6 +129,12 @@ class Interpreter:
         p = self.poisoned.get(id(obj))
         return p[1] if p is not None and p[0] is obj else None
 
+    def poison(self, obj: Any, why: Unknown) -> Unknown:
+        """Mark a mutable object's contents unknown (every later read of it, through any
+        reference, is Unknown); returns ``why``."""
+        self.poisoned.setdefault(id(obj), (obj, why))
+        return why
+
     def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
         mod = self.module
         if mod is None or mod.source is None or node is None:

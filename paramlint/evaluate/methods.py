@@ -5,7 +5,8 @@ from __future__ import annotations
 import string
 from typing import Any, Dict, List
 
-from paramlint.evaluate.builtins import format_value
+from paramlint.evaluate import protocols
+from paramlint.evaluate.builtins import _Iterator, format_value
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import Builtin, Environ, Unknown
 
@@ -137,7 +138,69 @@ def _str_format(it: Any, fmt: str, args: List[Any], kwargs: Dict[str, Any], node
     return r
 
 
+def _peek(it: Any, v: Any, node: Any) -> Any:
+    """The items ``v`` would yield, without consuming a generator (the call itself iterates)."""
+    if isinstance(v, _Iterator):
+        return v.items[v.pos:]
+    return it.fw.iterate(it, v, node)
+
+
+def _unknown_effect(it: Any, obj: Any, name: str, args: List[Any], node: Any) -> Any:
+    """Why the effect of a mutating method call on a list, dict or set is unknown, or None:
+    an unknown index or key (``l.insert(i, x)``, ``d.pop(k)``), an element whose equality is not
+    known (``s.add(u)``, ``l.remove(x)`` in a list holding an unknown), unknown contents to add."""
+    if isinstance(obj, list):
+        if name in ("insert", "pop") and args:
+            return protocols.untrusted(it, args[0])
+        if name == "extend" and args:
+            return args[0] if isinstance(args[0], Unknown) else None
+        if name in ("remove", "sort"):
+            return protocols.untrusted_in(it, [*args, *obj])
+        return None
+    if isinstance(obj, dict):
+        if name in ("pop", "setdefault") and args:
+            return protocols.untrusted(it, args[0])
+        if name == "update" and args:
+            src = args[0]
+            if isinstance(src, Unknown):
+                return src
+            if isinstance(src, dict):
+                return it.poison_of(src)
+            seq = _peek(it, src, node)
+            if isinstance(seq, Unknown):
+                return seq
+            return protocols.untrusted_in(it, [p[0] if isinstance(p, (tuple, list)) and p else p for p in seq])
+        return None
+    if name in ("add", "discard", "remove"):
+        return protocols.untrusted_in(it, args)
+    if name == "update":
+        for a in args:
+            seq = _peek(it, a, node)
+            u = seq if isinstance(seq, Unknown) else protocols.untrusted_in(it, seq)
+            if u is not None:
+                return u
+    return None
+
+
+def _unknown_answer(it: Any, obj: Any, name: str, args: List[Any], node: Any) -> Any:
+    """Why a pure method's answer is unknown: ``l.index(x)``/``l.count(x)`` and the set
+    algebra compare elements, some of whose equality is not known."""
+    if name in ("index", "count") or isinstance(obj, (set, frozenset)):
+        u = protocols.untrusted_in(it, [*args, *obj])
+        if u is None and isinstance(obj, (set, frozenset)):
+            for a in args:
+                seq = _peek(it, a, node)
+                u = seq if isinstance(seq, Unknown) else protocols.untrusted_in(it, seq)
+                if u is not None:
+                    break
+        return u
+    return None
+
+
 def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    u = _unknown_effect(it, obj, name, args, node) if name in _LIST_MUTATE else _unknown_answer(it, obj, name, args, node)
+    if u is not None:
+        return it.poison(obj, u) if name in _LIST_MUTATE else u
     try:
         if name == "append":
             _check_size(it, len(obj) + 1)
@@ -145,8 +208,7 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
         elif name == "extend":
             seq = it.fw.iterate(it, args[0], node)
             if isinstance(seq, Unknown):
-                obj.append(seq)  # length now unknown: poison the list visibly
-                return seq
+                return it.poison(obj, seq)  # its length is now unknown
             _check_size(it, len(obj) + len(seq))
             obj.extend(seq)
         elif name == "insert":
@@ -164,7 +226,7 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
             obj.reverse()
         elif name == "sort":
             if kwargs.get("key") is not None:
-                return it.unknown("sort(key=...) is not modelled", node)
+                return it.poison(obj, it.unknown("sort(key=...) is not modelled", node))
             obj.sort(reverse=bool(kwargs.get("reverse", False)))
         elif name == "copy":
             return list(obj)
@@ -173,7 +235,8 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
     except LimitExceeded:
         raise
     except Exception as e:
-        return it.unknown(f"list.{name}(): {e}", node)
+        u = it.unknown(f"list.{name}(): {e}", node)
+        return it.poison(obj, u) if name == "sort" else u  # a failed sort leaves the list half-sorted
     return None
 
 
@@ -188,6 +251,14 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
             return it.unknown(f"dict.{name}() with keyword arguments", node)
         key = args[0] if args else kwargs.get("key")
         args = [key, args[1] if len(args) > 1 else kwargs["default"]] if len(args) > 1 or "default" in kwargs else [key]
+    if name in ("update", "pop", "setdefault"):
+        u = _unknown_effect(it, obj, name, args, node)
+        if u is not None:
+            return it.poison(obj, u)
+    elif name == "get" and args:
+        u = protocols.untrusted(it, args[0])
+        if u is not None:
+            return u
     try:
         if name == "items":
             return list(obj.items())
@@ -240,6 +311,14 @@ def _environ_write(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwa
 
 
 def _set_method(it: Any, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if name in ("add", "update", "discard", "remove"):
+        u = _unknown_effect(it, obj, name, args, node)
+        if u is not None:
+            return it.poison(obj, u)
+    elif name != "pop" and name != "copy":
+        u = _unknown_answer(it, obj, name, args, node)
+        if u is not None:
+            return u
     try:
         r = getattr(obj, name)(*args)
         if isinstance(r, (set, frozenset)):
@@ -250,3 +329,43 @@ def _set_method(it: Any, obj: Any, name: str, args: List[Any], kwargs: Dict[str,
         raise
     except Exception as e:
         return it.unknown(f"set.{name}(): {e}", node)
+
+
+_SET_INPLACE = {"BitOr": "update", "BitAnd": "intersection_update", "Subtract": "difference_update",
+                "BitXor": "symmetric_difference_update"}
+
+
+def inplace(it: Any, op: str, cur: Any, rhs: Any, node: Any) -> Any:
+    """``cur op= rhs`` where Python changes ``cur`` in place, so that every alias sees it: list
+    ``+=``/``*=``, dict (and ``os.environ``) ``|=``, set ``|= &= -= ^=``. Returns the value to
+    bind (``cur`` itself, or an Unknown after poisoning ``cur``), or NotImplemented where Python
+    makes a new object (``cur op rhs``)."""
+    if isinstance(cur, list):
+        if op == "Add":
+            r = _list_method(it, cur, "extend", [rhs], {}, node)
+            return r if isinstance(r, Unknown) else cur
+        if op == "Multiply":
+            if isinstance(rhs, Unknown):
+                return it.poison(cur, rhs)
+            if isinstance(rhs, int):
+                _check_size(it, len(cur) * max(rhs, 0))
+                cur *= rhs
+                return cur
+        return NotImplemented
+    if isinstance(cur, dict) and op == "BitOr":
+        if not (isinstance(rhs, (dict, Unknown))):  # dict |= accepts only a mapping (unlike update)
+            return NotImplemented
+        r = _dict_method(it, cur, "update", [rhs], {}, node)
+        return r if isinstance(r, Unknown) else cur
+    if isinstance(cur, set) and op in _SET_INPLACE:
+        if isinstance(rhs, Unknown):
+            return it.poison(cur, rhs)
+        if not isinstance(rhs, (set, frozenset)):
+            return NotImplemented  # then `cur | rhs` raises TypeError, as in Python
+        u = protocols.untrusted_in(it, [*cur, *rhs])
+        if u is not None:
+            return it.poison(cur, u)
+        getattr(cur, _SET_INPLACE[op])(rhs)
+        _check_size(it, len(cur))
+        return cur
+    return NotImplemented

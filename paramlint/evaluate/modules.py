@@ -438,6 +438,9 @@ def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
     """``copy.deepcopy``: new parameter objects, shared structure preserved within the copy."""
     if id(v) in memo:
         return memo[id(v)]
+    u = it.poison_of(v)  # changed under an unknown condition: so is its copy
+    if u is not None:
+        return u
     if isinstance(v, Param):
         out: Any = Param(v.shape, v.trainable, v.buffer, v.collection)
     elif isinstance(v, Layer):
@@ -477,6 +480,9 @@ def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
 def shallow_copy(it: Any, v: Any) -> Any:
     """``copy.copy``: a new object whose attributes are the same objects. A copied torch
     module shares its ``_parameters``/``_modules`` dicts with the original, as in torch."""
+    u = it.poison_of(v)  # changed under an unknown condition: so is its copy
+    if u is not None:
+        return u
     if isinstance(v, Layer):
         out = Layer(v.framework, v.cls, v.spec, v.location)
         out.node = v.node

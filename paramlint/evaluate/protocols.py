@@ -18,6 +18,38 @@ def _materialize(it: Any, cls: Class) -> Any:
 
 # ---- generic protocol helpers ----------------------------------------------------------------
 
+def untrusted(it: Any, v: Any, depth: int = 0) -> Any:
+    """Why ``v`` cannot serve as a set element or dict key here, or None: its equality with
+    other values is not known. An Unknown (any int could equal a key already there), a tuple
+    holding one, or an instance compared by value (a dataclass, a class with ``__eq__``) would be
+    hashed by identity, so ``{u, 2}`` would have two elements where Python may have one."""
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, (tuple, frozenset, list, set, dict)):
+        if depth > 20:  # (a list that holds itself)
+            return it.unknown("equality of deeply nested values is not modelled", None)
+        for x in (v.values() if isinstance(v, dict) else v):
+            u = untrusted(it, x, depth + 1)
+            if u is not None:
+                return u
+        return it.poison_of(v) if isinstance(v, (list, set, dict)) else None
+    if isinstance(v, Instance):
+        cls = v.cls
+        if {"dataclass", "namedtuple"} & cls.flags or any(
+            it.fw.class_lookup(cls, m) is not it.fw._MISSING for m in ("__eq__", "__hash__")
+        ):
+            return it.unknown(f"equality of {cls.name} instances is not modelled", None)
+    return None
+
+
+def untrusted_in(it: Any, items: Any) -> Any:
+    """:func:`untrusted` of the first such item, or None."""
+    for x in items:
+        u = untrusted(it, x)
+        if u is not None:
+            return u
+    return None
+
 def iterate(it: Any, v: Any, node: Any) -> Any:
     """A list of the items ``for x in v`` would see, or Unknown."""
     u = it.poison_of(v)
@@ -103,12 +135,15 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
         if not isinstance(item, str):
             return it.unknown("membership test on a module", node)
         return item in container.children
+    if isinstance(container, (list, tuple, set, frozenset, dict)) and container:
+        u = untrusted(it, item)
+        if u is None and not isinstance(container, dict):
+            u = untrusted_in(it, container)
+        if u is not None:
+            return u
     if isinstance(container, (list, tuple, set, frozenset)):
-        for x in container:
-            if isinstance(x, Unknown):
-                return x
         try:
-            return any(x is item or (type(x) is type(item) and x == item) or (isinstance(x, External) and x == item) for x in container)
+            return any(_same(x, item) for x in container)
         except Exception:
             return it.unknown("membership test", node)
     if isinstance(container, dict):
@@ -123,6 +158,19 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
     if isinstance(container, range):
         return item in container if isinstance(item, int) else it.unknown("membership in range", node)
     return it.unknown(f"membership test on a {type(container).__name__}", node)
+
+
+_PLAIN_EQ = (int, float, str, bytes, type(None), tuple, frozenset, list, set, dict)
+
+
+def _same(x: Any, item: Any) -> bool:
+    """``x == item`` as Python answers it for values whose equality is modelled: numbers
+    compare across types (``1 in [1.0, True]``), other objects by identity."""
+    if x is item:
+        return True
+    if isinstance(x, _PLAIN_EQ) and isinstance(item, _PLAIN_EQ):
+        return bool(x == item)
+    return isinstance(x, External) and x == item
 
 
 def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
@@ -176,6 +224,9 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
     if isinstance(obj, Layer):
         lazy.modules.setitem(it, obj, index, value, node)
         return
+    if isinstance(obj, dict) and not isinstance(index, Unknown):
+        why = untrusted(it, index)  # d[(u, 1)] = v: which key it sets is unknown
+        index = index if why is None else why
     if isinstance(index, Unknown):
         if isinstance(obj, (list, dict)):
             # Any item may have changed: reading the container is unknown, and so is every

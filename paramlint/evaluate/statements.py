@@ -10,7 +10,7 @@ from paramlint.evaluate import neutral
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
-from paramlint.evaluate.limits import LimitExceeded, loop_limit
+from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, resolve_relative
 from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
@@ -64,15 +64,12 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
     op = type(node.operator).__name__.replace("Assign", "")
     cur = it.eval(node.target, env)
     rhs = it.eval(node.value, env)
-    if isinstance(cur, list) and op == "Add":  # list += iterable extends in place
-        seq = it.fw.iterate(it, rhs, node.value)
-        if isinstance(seq, Unknown):
-            assign_target(it, node.target, seq, env)
+    if isinstance(cur, (list, dict, set)):  # list +=, dict |=, set |= change the object: aliases see it
+        r = lazy.methods.inplace(it, op, cur, rhs, node)
+        if r is not NotImplemented:
+            if r is not cur:
+                assign_target(it, node.target, r, env)
             return
-        if len(cur) + len(seq) > it.limits.max_collection:
-            raise LimitExceeded("collection exceeds the collection limit")
-        cur.extend(seq)
-        return
     if it.fw.is_container_layer(cur) and op == "Add":
         from paramlint.evaluate.modules import iadd
 
