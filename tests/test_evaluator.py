@@ -1188,3 +1188,53 @@ def test_in_place_operators_change_the_object_every_alias_sees(tmp_path: Path) -
     for name, want in (("dict_or_equals", 9), ("set_in_place", 2 + 10 * 10 + 1), ("list_in_place", 7),
                        ("environ_or_equals", 9), ("numbers_across_types", 6)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
+
+
+INTEGER_ARRAYS = {
+    "nets.py": '''
+        import torch
+        import torch.nn as nn
+
+        def int64_wraps():
+            a = torch.tensor([2**62]) * 4  # 0 in torch
+            return nn.Linear(int(a[0] == 0) + 1, 1)
+
+        def int32_times_python_int_wraps():
+            a = torch.tensor([1, 2, 3], dtype=torch.int32) * 2**31  # stays int32
+            return nn.Linear(int(a[0] < 0) + 1, 1)
+
+        def uint8_wraps():
+            a = torch.tensor([200], dtype=torch.uint8)
+            return nn.Linear(int((a + a)[0]) + 1, 1)
+
+        def bool_plus_bool_is_or():
+            a = torch.tensor([True, True])
+            return nn.Linear(int((a + a).sum()) + 1, 1)
+
+        def bool_sum_is_int64():
+            return nn.Linear(int(torch.tensor([True, False, True]).sum()) + 1, 1)
+
+        def int_by_python_float_is_float32():
+            b = torch.tensor([1, 3]) / 3.0
+            return nn.Linear(int(b[1] * 3) + 1, 1)
+
+        def int32_with_0d_and_power():
+            a = torch.tensor([3], dtype=torch.int32)
+            return nn.Linear(int((a * torch.tensor(2))[0]) + int((a ** 2)[0]), 1)
+
+        def bool_times_int():
+            return nn.Linear(int((torch.tensor([True, True]) * 3).sum()) + 1, 1)
+    ''',
+}
+
+
+def test_integer_arrays_follow_torch_dtypes_and_never_wrap_silently(tmp_path: Path) -> None:
+    """torch keeps int32 * python int in int32 and wraps on overflow; bool + bool is a logical or;
+    sums of bools are int64. A value that wrapped is Unknown here, never the unwrapped integer."""
+    pkg = write_package(tmp_path, INTEGER_ARRAYS)
+    m = ours(tmp_path, pkg, "nets.py")
+    for name in ("int64_wraps", "int32_times_python_int_wraps", "uint8_wraps", "bool_plus_bool_is_or"):
+        assert m[name].total_params is None, (name, m[name].total_params)
+    for name, want in (("bool_sum_is_int64", 4), ("int_by_python_float_is_float32", 5),
+                       ("int32_with_0d_and_power", 16), ("bool_times_int", 8)):
+        assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)

@@ -166,7 +166,12 @@ def _cumsum(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
     for v in a.vals:
         total += v
         out.append(total)
-    return Array(out, [0.0] * len(out), a.dtype, lib)
+    return Array(out, [0.0] * len(out), _sum_dtype(a), lib)
+
+
+def _sum_dtype(a: Array) -> str:
+    """Integer sums accumulate in int64 (numpy: unsigned ones in uint64), bool ones too."""
+    return "uint64" if a.lib == "numpy" and a.dtype.startswith("uint") else "int64"
 
 
 def _unique(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -282,7 +287,7 @@ def _m_sum(it: Any, a: Array, args: List[Any], kwargs: Dict[str, Any], node: Any
     if args or kwargs:
         return it.unknown("sum() with a dimension", node)
     if not a.is_float:
-        return Array([sum(a.vals)], [0.0], a.dtype, a.lib, True)
+        return Array([sum(a.vals)], [0.0], _sum_dtype(a), a.lib, True)
     return it.unknown("floating-point sum of an array", node)
 
 

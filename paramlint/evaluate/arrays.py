@@ -109,11 +109,25 @@ def mutated(it: Any, how: str, node: Any) -> Unknown:
 
 
 def poisoned(it: Any, *vals: Any) -> Optional[Unknown]:
-    """Why the values of the arrays among ``vals`` are no longer known, or None."""
+    """Why the values of the arrays among ``vals`` are no longer known, or None: changed in
+    place, or integers past their dtype's range (torch and numpy wrap around silently:
+    ``tensor([2**62]) * 4`` is 0; the wrapped value is not modelled)."""
     u = it.project.arrays_mutated
     if u is not None and any(isinstance(v, Array) for v in vals):
         return u
+    for v in vals:
+        if isinstance(v, Array):
+            bounds = _INT_RANGE.get(v.dtype)
+            if bounds is not None and v.vals and not (bounds[0] <= min(v.vals) and max(v.vals) <= bounds[1]):
+                return Unknown(f"{v.dtype} overflow: the {v.lib} value wraps around")
     return None
+
+
+_INT_RANGE = {
+    "int64": (-2**63, 2**63 - 1), "int32": (-2**31, 2**31 - 1), "int16": (-2**15, 2**15 - 1),
+    "int8": (-2**7, 2**7 - 1), "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1), "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1), "bool": (0, 1),
+}
 
 
 def _bound(arr: Array, name: str, m: Callable[..., Any]) -> Any:
@@ -186,7 +200,38 @@ def _result_dtype(a: Array, b: Array, op: str) -> str:
         return _default_float(a.lib)
     if a.is_float or b.is_float:
         return _wider(a, b)
-    return "int64"
+    return _int_result(a, b) or ""
+
+
+_INT_BITS = {"bool": (1, False), "uint8": (8, False), "int8": (8, True), "int16": (16, True), "int32": (32, True),
+             "int64": (64, True)}
+
+
+def _int_result(a: Array, b: Array) -> Optional[str]:
+    """The dtype of integer (or bool) arithmetic, as torch promotes it: a python int does not
+    widen a tensor (``int32 * 2**31`` stays int32 and wraps), a 0-d tensor does not widen a
+    1-d one of its kind, else the wider type. None where the rule is not modelled (numpy's
+    differs between 1.x and 2.x)."""
+    if a.dtype == b.dtype:
+        return a.dtype
+    if a.lib == "python" or b.lib == "python":
+        t = b if a.lib == "python" else a
+        if t.dtype == "bool":
+            return "int64"
+        return t.dtype if t.lib == "torch" else None
+    if a.lib != "torch" or b.lib != "torch":
+        return None
+    if a.scalar != b.scalar and (a.dtype == "bool") == (b.dtype == "bool"):
+        return b.dtype if a.scalar else a.dtype
+    if "bool" in (a.dtype, b.dtype):
+        return b.dtype if a.dtype == "bool" else a.dtype
+    ka, kb = _INT_BITS.get(a.dtype), _INT_BITS.get(b.dtype)
+    if ka is None or kb is None:
+        return None
+    if ka[1] == kb[1]:
+        return a.dtype if ka[0] >= kb[0] else b.dtype
+    signed, unsigned = (ka, kb) if ka[1] else (kb, ka)  # uint8 with a signed type
+    return f"int{max(signed[0], 2 * unsigned[0])}"
 
 
 def _wider(a: Array, b: Array) -> str:
@@ -199,6 +244,10 @@ def _wider(a: Array, b: Array) -> str:
         if b.scalar and b.lib == "python":
             return fa
         return "float64" if "float64" in (fa, fb) else fa
+    if fb and b.lib == "python":  # an integer tensor and a python float: the default float dtype
+        return _default_float(a.lib)
+    if fa and a.lib == "python":
+        return _default_float(b.lib)
     return fa or fb or "float32"
 
 
@@ -241,6 +290,8 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
     if n is None:
         return it.unknown("arrays of different lengths", node)
     dtype = _result_dtype(A, B, op)
+    if not dtype or dtype == "bool" and op not in ("Add", "Multiply"):
+        return it.unknown(f"{op} of {A.dtype} and {B.dtype} arrays: the result's dtype is not modelled", node)
     vals, errs = [], []
     for i in range(n):
         x, ex = _at(A, i)
@@ -297,7 +348,10 @@ def _power(it: Any, A: Array, B: Array, node: Any) -> Any:
             if abs(y) > 256:
                 return it.unknown("integer power too large", node)
             vals.append(x ** y)
-        return Array(vals, [0.0] * n, "int64", lib, A.scalar and B.scalar)
+        dtype = _int_result(A, B)
+        if dtype is None or dtype == "bool":
+            return it.unknown(f"power of {A.dtype} and {B.dtype} arrays: the result's dtype is not modelled", node)
+        return Array(vals, [0.0] * n, dtype, lib, A.scalar and B.scalar)
     dtype = _wider(A, B) if (A.is_float or B.is_float) else _default_float(lib)
     vals, errs = [], []
     for i in range(n):
