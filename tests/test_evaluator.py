@@ -1176,6 +1176,13 @@ IN_PLACE = {
             env |= {"PL_WIDTH": "8"}
             return nn.Linear(int(os.environ.get("PL_WIDTH", "2")), 1)
 
+        def set_iteration_order():
+            layers, prev = [], 4
+            for width in {8, 1}:  # CPython iterates 8 first
+                layers.append(nn.Linear(prev, width))
+                prev = width
+            return nn.Sequential(*layers)
+
         def numbers_across_types():
             return nn.Linear(1 + (1 in [1.0]) + (True in (1,)) + (2.0 in {2}) + ([1] in [[1]]), 1)
     ''',
@@ -1186,7 +1193,7 @@ def test_in_place_operators_change_the_object_every_alias_sees(tmp_path: Path) -
     pkg = write_package(tmp_path, IN_PLACE)
     m = ours(tmp_path, pkg, "nets.py")
     for name, want in (("dict_or_equals", 9), ("set_in_place", 2 + 10 * 10 + 1), ("list_in_place", 7),
-                       ("environ_or_equals", 9), ("numbers_across_types", 6)):
+                       ("environ_or_equals", 9), ("numbers_across_types", 6), ("set_iteration_order", 49)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
 
 

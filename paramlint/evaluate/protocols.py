@@ -50,6 +50,13 @@ def untrusted_in(it: Any, items: Any) -> Any:
             return u
     return None
 
+def _fixed_hash(x: Any) -> bool:
+    """Whether ``hash(x)`` is the same in every Python process (no hash randomization)."""
+    if isinstance(x, tuple):
+        return all(_fixed_hash(y) for y in x)
+    return isinstance(x, (int, float))
+
+
 def iterate(it: Any, v: Any, node: Any) -> Any:
     """A list of the items ``for x in v`` would see, or Unknown."""
     u = it.poison_of(v)
@@ -64,8 +71,10 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, dict):
         return list(v.keys())
     if isinstance(v, (set, frozenset)):
+        if all(_fixed_hash(x) for x in v):
+            return list(v)  # CPython's own order: this set was built by the same operations
         try:
-            return sorted(v)
+            return sorted(v)  # str hashes are randomized per process: any order is some run's
         except TypeError:
             return list(v)
     if isinstance(v, str):
