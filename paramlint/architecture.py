@@ -84,8 +84,9 @@ def report(
         own: List[Tuple[str, Param]] = []
         shared_param = False
         items = [*layer.params.items()] if _is_leaf(layer) else []
-        if layer.framework == "keras" and layer.graph is not None and not _is_leaf(layer):
-            # A Keras model used as a layer is one row holding all its weights, as Keras lists it.
+        if layer.framework == "keras" and (layer.graph is not None or layer.cls is not None) and not _is_leaf(layer):
+            # A Keras model (or a subclassed layer) used as a layer is one row holding all its
+            # weights, as Keras lists it.
             items = [(f"{sub}.{n}" if sub else n, p) for sub, m in walk(layer) for n, p in m.params.items()]
             seen_layers.update(id(m) for _, m in walk(layer) if m is not layer)
         for n, p in items:
@@ -175,6 +176,8 @@ def report(
             trainable += n
     if unresolved:
         total = trainable = None
+    elif root.framework == "keras" and root.attrs.get("trainable") is False:
+        trainable = 0  # a frozen Keras model lists no trainable weights, whatever its layers say
     non_trainable = None if total is None or trainable is None else total - trainable
     return ModelReport(
         name=name, location=location, framework=root.framework, input_shape=input_shape,

@@ -335,6 +335,8 @@ def _einsum(a: Args, x: Any) -> Tuple[List[Any], Optional[List[Any]], List[Any]]
 
 
 def _einsum_params(a: Args, x: Any) -> List[ParamSpec]:
+    if a.raw("lora_rank") is not None or a.raw("quantization_config") is not None:
+        raise ArgError("EinsumDense: lora_rank / quantization_config weights are not modelled")
     kernel, bias, _ = _einsum(a, x)
     if any(d is None for d in kernel) or (bias is not None and any(d is None for d in bias)):
         raise ArgError("EinsumDense: a weight dimension is unknown")
@@ -382,10 +384,14 @@ def _layernorm_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
     s = _shape_of(x, "inputs", "LayerNormalization")
     axes = _axes(a, s, "LayerNormalization")
     shape = _dims(s, axes, "LayerNormalization")
+    kw = a.raw("kwargs")
+    rms = kw.get("rms_scaling", False) if isinstance(kw, dict) else False
+    if type(rms).__name__ == "Unknown" or not isinstance(rms, (bool, int, type(None))):
+        raise ArgError("LayerNormalization: rms_scaling is not a known flag")
     out = []
-    if a.bool("scale"):
+    if a.bool("scale") or rms:
         out.append(ParamSpec("gamma", shape))
-    if a.bool("center"):
+    if a.bool("center") and not rms:  # Keras: rms_scaling replaces centering
         out.append(ParamSpec("beta", shape))
     return out
 

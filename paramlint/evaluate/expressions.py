@@ -8,6 +8,7 @@ import libcst as cst
 
 from paramlint.evaluate import arrays, operators, protocols
 from paramlint.evaluate.arrays import Array
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown, UnknownArgs
 
@@ -205,7 +206,7 @@ def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, (Tensor, Param)):
-        return Tensor(v.shape)
+        return lazy.tensors.keras_op(Tensor(v.shape), v)
     if isinstance(v, Array) and op in ("Minus", "Plus"):
         u = arrays.poisoned(it, v)
         if u is not None:

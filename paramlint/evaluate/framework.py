@@ -263,6 +263,16 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
     return None
 
 
+def layer_trainable(layer: Layer) -> Any:
+    """A layer's trainable flag: set after construction (``layer.trainable = False``, Keras),
+    else its ``trainable=`` argument, else True."""
+    v = layer.attrs.get("trainable", _MISSING)
+    if v is not _MISSING:
+        return v
+    kw = layer.args.get("kwargs")
+    return layer.args.get("trainable", kw.get("trainable", True) if isinstance(kw, dict) else True)
+
+
 def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     """Create a catalog layer's parameter tensors from its bound arguments (and input shape)."""
     spec = layer.spec
@@ -274,9 +284,12 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
         if layer.uncertain is None:
             layer.uncertain = Unknown(f"{spec.name} parameters: {u.reason}", u.location) if e.unknown is not None else u
         return
-    trainable_flag = layer.args.get("trainable", layer.args.get("kwargs", {}).get("trainable", True) if isinstance(layer.args.get("kwargs"), dict) else True)
+    trainable_flag = layer_trainable(layer)
+    if spec.framework == "keras" and spec.name == "Bidirectional" and isinstance(layer.args.get("layer"), Layer):
+        # Keras rebuilds both directions from the wrapped layer's config, trainable flag included
+        trainable_flag = trainable_flag is not False and layer_trainable(layer.args["layer"])
     for ps in specs:
-        p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection)
+        p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection, ps.trainable)
         if ps.buffer:
             layer.buffers[ps.name] = p
         else:

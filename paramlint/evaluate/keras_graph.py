@@ -156,7 +156,7 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                 if not isinstance(b, Unknown) and not hasattr(b, "qualname") and isinstance(x, Tensor):
                     it.call(b, [x.shape], {}, node)
                 layer.built = True
-            return it.call(fn, args, kwargs, node)
+            return _as_node(it, layer, x, it.call(fn, args, kwargs, node))
     if spec is not None and spec.name == "Sequential" or layer.graph is not None:
         if layer.graph is not None and spec is not None and spec.name != "Sequential":
             return apply_model(it, layer, x, node)
@@ -181,6 +181,21 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     if not isinstance(x, Tensor):
         return x if isinstance(x, Unknown) else it.unknown(f"{layer.type_name} called on a non-tensor", node)
     return apply_leaf(it, layer, x, node)
+
+
+def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:
+    """What a subclassed layer's ``call`` returned, as the output of one node of a functional
+    graph: Keras records the layer itself there (all its weights), whatever its ``call`` does
+    inside -- even ``return x``."""
+    xs = tuple(x) if isinstance(x, (list, tuple)) else (x,)
+    if not all(isinstance(t, Tensor) and t.framework == "keras" for t in xs):
+        return out
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    if not outs or not all(isinstance(t, Tensor) for t in outs):
+        return out
+    c = Call(layer, outs[0].shape, tuple(t.shape for t in xs))
+    res = [Tensor(t.shape, "keras", c, xs) for t in outs]
+    return res[0] if not isinstance(out, (list, tuple)) else type(out)(res) if isinstance(out, tuple) else res
 
 
 def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
@@ -224,14 +239,42 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
         old_out = io.get(id(c))
         if old_out is None:
             return it.unknown("functional model graph is incomplete", node)
-        args = [env.get(id(t), t) for t in old_out.inputs]
+        args = [_remap(it, t, env, node) for t in old_out.inputs]
+        u = next((a for a in args if isinstance(a, Unknown)), None)
+        if u is not None:
+            return u
         arg: Any = args if _is_merge(c.layer) or len(args) != 1 else args[0]
         new_out = call(it, c.layer, [arg], {}, node)
         if isinstance(new_out, Unknown):
             return new_out
         env[id(old_out)] = new_out
-    res = [env.get(id(t), t) for t in outs]
+    res = [_remap(it, t, env, node) for t in outs]
+    u = next((r for r in res if isinstance(r, Unknown)), None)
+    if u is not None:
+        return u
     return res[0] if len(res) == 1 else res
+
+
+def _remap(it: Any, t: Any, env: Dict[int, Any], node: Any, depth: int = 0) -> Any:
+    """``t`` of the recorded graph, on the replayed inputs. An operation's result keeps its
+    recorded shape only when its operands kept theirs (the operation is not recorded, only
+    that it happened)."""
+    got = env.get(id(t))
+    if got is not None:
+        return got
+    if not isinstance(t, Tensor) or t.producer is not None or not t.inputs:
+        return t
+    if depth > 500:
+        return it.unknown("functional model graph is too deep to replay", node)
+    new_ins = [_remap(it, x, env, node, depth + 1) for x in t.inputs]
+    for old, new in zip(t.inputs, new_ins):
+        if isinstance(new, Unknown):
+            return new
+        if not isinstance(new, Tensor) or new.shape != old.shape:
+            return it.unknown("a functional model with tensor operations called on inputs of another shape", node)
+    out = Tensor(t.shape, "keras", None, tuple(new_ins))
+    env[id(t)] = out
+    return out
 
 
 _FUNCTIONAL_MERGES = {
@@ -302,6 +345,8 @@ def _rebuild(it: Any, seq: Layer, node: Any) -> None:
 def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> Any:
     """``Model(inputs, outputs)``: the layer calls between them, in creation order."""
     outs = outputs if isinstance(outputs, (list, tuple)) else list(outputs.values()) if isinstance(outputs, dict) else [outputs]
+    ins = inputs if isinstance(inputs, (list, tuple)) else list(inputs.values()) if isinstance(inputs, dict) else [inputs]
+    given = {id(t) for t in ins}
     calls: List[Call] = []
     io: Dict[int, Tensor] = {}
     seen: set = set()
@@ -315,7 +360,16 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
             model.uncertain = model.uncertain if model.uncertain is not None else it.unknown("model output is not a tensor", node)
             continue
         c = t.producer
-        if c is None or id(c) in seen:
+        if c is None:
+            if id(t) in given or id(t) in seen:
+                continue
+            seen.add(id(t))
+            if t.inputs:  # an operation (x + shortcut, x[:, 0]): the graph goes on through it
+                stack.extend(t.inputs)
+            elif model.uncertain is None:  # the layers that fed it, if any, are not known
+                model.uncertain = it.unknown("a tensor of the graph comes from an operation paramlint does not trace", node)
+            continue
+        if id(c) in seen:
             continue
         seen.add(id(c))
         calls.append(c)
@@ -331,7 +385,6 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     for c in calls:
         if c.layer.name not in model.children:
             model.children[c.layer.name or str(len(model.children))] = c.layer
-    ins = inputs if isinstance(inputs, (list, tuple)) else list(inputs.values()) if isinstance(inputs, dict) else [inputs]
     model.input_shape = ins[0].shape if len(ins) == 1 and isinstance(ins[0], Tensor) else None
     model.attrs["__inputs__"] = list(ins)
     if len(ins) > 1 and all(isinstance(t, Tensor) for t in ins):
@@ -350,6 +403,10 @@ def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Ten
 
     def visit(t: Any, depth: int) -> None:
         c = t.producer if isinstance(t, Tensor) else None
+        if c is None and isinstance(t, Tensor) and depth <= 10_000:
+            for x in t.inputs:  # an operation node
+                visit(x, depth + 1)
+            return
         if c is None or id(c) not in by_id or id(c) in finished or depth > 10_000:
             return
         index.setdefault(id(c.layer), len(index))
@@ -367,15 +424,32 @@ def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Ten
         layer_depth[id(c.layer)] = d
         node_depth[id(c)] = d
         out = io.get(id(c))
-        for x in out.inputs if out is not None else ():
-            p = x.producer if isinstance(x, Tensor) else None
-            if p is not None and id(p) in by_id:
-                node_depth[id(p)] = max(d + 1, node_depth.get(id(p), 0))
+        for p, pd in _feeding(out.inputs if out is not None else (), d + 1):
+            if id(p) in by_id:
+                node_depth[id(p)] = max(pd, node_depth.get(id(p), 0))
     layers: Dict[int, List[Call]] = {}
     for c in calls:  # creation order
         layers.setdefault(id(c.layer), []).append(c)
     ranked = sorted(layers, key=lambda k: (-layer_depth.get(k, 0), index.get(k, 0)))
     return [c for k in ranked for c in layers[k]]
+
+
+def _feeding(tensors: Sequence[Any], depth: int) -> List[Any]:
+    """The layer calls that produced ``tensors``, with their depth: through operation nodes
+    (``x + y``), each a node one deeper, as in Keras' graph."""
+    out: List[Any] = []
+    stack = [(t, depth) for t in tensors]
+    steps = 0
+    while stack and steps < 100_000:
+        steps += 1
+        t, d = stack.pop()
+        if not isinstance(t, Tensor):
+            continue
+        if t.producer is not None:
+            out.append((t.producer, d))
+        else:
+            stack.extend((x, d + 1) for x in t.inputs)
+    return out
 
 
 _CREATED: Dict[int, int] = {}
@@ -389,7 +463,7 @@ def _creation_order(calls: List[Call]) -> List[Call]:
 
 def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "layers":
-        return [c for c in layer.children.values() if c is not None]
+        return _layers(it, layer, node)
     if name == "name":
         return layer.name
     if name == "output_shape":
@@ -409,13 +483,68 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
             return None
         return Builtin("build", _build)
     if name in ("add_weight", "add_variable"):
-        return Builtin(name, lambda it2, a, k, n: _add_weight(it2, a, k, n))
+        return Builtin(name, lambda it2, a, k, n: _add_weight(it2, layer, a, k, n))
+    if name == "trainable":
+        return it.fw.layer_trainable(layer)
+    if name == "get_layer":
+        return Builtin("get_layer", lambda it2, a, k, n: _get_layer(it2, layer, a, k, n))
+    if name == "pop" and layer.spec is not None and layer.spec.name == "Sequential":
+        return Builtin("pop", lambda it2, a, k, n: _pop(it2, layer, n))
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
 
 
-def _add_weight(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+def _get_layer(it: Any, model: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``model.get_layer(name=None, index=None)``: the index wins, as in Keras."""
+    name = args[0] if args else kwargs.get("name")
+    index = args[1] if len(args) > 1 else kwargs.get("index")
+    found = _layers(it, model, node)
+    if isinstance(found, Unknown):
+        return found
+    if index is not None:
+        if not isinstance(index, int) or isinstance(index, bool) or not -len(found) <= index < len(found):
+            return it.unknown(f"get_layer(index={index!r})", node)
+        return found[index]
+    for layer in found:
+        if isinstance(name, str) and layer.name == name:
+            return layer
+    return it.unknown(f"get_layer({name!r}): no such layer here", node)
+
+
+def _pop(it: Any, seq: Layer, node: Any) -> Any:
+    """``Sequential.pop()``: the last layer goes, the model is rebuilt without it."""
+    keys = [k for k, v in seq.children.items() if v is not None]
+    if not keys:
+        return it.unknown("pop() from an empty Sequential", node)
+    last = seq.children.pop(keys[-1])
+    _rebuild(it, seq, node)
+    return last
+
+
+def _layers(it: Any, model: Layer, node: Any) -> Any:
+    """``model.layers``. A functional model lists its InputLayer too (first: the input is the
+    deepest node); with several inputs their places depend on depths not modelled here."""
+    out: List[Any] = [c for c in model.children.values() if c is not None]
+    if model.graph is not None and model.spec is not None and model.spec.name != "Sequential":
+        by_id = {id(c.layer): c.layer for c in model.graph}  # Keras' order (depth, then discovery)
+        out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
+    ins = model.attrs.get("__inputs__")
+    if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
+        return out
+    if len(ins) != 1:
+        return it.unknown("model.layers of a functional model with several inputs is not modelled", node)
+    marker = model.attrs.get("__input_layer__")
+    if marker is None:
+        from paramlint.catalog import table
+
+        marker = Layer("keras", None, table("keras").get("InputLayer"), model.location)
+        marker.name, marker.built = "input_layer", True
+        model.attrs["__input_layer__"] = marker
+    return [marker, *out]
+
+
+def _add_weight(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``Layer.add_weight``: Keras 3 takes ``shape`` first, tf.keras ``name`` first."""
     pos = list(args)
     if pos and isinstance(pos[0], str):
@@ -430,11 +559,19 @@ def _add_weight(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> 
         shape = (shape,)
     if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
         return it.unknown("add_weight shape must be a tuple of known ints", node)
-    return Param(tuple(shape), trainable=trainable is not False)
+    variable = trainable is not False
+    return Param(tuple(shape), trainable=variable and it.fw.layer_trainable(layer) is not False, variable=variable)
 
 
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     """Keras tracks layers (also inside lists) and variables assigned as attributes."""
+    if name == "trainable":
+        if isinstance(value, Unknown):
+            if layer.uncertain is None:
+                layer.uncertain = Unknown(f"{layer.type_name}.trainable: {value.reason}", value.location)
+            return
+        set_trainable(layer, bool(value), set())
+        return
     if isinstance(value, Layer):
         layer.children[name] = value
         return
@@ -454,3 +591,18 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
             u = value if isinstance(value, Unknown) else it.unknown(f"{name} holds values paramlint cannot track", node)
             layer.uncertain = Unknown(f"{layer.type_name}.{name}: {u.reason}", u.location)
     layer.attrs[name] = value
+
+
+def set_trainable(layer: Layer, value: bool, seen: set) -> None:
+    """Keras' ``Layer.trainable`` setter: the layer's trainable variables and, recursively,
+    every sublayer's follow the new value (moving statistics stay non-trainable)."""
+    if id(layer) in seen:
+        return
+    seen.add(id(layer))
+    layer.attrs["trainable"] = value
+    for p in layer.params.values():
+        if p is not None and p.variable:
+            p.trainable = value
+    for child in layer.children.values():
+        if isinstance(child, Layer):
+            set_trainable(child, value, seen)

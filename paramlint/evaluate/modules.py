@@ -51,6 +51,10 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         v = class_attr(it, layer.cls, name, node, layer)
         if not (isinstance(v, Unknown) and v.reason.startswith("no attribute")) and not isinstance(v, External):
             return v
+    if layer.framework == "keras" and name in ("layers", "trainable"):  # not the constructor's argument
+        v = lazy.keras_graph.get_attr(it, layer, name, node)
+        if v is not _MISSING:
+            return v
     spec = layer.spec
     if spec is not None and layer.built and name in spec.extra.get(NONE_WHEN_ABSENT, ()):
         return None  # built without it (bias=False): torch registered None, not the flag
@@ -442,7 +446,7 @@ def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
     if u is not None:
         return u
     if isinstance(v, Param):
-        out: Any = Param(v.shape, v.trainable, v.buffer, v.collection)
+        out: Any = Param(v.shape, v.trainable, v.buffer, v.collection, v.variable)
     elif isinstance(v, Layer):
         out = Layer(v.framework, v.cls, v.spec, v.location)
         memo[id(v)] = out
@@ -501,7 +505,7 @@ def shallow_copy(it: Any, v: Any) -> Any:
     if isinstance(v, set):
         return set(v)
     if isinstance(v, Param):
-        return Param(v.shape, v.trainable, v.buffer, v.collection)
+        return Param(v.shape, v.trainable, v.buffer, v.collection, v.variable)
     return v
 
 

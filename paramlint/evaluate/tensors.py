@@ -360,7 +360,7 @@ def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
         if isinstance(x, slice) and any(isinstance(v, Unknown) for v in (x.start, x.stop, x.step)):
             return it.unknown("slice with unknown bounds", node)
     try:
-        return Tensor(index_shape(t.shape, items))
+        return keras_op(Tensor(index_shape(t.shape, items)), t)
     except ArgError as e:
         return it.unknown(e.message, node)
 
@@ -372,17 +372,28 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
         return flax_runtime.as_flax(binary(it, op, flax_runtime.as_torch(a), flax_runtime.as_torch(b), node))
     sa, sb = _as_shape(a), _as_shape(b)
     if sa is None:
-        return Tensor(sb) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
+        return keras_op(Tensor(sb), a, b) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
     if sb is None:
-        return Tensor(sa) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
+        return keras_op(Tensor(sa), a, b) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
     try:
         if op == "MatrixMultiply":
             out = Tensor(matmul(sa, sb))
             tensor_ops.record_macs(it, macs.matmul(sa, sb))
-            return out
-        return Tensor(broadcast(sa, sb))
+            return keras_op(out, a, b)
+        return keras_op(Tensor(broadcast(sa, sb)), a, b)
     except ArgError as e:
         return it.unknown(e.message, node)
+
+
+def keras_op(out: Tensor, *operands: Any) -> Tensor:
+    """``out``, an operation's result; on Keras symbolic tensors it keeps the operands it was
+    computed from, so a functional model's graph walks through ``x + shortcut`` to the layers
+    before it (a Keras operation node, with no weights of its own)."""
+    ins = tuple(x for x in operands if isinstance(x, Tensor) and x.framework == "keras")
+    if ins:
+        out.framework = "keras"
+        out.inputs = ins
+    return out
 
 
 # ---- calling a torch module ----------------------------------------------------------------

@@ -224,15 +224,19 @@ class ExceptionValue:
 class Param:
     """A parameter or buffer tensor. Identity matters: a tied weight is one Param object."""
 
-    __slots__ = ("shape", "trainable", "buffer", "collection")
+    __slots__ = ("shape", "trainable", "buffer", "collection", "variable")
 
-    def __init__(self, shape: Tuple[Any, ...], trainable: bool = True, buffer: bool = False, collection: str = "params") -> None:
+    def __init__(self, shape: Tuple[Any, ...], trainable: bool = True, buffer: bool = False, collection: str = "params",
+                 variable: Optional[bool] = None) -> None:
         #: Dims are ints, or Unknown values (with their reason).
         self.shape = shape
         self.trainable = trainable
         self.buffer = buffer
         #: Flax collection ("params", "batch_stats"); "params" elsewhere.
         self.collection = collection
+        #: Keras: created as a trainable variable, so ``layer.trainable = ...`` switches it
+        #: (moving statistics and ``add_weight(trainable=False)`` never are).
+        self.variable = trainable if variable is None else variable
 
     def numel(self) -> Any:
         n = 1
