@@ -57,6 +57,8 @@ def analyze_file(project: Project, path: str, options: Options, data: Optional[b
 
 
 def _analyze(project: Project, path: str, options: Options, data: Optional[bytes]) -> FileReport:
+    if project.sources is None:  # parses shared with the __main__ block's own project
+        project.sources = {}
     try:
         if data is None and project.reader is _read_file:
             check_readable(path)
@@ -84,10 +86,8 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         file_notes.append(Unresolved(f"module top level: {e.message}", Location(path, 1, 0)))
     except RecursionError:
         file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
+    main_inputs = _main_inputs(project, mod, options, data)
     used = it.steps
-    it.steps = 0
-    main_inputs = _main_inputs(it, mod)
-    used += it.steps
     models: List[ModelReport] = []
     skipped: List[Skipped] = []
     limits = options.limits
@@ -206,7 +206,7 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     assert isinstance(layer, Layer)
     shapes = options.model_inputs.get(f"{mod.path}::{entry.name}") or options.model_inputs.get(entry.name) or entry.input_shapes
     if shapes is None and layer.framework == "torch":
-        shapes = main_inputs.get(id(layer.cls)) if layer.cls is not None else None
+        shapes = main_inputs.get(id(layer.cls.node)) if layer.cls is not None else None
         if shapes is None:
             shapes = options.input_shapes
     trace: Optional[List[Any]] = None
@@ -282,22 +282,29 @@ def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-de
     return isinstance(v, External) and catalog.lookup(v.qualname) is not None
 
 
-def _main_inputs(it, mod: ModuleNS) -> Dict[int, Tuple[Shape, ...]]:  # type: ignore[no-untyped-def]
-    """Input shapes from example calls in the ``__main__`` block: ``Net()(torch.randn(1, 3, 32, 32))``."""
-    from paramlint.evaluate.interpreter import Env
+def _main_inputs(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes]) -> Dict[int, Tuple[Shape, ...]]:
+    """Input shapes from example calls in the ``__main__`` block: ``Net()(torch.randn(1, 3, 32, 32))``,
+    keyed by class definition. The block runs in a project of its own: what it changes
+    (``CFG["width"] = 64`` before the call) is not seen by the models, which torch builds on
+    import, where the block does not run."""
+    from paramlint.evaluate.interpreter import Env, Interpreter
 
     assert mod.source is not None
     block = main_block(mod.source.tree)
     if block is None:
         return {}
     seen: Dict[int, Tuple[Shape, ...]] = {}
-    it.observe = seen
+    own = Project(project.reader, project.exists, project.sources)
     try:
-        it.module = mod
-        it.exec_block(block.body.body, Env({}, None, mod))  # type: ignore[union-attr]
+        main = own.module_for_path(mod.path, data)
+        it = Interpreter(own, options.limits)
+        it.run_module(main)
+        it.steps = 0
+        it.observe = seen
+        it.module = main
+        it.exec_block(block.body.body, Env({}, None, main))  # type: ignore[union-attr]
     except Exception:
         pass
     finally:
-        it.observe = None
-        it.module = None
+        project.files_read.update(own.files_read)  # the shapes depend on them too (cache key)
     return seen

@@ -62,6 +62,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             return v
         if name == "__class__":
             return obj.cls
+        if name == "__dict__":  # live: self.__dict__.update(kwargs) sets attributes
+            return obj.attrs
         return class_attr(it, obj.cls, name, node, obj)
     if isinstance(obj, (Tensor, Param)):
         return it.fw.tensor_attr(it, obj, name, node)

@@ -397,6 +397,16 @@ def _setattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
     return None
 
 
+@builtin("delattr")
+def _delattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 2 or not isinstance(args[1], str):
+        if args and isinstance(args[0], Layer) and args[0].uncertain is None:
+            args[0].uncertain = it.unknown("delattr() with a non-constant name", node)
+        return None
+    it.fw.del_attr(it, args[0], args[1], node)
+    return None
+
+
 @builtin("type")
 def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if len(args) != 1:

@@ -124,10 +124,18 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
         v = it.eval(part.expression, env)
         if isinstance(v, Unknown):
             return v
-        if part.conversion == "r":
-            v = repr(v) if isinstance(v, (int, float, str, bool, type(None))) else None
-        elif part.conversion in ("s", "a"):
-            v = str(v) if isinstance(v, (int, float, str, bool, type(None))) else None
+        conversion = part.conversion
+        if part.equal is not None:  # f"{n = }": the expression's text, then repr() unless a spec is given
+            out.append(_self_documenting(part))
+            if conversion is None and not part.format_spec:
+                conversion = "r"
+        plain = isinstance(v, (int, float, str, bool, type(None)))
+        if conversion == "r":
+            v = repr(v) if plain else None
+        elif conversion == "a":
+            v = ascii(v) if plain else None
+        elif conversion == "s":
+            v = str(v) if plain else None
         spec = ""
         if part.format_spec:
             spec_v = _fstring(it, cst.FormattedString(parts=part.format_spec), env)
@@ -141,6 +149,14 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
         if sum(map(len, out)) > it.limits.max_string:
             raise LimitExceeded("string exceeds the string limit")
     return "".join(out)
+
+
+def _self_documenting(part: cst.FormattedStringExpression) -> str:
+    """The ``n = `` that ``f"{n = }"`` prints: the source text up to and including ``=``."""
+    code = cst.Module([]).code_for_node
+    assert part.equal is not None
+    return (code(part.whitespace_before_expression) + code(part.expression) + code(part.whitespace_after_expression)
+            + code(part.equal.whitespace_before) + "=" + code(part.equal.whitespace_after))
 
 
 @handles(cst.Ellipsis)

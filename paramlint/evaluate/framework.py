@@ -194,6 +194,11 @@ def eval_defaults(it: Any, params: cst.Parameters, env: Any) -> Dict[str, Any]:
 
 # ---- calls ---------------------------------------------------------------------------------
 
+#: Methods a torch module subclass may override to change what is registered or counted.
+_COUNT_HOOKS = ("__setattr__", "__delattr__", "parameters", "named_parameters", "register_parameter", "register_module",
+                "add_module")
+
+
 def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     materialize(it, cls)
     if cls.uncertain is not None and cls.framework is None:
@@ -207,6 +212,11 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         obj.node = node
         if cls.uncertain is not None:
             obj.uncertain = cls.uncertain
+        elif cls.framework == "torch":
+            for hook in _COUNT_HOOKS:  # they decide what torch registers or counts
+                if class_lookup(cls, hook) is not _MISSING:
+                    obj.uncertain = it.unknown(f"{cls.name} overrides {hook}(), which is not modelled", node)
+                    break
         it.layers_built += 1
         if cls.framework == "keras":
             lazy.keras_graph.assign_name(it, obj, None)

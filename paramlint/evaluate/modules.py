@@ -68,6 +68,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return v
     if name == "__class__":
         return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
+    if name == "__dict__" and layer.framework == "torch":  # plain attributes: torch registers nothing set there
+        return layer.attrs
     if name == "training":
         return True
     if layer.framework == "flax":
@@ -253,8 +255,45 @@ def _append(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
 
     if layer.framework == "keras":
         return lazy.keras_graph.add(it, layer, args[0] if args else None, node)
-    add_child(it, layer, str(len(layer.children)), args[0] if args else None, node)
+    add_child(it, layer, str(len(_items_of(layer))), args[0] if args else None, node)
     return layer
+
+
+def _items_of(layer: Layer) -> Dict[str, Any]:
+    """Where a container keeps its items: ParameterList/Dict hold parameters, the others modules."""
+    return layer.params if layer.spec is not None and layer.spec.name in ("ParameterList", "ParameterDict") else layer.children
+
+
+def _pop(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``ModuleList/Sequential.pop(i)`` (the rest renumbered, as torch's ``__delitem__`` does)
+    and ``ModuleDict/ParameterDict.pop(key)``."""
+    if layer.framework == "keras" and layer.spec is not None and layer.spec.name == "Sequential":
+        return lazy.keras_graph._pop(it, layer, node)
+    items = _items_of(layer)
+    spec = layer.spec.name if layer.spec is not None else ""
+    key = args[0] if args else kwargs.get("key", kwargs.get("idx", -1 if spec in ("ModuleList", "Sequential", "ParameterList") else None))
+    if spec in ("ModuleDict", "ParameterDict") and isinstance(key, str) and key in items:
+        return items.pop(key)
+    if spec in ("ModuleList", "Sequential") and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):
+        values = list(items.values())
+        out = values.pop(key)
+        items.clear()
+        items.update((str(i), v) for i, v in enumerate(values))
+        return out
+    u = it.unknown(f"{layer.type_name}.pop({key!r}) is not modelled", node)
+    if layer.uncertain is None:
+        layer.uncertain = u
+    return u
+
+
+def _clear(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if layer.spec is not None and layer.spec.name in ("ModuleDict", "ParameterDict"):
+        _items_of(layer).clear()
+        return None
+    u = it.unknown(f"{layer.type_name}.clear() is not modelled", node)
+    if layer.uncertain is None:
+        layer.uncertain = u
+    return u
 
 
 def _extend(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -273,10 +312,10 @@ def _insert(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
         if layer.uncertain is None:
             layer.uncertain = it.unknown("insert() with an unknown index", node)
         return None
-    items = [c for c in layer.children.values()]
+    items = list(_items_of(layer).values())
     idx = args[0] if args[0] >= 0 else len(items) + args[0]
     items.insert(idx, args[1])
-    layer.children.clear()
+    _items_of(layer).clear()
     from paramlint.evaluate.framework import add_child
 
     for i, v in enumerate(items):
@@ -339,7 +378,7 @@ _METHODS = {
     "requires_grad_": _requires_grad, "zero_grad": _none, "reset_parameters": _none, "_reset_parameters": _none,
     "register_forward_hook": _none, "register_forward_pre_hook": _none, "register_full_backward_hook": _none,
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,
-    "append": _append, "extend": _extend, "insert": _insert, "keys": _keys, "values": _values, "items": _items,
+    "append": _append, "extend": _extend, "insert": _insert, "pop": _pop, "clear": _clear, "keys": _keys, "values": _values, "items": _items,
     "update": _update, "forward": _forward, "__call__": _forward, "get_submodule": _get_submodule,
     "extra_repr": lambda it, l, a, k, n: "",
 }
@@ -352,7 +391,7 @@ def iterate_layer(it: Any, layer: Layer, node: Any) -> Any:
         return layer.uncertain
     spec = layer.spec
     if spec is not None and spec.name in ("ModuleDict", "ParameterDict"):
-        return list(layer.children.keys())
+        return list(_items_of(layer).keys())
     if spec is not None and spec.name in ("ParameterList",):
         return list(layer.params.values())
     if layer.framework == "keras" and spec is not None and spec.name == "Sequential":

@@ -115,7 +115,7 @@ def length(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, Layer):
         if v.uncertain is not None:
             return v.uncertain
-        return len(v.children) if v.spec is None or v.spec.role == "container" or v.cls is not None else len(v.children)
+        return len(lazy.modules._items_of(v))
     if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
         return len(v.cls.fields)
     if isinstance(v, Class) and "enum" in v.flags:

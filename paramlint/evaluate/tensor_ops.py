@@ -255,7 +255,7 @@ def _bin(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) ->
     out = t.shape
     for o in args:
         if isinstance(o, Unknown):
-            return o
+            return Unknown(o.reason, o.location)  # a tensor, even from an unknown condition
         s = shape_of(o)
         if s is not None:
             out = S.broadcast(out, s)
@@ -481,7 +481,7 @@ def _binary_fn(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
     out: Optional[Shape] = None
     for o in list(args) + [kwargs[k] for k in ("other", "input") if k in kwargs]:
         if isinstance(o, Unknown):
-            return o
+            return Unknown(o.reason, o.location)  # a tensor, even from an unknown condition
         s = shape_of(o)
         if s is not None:
             out = s if out is None else S.broadcast(out, s)

@@ -49,11 +49,11 @@ def _as_shape(v: Any) -> Optional[Shape]:
 
 @fn("torch.zeros", "torch.ones", "torch.empty", "torch.randn", "torch.rand", "torch.full", "torch.randint")
 def _create(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    q = getattr(node, "_q", None)
-    dims_args = args
-    if q is None:
-        pass
-    shape = _dims(it, dims_args, node)
+    if "size" in kwargs:  # torch.zeros(size=(2, 3))
+        if args:
+            return it.unknown("sizes given both by position and as size=", node)
+        args = [kwargs["size"]]
+    shape = _dims(it, args, node)
     return shape if isinstance(shape, Unknown) else Tensor(shape)
 
 
@@ -156,7 +156,7 @@ def _parameter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
     if data is None:
         return Param((0,))
     if isinstance(data, Unknown):
-        return data
+        return Unknown(data.reason, data.location)  # a Parameter, whatever the data's kind: never a bool
     if isinstance(rg, Unknown):  # trainable or not decides a figure: not a guess
         return it.unknown(f"nn.Parameter with unknown requires_grad: {rg.reason}", node)
     if isinstance(data, (Tensor, Param)):
@@ -401,10 +401,10 @@ def keras_op(out: Tensor, *operands: Any) -> Tensor:
 def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``module(x)``: a catalog leaf computes its output shape; others run ``forward``."""
     spec = layer.spec
-    if it.observe is not None and layer.cls is not None and id(layer.cls) not in it.observe:
+    if it.observe is not None and layer.cls is not None and id(layer.cls.node) not in it.observe:
         shapes = tuple(a.shape for a in args if isinstance(a, (Tensor, Param)))
         if shapes and len(shapes) == len(args):
-            it.observe[id(layer.cls)] = shapes
+            it.observe[id(layer.cls.node)] = shapes
     if layer.cls is not None:
         from paramlint.evaluate.attributes import class_attr
 
