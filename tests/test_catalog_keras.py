@@ -123,3 +123,38 @@ def test_functional_model_figures_are_keras_figures():
     m = ns["model"]
     assert m.count_params() == FUNCTIONAL_PARAMS
     assert [layer.count_params() for layer in m.layers][1:] == FUNCTIONAL_ROWS
+
+
+_SHARED_WRAPPED = '''
+import keras
+from keras import layers
+
+inp = keras.Input((5, 4))
+d = layers.Dense(3)
+bw = layers.LSTM(3, go_backwards=True)
+x = layers.TimeDistributed(d)(inp)
+y = d(inp)
+z = layers.Bidirectional(layers.LSTM(3), backward_layer=bw)(inp)
+model = keras.Model(inp, [x, y, z, bw(inp)])
+'''
+#: keras 3.15.1 (torch backend): count_params(). TimeDistributed applies the Dense it wraps
+#: (15 weights, once); the Bidirectional's backward layer is ``bw`` itself (96 + 96, bw once).
+SHARED_WRAPPED_PARAMS = 15 + 96 + 96
+
+
+def test_wrapped_layers_share_their_weights(tmp_path):
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    p = tmp_path / "shared.py"
+    p.write_text(_SHARED_WRAPPED)
+    m = next(m for m in analyze_file(Project(), str(p), Options()).models if m.name == "model")
+    assert m.total_params == SHARED_WRAPPED_PARAMS and m.unresolved == ()
+
+
+@pytest.mark.oracle
+def test_wrapped_layers_share_their_weights_in_keras():
+    _keras()
+    ns: dict = {}
+    exec(compile(_SHARED_WRAPPED, "shared", "exec"), ns)  # our own test source
+    assert ns["model"].count_params() == SHARED_WRAPPED_PARAMS

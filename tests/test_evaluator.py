@@ -1310,6 +1310,12 @@ DIFFERENTIAL = {
         def reads_config():
             return nn.Linear(CFG["width"], 1)
 
+        def strided_same_conv():
+            return nn.Conv2d(3, 3, 3, stride=2, padding="same")  # torch raises ValueError
+
+        def padding_idx_out_of_range():
+            return nn.Embedding(10, 3, padding_idx=10)  # torch raises AssertionError
+
         class Quiet(nn.Module):
             def __init__(self):
                 super().__init__()
@@ -1334,5 +1340,6 @@ def test_differential_findings_against_torch(tmp_path: Path) -> None:
                        ("deleted_by_delattr", 2), ("config_dict_update", 6 * 7 + 7),
                        ("self_documenting_fstrings", 3 + 5 + 6 + 1), ("reads_config", 5)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
-    for name in ("where_of_a_comparison", "Quiet"):  # torch: 3 and 0; here: unknown, never 0 and 6
+    for name in ("where_of_a_comparison", "Quiet", "strided_same_conv", "padding_idx_out_of_range"):
+        # torch: 3, 0, raises, raises; here: unknown, never 0, 6, 84, 30
         assert m[name].total_params is None, (name, m[name].total_params)

@@ -100,15 +100,17 @@ _RNNS = [
 
 # --- wrappers -------------------------------------------------------------------------
 
-def _inner(a: Args, name: str = "layer") -> Tuple[Any, Args]:
-    """The wrapped layer's catalog entry and arguments (a user subclass may own more)."""
+def _inner(a: Args, name: str = "layer", built_ok: bool = False) -> Tuple[Any, Args]:
+    """The wrapped layer's catalog entry and arguments (a user subclass may own more).
+    ``built_ok``: its weights are not read here (Bidirectional clones its forward layer from
+    the config; a built backward layer or TimeDistributed's layer is shared by the evaluator)."""
     inner = a.raw(name)
     spec, args = getattr(inner, "spec", None), getattr(inner, "args", None)
     if spec is None or args is None or getattr(inner, "cls", None) is not None:
         raise ArgError(f"{a.layer}: the wrapped {name} is not a catalog layer")
     if getattr(inner, "uncertain", None) is not None:
         raise ArgError(f"{a.layer}: the wrapped {name} is uncertain", inner.uncertain)
-    if getattr(inner, "built", False) and spec.role == "leaf" and getattr(inner, "params", None):
+    if not built_ok and getattr(inner, "built", False) and spec.role == "leaf" and getattr(inner, "params", None):
         raise ArgError(f"{a.layer}: the wrapped {name} is already built (its weights may be shared)")
     return spec, Args(spec.name, args)
 
@@ -133,24 +135,24 @@ def _inner_output(spec: Any, args: Args, s: Shape) -> Any:
 
 def _bidi_params(a: Args, x: Any) -> List[ParamSpec]:
     s = _shape_of(x, "sequences", "Bidirectional")
-    fw, fargs = _inner(a)
+    fw, fargs = _inner(a, built_ok=True)
     if fw.name not in _GATES:
         raise ArgError(f"Bidirectional: wrapping a {fw.name} is not modelled")
     out = _inner_params(fw, fargs, s, "forward_layer.")
     if a.raw("backward_layer") is None:
         return out + _inner_params(fw, fargs, s, "backward_layer.")
-    bw, bargs = _inner(a, "backward_layer")
+    bw, bargs = _inner(a, "backward_layer", built_ok=True)
     return out + _inner_params(bw, bargs, s, "backward_layer.")
 
 
 def _bidi_output(a: Args, x: Any) -> Any:
     s = _shape_of(x, "sequences", "Bidirectional")
-    fw, fargs = _inner(a)
+    fw, fargs = _inner(a, built_ok=True)
     f_out = _inner_output(fw, fargs, s)
     if a.raw("backward_layer") is None:
         b_out = f_out
     else:
-        bw, bargs = _inner(a, "backward_layer")
+        bw, bargs = _inner(a, "backward_layer", built_ok=True)
         b_out = _inner_output(bw, bargs, s)
     f_states: List[Any] = list(f_out[1:]) if isinstance(f_out, Outputs) else []
     b_states: List[Any] = list(b_out[1:]) if isinstance(b_out, Outputs) else []
@@ -181,7 +183,7 @@ def _td_params(a: Args, x: Any) -> List[ParamSpec]:
 
 def _td_output(a: Args, x: Any) -> Any:
     s = _shape_of(x, "inputs", "TimeDistributed")
-    spec, args = _inner(a)
+    spec, args = _inner(a, built_ok=True)
     out = _inner_output(spec, args, (s[0],) + tuple(s[2:]))
     if isinstance(out, Outputs):
         raise ArgError("TimeDistributed of a layer with several outputs is not modelled")

@@ -48,6 +48,12 @@ def _conv_params(n: int):  # type: ignore[no-untyped-def]
         if cin % g or cout % g:
             raise ArgError(f"in_channels ({cin}) and out_channels ({cout}) must be divisible by groups ({g})")
         k = a.ints("kernel_size", n, 1)
+        pad = a.raw("padding")
+        if isinstance(pad, str):  # torch checks these when the module is created
+            if pad not in ("valid", "same"):
+                raise ArgError(f"padding must be 'valid', 'same' or ints, got {pad!r}")
+            if pad == "same" and any(v != 1 for v in a.ints("stride", n, 1)):
+                raise ArgError("padding='same' is not supported for strided convolutions")
         out = [ParamSpec("weight", (cout, cin // g) + k)]
         if a.bool("bias"):
             out.append(ParamSpec("bias", (cout,)))
@@ -290,7 +296,11 @@ def _convT(n: int) -> LayerSpec:
 def _embedding_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
     if a.raw("_weight") is not None:
         raise ArgError(f"{a.layer}: an explicit _weight is not modelled")
-    return [ParamSpec("weight", (a.int("num_embeddings"), a.int("embedding_dim")))]
+    n = a.int("num_embeddings")
+    idx = a.raw("padding_idx")
+    if idx is not None and not (isinstance(idx, int) and not isinstance(idx, bool) and -n <= idx < n):
+        raise ArgError(f"{a.layer}: padding_idx must be within num_embeddings, got {idx!r}")
+    return [ParamSpec("weight", (n, a.int("embedding_dim")))]
 
 
 def _embedding_output(a: Args, x: Shape) -> Shape:

@@ -283,6 +283,24 @@ def layer_trainable(layer: Layer) -> Any:
     return layer.args.get("trainable", kw.get("trainable", True) if isinstance(kw, dict) else True)
 
 
+def _share_wrapped(it: Any, layer: Layer, in_shape: Any, node: Any) -> bool:
+    """Keras' TimeDistributed applies the very layer it wraps: its weights are that layer's
+    (one set, however many wrappers or direct calls use it). False where that cannot be done."""
+    inner = layer.args.get("layer")
+    if not isinstance(inner, Layer) or inner.cls is not None or inner.spec is None or inner.spec.role != "leaf":
+        return False
+    if isinstance(in_shape, dict):  # the call's bound inputs
+        in_shape = in_shape.get("inputs")
+    if not isinstance(in_shape, tuple) or len(in_shape) < 3:
+        return False
+    if not inner.built:
+        lazy.keras_graph.build(it, inner, (in_shape[0],) + tuple(in_shape[2:]), node)
+    if inner.uncertain is not None or not inner.built:
+        return False
+    layer.params.update((f"layer.{k}", p) for k, p in inner.params.items())
+    return True
+
+
 def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     """Create a catalog layer's parameter tensors from its bound arguments (and input shape)."""
     spec = layer.spec
@@ -294,10 +312,23 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
         if layer.uncertain is None:
             layer.uncertain = Unknown(f"{spec.name} parameters: {u.reason}", u.location) if e.unknown is not None else u
         return
+    if spec.framework == "keras" and spec.name == "TimeDistributed" and _share_wrapped(it, layer, in_shape, node):
+        layer.built = True
+        return
     trainable_flag = layer_trainable(layer)
     if spec.framework == "keras" and spec.name == "Bidirectional" and isinstance(layer.args.get("layer"), Layer):
         # Keras rebuilds both directions from the wrapped layer's config, trainable flag included
         trainable_flag = trainable_flag is not False and layer_trainable(layer.args["layer"])
+    backward = layer.args.get("backward_layer") if spec.framework == "keras" and spec.name == "Bidirectional" else None
+    if isinstance(backward, Layer):  # Keras uses the given backward layer itself: its weights are shared
+        shape = in_shape.get("sequences") if isinstance(in_shape, dict) else in_shape
+        if not backward.built and isinstance(shape, tuple):
+            lazy.keras_graph.build(it, backward, shape, node)
+        if backward.uncertain is not None or not backward.built or not backward.params:
+            layer.uncertain = layer.uncertain or it.unknown("Bidirectional: the backward layer's weights are unknown", node)
+            return
+        specs = [ps for ps in specs if not ps.name.startswith("backward_layer.")]
+        layer.params.update((f"backward_layer.{k}", p) for k, p in backward.params.items())
     for ps in specs:
         p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection, ps.trainable)
         if ps.buffer:
