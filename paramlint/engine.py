@@ -87,12 +87,15 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     except RecursionError:
         file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
     main_inputs = _main_inputs(project, mod, options, data)
+    first = project
     used = it.steps
     models: List[ModelReport] = []
     skipped: List[Skipped] = []
     limits = options.limits
     runaway = 0  # steps spent by entry points that ended at a step limit
     for entry in entries:
+        if project.dirty:  # the last build changed module state: this one starts afresh
+            project, mod, it = _fresh(project, mod, options, data, it)
         # Every entry point gets max_steps; runaways together only max_file_steps and all
         # entry points together max_file_total_steps (past either, each still gets a small
         # allowance, so cheap models after runaway ones resolve): a file of many runaway
@@ -101,6 +104,7 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         it.steps = max(0, limits.max_steps - left)
         start = it.steps
         try:
+            project.building = True
             result = _build(it, mod, entry, options, main_inputs)
         except LimitExceeded as e:
             message = e.message
@@ -117,6 +121,7 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         except Exception as e:  # an evaluator bug costs this entry point, not the file
             result = _entry_failed(mod, entry, f"internal error: {type(e).__name__}: {e}")
         finally:
+            project.building = False
             it.depth = it.call_depth = 0
             it.trace = it.observe = None
             it.module = None
@@ -128,7 +133,25 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         else:
             models.append(result)
     notes = [Unresolved(u.reason, u.location) for u in it.notes.values()]
+    first.files_read.update(project.files_read)
     return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
+
+
+def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes], it: Any) -> Tuple[Project, ModuleNS, Any]:
+    """A new evaluation of the analyzed module (and what it imports), for builds after one that
+    changed module state (``evaluate/isolation.py``): as the next process importing the file."""
+    from paramlint.evaluate.interpreter import Interpreter
+
+    own = Project(project.reader, project.exists, project.sources)
+    own.files_read.update(project.files_read)
+    fresh = own.module_for_path(mod.path, data)
+    new = Interpreter(own, options.limits)
+    new.notes.update(it.notes)
+    try:
+        new.run_module(fresh)
+    except (LimitExceeded, RecursionError):
+        pass  # reported once, by the first evaluation
+    return own, fresh, new
 
 
 def _budget_spent(limits: Limits, on_runaways: bool) -> str:

@@ -1343,3 +1343,107 @@ def test_differential_findings_against_torch(tmp_path: Path) -> None:
     for name in ("where_of_a_comparison", "Quiet", "strided_same_conv", "padding_idx_out_of_range"):
         # torch: 3, 0, raises, raises; here: unknown, never 0, 6, 84, 30
         assert m[name].total_params is None, (name, m[name].total_params)
+
+
+ISOLATION = {
+    "nets.py": '''
+        import torch.nn as nn
+
+        WIDTH = 2
+
+        def widen():
+            global WIDTH
+            WIDTH = 8
+            return nn.Linear(1, 1)
+
+        def uses_width():  # torch, importing the file afresh: WIDTH is 2
+            return nn.Linear(WIDTH, 2)
+
+        def count(seen=[]):
+            seen.append(1)
+            return len(seen)
+
+        def counted():  # count() is also an entry point here; in a fresh process this is its first call
+            return nn.Linear(count(), 1)
+
+        class Registry(nn.Module):
+            dims = []
+
+            def __init__(self):
+                super().__init__()
+                self.dims.append(4)
+                self.fc = nn.Linear(len(self.dims), 1)
+
+        def registry_twice():
+            Registry()
+            return Registry()
+    ''',
+}
+
+
+def test_each_entry_point_sees_the_module_as_a_fresh_import_leaves_it(tmp_path: Path) -> None:
+    """A build that changes module state (a global, a default list, a class attribute) does not
+    change the next build: torch builds each model in a process of its own."""
+    pkg = write_package(tmp_path, ISOLATION)
+    m = ours(tmp_path, pkg, "nets.py")
+    for name, want in (("uses_width", 6), ("counted", 2), ("registry_twice", 3), ("Registry", 2)):
+        for key in [k for k in sys.modules if k.startswith(pkg)]:  # torch's figure from a fresh import
+            del sys.modules[key]
+        assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
+
+
+PROPERTIES = {
+    "nets.py": '''
+        import torch.nn as nn
+
+        class PropSetter(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = 5
+                self.fc = nn.Linear(self.w, 1)
+
+            @property
+            def w(self):
+                return self._w * 10
+
+            @w.setter
+            def w(self, v):
+                self._w = v
+
+        class Cfg:
+            def __init__(self, hidden):
+                self.hidden = hidden
+
+            @property
+            def hidden(self):
+                return self._hidden
+
+            @hidden.setter
+            def hidden(self, v):
+                self._hidden = 2 * v
+
+        def cfg_model():
+            return nn.Linear(Cfg(3).hidden, 1)
+
+        class ReadOnly(nn.Module):
+            def __init__(self):
+                super().__init__()
+                try:
+                    self.n = 3
+                    k = 1
+                except AttributeError:
+                    k = 2
+                self.fc = nn.Linear(k, 1)
+
+            @property
+            def n(self):
+                return 4
+    ''',
+}
+
+
+def test_property_setters_run_and_read_only_properties_raise(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, PROPERTIES)
+    m = ours(tmp_path, pkg, "nets.py")
+    for name, want in (("PropSetter", 51), ("cfg_model", 7), ("ReadOnly", 3)):
+        assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, ModuleNS
@@ -77,6 +78,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             return obj.module.name
         if name == "__doc__":
             return None
+        if obj.kind == "property" and name in ("setter", "getter", "deleter"):
+            return Builtin(f"property.{name}", lambda it2, a, k, n: _property_part(obj, name, a[0] if a else None))
         return no_attr(it, obj, name, node)
     if isinstance(obj, Partial):
         if name == "func":
@@ -145,7 +148,36 @@ def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:
     return v
 
 
+def _property_part(prop: Function, part: str, fn: Any) -> Any:
+    """``@w.setter`` (``getter``, ``deleter``): the property, now with that function."""
+    if part == "getter":
+        return fn
+    prop.attrs[f"__{part}__"] = fn
+    return prop
+
+
+def _through_property(it: Any, obj: Any, name: str, value: Any, node: Any) -> bool:
+    """``obj.name = value`` where the class defines ``name`` as a property: its setter runs
+    (Python's data descriptors win over the instance dict); without one Python raises."""
+    cls = getattr(obj, "cls", None)
+    if cls is None or name.startswith("__"):
+        return False
+    prop = it.fw.class_lookup(cls, name)
+    if not isinstance(prop, Function) or prop.kind != "property":
+        return False
+    setter = prop.attrs.get("__setter__")
+    if setter is None:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises AttributeError: property {name!r} has no setter", node), "AttributeError")
+    it.call(setter, [obj, value], {}, node)
+    return True
+
+
 def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
+    touch(it, obj)
+    if isinstance(obj, (Instance, Layer)) and not isinstance(value, (Layer, Param)) and _through_property(it, obj, name, value, node):
+        return
     if isinstance(obj, Layer):
         it.fw.layer_set_attr(it, obj, name, value, node)
     elif isinstance(obj, Instance):

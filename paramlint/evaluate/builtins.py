@@ -387,24 +387,21 @@ def _dir(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown("dir() is only modelled for framework modules", node)
 
 
-@builtin("setattr")
-def _setattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    if len(args) != 3 or not isinstance(args[1], str):
-        if args and isinstance(args[0], Layer) and args[0].uncertain is None:
-            args[0].uncertain = it.unknown("setattr() with a non-constant name", node)
+def _named_attr(what: str, n: int, change: Callable[..., None]) -> Callable[..., Any]:
+    """``setattr(obj, name, v)`` / ``delattr(obj, name)``: with a name not known, what a
+    module holds is unknown."""
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) != n or not isinstance(args[1], str):
+            if args and isinstance(args[0], Layer) and args[0].uncertain is None:
+                args[0].uncertain = it.unknown(f"{what}() with a non-constant name", node)
+            return None
+        change(it, *args, node)
         return None
-    it.set_attr(args[0], args[1], args[2], node)
-    return None
+    return call
 
 
-@builtin("delattr")
-def _delattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    if len(args) != 2 or not isinstance(args[1], str):
-        if args and isinstance(args[0], Layer) and args[0].uncertain is None:
-            args[0].uncertain = it.unknown("delattr() with a non-constant name", node)
-        return None
-    it.fw.del_attr(it, args[0], args[1], node)
-    return None
+BUILTINS["setattr"] = Builtin("setattr", _named_attr("setattr", 3, lambda it, o, k, v, n: it.set_attr(o, k, v, n)))
+BUILTINS["delattr"] = Builtin("delattr", _named_attr("delattr", 2, lambda it, o, k, n: it.fw.del_attr(it, o, k, n)))
 
 
 @builtin("type")

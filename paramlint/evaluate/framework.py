@@ -14,6 +14,7 @@ from paramlint.evaluate import signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
+from paramlint.evaluate.isolation import share
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
@@ -140,6 +141,7 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
         lazy.records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
         lazy.enums.make_members(it, cls, ns)
+    share(it.project, cls)  # class attributes outlive the build that first used the class
     return ns
 
 

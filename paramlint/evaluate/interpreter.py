@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import Limits, LimitExceeded
 from paramlint.evaluate.project import LazyImport, ModuleNS, Project
@@ -132,6 +133,7 @@ class Interpreter:
     def poison(self, obj: Any, why: Unknown) -> Unknown:
         """Mark a mutable object's contents unknown (every later read of it, through any
         reference, is Unknown); returns ``why``."""
+        touch(self, obj)
         self.poisoned.setdefault(id(obj), (obj, why))
         return why
 
@@ -162,6 +164,7 @@ class Interpreter:
         mod.state = "loading"
         saved = self.module
         self.module = mod
+        self.project.loading += 1  # an import's own effects are the same in every process
         try:
             env = Env(mod.ns, None, mod)
             self.exec_block(mod.source.tree.body, env)
@@ -170,8 +173,10 @@ class Interpreter:
         except Raised as r:
             mod.error = r.unknown.reason
         finally:
+            self.project.loading -= 1
             self.module = saved
             mod.state = "loaded"
+            share(self.project, mod)  # what the module holds outlives any one build
 
     def import_module(self, name: str) -> Any:
         """A module value: a project ModuleNS (evaluated) or an External for anything else."""
@@ -238,6 +243,7 @@ class Interpreter:
 
     def assign_name(self, name: str, value: Any, env: Env) -> None:
         if env.declared_global and name in env.declared_global:
+            touch(self, env.module)
             env.module.ns[name] = value
             return
         if env.declared_nonlocal and name in env.declared_nonlocal:
@@ -479,6 +485,7 @@ class Interpreter:
             elif isinstance(target, (list, dict, set, Instance)):
                 # The object itself may have changed: every reference to it (a module-level
                 # registry mutated inside a function, an argument) now reads as Unknown.
+                touch(self, target)
                 self.poisoned.setdefault(id(target), (target, reason))
                 self.assign_name(r, reason, env)
             elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:

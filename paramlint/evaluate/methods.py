@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 
 from paramlint.evaluate import protocols
 from paramlint.evaluate.builtins import _Iterator, format_value
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import Builtin, Environ, Unknown
 
@@ -21,6 +22,7 @@ _PURE_STR = {
 _LIST_MUTATE = {"append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort"}
 _LIST_PURE = {"index", "count", "copy"}
 _DICT = {"get", "items", "keys", "values", "update", "pop", "setdefault", "copy", "clear", "popitem"}
+_DICT_MUTATE = {"update", "pop", "setdefault", "clear", "popitem"}
 _SET = {"add", "update", "discard", "remove", "union", "intersection", "difference", "issubset", "issuperset", "copy", "pop"}
 
 
@@ -198,6 +200,8 @@ def _unknown_answer(it: Any, obj: Any, name: str, args: List[Any], node: Any) ->
 
 
 def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if name in _LIST_MUTATE:
+        touch(it, obj)
     u = _unknown_effect(it, obj, name, args, node) if name in _LIST_MUTATE else _unknown_answer(it, obj, name, args, node)
     if u is not None:
         return it.poison(obj, u) if name in _LIST_MUTATE else u
@@ -241,6 +245,8 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
 
 
 def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if name in _DICT_MUTATE:
+        touch(it, obj)
     if isinstance(obj, Environ) and name in ("update", "setdefault"):
         r = _environ_write(it, obj, name, args, kwargs, node)
         if r is not None:
@@ -311,6 +317,8 @@ def _environ_write(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwa
 
 
 def _set_method(it: Any, obj: Any, name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if name in ("add", "update", "discard", "remove", "pop"):
+        touch(it, obj)
     if name in ("add", "update", "discard", "remove"):
         u = _unknown_effect(it, obj, name, args, node)
         if u is not None:
@@ -340,6 +348,7 @@ def inplace(it: Any, op: str, cur: Any, rhs: Any, node: Any) -> Any:
     ``+=``/``*=``, dict (and ``os.environ``) ``|=``, set ``|= &= -= ^=``. Returns the value to
     bind (``cur`` itself, or an Unknown after poisoning ``cur``), or NotImplemented where Python
     makes a new object (``cur op rhs``)."""
+    touch(it, cur)
     if isinstance(cur, list):
         if op == "Add":
             r = _list_method(it, cur, "extend", [rhs], {}, node)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from paramlint.evaluate.isolation import touch
 from paramlint.catalog.spec import NONE_WHEN_ABSENT
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
@@ -185,6 +186,7 @@ def _named_children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, An
 
 
 def _add_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     name = args[0] if args else kwargs.get("name")
     value = args[1] if len(args) > 1 else kwargs.get("module")
     if not isinstance(name, str):
@@ -198,6 +200,7 @@ def _add_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
 
 
 def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     name = args[0] if args else kwargs.get("name")
     t = args[1] if len(args) > 1 else kwargs.get("tensor")
     if isinstance(name, str):
@@ -212,6 +215,7 @@ def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, A
 
 
 def _register_parameter(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     name = args[0] if args else kwargs.get("name")
     p = args[1] if len(args) > 1 else kwargs.get("param")
     if not isinstance(name, str):
@@ -244,6 +248,7 @@ def _none(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: 
 
 
 def _requires_grad(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     flag = args[0] if args else kwargs.get("requires_grad", True)
     for _, p in named_params(layer):
         p.trainable = None if isinstance(flag, Unknown) else bool(flag)  # type: ignore[assignment]
@@ -251,6 +256,7 @@ def _requires_grad(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any
 
 
 def _append(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     from paramlint.evaluate.framework import add_child
 
     if layer.framework == "keras":
@@ -267,6 +273,7 @@ def _items_of(layer: Layer) -> Dict[str, Any]:
 def _pop(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``ModuleList/Sequential.pop(i)`` (the rest renumbered, as torch's ``__delitem__`` does)
     and ``ModuleDict/ParameterDict.pop(key)``."""
+    touch(it, layer)
     if layer.framework == "keras" and layer.spec is not None and layer.spec.name == "Sequential":
         return lazy.keras_graph._pop(it, layer, node)
     items = _items_of(layer)
@@ -280,20 +287,23 @@ def _pop(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
         items.clear()
         items.update((str(i), v) for i, v in enumerate(values))
         return out
-    u = it.unknown(f"{layer.type_name}.pop({key!r}) is not modelled", node)
+    return _not_modelled(it, layer, f"{layer.type_name}.pop({key!r}) is not modelled", node)
+
+
+def _not_modelled(it: Any, layer: Layer, what: str, node: Any) -> Unknown:
+    """A change to a container that is not modelled: what it holds is unknown."""
+    u = it.unknown(what, node)
     if layer.uncertain is None:
         layer.uncertain = u
     return u
 
 
 def _clear(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     if layer.spec is not None and layer.spec.name in ("ModuleDict", "ParameterDict"):
         _items_of(layer).clear()
         return None
-    u = it.unknown(f"{layer.type_name}.clear() is not modelled", node)
-    if layer.uncertain is None:
-        layer.uncertain = u
-    return u
+    return _not_modelled(it, layer, f"{layer.type_name}.clear() is not modelled", node)
 
 
 def _extend(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -308,6 +318,7 @@ def _extend(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
 
 
 def _insert(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     if len(args) != 2 or not isinstance(args[0], int):
         if layer.uncertain is None:
             layer.uncertain = it.unknown("insert() with an unknown index", node)
@@ -336,6 +347,7 @@ def _items(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node:
 
 
 def _update(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    touch(it, layer)
     from paramlint.evaluate.framework import add_child
 
     src = args[0] if args else {}

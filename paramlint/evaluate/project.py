@@ -74,6 +74,14 @@ class Project:
         #: Why value-known arrays can no longer be trusted: one was changed in place
         #: (``a.mul_(2)``, ``a[0] = 1``, ``a += 1``), and views and aliases of it are not tracked.
         self.arrays_mutated: Optional[Any] = None
+        #: Objects that outlive one entry point's build (module and class namespaces, function
+        #: defaults, what they hold): id -> object. See ``evaluate/isolation.py``.
+        self.shared: Dict[int, Any] = {id(self.environ): self.environ}
+        #: True while an entry point is being built; ``dirty`` once a build changed a shared object.
+        self.building = False
+        self.dirty = False
+        #: Module top levels being evaluated (an import reached lazily during a build).
+        self.loading = 0
 
     def add_root(self, root: str) -> None:
         if root not in self.roots:

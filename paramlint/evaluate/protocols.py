@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import Class, Environ, External, Instance, Layer, Param, Tensor, Unknown
@@ -230,6 +231,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
 
 
 def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
+    touch(it, obj)
     if isinstance(obj, Layer):
         lazy.modules.setitem(it, obj, index, value, node)
         return
@@ -266,6 +268,7 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
 
 
 def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
+    touch(it, obj)
     if isinstance(obj, Layer):
         obj.children.pop(name, None)
         obj.params.pop(name, None)

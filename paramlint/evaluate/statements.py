@@ -10,6 +10,7 @@ from paramlint.evaluate import neutral
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, resolve_relative
@@ -145,6 +146,7 @@ def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
     """``del d[k]`` / ``del xs[i]`` on a plain dict or list with a known key; anything else (a
     module container, a slice, an unknown key) makes what it could change unknown."""
     obj = it.eval(t.value, env)
+    touch(it, obj)
     if len(t.slice) == 1 and type(t.slice[0].slice) is cst.Index and t.slice[0].slice.star is None:  # type: ignore[union-attr]
         key = it.eval(t.slice[0].slice.value, env)  # type: ignore[union-attr]
         if type(obj) is dict and not isinstance(key, Unknown) and it.poison_of(obj) is None:
