@@ -1316,6 +1316,13 @@ DIFFERENTIAL = {
         def padding_idx_out_of_range():
             return nn.Embedding(10, 3, padding_idx=10)  # torch raises AssertionError
 
+        class TwoInits(nn.Module):
+            def __init__(self):
+                nn.Module.__init__(self)
+                self.a = nn.Linear(2, 2)
+                nn.Module.__init__(self)  # torch starts empty registries again: a is gone
+                self.b = nn.Linear(3, 3)
+
         class Quiet(nn.Module):
             def __init__(self):
                 super().__init__()
@@ -1338,7 +1345,7 @@ def test_differential_findings_against_torch(tmp_path: Path) -> None:
     m = ours(tmp_path, pkg, "nets.py")
     for name, want in (("size_keyword", 10), ("parameter_list_appends", 5 + 3), ("container_pops", 6 + 18 + 2 + 0 + 5),
                        ("deleted_by_delattr", 2), ("config_dict_update", 6 * 7 + 7),
-                       ("self_documenting_fstrings", 3 + 5 + 6 + 1), ("reads_config", 5)):
+                       ("self_documenting_fstrings", 3 + 5 + 6 + 1), ("reads_config", 5), ("TwoInits", 12)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
     for name in ("where_of_a_comparison", "Quiet", "strided_same_conv", "padding_idx_out_of_range"):
         # torch: 3, 0, raises, raises; here: unknown, never 0, 6, 84, 30

@@ -262,6 +262,14 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
             raise Raised(it.unknown(bound, node), "TypeError")  # torch raises TypeError
         return it.unknown(bound, node)
     obj.args = bound
+    if spec.framework == "torch" and spec.role == "base":
+        if obj.attrs.get("__module_init__"):
+            # nn.Module.__init__ again (A.__init__(self); B.__init__(self) on two bases):
+            # torch starts empty registries, dropping what was registered before
+            obj.params.clear()
+            obj.children.clear()
+            obj.buffers.clear()
+        obj.attrs["__module_init__"] = True
     if spec.framework == "flax":
         return lazy.flax_runtime.init(it, spec, obj, bound, node)
     if spec.framework == "keras":
@@ -407,6 +415,11 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     spec = catalog.lookup(q)
     if spec is not None:
         return construct(it, spec, args, kwargs, node)
+    if q.endswith(".__init__") and args and isinstance(args[0], Layer) and args[0].framework == "torch":
+        base = catalog.lookup(q[: -len(".__init__")])  # nn.Module.__init__(self), written out
+        if base is not None and base.framework == "torch":
+            r = base_init(it, base, args[0], list(args[1:]), kwargs, node)
+            return r if isinstance(r, Unknown) else None
     fn = STDLIB.get(q)
     if fn is not None:
         return it.call(fn, args, kwargs, node)
