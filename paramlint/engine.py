@@ -87,6 +87,8 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     except RecursionError:
         file_notes.append(Unresolved("module top level: nesting too deep to evaluate (Python recursion limit)", Location(path, 1, 0)))
     main_inputs = _main_inputs(project, mod, options, data)
+    names_after_import = dict(it.keras_names)  # Keras' auto-naming counters of a fresh process
+    exhausted = ""
     first = project
     used = it.steps
     models: List[ModelReport] = []
@@ -94,8 +96,17 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     limits = options.limits
     runaway = 0  # steps spent by entry points that ended at a step limit
     for entry in entries:
-        if project.dirty:  # the last build changed module state: this one starts afresh
-            project, mod, it = _fresh(project, mod, options, data, it)
+        if project.dirty and not exhausted:  # the last build changed module state: this one starts afresh
+            project, fresh, it, spent = _fresh(project, mod, options, data, it, limits.max_file_total_steps - used)
+            used += spent
+            if fresh is None:
+                exhausted = _budget_spent(limits, False) + " (re-evaluating the module for a fresh build)"
+            else:
+                mod = fresh
+        if exhausted:
+            models.append(_entry_failed(mod, entry, exhausted))
+            continue
+        it.keras_names = dict(names_after_import)
         # Every entry point gets max_steps; runaways together only max_file_steps and all
         # entry points together max_file_total_steps (past either, each still gets a small
         # allowance, so cheap models after runaway ones resolve): a file of many runaway
@@ -137,9 +148,12 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
 
 
-def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes], it: Any) -> Tuple[Project, ModuleNS, Any]:
+def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes], it: Any,
+           budget: int) -> Tuple[Project, Optional[ModuleNS], Any, int]:
     """A new evaluation of the analyzed module (and what it imports), for builds after one that
-    changed module state (``evaluate/isolation.py``): as the next process importing the file."""
+    changed module state (``evaluate/isolation.py``): as the next process importing the file.
+    Its steps come out of the file's budget (``budget`` left); None in place of the module when
+    the evaluation could not finish (its namespace would be partial)."""
     from paramlint.evaluate.interpreter import Interpreter
 
     own = Project(project.reader, project.exists, project.sources)
@@ -147,11 +161,12 @@ def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[byt
     fresh = own.module_for_path(mod.path, data)
     new = Interpreter(own, options.limits)
     new.notes.update(it.notes)
+    new.steps = start = max(0, options.limits.max_steps - max(budget, 0))
     try:
         new.run_module(fresh)
     except (LimitExceeded, RecursionError):
-        pass  # reported once, by the first evaluation
-    return own, fresh, new
+        return own, None, new, new.steps - start
+    return own, fresh, new, new.steps - start
 
 
 def _budget_spent(limits: Limits, on_runaways: bool) -> str:

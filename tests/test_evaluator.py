@@ -1178,10 +1178,17 @@ IN_PLACE = {
 
         def set_iteration_order():
             layers, prev = [], 4
-            for width in {8, 1}:  # CPython iterates 8 first
+            for width in {8, 1}:  # CPython iterates 8 first (and {1, 9, 17, 33} as 1, 17, 9, 33)
                 layers.append(nn.Linear(prev, width))
                 prev = width
             return nn.Sequential(*layers)
+
+        def small_set_iteration_order():
+            layers, prev = [], 4
+            for width in {5, 2, 7}:  # ints below 8 sit in their own slots: sorted
+                layers.append(nn.Linear(prev, width))
+                prev = width
+            return nn.Sequential(*layers, nn.Linear(sorted({16, 9})[0] + max({40, 3}), 1))
 
         def numbers_across_types():
             return nn.Linear(1 + (1 in [1.0]) + (True in (1,)) + (2.0 in {2}) + ([1] in [[1]]), 1)
@@ -1193,8 +1200,9 @@ def test_in_place_operators_change_the_object_every_alias_sees(tmp_path: Path) -
     pkg = write_package(tmp_path, IN_PLACE)
     m = ours(tmp_path, pkg, "nets.py")
     for name, want in (("dict_or_equals", 9), ("set_in_place", 2 + 10 * 10 + 1), ("list_in_place", 7),
-                       ("environ_or_equals", 9), ("numbers_across_types", 6), ("set_iteration_order", 49)):
+                       ("environ_or_equals", 9), ("numbers_across_types", 6), ("small_set_iteration_order", 10 + 15 + 42 + 50)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
+    assert "set_iteration_order" not in m or m["set_iteration_order"].total_params is None  # not sorted order's 21
 
 
 INTEGER_ARRAYS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from paramlint.evaluate.isolation import touch
@@ -64,7 +65,7 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         if name == "__class__":
             return obj.cls
         if name == "__dict__":  # live: self.__dict__.update(kwargs) sets attributes
-            return obj.attrs
+            return instance_dict(it, obj, node)
         return class_attr(it, obj.cls, name, node, obj)
     if isinstance(obj, (Tensor, Param)):
         return it.fw.tensor_attr(it, obj, name, node)
@@ -148,12 +149,29 @@ def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:
     return v
 
 
+def instance_dict(it: Any, obj: Any, node: Any) -> Any:
+    """``obj.__dict__``, live. Where the class defines properties a name written there would
+    be read past its property (Python's data descriptors win): not modelled."""
+    cls = obj.cls
+    if cls is not None:
+        for b in cls.mro():
+            if isinstance(b, Class) and b._ns is not None and any(
+                    isinstance(v, Function) and v.kind == "property" for v in b._ns.values()):
+                return it.unknown(f"__dict__ of a {cls.name}, whose class has properties", node)
+    return obj.attrs
+
+
 def _property_part(prop: Function, part: str, fn: Any) -> Any:
-    """``@w.setter`` (``getter``, ``deleter``): the property, now with that function."""
-    if part == "getter":
+    """``@w.setter`` (``getter``, ``deleter``): a new property (Python's ``property.setter``
+    makes a copy: a subclass's ``@Base.w.setter`` leaves ``Base.w`` as it was)."""
+    new = copy.copy(prop) if part != "getter" else fn
+    if not isinstance(new, Function):
         return fn
-    prop.attrs[f"__{part}__"] = fn
-    return prop
+    new.attrs = {**prop.attrs, **new.attrs} if part == "getter" else dict(prop.attrs)
+    new.kind = "property"
+    if part != "getter":
+        new.attrs[f"__{part}__"] = fn
+    return new
 
 
 def _through_property(it: Any, obj: Any, name: str, value: Any, node: Any) -> bool:

@@ -171,10 +171,10 @@ def _range(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return r
 
 
-def _iter_args(it: Any, args: List[Any], node: Any) -> Any:
+def _iter_args(it: Any, args: List[Any], node: Any, ordered: bool = True) -> Any:
     out = []
     for a in args:
-        seq = it.fw.iterate(it, a, node)
+        seq = it.fw.iterate(it, a, node, ordered)
         if isinstance(seq, Unknown):
             return seq
         out.append(seq)
@@ -228,7 +228,7 @@ def _tuple(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 def _set(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if not args:
         return set()
-    seqs = _iter_args(it, args[:1], node)
+    seqs = _iter_args(it, args[:1], node, ordered=False)
     if isinstance(seqs, Unknown):
         return seqs
     u = protocols.untrusted_in(it, seqs[0])
@@ -273,7 +273,7 @@ def _reduce(name: str, fn: Callable[..., Any]) -> None:
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         if "key" in kwargs:
             return it.unknown(f"{name}(key=...) is not modelled", node)
-        vals = args if len(args) > 1 else _iter_args(it, args[:1], node)
+        vals = args if len(args) > 1 else _iter_args(it, args[:1], node, ordered=False)
         if isinstance(vals, Unknown):
             return vals
         if len(args) == 1:
@@ -312,7 +312,7 @@ def _sum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 def _any_all(name: str, want: bool) -> None:
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        seqs = _iter_args(it, args[:1], node)
+        seqs = _iter_args(it, args[:1], node, ordered=False)
         if isinstance(seqs, Unknown):
             return seqs
         unknown = None

@@ -14,7 +14,7 @@ from paramlint.evaluate import signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
-from paramlint.evaluate.isolation import share
+from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
@@ -315,6 +315,7 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     """Create a catalog layer's parameter tensors from its bound arguments (and input shape)."""
     spec = layer.spec
     assert spec is not None
+    touch(it, layer)  # (a module-level Keras layer built by one builder stays built for the next)
     try:
         specs = spec.params(Args(spec.name, layer.args), in_shape)
     except ArgError as e:

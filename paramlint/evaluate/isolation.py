@@ -49,6 +49,9 @@ def share(project: Any, root: Any) -> None:
                 continue
             shared[id(v)] = v
             stack.extend((v.attrs, v.children))
+            for p in (*v.params.values(), *v.buffers.values()):  # requires_grad, .data
+                if p is not None:
+                    shared[id(p)] = p
         elif type(v).__name__ == "ModuleNS":
             shared[id(v)] = v
             stack.append(v.ns)

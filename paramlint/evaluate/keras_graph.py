@@ -38,6 +38,8 @@ def _kwargs(bound: Dict[str, Any]) -> Dict[str, Any]:
 
 def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: Any) -> Any:
     kw = _kwargs(bound)
+    if bound.get("trainable", kw.get("trainable")) is False:
+        layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
     if isinstance(bound.get("name") or kw.get("name"), str):
         layer.name = bound.get("name") or kw.get("name")
     if spec.name == "Sequential":
@@ -502,14 +504,20 @@ def _get_layer(it: Any, model: Layer, args: List[Any], kwargs: Dict[str, Any], n
     found = _layers(it, model, node)
     if isinstance(found, Unknown):
         return found
+    from paramlint.evaluate.interpreter import Raised
+
     if index is not None:
-        if not isinstance(index, int) or isinstance(index, bool) or not -len(found) <= index < len(found):
+        if not isinstance(index, int) or isinstance(index, bool):
             return it.unknown(f"get_layer(index={index!r})", node)
+        if not -len(found) <= index < len(found):
+            raise Raised(it.unknown(f"raises ValueError: get_layer(index={index}) out of range", node), "ValueError")
         return found[index]
+    if not isinstance(name, str):
+        return it.unknown(f"get_layer({name!r})", node)
     for layer in found:
-        if isinstance(name, str) and layer.name == name:
+        if layer.name == name:
             return layer
-    return it.unknown(f"get_layer({name!r}): no such layer here", node)
+    raise Raised(it.unknown(f"raises ValueError: no layer named {name!r}", node), "ValueError")
 
 
 def _pop(it: Any, seq: Layer, node: Any) -> Any:

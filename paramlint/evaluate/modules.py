@@ -70,7 +70,9 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "__class__":
         return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
     if name == "__dict__" and layer.framework == "torch":  # plain attributes: torch registers nothing set there
-        return layer.attrs
+        from paramlint.evaluate.attributes import instance_dict
+
+        return instance_dict(it, layer, node)
     if name == "training":
         return True
     if layer.framework == "flax":
@@ -278,7 +280,7 @@ def _pop(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
         return lazy.keras_graph._pop(it, layer, node)
     items = _items_of(layer)
     spec = layer.spec.name if layer.spec is not None else ""
-    key = args[0] if args else kwargs.get("key", kwargs.get("idx", -1 if spec in ("ModuleList", "Sequential", "ParameterList") else None))
+    key = args[0] if args else kwargs.get("key", kwargs.get("idx"))  # torch's pop() has no default
     if spec in ("ModuleDict", "ParameterDict") and isinstance(key, str) and key in items:
         return items.pop(key)
     if spec in ("ModuleList", "Sequential") and isinstance(key, int) and not isinstance(key, bool) and -len(items) <= key < len(items):

@@ -51,15 +51,9 @@ def untrusted_in(it: Any, items: Any) -> Any:
             return u
     return None
 
-def _fixed_hash(x: Any) -> bool:
-    """Whether ``hash(x)`` is the same in every Python process (no hash randomization)."""
-    if isinstance(x, tuple):
-        return all(_fixed_hash(y) for y in x)
-    return isinstance(x, (int, float))
-
-
-def iterate(it: Any, v: Any, node: Any) -> Any:
-    """A list of the items ``for x in v`` would see, or Unknown."""
+def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
+    """A list of the items ``for x in v`` would see, or Unknown. ``ordered=False``: the caller
+    does not depend on the order (``sorted``, ``set``, ``min``...), so a set's items will do."""
     u = it.poison_of(v)
     if u is not None:
         return u
@@ -72,10 +66,14 @@ def iterate(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, dict):
         return list(v.keys())
     if isinstance(v, (set, frozenset)):
-        if all(_fixed_hash(x) for x in v):
-            return list(v)  # CPython's own order: this set was built by the same operations
+        if len(v) <= 1 or all(type(x) in (int, bool) and 0 <= x < 8 for x in v):
+            return sorted(v)  # each in its own slot of the smallest table: CPython's order
+        if ordered:
+            # CPython's order depends on hashes (randomized for str), collisions and the set's
+            # history (a constant {1, 9, 17} is a frozenset compiled into the code)
+            return it.unknown("the iteration order of a set is not modelled", node)
         try:
-            return sorted(v)  # str hashes are randomized per process: any order is some run's
+            return sorted(v)
         except TypeError:
             return list(v)
     if isinstance(v, str):
