@@ -154,12 +154,8 @@ def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[byt
     changed module state (``evaluate/isolation.py``): as the next process importing the file.
     Its steps come out of the file's budget (``budget`` left); None in place of the module when
     the evaluation could not finish (its namespace would be partial)."""
-    from paramlint.evaluate.interpreter import Interpreter
-
-    own = Project(project.reader, project.exists, project.sources)
+    own, fresh, new = _apart(project, mod, options, data)
     own.files_read.update(project.files_read)
-    fresh = own.module_for_path(mod.path, data)
-    new = Interpreter(own, options.limits)
     new.notes.update(it.notes)
     new.steps = start = max(0, options.limits.max_steps - max(budget, 0))
     try:
@@ -167,6 +163,15 @@ def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[byt
     except (LimitExceeded, RecursionError):
         return own, None, new, new.steps - start
     return own, fresh, new, new.steps - start
+
+
+def _apart(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes]) -> Tuple[Project, ModuleNS, Any]:
+    """The analyzed module in a project of its own (sharing the parses), with an interpreter
+    for it, not yet evaluated: a separate process importing the file."""
+    from paramlint.evaluate.interpreter import Interpreter
+
+    own = Project(project.reader, project.exists, project.sources)
+    return own, own.module_for_path(mod.path, data), Interpreter(own, options.limits)
 
 
 def _budget_spent(limits: Limits, on_runaways: bool) -> str:
@@ -325,17 +330,16 @@ def _main_inputs(project: Project, mod: ModuleNS, options: Options, data: Option
     keyed by class definition. The block runs in a project of its own: what it changes
     (``CFG["width"] = 64`` before the call) is not seen by the models, which torch builds on
     import, where the block does not run."""
-    from paramlint.evaluate.interpreter import Env, Interpreter
+    from paramlint.evaluate.interpreter import Env
 
     assert mod.source is not None
     block = main_block(mod.source.tree)
     if block is None:
         return {}
     seen: Dict[int, Tuple[Shape, ...]] = {}
-    own = Project(project.reader, project.exists, project.sources)
+    own: Optional[Project] = None
     try:
-        main = own.module_for_path(mod.path, data)
-        it = Interpreter(own, options.limits)
+        own, main, it = _apart(project, mod, options, data)
         it.run_module(main)
         it.steps = 0
         it.observe = seen
@@ -344,5 +348,6 @@ def _main_inputs(project: Project, mod: ModuleNS, options: Options, data: Option
     except Exception:
         pass
     finally:
-        project.files_read.update(own.files_read)  # the shapes depend on them too (cache key)
+        if own is not None:
+            project.files_read.update(own.files_read)  # the shapes depend on them too (cache key)
     return seen

@@ -293,22 +293,27 @@ def layer_trainable(layer: Layer) -> Any:
     return layer.args.get("trainable", kw.get("trainable", True) if isinstance(kw, dict) else True)
 
 
-def _share_wrapped(it: Any, layer: Layer, in_shape: Any, node: Any) -> bool:
-    """Keras' TimeDistributed applies the very layer it wraps: its weights are that layer's
-    (one set, however many wrappers or direct calls use it). False where that cannot be done."""
-    inner = layer.args.get("layer")
+def _adopt(it: Any, layer: Layer, inner: Any, shape: Any, prefix: str, node: Any) -> bool:
+    """A Keras wrapper applying the very layer it was given: that layer's weights (built from
+    ``shape`` if not yet) become the wrapper's, one set however many wrappers or direct calls
+    use it. False where that cannot be done."""
     if not isinstance(inner, Layer) or inner.cls is not None or inner.spec is None or inner.spec.role != "leaf":
         return False
+    if not inner.built and isinstance(shape, tuple):
+        lazy.keras_graph.build(it, inner, shape, node)
+    if inner.uncertain is not None or not inner.built or not inner.params:
+        return False
+    layer.params.update((f"{prefix}.{k}", p) for k, p in inner.params.items())
+    return True
+
+
+def _share_wrapped(it: Any, layer: Layer, in_shape: Any, node: Any) -> bool:
+    """TimeDistributed applies its layer to each step: built from the per-step shape."""
     if isinstance(in_shape, dict):  # the call's bound inputs
         in_shape = in_shape.get("inputs")
     if not isinstance(in_shape, tuple) or len(in_shape) < 3:
         return False
-    if not inner.built:
-        lazy.keras_graph.build(it, inner, (in_shape[0],) + tuple(in_shape[2:]), node)
-    if inner.uncertain is not None or not inner.built:
-        return False
-    layer.params.update((f"layer.{k}", p) for k, p in inner.params.items())
-    return True
+    return _adopt(it, layer, layer.args.get("layer"), (in_shape[0],) + tuple(in_shape[2:]), "layer", node)
 
 
 def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
@@ -333,13 +338,10 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     backward = layer.args.get("backward_layer") if spec.framework == "keras" and spec.name == "Bidirectional" else None
     if isinstance(backward, Layer):  # Keras uses the given backward layer itself: its weights are shared
         shape = in_shape.get("sequences") if isinstance(in_shape, dict) else in_shape
-        if not backward.built and isinstance(shape, tuple):
-            lazy.keras_graph.build(it, backward, shape, node)
-        if backward.uncertain is not None or not backward.built or not backward.params:
+        if not _adopt(it, layer, backward, shape, "backward_layer", node):
             layer.uncertain = layer.uncertain or it.unknown("Bidirectional: the backward layer's weights are unknown", node)
             return
         specs = [ps for ps in specs if not ps.name.startswith("backward_layer.")]
-        layer.params.update((f"backward_layer.{k}", p) for k, p in backward.params.items())
     for ps in specs:
         p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection, ps.trainable)
         if ps.buffer:

@@ -534,12 +534,11 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
     """``model.layers``. A functional model lists its InputLayer too (first: the input is the
     deepest node); with several inputs their places depend on depths not modelled here."""
     out: List[Any] = [c for c in model.children.values() if c is not None]
-    if model.graph is not None and model.spec is not None and model.spec.name != "Sequential":
-        by_id = {id(c.layer): c.layer for c in model.graph}  # Keras' order (depth, then discovery)
-        out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
     ins = model.attrs.get("__inputs__")
     if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
-        return out
+        return out  # Sequential and subclassed models: their layers in the order they were added
+    by_id = {id(c.layer): c.layer for c in model.graph}  # Keras' order (depth, then discovery)
+    out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
     if len(ins) != 1:
         return it.unknown("model.layers of a functional model with several inputs is not modelled", node)
     marker = model.attrs.get("__input_layer__")

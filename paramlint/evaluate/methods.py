@@ -176,11 +176,18 @@ def _unknown_effect(it: Any, obj: Any, name: str, args: List[Any], node: Any) ->
     if name in ("add", "discard", "remove"):
         return protocols.untrusted_in(it, args)
     if name == "update":
-        for a in args:
-            seq = _peek(it, a, node)
-            u = seq if isinstance(seq, Unknown) else protocols.untrusted_in(it, seq)
-            if u is not None:
-                return u
+        return _untrusted_items(it, args, node)
+    return None
+
+
+def _untrusted_items(it: Any, iterables: List[Any], node: Any) -> Any:
+    """:func:`protocols.untrusted` of the first such item the ``iterables`` yield (or why what
+    one yields is unknown), or None."""
+    for a in iterables:
+        seq = _peek(it, a, node)
+        u = seq if isinstance(seq, Unknown) else protocols.untrusted_in(it, seq)
+        if u is not None:
+            return u
     return None
 
 
@@ -190,11 +197,7 @@ def _unknown_answer(it: Any, obj: Any, name: str, args: List[Any], node: Any) ->
     if name in ("index", "count") or isinstance(obj, (set, frozenset)):
         u = protocols.untrusted_in(it, [*args, *obj])
         if u is None and isinstance(obj, (set, frozenset)):
-            for a in args:
-                seq = _peek(it, a, node)
-                u = seq if isinstance(seq, Unknown) else protocols.untrusted_in(it, seq)
-                if u is not None:
-                    break
+            u = _untrusted_items(it, args, node)
         return u
     return None
 
