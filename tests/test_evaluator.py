@@ -1462,3 +1462,31 @@ def test_property_setters_run_and_read_only_properties_raise(tmp_path: Path) -> 
     m = ours(tmp_path, pkg, "nets.py")
     for name, want in (("PropSetter", 51), ("cfg_model", 7), ("ReadOnly", 3)):
         assert m[name].total_params == torch_total(tmp_path, pkg, "nets.py", name) == want, (name, m[name].total_params)
+
+
+def test_numpy_linspace_with_a_zero_step_matches_numpy(tmp_path: Path) -> None:
+    """ConvNeXt's default schedule ``np.linspace(0.0, drop_path_rate=0.0, n)``: numpy's
+    zero-step branch (arange / div * delta + start), values compared with numpy itself."""
+    np = pytest.importorskip("numpy")
+    cases = [(0.0, 0.0, 5), (1.5, 1.5, 3), (0.0, 5e-324, 4), (-0.0, 0.0, 3), (0.0, 0.3, 7)]
+    ns = run_module_ns(tmp_path, {"m.py": "import numpy as np\n" + "".join(
+        f"r{i} = np.linspace({a!r}, {b!r}, {n}).tolist()\n" for i, (a, b, n) in enumerate(cases))}, "m.py")
+    for i, (a, b, n) in enumerate(cases):
+        assert ns[f"r{i}"] == np.linspace(a, b, n).tolist(), (a, b, n)
+
+
+def test_havoc_reasons_do_not_stack(tmp_path: Path) -> None:
+    """Names changed under an unknown condition say why once, not 'depends on depends on ...'."""
+    ns = run_module_ns(tmp_path, {"m.py": '''
+        import os
+        if os.urandom(1):
+            y = 1
+        if y:
+            z = 2
+        if z:
+            w = 3
+    '''}, "m.py")
+    from paramlint.evaluate.values import Unknown
+
+    assert isinstance(ns["w"], Unknown)
+    assert ns["w"].reason == "depends on call to os.urandom is not modelled", ns["w"].reason

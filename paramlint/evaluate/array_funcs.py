@@ -73,10 +73,12 @@ def _linspace(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: 
             return Array([], [], "float64", lib)
         if div == 0:
             return Array([start], [0.0], "float64", lib)
-        step = (stop - start) / div
-        if step == 0:
-            return NOT_HANDLED
-        ys = [i * step + start for i in range(num)]
+        delta = stop - start
+        step = delta / div
+        if step == 0:  # numpy's order for a zero (or underflowing) step: arange / div * delta
+            ys = [i / div * delta + start for i in range(num)]
+        else:
+            ys = [i * step + start for i in range(num)]
         ys[-1] = stop
         return Array(ys, [0.0] * num, "float64", lib)
     # torch (float32): exact endpoints, interior values within a few ulps

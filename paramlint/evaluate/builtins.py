@@ -666,6 +666,20 @@ STDLIB.update({
     "builtins.print": BUILTINS["print"],
 })
 
+#: Keras's configuration as a clean environment has it (no ``~/.keras/keras.json``), as
+#: ``os.environ`` is empty: the figures are those of a default install, e.g. a CI job.
+_KERAS_CONFIG = {"image_data_format": "channels_last", "floatx": "float32", "epsilon": 1e-7}
+
+
+def _keras_config(name: str, value: Any) -> Builtin:
+    return Builtin(name, lambda it, a, k, n: value if not a and not k else it.unknown(f"{name}() with arguments", n))
+
+
+STDLIB.update({f"{ns}.{name}": _keras_config(name, value)
+               for ns in ("keras.backend", "keras.config", "keras.src.backend", "keras.src.backend.config",
+                          "tensorflow.keras.backend", "tf_keras.backend")
+               for name, value in _KERAS_CONFIG.items()})
+
 from paramlint.evaluate import introspection as _introspection  # noqa: E402
 
 STDLIB.update(_introspection.STDLIB)

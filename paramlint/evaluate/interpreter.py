@@ -467,7 +467,8 @@ class Interpreter:
         from paramlint.evaluate.havoc import effects
 
         names, roots, returns = effects(stmts)
-        reason = Unknown(f"depends on {why.reason}", why.location)
+        said = why.reason if why.reason.startswith("depends on ") else f"depends on {why.reason}"
+        reason = Unknown(said, why.location)
         for n in names:
             self.assign_name(n, reason, env)
         for r in roots:

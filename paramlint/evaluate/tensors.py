@@ -271,6 +271,8 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
         return flax_runtime.tensor_attr(it, t, name, node)
     shape = t.shape
     if name == "shape":
+        if type(t) is Tensor and t.framework == "keras":  # a KerasTensor's: None is a dynamic dim
+            return tuple(shape)
         return _size_tuple(it, shape, node)
     if name in ("ndim",):
         return len(shape)
