@@ -62,7 +62,7 @@ def matches(it: Any, v: Any, target: External) -> Any:
         if name == "Callable":
             return False
         return isinstance(v, _PLAIN_TYPES[name])
-    from paramlint.evaluate.builtins import _Iterator
+    from paramlint.evaluate.iterators import Iterator as _Iterator
 
     if isinstance(v, _Iterator):
         return name in ("Iterable", "Iterator")

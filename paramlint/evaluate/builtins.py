@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate import protocols
+from paramlint.evaluate import iterators, protocols
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
 )
@@ -183,29 +183,27 @@ def _iter_args(it: Any, args: List[Any], node: Any, ordered: bool = True) -> Any
 
 @builtin("enumerate")
 def _enumerate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _iter_args(it, args[:1], node)
-    if isinstance(seqs, Unknown):
-        return seqs
     start = args[1] if len(args) > 1 else kwargs.get("start", 0)
     if not isinstance(start, int):
         return it.unknown("enumerate() start must be an int", node)
-    return [(start + i, v) for i, v in enumerate(seqs[0])]
+    srcs = iterators.sources(it, args[:1], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    return iterators.lazy(it, ((start + i, v) for i, v in enumerate(srcs[0])))
 
 
 @builtin("zip")
 def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _iter_args(it, args, node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    if kwargs.get("strict") is True and len({len(s) for s in seqs}) > 1:  # (zip's strict= is 3.10+: not passed on)
-        return it.unknown("zip(strict=True) of sequences of different lengths raises", node)
-    return list(zip(*seqs))
+    srcs = iterators.sources(it, args, node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    return iterators.lazy(it, iterators.zip_items(srcs, kwargs.get("strict") is True))
 
 
 @builtin("reversed")
 def _reversed(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     seqs = _iter_args(it, args[:1], node)
-    return seqs if isinstance(seqs, Unknown) else list(reversed(seqs[0]))
+    return seqs if isinstance(seqs, Unknown) else iterators.Iterator(list(reversed(seqs[0])))
 
 
 @builtin("list")
@@ -312,16 +310,23 @@ def _sum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 def _any_all(name: str, want: bool) -> None:
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        seqs = _iter_args(it, args[:1], node, ordered=False)
-        if isinstance(seqs, Unknown):
-            return seqs
+        src = args[0] if args else None
+        lazily = isinstance(src, _Iterator)  # pulling evaluates: stop where Python stops
+        seq = iterators.stream(it, src, node) if lazily else it.fw.iterate(it, src, node, False)
+        if isinstance(seq, Unknown):
+            return seq
         unknown = None
-        for v in seqs[0]:
-            t = it.truth(v, node)
-            if isinstance(t, Unknown):
-                unknown = unknown if unknown is not None else t
-            elif t == want:
-                return want
+        try:
+            for v in seq:
+                t = it.truth(v, node)
+                if isinstance(t, Unknown):
+                    if lazily:  # whether Python goes on (and evaluates the rest) is unknown
+                        return t
+                    unknown = unknown if unknown is not None else t
+                elif t == want:
+                    return want
+        except iterators.IterationUnknown as e:
+            return e.unknown
         return unknown if unknown is not None else not want
     BUILTINS[name] = Builtin(name, call)
 
@@ -432,25 +437,24 @@ def _print(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 @builtin("iter")
 def _iter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _iter_args(it, args[:1], node)
-    return seqs if isinstance(seqs, Unknown) else _Iterator(list(seqs[0]))
+    if len(args) != 1:
+        return it.unknown("iter() with a sentinel is not modelled", node)
+    return iterators.of(it, args[0], node)
 
 
-class _Iterator:
-    __slots__ = ("items", "pos")
-
-    def __init__(self, items: List[Any]) -> None:
-        self.items = items
-        self.pos = 0
+_Iterator = iterators.Iterator
 
 
 @builtin("next")
 def _next(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     src = args[0] if args else None
     if isinstance(src, _Iterator):
-        if src.pos < len(src.items):
-            src.pos += 1
-            return src.items[src.pos - 1]
+        try:
+            v = src.pull()
+        except iterators.IterationUnknown as e:
+            return e.unknown
+        if v is not iterators.DONE:
+            return v
         if len(args) > 1:
             return args[1]
         from paramlint.evaluate.interpreter import Raised
@@ -465,25 +469,28 @@ def _next(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 @builtin("map")
 def _map(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _iter_args(it, args[1:], node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    return [it.call(args[0], list(xs), {}, node) for xs in zip(*seqs)]
+    srcs = iterators.sources(it, args[1:], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    fn = args[0] if args else None
+    return iterators.lazy(it, (it.call(fn, list(xs), {}, node) for xs in iterators.zip_items(srcs, False)))
 
 
 @builtin("filter")
 def _filter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _iter_args(it, args[1:2], node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    out = []
-    for x in seqs[0]:
-        t = it.truth(x if args[0] is None else it.call(args[0], [x], {}, node), node)
-        if isinstance(t, Unknown):
-            return t
-        if t:
-            out.append(x)
-    return out
+    srcs = iterators.sources(it, args[1:2], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    fn = args[0] if args else None
+
+    def kept() -> Any:
+        for x in srcs[0]:
+            t = it.truth(x if fn is None else it.call(fn, [x], {}, node), node)
+            if isinstance(t, Unknown):
+                raise iterators.IterationUnknown(t)
+            if t:
+                yield x
+    return iterators.lazy(it, kept())
 
 
 def _decorator_marker(kind: str) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
 
-from paramlint.evaluate import arrays, operators, protocols
+from paramlint.evaluate import arrays, iterators, operators, protocols
 from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
@@ -435,53 +435,25 @@ def _walrus(it: Any, node: cst.NamedExpr, env: Any) -> Any:
 @handles(cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 def _comprehension(it: Any, node: Any, env: Any) -> Any:
     from paramlint.evaluate.interpreter import Env
-    from paramlint.evaluate.statements import assign_target
 
+    # The outermost iterable is evaluated (and iter() called on it) where the comprehension
+    # stands, the rest in its own scope, each time an item is asked for.
+    first = iterators.stream(it, it.eval(node.for_in.iter, env), node.for_in.iter)
+    if isinstance(first, Unknown):
+        return first
     scope = Env({}, env, env.module)
+    produced = _produce(it, node, scope, first)
+    if type(node) is cst.GeneratorExp:  # lazy: evaluated as its consumer pulls
+        return iterators.lazy(it, _in_module(it, env.module, produced))
     out: List[Any] = []
-    is_dict = type(node) is cst.DictComp
-    count = [0]
-
-    def run(fornode: Any) -> Any:
-        seq = it.fw.iterate(it, it.eval(fornode.iter, scope), fornode.iter)
-        if isinstance(seq, Unknown):
-            return seq
-        for item in seq:
-            count[0] += 1
-            if count[0] > it.limits.max_loop:
-                raise loop_limit(it.limits)
-            assign_target(it, fornode.target, item, scope)
-            ok = True
-            for cond in fornode.ifs:
-                t = it.truth(it.eval(cond.test, scope), cond.test)
-                if isinstance(t, Unknown):
-                    return t
-                if not t:
-                    ok = False
-                    break
-            if not ok:
-                continue
-            if fornode.inner_for_in is not None:
-                r = run(fornode.inner_for_in)
-                if isinstance(r, Unknown):
-                    return r
-            elif is_dict:
-                k = it.eval(node.key, scope)
-                why = protocols.untrusted(it, k)
-                k = k if why is None else why
-                if isinstance(k, Unknown):
-                    return k
-                out.append((k, it.eval(node.value, scope)))
-            else:
-                out.append(it.eval(node.elt, scope))
+    try:
+        for v in produced:
+            out.append(v)
             if len(out) > it.limits.max_collection:
                 raise LimitExceeded("collection exceeds the collection limit")
-        return None
-
-    r = run(node.for_in)
-    if isinstance(r, Unknown):
-        return r
-    if is_dict:
+    except iterators.IterationUnknown as e:
+        return e.unknown
+    if type(node) is cst.DictComp:
         try:
             return dict(out)
         except TypeError:
@@ -494,11 +466,65 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
             return set(out)
         except TypeError:
             return it.unknown("set of unhashable values", node)
-    if type(node) is cst.GeneratorExp:
-        from paramlint.evaluate.builtins import _Iterator
-
-        return _Iterator(out)  # consumed once, and next() works on it
     return out
+
+
+def _produce(it: Any, node: Any, scope: Any, first: Any) -> Any:
+    """The comprehension's values (``(key, value)`` pairs for a dict), one at a time."""
+    from paramlint.evaluate.statements import assign_target
+
+    is_dict = type(node) is cst.DictComp
+    count = 0
+
+    def run(fornode: Any, seq: Any) -> Any:
+        nonlocal count
+        for item in seq:
+            count += 1
+            if count > it.limits.max_loop:
+                raise loop_limit(it.limits)
+            assign_target(it, fornode.target, item, scope)
+            ok = True
+            for cond in fornode.ifs:
+                t = it.truth(it.eval(cond.test, scope), cond.test)
+                if isinstance(t, Unknown):
+                    raise iterators.IterationUnknown(t)
+                if not t:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            inner = fornode.inner_for_in
+            if inner is not None:
+                seq2 = iterators.stream(it, it.eval(inner.iter, scope), inner.iter)
+                if isinstance(seq2, Unknown):
+                    raise iterators.IterationUnknown(seq2)
+                yield from run(inner, seq2)
+            elif is_dict:
+                k = it.eval(node.key, scope)
+                why = protocols.untrusted(it, k)
+                k = k if why is None else why
+                if isinstance(k, Unknown):
+                    raise iterators.IterationUnknown(k)
+                yield (k, it.eval(node.value, scope))
+            else:
+                yield it.eval(node.elt, scope)
+
+    return run(node.for_in, first)
+
+
+def _in_module(it: Any, module: Any, gen: Any) -> Any:
+    """``gen``'s values, each evaluated as code of ``module`` (a generator expression may be
+    consumed in another file: its unknowns must point into its own)."""
+    while True:
+        saved = it.module
+        it.module = module
+        try:
+            v = next(gen)
+        except StopIteration:
+            return
+        finally:
+            it.module = saved
+        yield v
 
 
 @handles(cst.Yield)

@@ -393,9 +393,9 @@ class Interpreter:
             if env.maybe_returned is not None:
                 return env.maybe_returned
             if gen:
-                from paramlint.evaluate.builtins import _Iterator
+                from paramlint.evaluate.iterators import Iterator
 
-                return _Iterator(local[YIELDS])
+                return Iterator(local[YIELDS])
             return result
         except Raised as r:
             if self.try_depth:

@@ -1,11 +1,15 @@
-"""``itertools`` on evaluator values: finite, size-checked lists (an infinite iterator
-without a bound is Unknown)."""
+"""``itertools`` and ``collections`` on evaluator values. The itertools are lazy
+:class:`~paramlint.evaluate.iterators.Iterator` values (an endless ``count()`` or ``repeat(x)``
+is bounded by whoever consumes it, under the loop limit), except ``product``, which reads its
+inputs when created, as Python's does."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any, Dict, List
 
+from paramlint.evaluate import iterators
+from paramlint.evaluate.iterators import Iterator
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import Builtin, Unknown
 
@@ -26,35 +30,50 @@ def _check(it: Any, n: int) -> None:
 
 
 def _repeat(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    obj = args[0] if args else kwargs.get("object")
     times = args[1] if len(args) > 1 else kwargs.get("times")
     if times is None:
-        return it.unknown("itertools.repeat() without a count is infinite", node)
+        return iterators.lazy(it, itertools.repeat(obj))  # endless: the loop limit bounds it
     if isinstance(times, Unknown):
         return times
     if not isinstance(times, int) or isinstance(times, bool):
         return it.unknown("itertools.repeat() count is not an int", node)
     _check(it, times)
-    return _iterator([args[0] if args else kwargs.get("object")] * max(times, 0))
+    return Iterator([obj] * max(times, 0))
+
+
+def _count(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    start = args[0] if args else kwargs.get("start", 0)
+    step = args[1] if len(args) > 1 else kwargs.get("step", 1)
+    for v in (start, step):
+        if isinstance(v, Unknown):
+            return v
+        if not isinstance(v, (int, float)):
+            return it.unknown("itertools.count() of non-numbers", node)
+    return iterators.lazy(it, itertools.count(start, step))
+
+
+def _chain_of(it: Any, iterables: Any, node: Any) -> Any:
+    for a in iterables:  # iter() is called on each argument only when it is reached
+        src = iterators.of(it, a, node)
+        if isinstance(src, Unknown):
+            raise iterators.IterationUnknown(src)
+        yield from src.stream()
 
 
 def _chain(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _seqs(it, args, node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    out = [x for s in seqs for x in s]
-    _check(it, len(out))
-    return _iterator(out)
+    return iterators.lazy(it, _chain_of(it, args, node))
 
 
 def _chain_from_iterable(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    outer = _seqs(it, args[:1], node)
+    outer = iterators.sources(it, args[:1], node)
     if isinstance(outer, Unknown):
         return outer
-    return _chain(it, outer[0], {}, node)
+    return iterators.lazy(it, _chain_of(it, outer[0], node))
 
 
 def _product(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _seqs(it, args, node)
+    seqs = _seqs(it, args, node)  # product() reads every input when it is created
     if isinstance(seqs, Unknown):
         return seqs
     rep = kwargs.get("repeat", 1)
@@ -64,7 +83,7 @@ def _product(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
     for s in seqs * rep:
         total *= len(s)
     _check(it, total)
-    return _iterator(list(itertools.product(*seqs, repeat=rep)))
+    return Iterator(list(itertools.product(*seqs, repeat=rep)))
 
 
 def _accumulate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -72,40 +91,50 @@ def _accumulate(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> 
 
     if len(args) > 1 or kwargs.get("func") is not None:
         return it.unknown("accumulate() with a function", node)
-    seqs = _seqs(it, args[:1], node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    out: List[Any] = []
-    total: Any = kwargs.get("initial")
-    if total is not None:
-        out.append(total)
-    for x in seqs[0]:
-        total = x if total is None else binary(it, "Add", total, x, node)
-        out.append(total)
-    return _iterator(out)
+    srcs = iterators.sources(it, args[:1], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+
+    def run() -> Any:
+        total: Any = kwargs.get("initial")
+        if total is not None:
+            yield total
+        for x in srcs[0]:
+            total = x if total is None else binary(it, "Add", total, x, node)
+            yield total
+    return iterators.lazy(it, run())
 
 
 def _islice(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _seqs(it, args[:1], node)
-    if isinstance(seqs, Unknown):
-        return seqs
     bounds = args[1:]
-    if any(not (b is None or isinstance(b, int)) for b in bounds):
+    if not bounds or any(not (b is None or (isinstance(b, int) and not isinstance(b, bool) and b >= 0)) for b in bounds) \
+            or (len(bounds) == 3 and bounds[2] == 0):
         return it.unknown("islice() bounds", node)
-    return _iterator(list(itertools.islice(seqs[0], *bounds)))
+    srcs = iterators.sources(it, args[:1], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    return iterators.lazy(it, itertools.islice(srcs[0], *bounds))  # pulls only what it hands out
+
+
+def _pairwise(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    srcs = iterators.sources(it, args[:1], node)
+    if isinstance(srcs, Unknown):
+        return srcs
+
+    def run() -> Any:
+        prev = iterators.DONE
+        for x in srcs[0]:
+            if prev is not iterators.DONE:
+                yield (prev, x)
+            prev = x
+    return iterators.lazy(it, run())
 
 
 def _zip_longest(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    seqs = _seqs(it, args, node)
-    if isinstance(seqs, Unknown):
-        return seqs
-    return _iterator(list(itertools.zip_longest(*seqs, fillvalue=kwargs.get("fillvalue"))))
-
-
-def _iterator(items: List[Any]) -> Any:
-    from paramlint.evaluate.builtins import _Iterator
-
-    return _Iterator(items)
+    srcs = iterators.sources(it, args, node)
+    if isinstance(srcs, Unknown):
+        return srcs
+    return iterators.lazy(it, itertools.zip_longest(*srcs, fillvalue=kwargs.get("fillvalue")))
 
 
 class DefaultDict(dict):
@@ -186,5 +215,7 @@ STDLIB: Dict[str, Any] = {
     "itertools.product": Builtin("product", _product),
     "itertools.accumulate": Builtin("accumulate", _accumulate),
     "itertools.islice": Builtin("islice", _islice),
+    "itertools.count": Builtin("count", _count),
+    "itertools.pairwise": Builtin("pairwise", _pairwise),
     "itertools.zip_longest": Builtin("zip_longest", _zip_longest),
 }

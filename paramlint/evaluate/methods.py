@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 
 from paramlint.evaluate import protocols
 from paramlint.evaluate.builtins import _Iterator, format_value
+from paramlint.evaluate.iterators import IterationUnknown
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.values import Builtin, Environ, Unknown
@@ -143,7 +144,10 @@ def _str_format(it: Any, fmt: str, args: List[Any], kwargs: Dict[str, Any], node
 def _peek(it: Any, v: Any, node: Any) -> Any:
     """The items ``v`` would yield, without consuming a generator (the call itself iterates)."""
     if isinstance(v, _Iterator):
-        return v.items[v.pos:]
+        try:
+            return v.peek(it)
+        except IterationUnknown as e:
+            return e.unknown
     return it.fw.iterate(it, v, node)
 
 

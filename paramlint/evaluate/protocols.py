@@ -91,12 +91,10 @@ def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
     if isinstance(v, Array):
         u = lazy.arrays.poisoned(it, v)
         return u if u is not None else lazy.arrays.iterate(it, v, node)
-    from paramlint.evaluate.builtins import _Iterator
+    from paramlint.evaluate.iterators import Iterator, items
 
-    if isinstance(v, _Iterator):
-        items = v.items[v.pos:]
-        v.pos = len(v.items)
-        return items
+    if isinstance(v, Iterator):
+        return items(it, v, node)
     if isinstance(v, Class) and "enum" in v.flags:
         _materialize(it, v)
         return lazy.enums.member_list(it, v, node)

@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List
 
 import libcst as cst
 
-from paramlint.evaluate import neutral
+from paramlint.evaluate import iterators, neutral
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
@@ -242,27 +242,31 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
         for name in skip.assigned:
             it.assign_name(name.value, u, env)
         return
-    seq = it.fw.iterate(it, it.eval(node.iter, env), node.iter)
+    seq = iterators.stream(it, it.eval(node.iter, env), node.iter)
     if isinstance(seq, Unknown):
         it.havoc([node], env, seq)
         return
-    if len(seq) > it.limits.max_loop:
+    if isinstance(seq, list) and len(seq) > it.limits.max_loop:
         raise loop_limit(it.limits)
     n = 0
-    for item in seq:
-        n += 1
-        if n > it.limits.max_loop:  # the body may grow the list it iterates
-            raise loop_limit(it.limits)
-        assign_target(it, node.target, item, env)
-        try:
-            it.exec_block(_body(node.body), env)
-        except _Continue:
-            continue
-        except _Break:
-            return
-        except _MaybeLeft as e:
-            it.havoc([node], env, e.why)
-            return
+    try:
+        for item in seq:  # an iterator is pulled item by item, a list walked live
+            n += 1
+            if n > it.limits.max_loop:  # the body may grow the list it iterates
+                raise loop_limit(it.limits)
+            assign_target(it, node.target, item, env)
+            try:
+                it.exec_block(_body(node.body), env)
+            except _Continue:
+                continue
+            except _Break:
+                return
+            except _MaybeLeft as e:
+                it.havoc([node], env, e.why)
+                return
+    except iterators.IterationUnknown as e:
+        it.havoc([node], env, e.unknown)
+        return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
 
