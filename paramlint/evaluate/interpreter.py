@@ -200,6 +200,14 @@ class Interpreter:
             mod = self.import_module(lazy.module)
             if lazy.attr is None:
                 return mod
+            if isinstance(mod, ModuleNS):
+                own = mod.ns.get(lazy.attr)
+                if type(own) is LazyImport and (own.module, own.attr) == key:
+                    # ``from . import models`` in the package's own __init__, reached before the
+                    # name was first read: Python binds the submodule
+                    sub = self.project.find(f"{lazy.module}.{lazy.attr}")
+                    if sub is not None:
+                        return self.import_module(sub.name)
             return self.get_attr(mod, lazy.attr, None)
         finally:
             self._resolving.discard(key)

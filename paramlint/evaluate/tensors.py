@@ -247,6 +247,12 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
             return x
         if isinstance(x, (Tensor, Param)):
             return tensor_ops.METHODS[short](it, x, list(args[1:]), kw, node)
+    if qualname.startswith("torch.nn.utils."):
+        from paramlint.evaluate.reparam import FUNCS as _REPARAM
+
+        r = _REPARAM.get(qualname)
+        if r is not None:
+            return r(it, args, kwargs, node)
     if qualname.startswith("torch.nn.init."):
         target = args[0] if args else kwargs.get("tensor")
         if isinstance(target, lazy.arrays.Array):  # values change in place
