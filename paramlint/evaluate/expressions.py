@@ -444,7 +444,7 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
     scope = Env({}, env, env.module)
     produced = _produce(it, node, scope, first)
     if type(node) is cst.GeneratorExp:  # lazy: evaluated as its consumer pulls
-        return iterators.lazy(it, _in_module(it, env.module, produced))
+        return iterators.lazy(it, produced)
     out: List[Any] = []
     try:
         for v in produced:
@@ -510,21 +510,6 @@ def _produce(it: Any, node: Any, scope: Any, first: Any) -> Any:
                 yield it.eval(node.elt, scope)
 
     return run(node.for_in, first)
-
-
-def _in_module(it: Any, module: Any, gen: Any) -> Any:
-    """``gen``'s values, each evaluated as code of ``module`` (a generator expression may be
-    consumed in another file: its unknowns must point into its own)."""
-    while True:
-        saved = it.module
-        it.module = module
-        try:
-            v = next(gen)
-        except StopIteration:
-            return
-        finally:
-            it.module = saved
-        yield v
 
 
 @handles(cst.Yield)

@@ -136,14 +136,24 @@ def _pull_source(it: Any, v: Any, node: Any) -> Any:
 
 
 def lazy(it: Any, gen: PyIterator[Any]) -> Iterator:
-    """An Iterator over ``gen``, which evaluates lazily; counted against the loop limit."""
-    return Iterator(source=_bounded(it, gen))
+    """An Iterator over ``gen``, which evaluates lazily, as code of the module it was created
+    in (it may be consumed in another file: its unknowns must point into its own); counted
+    against the loop limit."""
+    return Iterator(source=_bounded(it, it.module, gen))
 
 
-def _bounded(it: Any, gen: PyIterator[Any]) -> PyIterator[Any]:
+def _bounded(it: Any, module: Any, gen: PyIterator[Any]) -> PyIterator[Any]:
     n = 0
     limit = it.limits.max_loop
-    for v in gen:
+    while True:
+        saved = it.module
+        it.module = module
+        try:
+            v = next(gen)
+        except StopIteration:
+            return
+        finally:
+            it.module = saved
         n += 1
         if n > limit:
             raise loop_limit(it.limits)
