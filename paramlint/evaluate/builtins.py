@@ -450,7 +450,7 @@ def _next(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     src = args[0] if args else None
     if isinstance(src, _Iterator):
         try:
-            v = src.pull()
+            v = src.pull(it)
         except iterators.IterationUnknown as e:
             return e.unknown
         if v is not iterators.DONE:

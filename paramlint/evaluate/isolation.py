@@ -52,6 +52,11 @@ def share(project: Any, root: Any) -> None:
             for p in (*v.params.values(), *v.buffers.values()):  # requires_grad, .data
                 if p is not None:
                     shared[id(p)] = p
+        elif type(v).__name__ == "Iterator":  # pulling it changes it
+            if id(v) in shared:
+                continue
+            shared[id(v)] = v
+            stack.extend(v.items)
         elif type(v).__name__ == "ModuleNS":
             shared[id(v)] = v
             stack.append(v.ns)

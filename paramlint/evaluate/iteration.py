@@ -58,7 +58,7 @@ def _chain_of(it: Any, iterables: Any, node: Any) -> Any:
         src = iterators.of(it, a, node)
         if isinstance(src, Unknown):
             raise iterators.IterationUnknown(src)
-        yield from src.stream()
+        yield from src.stream(it)
 
 
 def _chain(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

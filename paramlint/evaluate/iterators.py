@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator as PyIterator, List, Optional
 
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.values import Unknown
 
@@ -43,9 +44,10 @@ class Iterator:
         self.pos = 0
         self.source = source
 
-    def pull(self) -> Any:
+    def pull(self, it: Any) -> Any:
         """The next value, or DONE. May raise IterationUnknown, Raised or LimitExceeded from
         the evaluation it triggers (Python raises at the same point)."""
+        touch(it, self)  # an iterator made by a module's top level is used up for later builds
         if self.pos < len(self.items):
             self.pos += 1
             return self.items[self.pos - 1]
@@ -63,9 +65,9 @@ class Iterator:
 
             raise Raised(Unknown("raises ValueError: generator already executing"), "ValueError") from None
 
-    def stream(self) -> PyIterator[Any]:
+    def stream(self, it: Any) -> PyIterator[Any]:
         while True:
-            v = self.pull()
+            v = self.pull(it)
             if v is DONE:
                 return
             yield v
@@ -73,6 +75,7 @@ class Iterator:
     def peek(self, it: Any) -> List[Any]:
         """Every value still to come, evaluated and buffered, none consumed."""
         src = self.source
+        touch(it, self)
         if src is not None:
             self.source = None
             self.items = self.items[self.pos:]
@@ -95,7 +98,7 @@ def stream(it: Any, v: Any, node: Any) -> Any:
     """What ``for x in v`` pulls: a Python iterator (an :class:`Iterator` is pulled one item at
     a time; a list is walked live, seeing appends, as Python's list iterator does), or Unknown."""
     if type(v) is Iterator:
-        return v.stream()
+        return v.stream(it)
     return it.fw.iterate(it, v, node)
 
 
@@ -132,7 +135,7 @@ def _live_list(lst: List[Any]) -> PyIterator[Any]:
 def _pull_source(it: Any, v: Any, node: Any) -> Any:
     """A Python iterator over ``iter(v)``'s items, or Unknown."""
     src = of(it, v, node)
-    return src if isinstance(src, Unknown) else src.stream()
+    return src if isinstance(src, Unknown) else src.stream(it)
 
 
 def lazy(it: Any, gen: PyIterator[Any]) -> Iterator:
