@@ -7,7 +7,7 @@ weights and layers registered twice count once. Rows always add up to the total.
 from __future__ import annotations
 
 import math
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from paramlint import macs
 from paramlint.evaluate.modules import walk
@@ -68,6 +68,11 @@ def report(
             flag(m.uncertain)
         if (m.framework == "keras" or m.spec is not None and m.spec.lazy) and not m.built and m.spec is not None and m.spec.role == "leaf":
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
+        elif m.framework == "keras" and m.cls is not None and not m.params and not m.attrs.get("__called__") \
+                and _own_build(m.cls):
+            # its build() makes its weights on the first call (Keras's count_params() raises before)
+            flag(Unknown(f"{m.name or path}: {m.type_name} is never built: its build() makes its weights on the "
+                         "first call, and no input shape reaches it", m.location))
         for v in m.params.values():
             if v is None:
                 continue
@@ -223,3 +228,10 @@ def unresolved_model(name: str, framework: str, location: Optional[Location], u:
         name=name, location=location, framework=framework, input_shape=None, total_params=None,
         trainable_params=None, non_trainable_params=None, layers=(), unresolved=(_unresolved(u),),
     )
+
+
+def _own_build(cls: Any) -> bool:
+    """Whether a Keras layer class (or a base of it in the project) defines ``build``."""
+    from paramlint.evaluate.framework import _MISSING, class_lookup
+
+    return class_lookup(cls, "build") is not _MISSING

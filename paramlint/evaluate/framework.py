@@ -89,6 +89,9 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
                 if base.qualname in ("builtins.object", "typing.Generic") or base.qualname.startswith("typing."):
                     return Builtin("object.__init__", lambda it2, a, k, n: None)
             if spec is not None and isinstance(obj, Layer):
+                if name == "build" and spec.framework == "keras":  # the catalog layer's own weights
+                    return Builtin(f"{spec.name}.build", lambda it2, a, k, n: lazy.keras_graph.build(
+                        it2, obj, a[0] if a else k.get("input_shape"), n))
                 return BoundMethod(External(f"{base.qualname}.{name}"), obj)
         elif isinstance(base, Unknown):
             return base

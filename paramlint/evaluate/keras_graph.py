@@ -150,15 +150,25 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
         from paramlint.evaluate.attributes import class_attr
 
         fn = class_attr(it, layer.cls, "call", node, layer)
-        if not isinstance(fn, Unknown) and not hasattr(fn, "qualname"):
-            if not layer.attrs.get("__called__"):
-                # Keras runs a subclass's build(input_shape) once, on the first call.
+        own_call = not isinstance(fn, Unknown) and not hasattr(fn, "qualname")
+        if not layer.attrs.get("__called__") and (own_call or not layer.built):
+            # Keras runs a subclass's build() once, on the first call, with the shapes of
+            # call()'s tensor arguments (a subclass of a catalog layer too: its build() decides
+            # which of the catalog weights exist, through super().build()).
+            b = class_attr(it, layer.cls, "build", node, layer)
+            if not isinstance(b, Unknown) and not hasattr(b, "qualname"):
                 layer.attrs["__called__"] = True
-                b = class_attr(it, layer.cls, "build", node, layer)
-                if not isinstance(b, Unknown) and not hasattr(b, "qualname") and isinstance(x, Tensor):
-                    it.call(b, [x.shape], {}, node)
+                u = _maybe_build(it, layer, fn, b, args, kwargs, node)
                 layer.built = True
-            return _as_node(it, layer, x, it.call(fn, args, kwargs, node))
+                if u is not None:
+                    if layer.uncertain is None:
+                        layer.uncertain = u
+                    return u
+            elif own_call:
+                layer.attrs["__called__"] = True
+                layer.built = True
+        if own_call:
+            return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node))
     if spec is not None and spec.name == "Sequential" or layer.graph is not None:
         if layer.graph is not None and spec is not None and spec.name != "Sequential":
             return apply_model(it, layer, x, node)
@@ -185,12 +195,130 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     return apply_leaf(it, layer, x, node)
 
 
+def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[Any], kwargs: Dict[str, Any],
+                 node: Any) -> Any:
+    """Keras's ``Layer._maybe_build``: ``build()`` gets ``<arg>_shape`` for each tensor argument
+    of ``call()`` (a list or dict of tensors: the same structure of shapes; ``mask`` arguments
+    left out); a one-argument ``build`` gets the first of them, whatever its name. None, or the
+    Unknown that stops the build (an argument that may or may not be a tensor, a build that
+    fails: its weights would be missing)."""
+    from paramlint.evaluate.interpreter import _plan
+    from paramlint.evaluate.values import BoundMethod, Function
+
+    call = call_fn.func if isinstance(call_fn, BoundMethod) else call_fn
+    build_f = build_fn.func if isinstance(build_fn, BoundMethod) else build_fn
+    if not isinstance(build_f, Function) or isinstance(build_f.node, type(None)):
+        return it.unknown(f"{layer.type_name}.build is not a plain method", node)
+    shapes: Dict[str, Any] = {}
+    arg_names: List[str] = []
+    if isinstance(call, Function):
+        bound: Dict[str, Any] = {}
+        err = it.bind(call, [layer, *args], kwargs, bound)
+        if err is not None:
+            return it.unknown(f"{layer.type_name}.call(): {err}", node)
+        positional, star, _, star_kwarg, every = _plan(call.node.params)
+        kwonly = [n for n in every if n not in positional]
+        arg_names = [n for n in (*positional[1:], star, *kwonly, star_kwarg) if n is not None]
+        for name in arg_names:
+            if name == "mask" or name.startswith("mask_") or name in ("args", "kwargs"):
+                continue
+            s = _shape_structure(it, bound.get(name), node)
+            if isinstance(s, Unknown):
+                return s
+            if s is not _NOT_TENSORS:
+                shapes[f"{name}_shape"] = s
+    else:  # a catalog layer's call(inputs, ...): the first argument
+        x = args[0] if args else kwargs.get("inputs")
+        s = _shape_structure(it, x, node)
+        if isinstance(s, Unknown):
+            return s
+        arg_names = ["inputs"]
+        if s is not _NOT_TENSORS:
+            shapes["inputs_shape"] = s
+    p = build_f.node.params
+    names = [q.name.value for q in (*p.posonly_params, *p.params, *p.kwonly_params)][1:]
+    if len(names) == 1:
+        r = it.call(build_fn, [next(iter(shapes.values()), None)], {}, node)
+    else:
+        kw: Dict[str, Any] = {}
+        for name in names:
+            if not name.endswith("_shape") or name[: -len("_shape")] not in arg_names:
+                return it.unknown(f"{layer.type_name}.build({name}): Keras raises (each argument must be "
+                                  "a call() argument's name with a _shape suffix)", node)
+            if name in shapes:
+                kw[name] = shapes[name]
+        r = it.call(build_fn, [], kw, node)
+    return r if isinstance(r, Unknown) else None
+
+
+_NOT_TENSORS = object()
+
+
+def _shape_structure(it: Any, v: Any, node: Any) -> Any:
+    """The shape (or nested shapes) Keras passes to build() for a call() argument, _NOT_TENSORS
+    for one that holds no tensor, or Unknown."""
+    if isinstance(v, Tensor):
+        return tuple(v.shape) if v.framework == "keras" else it.unknown("a non-Keras tensor given to a Keras layer", node)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, (list, tuple, dict)) and v:
+        items = list(v.values()) if isinstance(v, dict) else list(v)
+        leaves = []
+        stack = list(items)
+        while stack:
+            x = stack.pop()
+            if isinstance(x, (list, tuple)):
+                stack.extend(x)
+            elif isinstance(x, dict):
+                stack.extend(x.values())
+            else:
+                leaves.append(x)
+        if any(isinstance(x, Unknown) for x in leaves):
+            return next(x for x in leaves if isinstance(x, Unknown))
+        if not any(isinstance(x, Tensor) for x in leaves):
+            return _NOT_TENSORS
+        if not all(x is None or isinstance(x, Tensor) for x in leaves):
+            return it.unknown("a call() argument mixing tensors and non-tensors (Keras raises)", node)
+        return _map_shapes(v)
+    return _NOT_TENSORS
+
+
+def _map_shapes(v: Any) -> Any:
+    if isinstance(v, Tensor):
+        return tuple(v.shape)
+    if isinstance(v, dict):
+        return {k: _map_shapes(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return type(v)(_map_shapes(x) for x in v)
+    return v
+
+
+def _tensors_in(values: Any) -> Any:
+    """The tensors a call was given, flattened (positional, keyword, inside lists and dicts):
+    the inputs of its graph node, as Keras records them; None if a value may hide one."""
+    out: List[Any] = []
+    stack = list(reversed(list(values)))
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Tensor):
+            out.append(v)
+        elif isinstance(v, (list, tuple)):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict):
+            stack.extend(reversed(list(v.values())))
+        elif isinstance(v, Unknown):
+            return None
+    return out
+
+
 def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:
     """What a subclassed layer's ``call`` returned, as the output of one node of a functional
     graph: Keras records the layer itself there (all its weights), whatever its ``call`` does
     inside -- even ``return x``."""
+    if x is None:
+        return out
     xs = tuple(x) if isinstance(x, (list, tuple)) else (x,)
-    if not all(isinstance(t, Tensor) and t.framework == "keras" for t in xs):
+    if not xs or not all(isinstance(t, Tensor) and t.framework == "keras" for t in xs):
         return out
     outs = list(out) if isinstance(out, (list, tuple)) else [out]
     if not outs or not all(isinstance(t, Tensor) for t in outs):
