@@ -52,6 +52,10 @@ def report(
     op_macs: Optional[Sequence[Optional[int]]] = None,
 ) -> ModelReport:
     """The ModelReport for one built model."""
+    if root.framework == "keras":
+        from paramlint.evaluate.keras_graph import sync_tracked
+
+        sync_tracked(root)  # layers appended to a tracked list after its assignment
     modules = list(walk(root))
     paths: Dict[int, str] = {id(m): p for p, m in modules}
     unresolved: Dict[Tuple[str, Optional[Location]], Unresolved] = {}

@@ -139,7 +139,73 @@ MODELS = '''
         return keras.Model(x, DenseNoSuper(8)(x))
 '''
 
-BUILDERS = ["decoder_keywords", "cross_block", "mask_arg", "list_input", "dict_input", "rev_emb_untied",
+MODELS += '''
+
+    class export:  # an API-export registry's decorator: an instance with __call__ (keras-hub)
+        def __init__(self, path):
+            self.path = path
+
+        def __call__(self, symbol):
+            return symbol
+
+
+    @export("pkg.Block")
+    class Block(keras.layers.Layer):
+        def build(self, input_shape):
+            self.mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=32)
+            self.mha.build(input_shape, input_shape)  # query_shape, value_shape
+
+        def call(self, x):
+            return self.mha(x, x)
+
+
+    def mha_built_by_hand():
+        inputs = keras.Input(shape=(16, 64))
+        return keras.Model(inputs, Block()(inputs))
+'''
+
+MODELS += '''
+
+    class Encoder(keras.layers.Layer):  # keras-hub's ViTEncoder: blocks built by hand into a list
+        def build(self, input_shape):
+            self.blocks = []
+            for i in range(2):
+                d = keras.layers.Dense(input_shape[-1])
+                d.build(input_shape)
+                self.blocks.append(d)
+            self.built = True
+
+        def call(self, x):
+            for b in self.blocks:
+                x = b(x)
+            return x
+
+
+    def list_built_in_build():
+        x = keras.Input((8,))
+        return keras.Model(x, Encoder()(x))
+
+
+    class Appended(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [keras.layers.Dense(8) for _ in range(2)]
+            self.more = []
+            self.more.append(keras.layers.Dense(8))  # tracked: appended after the assignment
+            self.by_name = {"head": keras.layers.Dense(8)}
+
+        def call(self, x):
+            for b in self.blocks + self.more:
+                x = b(x)
+            return self.by_name["head"](x)
+
+
+    def list_appended_later():
+        x = keras.Input((8,))
+        return keras.Model(x, Appended()(x))
+'''
+
+BUILDERS = ["list_built_in_build", "list_appended_later", "mha_built_by_hand", "decoder_keywords", "cross_block", "mask_arg", "list_input", "dict_input", "rev_emb_untied",
             "dense_extra", "dense_no_super"]
 
 

@@ -198,7 +198,7 @@ def _mha_dims(a: Args, x: Any) -> Tuple[Shape, Shape, Shape, int, int, int, Tupl
     if a.bool("use_gate"):
         raise ArgError("MultiHeadAttention: use_gate is not modelled")
     q, v = _shape_of(x, "query", "MultiHeadAttention"), _shape_of(x, "value", "MultiHeadAttention")
-    k = v if x.get("key") is None else _shape_of(x, "key", "MultiHeadAttention")
+    k = v if not isinstance(x, Inputs) or x.get("key") is None else _shape_of(x, "key", "MultiHeadAttention")
     if len(q) != 3 or len(v) != 3 or len(k) != 3:
         raise ArgError("MultiHeadAttention: only 3D (batch, seq, features) inputs are modelled")
     h, kd = a.int("num_heads", 1), a.int("key_dim", 1)

@@ -169,8 +169,9 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
     if isinstance(dec, Builtin):
         r = it.call(dec, [value], {}, node)
         return r
-    if isinstance(dec, (Function, BoundMethod, Partial, Class)):
-        # A project decorator: evaluate it for real (registration decorators return fn).
+    if isinstance(dec, (Function, BoundMethod, Partial, Class)) or isinstance(dec, Instance) and dec.cls.framework is None:
+        # A project decorator (a function, or an instance of a class with __call__: an export
+        # registry's ``@export("pkg.Name")``): evaluate it for real (registration returns fn).
         r = it.call(dec, [value], {}, node)
         if isinstance(r, Unknown):
             return _undecoratable(it, value, f"decorator could not be evaluated: {r.reason}", node)

@@ -604,6 +604,21 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "build":
         def _build(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
             shape = a[0] if a else k.get("input_shape")
+            if layer.spec is not None and layer.spec.name == "MultiHeadAttention":
+                # build(query_shape, value_shape, key_shape=None): one shape per input
+                from paramlint.catalog.spec import Inputs
+
+                names = ("query_shape", "value_shape", "key_shape")
+                got = dict(zip(names, a))
+                got.update((key, v) for key, v in k.items() if key in names)
+                if not all(isinstance(got.get(key), (tuple, list)) for key in names[:2]):
+                    layer.uncertain = layer.uncertain or it2.unknown("MultiHeadAttention.build() shapes", n)
+                    return None
+                shape = Inputs({key[: -len("_shape")]: tuple(v) if isinstance(v, (tuple, list)) else v
+                                for key, v in got.items()})
+                layer.input_shape = tuple(got["query_shape"])
+                build(it2, layer, shape, n)
+                return None
             if isinstance(shape, (tuple, list)):
                 layer.input_shape = tuple(shape)
                 if layer.spec is not None and layer.spec.name == "Sequential":
@@ -710,22 +725,70 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     if isinstance(value, Layer):
         layer.children[name] = value
         return
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
-        for i, v in enumerate(value):
-            layer.children[f"{name}.{i}"] = v
+    if isinstance(value, (list, tuple, dict)):
+        # Keras tracks the layers in a list or dict attribute, also those appended later
+        # (``self.blocks = []``, then ``self.blocks.append(block)`` in build()): the container
+        # is kept and its layers read again before the model is reported (sync_tracked).
         layer.attrs[name] = value
+        tracked = layer.attrs.get("__tracked__")
+        if tracked is None:
+            tracked = layer.attrs["__tracked__"] = {}
+        tracked[name] = value
+        _sync_one(layer, name, value)
         return
     if isinstance(value, Param):
         layer.params[name] = value
         return
-    if isinstance(value, Unknown) or (isinstance(value, (list, tuple, dict)) and any(
-            isinstance(v, (Unknown, Layer)) for v in (value.values() if isinstance(value, dict) else value))):
-        # Keras tracks layers and variables assigned to attributes (also inside lists and
-        # dicts): an unknown value may be one, so the layer's weights are unknown.
+    if isinstance(value, Unknown):
+        # Keras tracks layers and variables assigned to attributes: an unknown value may be
+        # one, so the layer's weights are unknown.
         if layer.uncertain is None:
             u = value if isinstance(value, Unknown) else it.unknown(f"{name} holds values paramlint cannot track", node)
             layer.uncertain = Unknown(f"{layer.type_name}.{name}: {u.reason}", u.location)
     layer.attrs[name] = value
+
+
+def _sync_one(layer: Layer, name: str, value: Any) -> None:
+    """The children of one tracked container attribute, as it holds them now."""
+    found: Dict[str, Layer] = {}
+    stack: List[Any] = [(name, value)]
+    depth_guard = 0
+    while stack and depth_guard < 100_000:
+        depth_guard += 1
+        path, v = stack.pop()
+        if isinstance(v, Layer):
+            found[path] = v
+        elif isinstance(v, (list, tuple)):
+            stack.extend((f"{path}.{i}", x) for i, x in reversed(list(enumerate(v))))
+        elif isinstance(v, dict):
+            stack.extend((f"{path}.{k}", x) for k, x in reversed(list(v.items())))
+        elif isinstance(v, Unknown) and layer.uncertain is None:
+            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {v.reason}", v.location)
+    prefix = name + "."
+    old = {k: c for k, c in layer.children.items() if k.startswith(prefix)}
+    if old.keys() == found.keys() and all(old[k] is found[k] for k in old):
+        return
+    for k in old:
+        del layer.children[k]
+    layer.children.update(found)
+
+
+def sync_tracked(root: Layer) -> None:
+    """Read every tracked list/dict attribute again (in the whole tree): layers appended to
+    them after the assignment are Keras children too."""
+    seen: set = set()
+    stack = [root]
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        tracked = layer.attrs.get("__tracked__")
+        if tracked:
+            for name, value in tracked.items():
+                if layer.attrs.get(name) is value:  # (still the attribute's value)
+                    _sync_one(layer, name, value)
+        stack.extend(c for c in layer.children.values() if isinstance(c, Layer))
 
 
 def set_trainable(layer: Layer, value: bool, seen: set) -> None:
@@ -734,6 +797,8 @@ def set_trainable(layer: Layer, value: bool, seen: set) -> None:
     if id(layer) in seen:
         return
     seen.add(id(layer))
+    if not seen - {id(layer)}:
+        sync_tracked(layer)
     layer.attrs["trainable"] = value
     for p in layer.params.values():
         if p is not None and p.variable:
