@@ -80,6 +80,9 @@ def report(
         for v in m.params.values():
             if v is None:
                 continue
+            if isinstance(v, Unknown):  # (a value registered as a parameter that is not known)
+                flag(v)
+                continue
             for d in v.shape:
                 if isinstance(d, Unknown):
                     flag(d)
@@ -98,8 +101,12 @@ def report(
             # weights, as Keras lists it.
             items = [(f"{sub}.{n}" if sub else n, p) for sub, m in walk(layer) for n, p in m.params.items()]
             seen_layers.update(id(m) for _, m in walk(layer) if m is not layer)
+        unknown_param = False
         for n, p in items:
             if p is None:
+                continue
+            if isinstance(p, Unknown):
+                unknown_param = True
                 continue
             if id(p) in counted:
                 shared_param = True
@@ -110,7 +117,7 @@ def report(
             # A user leaf module without children: its direct parameters are its own.
             pass
         numels = [p.numel() for _, p in own]
-        known = all(isinstance(x, int) for x in numels) and layer.uncertain is None and layer.built
+        known = all(isinstance(x, int) for x in numels) and layer.uncertain is None and layer.built and not unknown_param
         params = sum(numels) if known else None  # type: ignore[arg-type]
         trainable: Optional[int] = None
         if known and all(p.trainable is not None for _, p in own):
@@ -155,7 +162,7 @@ def report(
         if _is_leaf(m):
             continue
         for n, p in m.params.items():
-            if p is None or id(p) in counted:
+            if p is None or isinstance(p, Unknown) or id(p) in counted:
                 continue
             counted.add(id(p))
             numel = p.numel()
@@ -169,12 +176,12 @@ def report(
     distinct: Dict[int, Param] = {}
     for _, m in modules:
         for p in m.params.values():
-            if p is not None and p.collection == "params":  # Flax: other collections are state
+            if p is not None and (isinstance(p, Unknown) or p.collection == "params"):  # Flax: other collections are state
                 distinct.setdefault(id(p), p)
     total: Optional[int] = 0
     trainable: Optional[int] = 0
     for p in distinct.values():
-        n = p.numel()
+        n = p.numel() if not isinstance(p, Unknown) else p
         if not isinstance(n, int):
             total = trainable = None
             break

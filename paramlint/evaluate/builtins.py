@@ -583,6 +583,7 @@ CONSTANTS: Dict[str, Any] = {
     "math.pi": math.pi, "math.e": math.e, "math.inf": math.inf, "math.tau": math.tau, "math.nan": math.nan,
     "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi,
     "torch.pi": math.pi, "torch.e": math.e, "torch.inf": math.inf, "torch.nan": math.nan,
+    "typing.TYPE_CHECKING": False, "typing_extensions.TYPE_CHECKING": False,  # False when the code runs
 }
 
 

@@ -144,8 +144,39 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
         lazy.records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
         lazy.enums.make_members(it, cls, ns)
+    _init_subclass(it, cls)
     share(it.project, cls)  # class attributes outlive the build that first used the class
     return ns
+
+
+def has_init_subclass(it: Any, cls: Class) -> bool:
+    """Whether a project base class of ``cls`` defines ``__init_subclass__``."""
+    return any(isinstance(b, Class) and "__init_subclass__" in materialize(it, b) for b in cls.mro()[1:])
+
+
+def _init_subclass(it: Any, cls: Class) -> None:
+    """A base's ``__init_subclass__`` hook, run for the new class (when its body is first
+    evaluated here, not at the ``class`` statement): registries, and transformers' configs,
+    whose base applies ``dataclass(cls)`` to every subclass (its own field defaults then hold)."""
+    for base in cls.mro()[1:]:
+        if not isinstance(base, Class):
+            continue
+        hook = materialize(it, base).get("__init_subclass__", _MISSING)
+        if hook is _MISSING:
+            continue
+        fn = hook.func if isinstance(hook, BoundMethod) else hook
+        if isinstance(fn, Function):
+            kwargs = {}
+            for kw in cls.node.keywords:
+                if kw.keyword is not None and kw.keyword.value != "metaclass":
+                    kwargs[kw.keyword.value] = it.eval(kw.value, cls.env)
+            saved = it.module
+            it.module = base.module
+            try:
+                it.call(fn, [cls], kwargs, cls.node)  # an implicit classmethod
+            finally:
+                it.module = saved
+        return
 
 
 def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:

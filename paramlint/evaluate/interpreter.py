@@ -323,6 +323,13 @@ class Interpreter:
             return True
         if isinstance(v, Tensor):
             return self.unknown("truth value of a tensor", node)
+        if isinstance(v, External):
+            # A framework's or the standard library's classes, functions and modules are true
+            # (``norm_layer or nn.BatchNorm2d``); another package's attribute may be a false
+            # constant (``os.path.supports_unicode_filenames``) or a failed optional import.
+            if v.qualname.split(".", 1)[0] in _TRUE_NAMESPACES:
+                return True
+            return self.unknown(f"truth value of {v.qualname}", node)
         from paramlint.evaluate.arrays import Array, truth
 
         if isinstance(v, Array):
@@ -509,6 +516,14 @@ class Interpreter:
 #: nodes alive, so it is emptied when it grows large (a long-lived process sees many trees).
 _Plan = Tuple[Tuple[str, ...], Optional[str], frozenset, Optional[str], Tuple[str, ...]]
 _PLANS: Dict[cst.CSTNode, _Plan] = {}
+
+#: Top-level packages whose external values are always true (classes, functions, modules; their
+#: false constants, like ``typing.TYPE_CHECKING``, are resolved to values before they get here).
+_TRUE_NAMESPACES = frozenset((
+    "torch", "torchvision", "torchaudio", "keras", "tensorflow", "tf_keras", "flax", "jax", "numpy", "np",
+    "functools", "math", "collections", "itertools", "operator", "builtins", "typing", "typing_extensions",
+    "dataclasses", "abc", "enum", "copy", "re", "warnings", "logging", "inspect", "types", "einops", "timm",
+))
 
 
 def _plan(p: cst.Parameters) -> _Plan:

@@ -377,6 +377,29 @@ def _get_submodule(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any
     return cur
 
 
+def _get_tensor(kind: str) -> Any:
+    """``get_parameter("a.b.weight")`` / ``get_buffer(...)``: the tensor itself (a tie made with
+    it shares the Parameter), or AttributeError as torch raises."""
+    def get(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        target = args[0] if args else kwargs.get("target")
+        if not isinstance(target, str):
+            return target if isinstance(target, Unknown) else it.unknown(f"get_{kind}() of a non-string", node)
+        path, _, name = target.rpartition(".")
+        mod = _get_submodule(it, layer, [path], {}, node)
+        if isinstance(mod, Unknown):
+            return mod
+        table = mod.params if kind == "parameter" else mod.buffers
+        v = table.get(name)
+        if isinstance(v, Param):
+            return v
+        if mod.uncertain is not None:
+            return mod.uncertain
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises AttributeError: no {kind} {target!r}", node), "AttributeError")
+    return get
+
+
 def _unknown_result(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown("result of a module method that reads weights or state", node)
 
@@ -394,6 +417,7 @@ _METHODS = {
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,
     "append": _append, "extend": _extend, "insert": _insert, "pop": _pop, "clear": _clear, "keys": _keys, "values": _values, "items": _items,
     "update": _update, "forward": _forward, "__call__": _forward, "get_submodule": _get_submodule,
+    "get_parameter": _get_tensor("parameter"), "get_buffer": _get_tensor("buffer"),
     "extra_repr": lambda it, l, a, k, n: "",
 }
 

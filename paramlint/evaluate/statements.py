@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, List
 import libcst as cst
 
 from paramlint.evaluate import iterators, neutral
+from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
 from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
@@ -395,6 +396,8 @@ def _class(it: Any, node: cst.ClassDef, env: Env) -> None:
             bases.append(it.eval(a.value, env))
     cls = Class(node.name.value, node, env.module, env, tuple(bases))
     it.fw.init_class(it, cls)
+    if any(isinstance(b, Class) for b in bases) and it.fw.has_init_subclass(it, cls):
+        it.fw.materialize(it, cls)  # the hook runs at the class statement, as in Python
     value: Any = cls
     for dec in reversed(node.decorators):
         value = it.fw.apply_decorator(it, it.eval(dec.decorator, env), value, dec)
@@ -475,6 +478,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
                 env.vars[bind] = LazyImport(f"{base}.{name}", None)
             elif base == "os" and name == "environ":
                 env.vars[bind] = it.project.environ
+            elif f"{base}.{name}" in CONSTANTS:  # from typing import TYPE_CHECKING
+                env.vars[bind] = CONSTANTS[f"{base}.{name}"]
             else:
                 env.vars[bind] = External(f"{base}.{name}")
 
