@@ -175,6 +175,18 @@ GENERATORS = {
                 mods.append(nn.Linear(w, 1))
             return nn.ModuleList(mods)
 
+        def raise_reaches_the_consumer():
+            def g():
+                yield 3
+                raise ValueError("bad")
+            mods = []
+            try:
+                for w in g():
+                    mods.append(nn.Linear(w, 2))  # runs for the item before the raise
+            except ValueError:
+                mods.append(nn.Linear(1, 1))
+            return nn.ModuleList(mods)
+
         class MethodGenerator(nn.Module):
             def __init__(self):
                 super().__init__()
@@ -190,7 +202,8 @@ GENERATORS = {
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("builder", ["yield_from_nested", "finally_runs_when_done", "MethodGenerator"])
+@pytest.mark.parametrize("builder", ["yield_from_nested", "finally_runs_when_done", "raise_reaches_the_consumer",
+                                     "MethodGenerator"])
 def test_generator_functions(tmp_path: Path, builder: str) -> None:
     """Generator functions run to completion when called (the README's known gap: one whose
     items depend on what its consumer does between items differs); these do not."""

@@ -405,6 +405,13 @@ class Interpreter:
                 result: Any = None
             except _Return as r:
                 result = r.value
+            except Raised as r:
+                if not gen:
+                    raise
+                # Python raises where the consumer asks for the item after the last yielded one
+                from paramlint.evaluate.iterators import Iterator, raising
+
+                return Iterator(local[YIELDS], source=raising(r))
             if env.maybe_returned is not None:
                 return env.maybe_returned
             if gen:

@@ -94,6 +94,12 @@ class Iterator:
         return rest
 
 
+def raising(exc: BaseException) -> PyIterator[Any]:
+    """A source that raises ``exc`` when pulled: a generator that raised after its items."""
+    raise exc
+    yield  # (a generator function)
+
+
 def stream(it: Any, v: Any, node: Any) -> Any:
     """What ``for x in v`` pulls: a Python iterator (an :class:`Iterator` is pulled one item at
     a time; a list is walked live, seeing appends, as Python's list iterator does), or Unknown."""
