@@ -23,14 +23,14 @@ of ``model.trainable_weights``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared corpus helpers
+import corpus  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -49,17 +49,11 @@ def tree(version: str = VERSION) -> Path:
 
 def fetch(version: str = VERSION) -> Path:
     """Download the keras wheel (no install), copy applications/*.py with public imports."""
-    wheel_dir = CACHE / "wheels"
-    wheel_dir.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(wheel_dir.glob(f"keras-{version}-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", f"keras=={version}", "-d", str(wheel_dir)],
-                       check=True)
-        wheels = sorted(wheel_dir.glob(f"keras-{version}-*.whl"))
+    whl = corpus.wheel("keras", version)
     out = tree(version)
     out.mkdir(parents=True, exist_ok=True)
     (out / "__init__.py").write_text("")
-    with zipfile.ZipFile(wheels[0]) as z:
+    with zipfile.ZipFile(whl) as z:
         for name in z.namelist():
             base = name[len(_SRC):]
             if not name.startswith(_SRC) or "/" in base or not base.endswith(".py") or base.endswith("_test.py") or base == "__init__.py":
@@ -163,61 +157,22 @@ def make() -> dict:
 
 # ---- comparing --------------------------------------------------------------------------------
 
-def paramlint_models(src: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", str(src)],
-                         cwd=REPO, capture_output=True, text=True, timeout=3600)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), src.parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
-    return ours
 
 
-def status(m: Optional[dict], t: dict) -> str:
-    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
-    if m is None:
-        return "missing"
-    if m["total_params"] is None:
-        return "unknown"
-    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
 
 
 def compare(src: Path, truth: dict) -> dict:
-    ours = paramlint_models(src)
-    rows = {}
-    for name, t in sorted(truth["builders"].items()):
-        m = ours.get(t["function"])
-        got = None if m is None else (m["total_params"], m["trainable_params"], (m.get("unresolved") or [None])[0])
-        rows[name] = (status(m, t), t, got)
-    return rows
+    return corpus.rows(corpus.paramlint_models([src], src.parent), truth["builders"])
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fetch", action="store_true")
-    ap.add_argument("--make", action="store_true")
-    args = ap.parse_args()
-    if args.fetch:
-        print(f"sources in {fetch()}")
-        return 0
-    if args.make:
-        TRUTH.write_text(json.dumps(make(), indent=1) + "\n")
-        print(f"wrote {TRUTH}")
-        return 0
-    truth = json.loads(TRUTH.read_text())
-    src = tree(truth["keras"])
-    if not src.is_dir():
-        print("no Keras Applications sources: python bench/keras_apps.py --fetch")
-        return 2
-    rows = compare(src, truth)
-    for name, (st, t, got) in rows.items():
-        print(f"{name:40s} {t['total']:>13,} {t['trainable']:>13,}  {st:8s} {got if st != 'exact' else ''}")
-    counts = {s: sum(1 for r in rows.values() if r[0] == s) for s in ("exact", "unknown", "WRONG", "missing")}
-    print(f"{len(rows)} builders: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    return 1 if counts["WRONG"] else 0
+    def run(args: object, truth: dict) -> int:
+        src = tree(truth["keras"])
+        if not src.is_dir():
+            print("no Keras Applications sources: python bench/keras_apps.py --fetch")
+            return 2
+        return corpus.print_rows(compare(src, truth))
+    return corpus.cli(__doc__, TRUTH, fetch, make, run)
 
 
 if __name__ == "__main__":

@@ -51,14 +51,13 @@ since the decorator changes no weight.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import subprocess
 import sys
-import time
-import zipfile
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared corpus helpers
+import corpus  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -372,18 +371,7 @@ def driver_names() -> dict[str, list]:
 def fetch(version: str = VERSION) -> Path:
     """Download the keras-hub wheel (no deps, no install), extract keras_hub/**/*.py only, and
     write the drivers."""
-    wheel_dir = CACHE / "wheels"
-    wheel_dir.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(wheel_dir.glob(f"keras_hub-{version}-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", f"keras-hub=={version}",
-                        "-d", str(wheel_dir)], check=True)
-        wheels = sorted(wheel_dir.glob(f"keras_hub-{version}-*.whl"))
-    out = tree(version)
-    with zipfile.ZipFile(wheels[0]) as z:
-        for name in z.namelist():
-            if name.startswith("keras_hub/") and name.endswith(".py"):
-                z.extract(name, out)
+    out = corpus.extract_py(corpus.wheel("keras-hub", version), "keras_hub", tree(version))
     drivers = out / DRIVERS
     drivers.mkdir(parents=True, exist_ok=True)
     (drivers / "__init__.py").write_text("")
@@ -457,69 +445,21 @@ def make(version: str = VERSION) -> dict:
 
 # ---- comparing --------------------------------------------------------------------------------
 
-def paramlint_models(targets: list, package_parent: Path) -> dict:
-    """paramlint's model reports (``summary --format json``) for ``targets``, keyed
-    ``module:name`` with module paths relative to ``package_parent``."""
-    t0 = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json",
-                          *map(str, targets)], cwd=REPO, capture_output=True, text=True, timeout=3600, check=False)
-    print(f"paramlint: {time.monotonic() - t0:.1f} s", file=sys.stderr)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), package_parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
-    return ours
-
-
-def status(m: dict | None, t: dict) -> str:
-    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
-    if m is None:
-        return "missing"
-    if m["total_params"] is None:
-        return "unknown"
-    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
-
-
 def compare(src: Path, truth: dict) -> dict:
     """paramlint's figures for every driver: exact / unknown / WRONG / missing."""
-    ours = paramlint_models([src / DRIVERS], src)
-    rows = {}
-    for name, t in sorted(truth["builders"].items()):
-        m = ours.get(t["function"])
-        got = None if m is None else (m["total_params"], m["trainable_params"], (m.get("unresolved") or [None])[0])
-        rows[name] = (status(m, t), t, got)
-    return rows
+    return corpus.rows(corpus.paramlint_models([src / DRIVERS], src), truth["builders"])
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fetch", action="store_true")
-    ap.add_argument("--make", action="store_true")
-    ap.add_argument("--strip-exports", action="store_true")
-    args = ap.parse_args()
-    if args.fetch:
-        print(f"sources in {fetch()}")
-        return 0
-    if args.make:
-        TRUTH.write_text(json.dumps(make(), indent=1) + "\n")
-        print(f"wrote {TRUTH}")
-        return 0
-    truth = json.loads(TRUTH.read_text())
-    src = tree(truth["keras_hub"])
-    if not (src / "keras_hub" / "src" / "models").is_dir() or not (src / DRIVERS).is_dir():
-        print("no keras-hub sources: python bench/keras_hub_built.py --fetch")
-        return 2
-    if args.strip_exports:
-        src = strip_exports(truth["keras_hub"])
-    rows = compare(src, truth)
-    for name, (st, t, got) in rows.items():
-        print(f"{name:36s} {t['total']:>14,} {t['trainable']:>14,}  {st:8s} {got if st != 'exact' else ''}")
-    counts = {s: sum(1 for r in rows.values() if r[0] == s) for s in ("exact", "unknown", "WRONG", "missing")}
-    print(f"{len(rows)} builders: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    return 1 if counts["WRONG"] else 0
+    def run(args: Any, truth: dict) -> int:
+        src = tree(truth["keras_hub"])
+        if not (src / "keras_hub" / "src" / "models").is_dir() or not (src / DRIVERS).is_dir():
+            print("no keras-hub sources: python bench/keras_hub_built.py --fetch")
+            return 2
+        if args.strip_exports:
+            src = strip_exports(truth["keras_hub"])
+        return corpus.print_rows(compare(src, truth), 36)
+    return corpus.cli(__doc__, TRUTH, fetch, make, run, lambda ap: ap.add_argument("--strip-exports", action="store_true"))
 
 
 if __name__ == "__main__":

@@ -29,15 +29,13 @@ names the entry point (``torchaudio.models.wav2vec2.model:wav2vec2_base``).
 
 from __future__ import annotations
 
-import argparse
 import inspect
-import json
-import os
-import subprocess
 import sys
 import types
-import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared corpus helpers
+import corpus  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -56,19 +54,7 @@ def tree(version: str = VERSION) -> Path:
 
 def fetch(version: str = VERSION) -> Path:
     """Download the torchaudio wheel (no deps, no install), extract torchaudio/**/*.py only."""
-    wheel_dir = CACHE / "wheels"
-    wheel_dir.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(wheel_dir.glob(f"torchaudio-{version}-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", f"torchaudio=={version}", "-d", str(wheel_dir)],
-                       check=True)
-        wheels = sorted(wheel_dir.glob(f"torchaudio-{version}-*.whl"))
-    out = tree(version)
-    with zipfile.ZipFile(wheels[0]) as z:
-        for name in z.namelist():
-            if name.startswith("torchaudio/") and name.endswith(".py"):
-                z.extract(name, out)
-    return out
+    return corpus.extract_py(corpus.wheel("torchaudio", version), "torchaudio", tree(version))
 
 
 # ---- the truth: torchaudio builds each builder ------------------------------------------------
@@ -145,65 +131,20 @@ def make(version: str = VERSION) -> dict:
 
 # ---- comparing --------------------------------------------------------------------------------
 
-def paramlint_models(targets: list, package_parent: Path) -> dict:
-    """paramlint's model reports (``summary --format json``) for ``targets``, keyed
-    ``module:name`` with module paths relative to ``package_parent``."""
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", *map(str, targets)],
-                         cwd=REPO, capture_output=True, text=True, timeout=3600)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), package_parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
-    return ours
-
-
-def status(m: dict | None, t: dict) -> str:
-    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
-    if m is None:
-        return "missing"
-    if m["total_params"] is None:
-        return "unknown"
-    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
-
-
 def compare(src: Path, truth: dict) -> dict:
     """paramlint's figures for every builder: exact / unknown / WRONG / missing."""
     targets = [d for d in (src / "torchaudio" / "models", src / "torchaudio" / "prototype" / "models") if d.is_dir()]
-    ours = paramlint_models(targets, src)
-    rows = {}
-    for name, t in sorted(truth["builders"].items()):
-        m = ours.get(t["function"])
-        got = None if m is None else (m["total_params"], m["trainable_params"], (m.get("unresolved") or [None])[0])
-        rows[name] = (status(m, t), t, got)
-    return rows
+    return corpus.rows(corpus.paramlint_models(targets, src), truth["builders"])
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fetch", action="store_true")
-    ap.add_argument("--make", action="store_true")
-    args = ap.parse_args()
-    if args.fetch:
-        print(f"sources in {fetch()}")
-        return 0
-    if args.make:
-        TRUTH.write_text(json.dumps(make(), indent=1) + "\n")
-        print(f"wrote {TRUTH}")
-        return 0
-    truth = json.loads(TRUTH.read_text())
-    src = tree(truth["torchaudio"])
-    if not (src / "torchaudio" / "models").is_dir():
-        print("no torchaudio sources: python bench/torchaudio_built.py --fetch")
-        return 2
-    rows = compare(src, truth)
-    for name, (st, t, got) in rows.items():
-        print(f"{name:28s} {t['total']:>14,} {t['trainable']:>14,}  {st:8s} {got if st != 'exact' else ''}")
-    counts = {s: sum(1 for r in rows.values() if r[0] == s) for s in ("exact", "unknown", "WRONG", "missing")}
-    print(f"{len(rows)} builders: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    return 1 if counts["WRONG"] else 0
+    def run(args: object, truth: dict) -> int:
+        src = tree(truth["torchaudio"])
+        if not (src / "torchaudio" / "models").is_dir():
+            print("no torchaudio sources: python bench/torchaudio_built.py --fetch")
+            return 2
+        return corpus.print_rows(compare(src, truth), 28)
+    return corpus.cli(__doc__, TRUTH, fetch, make, run)
 
 
 if __name__ == "__main__":

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import types
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared corpus helpers
+import corpus  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -104,38 +105,9 @@ def make(wheel_dir: str) -> dict:
             "builders": builders}
 
 
-def paramlint_models(targets: list, package_parent: Path) -> dict:
-    """paramlint's model reports (``summary --format json``) for ``targets``, keyed
-    ``module:name`` with module paths relative to ``package_parent``."""
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", *map(str, targets)],
-                         cwd=REPO, capture_output=True, text=True, timeout=3600)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), package_parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
-    return ours
-
-
-def status(m: dict | None, t: dict) -> str:
-    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
-    if m is None:
-        return "missing"
-    if m["total_params"] is None:
-        return "unknown"
-    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
-
-
 def compare(models_dir: Path, truth: dict) -> dict:
     """paramlint's figures for every builder: exact / unknown / WRONG / missing."""
-    ours = paramlint_models([models_dir], models_dir.resolve().parent.parent)
-    rows = {}
-    for name, t in sorted(truth["builders"].items()):
-        m = ours.get(t["function"])
-        rows[name] = (status(m, t), t, None if m is None else (m["total_params"], m["trainable_params"]))
-    return rows
+    return corpus.rows(corpus.paramlint_models([models_dir], models_dir.resolve().parent.parent), truth["builders"])
 
 
 def main() -> int:
@@ -152,12 +124,7 @@ def main() -> int:
     if models is None:
         print("no torchvision sources: python bench/torchvision_zoo.py --fetch")
         return 2
-    rows = compare(models, truth)
-    for name, (status, t, got) in rows.items():
-        print(f"{name:40s} {t['total']:>13,} {t['trainable']:>13,}  {status:8s} {got if status != 'exact' else ''}")
-    counts = {s: sum(1 for r in rows.values() if r[0] == s) for s in ("exact", "unknown", "WRONG", "missing")}
-    print(f"{len(rows)} builders: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    return 1 if counts["WRONG"] else 0
+    return corpus.print_rows(compare(models, truth))
 
 
 if __name__ == "__main__":

@@ -44,15 +44,14 @@ did not finish in 24 minutes on two busy cores; compare a few modules at a time.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import json
 import os
-import subprocess
 import sys
-import time
-import zipfile
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared corpus helpers
+import corpus  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -194,18 +193,7 @@ def driver_source(module: str) -> str:
 def fetch(version: str = VERSION) -> Path:
     """Download the transformers wheel (no deps, no install), extract transformers/**/*.py only,
     and write the driver modules."""
-    wheel_dir = CACHE / "wheels"
-    wheel_dir.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(wheel_dir.glob(f"transformers-{version}-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", f"transformers=={version}", "-d", str(wheel_dir)],
-                       check=True)
-        wheels = sorted(wheel_dir.glob(f"transformers-{version}-*.whl"))
-    out = tree(version)
-    with zipfile.ZipFile(wheels[0]) as z:
-        for name in z.namelist():
-            if name.startswith("transformers/") and name.endswith(".py"):
-                z.extract(name, out)
+    out = corpus.extract_py(corpus.wheel("transformers", version), "transformers", tree(version))
     write_drivers(out)
     return out
 
@@ -259,72 +247,28 @@ def make(version: str = VERSION) -> dict:
 
 # ---- comparing --------------------------------------------------------------------------------
 
-def paramlint_models(targets: list, package_parent: Path, timeout: int = 3600) -> dict:
-    """paramlint's model reports (``summary --format json``) for ``targets``, keyed
-    ``module:name`` with module paths relative to ``package_parent``."""
-    out = subprocess.run([sys.executable, "-m", "paramlint", "summary", "--no-cache", "--format", "json", *map(str, targets)],
-                         cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False)
-    doc = json.loads(out.stdout)
-    ours = {}
-    for f in doc["files"]:
-        rel = os.path.relpath(os.path.join(REPO, f["path"]), package_parent)
-        module = rel[:-3].replace(os.sep, ".")
-        for m in f.get("models", []):
-            ours[f"{module}:{m['name']}"] = m
-    return ours
-
-
-def status(m: dict | None, t: dict) -> str:
-    """exact / unknown / WRONG / missing: paramlint's report ``m`` against the truth ``t``."""
-    if m is None:
-        return "missing"
-    if m["total_params"] is None:
-        return "unknown"
-    return "exact" if (m["total_params"], m["trainable_params"]) == (t["total"], t["trainable"]) else "WRONG"
-
-
 def compare(src: Path, truth: dict, modules: list | None = None) -> dict:
     targets = [src / DRIVERS / f"{m}.py" for m in modules] if modules else [src / DRIVERS]
-    ours = paramlint_models(targets, src, timeout=4 * 3600)
-    rows = {}
-    for name, t in sorted(truth["builders"].items()):
-        if modules and t["function"].split(":")[0].rsplit(".", 1)[-1] not in modules:
-            continue
-        m = ours.get(t["function"])
-        got = None if m is None else (m["total_params"], m["trainable_params"], (m.get("unresolved") or [None])[0])
-        rows[name] = (status(m, t), t, got)
-    return rows
+    builders = {name: t for name, t in truth["builders"].items()
+                if not modules or t["function"].split(":")[0].rsplit(".", 1)[-1] in modules}
+    return corpus.rows(corpus.paramlint_models(targets, src, timeout=4 * 3600), builders)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fetch", action="store_true")
-    ap.add_argument("--make", action="store_true")
-    ap.add_argument("modules", nargs="*", help=f"driver modules to compare (default: all): {', '.join(DRIVER_SPECS)}")
-    args = ap.parse_args()
-    unknown = [m for m in args.modules if m not in DRIVER_SPECS]
-    if unknown:
-        ap.error(f"no driver module {', '.join(unknown)}; choose from {', '.join(DRIVER_SPECS)}")
-    if args.fetch:
-        print(f"sources in {fetch()}")
-        return 0
-    if args.make:
-        TRUTH.write_text(json.dumps(make(), indent=1) + "\n")
-        print(f"wrote {TRUTH}")
-        return 0
-    truth = json.loads(TRUTH.read_text())
-    src = tree(truth["transformers"])
-    if not (src / "transformers" / "models").is_dir() or not (src / DRIVERS).is_dir():
-        print("no transformers sources: python bench/transformers_built.py --fetch")
-        return 2
-    start = time.monotonic()
-    rows = compare(src, truth, args.modules)
-    elapsed = time.monotonic() - start
-    for name, (st, t, got) in rows.items():
-        print(f"{name:28s} {t['total']:>14,} {t['trainable']:>14,}  {st:8s} {got if st != 'exact' else ''}")
-    counts = {s: sum(1 for r in rows.values() if r[0] == s) for s in ("exact", "unknown", "WRONG", "missing")}
-    print(f"{len(rows)} builders: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + f" (paramlint {elapsed:.0f} s)")
-    return 1 if counts["WRONG"] else 0
+    def options(ap: Any) -> None:
+        ap.add_argument("modules", nargs="*", help=f"driver modules to compare (default: all): {', '.join(DRIVER_SPECS)}")
+
+    def run(args: Any, truth: dict) -> int:
+        unknown = [m for m in args.modules if m not in DRIVER_SPECS]
+        if unknown:
+            print(f"no driver module {', '.join(unknown)}; choose from {', '.join(DRIVER_SPECS)}")
+            return 2
+        src = tree(truth["transformers"])
+        if not (src / "transformers" / "models").is_dir() or not (src / DRIVERS).is_dir():
+            print("no transformers sources: python bench/transformers_built.py --fetch")
+            return 2
+        return corpus.print_rows(compare(src, truth, args.modules), 28)  # (paramlint's time on stderr)
+    return corpus.cli(__doc__, TRUTH, fetch, make, run, options)
 
 
 if __name__ == "__main__":

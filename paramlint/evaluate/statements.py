@@ -256,20 +256,28 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
             if n > it.limits.max_loop:  # the body may grow the list it iterates
                 raise loop_limit(it.limits)
             assign_target(it, node.target, item, env)
-            try:
-                it.exec_block(_body(node.body), env)
-            except _Continue:
-                continue
-            except _Break:
-                return
-            except _MaybeLeft as e:
-                it.havoc([node], env, e.why)
+            if not _iteration(it, node, env):
                 return
     except iterators.IterationUnknown as e:
         it.havoc([node], env, e.unknown)
         return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
+
+
+def _iteration(it: Any, node: Any, env: Env) -> bool:
+    """One pass through a loop's body; False when the loop ends there (``break``, or a
+    ``break``/``return`` under an unknown condition: what it may change becomes unknown)."""
+    try:
+        it.exec_block(_body(node.body), env)
+    except _Continue:
+        pass
+    except _Break:
+        return False
+    except _MaybeLeft as e:
+        it.havoc([node], env, e.why)
+        return False
+    return True
 
 
 @handles(cst.While)
@@ -285,14 +293,7 @@ def _while(it: Any, node: cst.While, env: Env) -> None:
         n += 1
         if n > it.limits.max_loop:
             raise loop_limit(it.limits)
-        try:
-            it.exec_block(_body(node.body), env)
-        except _Continue:
-            continue
-        except _Break:
-            return
-        except _MaybeLeft as e:
-            it.havoc([node], env, e.why)
+        if not _iteration(it, node, env):
             return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
