@@ -24,6 +24,7 @@ of ``model.trainable_weights``.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -49,9 +50,11 @@ def tree(version: str = VERSION) -> Path:
 
 def fetch(version: str = VERSION) -> Path:
     """Download the keras wheel (no install), copy applications/*.py with public imports."""
+    import tempfile
+
     whl = corpus.wheel("keras", version)
-    out = tree(version)
-    out.mkdir(parents=True, exist_ok=True)
+    final = tree(version)
+    out = Path(tempfile.mkdtemp(prefix="kerasapps-", dir=final.parent.parent if final.parent.parent.is_dir() else None))
     (out / "__init__.py").write_text("")
     with zipfile.ZipFile(whl) as z:
         for name in z.namelist():
@@ -59,7 +62,12 @@ def fetch(version: str = VERSION) -> Path:
             if not name.startswith(_SRC) or "/" in base or not base.endswith(".py") or base.endswith("_test.py") or base == "__init__.py":
                 continue
             (out / base).write_text(publicize(z.read(name).decode("utf-8")))
-    return out
+    # in place only once complete: a half-written tree would not be skipped by the corpus test
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        shutil.rmtree(final)
+    shutil.move(str(out), str(final))
+    return final
 
 
 def publicize(text: str) -> str:

@@ -64,7 +64,7 @@ def tree(version: str = TIMM_VERSION) -> Path | None:
 def compare(timm_root: Path, truth: dict, files: list[str] | None = None) -> dict:
     """paramlint's figure for every model: exact / unknown / WRONG / missing. ``files`` (paths
     under ``timm/models``) limits the run to those files' models."""
-    from torchvision_built import paramlint_models, status
+    from corpus import paramlint_models, status
 
     targets = [timm_root / "models" / f for f in files] if files else [timm_root / "models", timm_root / "layers"]
     ours = paramlint_models(targets, timm_root.resolve().parent)
