@@ -4,7 +4,7 @@ containers, registration of children and parameters, and calls into the framewor
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -149,34 +149,40 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
     return ns
 
 
+def _subclass_hook(it: Any, cls: Class) -> Tuple[Any, Any]:
+    """The nearest project base of ``cls`` defining ``__init_subclass__``, and the hook; or
+    (None, _MISSING)."""
+    for base in cls.mro()[1:]:
+        if isinstance(base, Class):
+            hook = materialize(it, base).get("__init_subclass__", _MISSING)
+            if hook is not _MISSING:
+                return base, hook
+    return None, _MISSING
+
+
 def has_init_subclass(it: Any, cls: Class) -> bool:
     """Whether a project base class of ``cls`` defines ``__init_subclass__``."""
-    return any(isinstance(b, Class) and "__init_subclass__" in materialize(it, b) for b in cls.mro()[1:])
+    return _subclass_hook(it, cls)[1] is not _MISSING
 
 
 def _init_subclass(it: Any, cls: Class) -> None:
     """A base's ``__init_subclass__`` hook, run for the new class (when its body is first
     evaluated here, not at the ``class`` statement): registries, and transformers' configs,
     whose base applies ``dataclass(cls)`` to every subclass (its own field defaults then hold)."""
-    for base in cls.mro()[1:]:
-        if not isinstance(base, Class):
-            continue
-        hook = materialize(it, base).get("__init_subclass__", _MISSING)
-        if hook is _MISSING:
-            continue
-        fn = hook.func if isinstance(hook, BoundMethod) else hook
-        if isinstance(fn, Function):
-            kwargs = {}
-            for kw in cls.node.keywords:
-                if kw.keyword is not None and kw.keyword.value != "metaclass":
-                    kwargs[kw.keyword.value] = it.eval(kw.value, cls.env)
-            saved = it.module
-            it.module = base.module
-            try:
-                it.call(fn, [cls], kwargs, cls.node)  # an implicit classmethod
-            finally:
-                it.module = saved
+    base, hook = _subclass_hook(it, cls)
+    fn = hook.func if isinstance(hook, BoundMethod) else hook
+    if base is None or not isinstance(fn, Function):
         return
+    kwargs = {}
+    for kw in cls.node.keywords:
+        if kw.keyword is not None and kw.keyword.value != "metaclass":
+            kwargs[kw.keyword.value] = it.eval(kw.value, cls.env)
+    saved = it.module
+    it.module = base.module
+    try:
+        it.call(fn, [cls], kwargs, cls.node)  # an implicit classmethod
+    finally:
+        it.module = saved
 
 
 def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:

@@ -204,7 +204,3 @@ def _has_more(s: PyIterator[Any]) -> bool:
         return True
     return False
 
-
-def check_size(it: Any, n: int) -> None:
-    if n > it.limits.max_collection:
-        raise LimitExceeded("collection exceeds the collection limit")

@@ -207,7 +207,7 @@ def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[
 
     call = call_fn.func if isinstance(call_fn, BoundMethod) else call_fn
     build_f = build_fn.func if isinstance(build_fn, BoundMethod) else build_fn
-    if not isinstance(build_f, Function) or isinstance(build_f.node, type(None)):
+    if not isinstance(build_f, Function):
         return it.unknown(f"{layer.type_name}.build is not a plain method", node)
     shapes: Dict[str, Any] = {}
     arg_names: List[str] = []
@@ -262,17 +262,7 @@ def _shape_structure(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, (list, tuple, dict)) and v:
-        items = list(v.values()) if isinstance(v, dict) else list(v)
-        leaves = []
-        stack = list(items)
-        while stack:
-            x = stack.pop()
-            if isinstance(x, (list, tuple)):
-                stack.extend(x)
-            elif isinstance(x, dict):
-                stack.extend(x.values())
-            else:
-                leaves.append(x)
+        leaves = _leaves([v])
         if any(isinstance(x, Unknown) for x in leaves):
             return next(x for x in leaves if isinstance(x, Unknown))
         if not any(isinstance(x, Tensor) for x in leaves):
@@ -293,22 +283,28 @@ def _map_shapes(v: Any) -> Any:
     return v
 
 
-def _tensors_in(values: Any) -> Any:
-    """The tensors a call was given, flattened (positional, keyword, inside lists and dicts):
-    the inputs of its graph node, as Keras records them; None if a value may hide one."""
+def _leaves(values: Any) -> List[Any]:
+    """The values inside ``values``, lists, tuples and dicts opened, in order."""
     out: List[Any] = []
     stack = list(reversed(list(values)))
     while stack:
         v = stack.pop()
-        if isinstance(v, Tensor):
-            out.append(v)
-        elif isinstance(v, (list, tuple)):
+        if isinstance(v, (list, tuple)):
             stack.extend(reversed(v))
         elif isinstance(v, dict):
             stack.extend(reversed(list(v.values())))
-        elif isinstance(v, Unknown):
-            return None
+        else:
+            out.append(v)
     return out
+
+
+def _tensors_in(values: Any) -> Any:
+    """The tensors a call was given, flattened (positional, keyword, inside lists and dicts):
+    the inputs of its graph node, as Keras records them; None if a value may hide one."""
+    leaves = _leaves(values)
+    if any(isinstance(v, Unknown) for v in leaves):
+        return None
+    return [v for v in leaves if isinstance(v, Tensor)]
 
 
 def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:

@@ -61,18 +61,11 @@ def _weight_norm(parametrized: bool) -> Any:
         g_shape = _magnitude_shape(it, w.shape, dim, node)
         if isinstance(g_shape, Unknown):
             return g_shape
-        touch(it, module)
-        del module.params[name]
         trainable = w.trainable if parametrized else True  # new Parameter(...) vs kept requires_grad
         g, v = Param(g_shape, trainable), Param(tuple(w.shape), trainable)
-        if parametrized:
-            module.params[f"parametrizations.{name}.original0"] = g
-            module.params[f"parametrizations.{name}.original1"] = v
-        else:
-            module.params[f"{name}_g"] = g
-            module.params[f"{name}_v"] = v
-        module.attrs[name] = Tensor(tuple(w.shape))  # the computed weight: a plain tensor
-        return module
+        names = (f"parametrizations.{name}.original0", f"parametrizations.{name}.original1") if parametrized \
+            else (f"{name}_g", f"{name}_v")
+        return _replace(it, module, name, w, dict(zip(names, (g, v))))
     return call
 
 
@@ -84,12 +77,18 @@ def _spectral_norm(parametrized: bool) -> Any:
         if isinstance(t, Unknown):
             return t
         module, name, w = t
-        touch(it, module)
-        del module.params[name]
-        module.params[f"parametrizations.{name}.original" if parametrized else f"{name}_orig"] = w  # the same Parameter
-        module.attrs[name] = Tensor(tuple(w.shape))
-        return module
+        return _replace(it, module, name, w, {f"parametrizations.{name}.original" if parametrized else f"{name}_orig": w})
     return call
+
+
+def _replace(it: Any, module: Layer, name: str, w: Param, params: Dict[str, Param]) -> Layer:
+    """``name`` stops being a parameter (its attribute is the computed weight, a plain tensor);
+    ``params`` are registered in its place (``spectral_norm``: the same Parameter, renamed)."""
+    touch(it, module)
+    del module.params[name]
+    module.params.update(params)
+    module.attrs[name] = Tensor(tuple(w.shape))
+    return module
 
 
 def _remove_weight_norm(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
