@@ -115,3 +115,180 @@ def test_an_unknown_value_assigned_over_a_parameter_is_unknown_not_an_error(tmp_
     m = ours(tmp_path, pkg, "m.py")["M"]
     assert m.total_params is None
     assert not any("internal error" in u.reason for u in m.unresolved)
+
+
+# ---- a lazily loaded package and the class introspection of transformers v5 ---------------------
+
+LAZY = {
+    "_lazy.py": '''
+        import importlib
+        import os
+        import types
+
+
+        class LazyModule(types.ModuleType):
+            """transformers' _LazyModule, reduced: names are imported from their submodule on
+            first access."""
+
+            def __init__(self, name, file, where):
+                super().__init__(name)
+                self.__file__ = file
+                self.__path__ = [os.path.dirname(file)]
+                self._where = where
+
+            def __getattr__(self, name):
+                if name not in self._where:
+                    raise AttributeError(name)
+                value = getattr(importlib.import_module("." + self._where[name], self.__name__), name)
+                setattr(self, name, value)
+                return value
+    ''',
+    "blocks/__init__.py": '''
+        from typing import TYPE_CHECKING
+
+        from .._lazy import LazyModule
+
+        if TYPE_CHECKING:
+            from .mlp import *
+            from .norm import Norm as Norm
+        else:
+            import sys
+
+            sys.modules[__name__] = LazyModule(__name__, __file__, {"MLP": "mlp", "WIDTH": "mlp", "Norm": "norm"})
+    ''',
+    "blocks/mlp.py": '''
+        import torch.nn as nn
+
+        WIDTH = 24
+
+
+        class MLP(nn.Sequential):
+            def __init__(self, d):
+                super().__init__(nn.Linear(d, WIDTH), nn.ReLU(), nn.Linear(WIDTH, d))
+
+
+        __all__ = ["MLP", "WIDTH"]
+    ''',
+    "blocks/norm.py": '''
+        import torch.nn as nn
+
+
+        class Norm(nn.LayerNorm):
+            pass
+    ''',
+    "m.py": '''
+        import inspect
+        import typing
+        from dataclasses import dataclass, fields
+        from functools import wraps
+
+        import torch.nn as nn
+
+        from .blocks import MLP, WIDTH, Norm
+
+
+        def lazy_package():
+            return nn.Sequential(MLP(8), Norm(8), nn.Linear(8, WIDTH))
+
+
+        @dataclass
+        class Config:
+            width: int = 16
+            depth: int = 2
+
+
+        def accept_kwargs(cls):
+            original_init = cls.__init__
+
+            @wraps(original_init)
+            def __init__(self, *args, **kwargs):
+                names = {f.name for f in fields(cls)}
+                original_init(self, *args, **{k: v for k, v in kwargs.items() if k in names})
+                for k, v in kwargs.items():
+                    if k not in names:
+                        setattr(self, k, v)
+
+            cls.__init__ = __init__
+            return cls
+
+
+        @accept_kwargs
+        @dataclass
+        class LooseConfig:
+            width: int = 16
+
+
+        class Base(nn.Module):
+            config: Config
+            config_class = None
+
+            def __init_subclass__(cls, **kwargs):
+                super().__init_subclass__(**kwargs)
+                own = inspect.get_annotations(cls).get("config")
+                hinted = typing.get_type_hints(cls).get("config")
+                declared = cls.__dict__.get("config_class")
+                cls.config_class = declared or own or hinted
+                cls.lineage = [c.__name__ for c in cls.__mro__]
+                cls.own_names = sorted((n for n in vars(cls) if not n.startswith("_")), key=len, reverse=True)
+
+
+        class Model(Base):
+            def __init__(self, config: Config | None = None):
+                super().__init__()
+                config = config or self.config_class()
+                depth = config.depth if isinstance(config, Config | dict) else 1
+                self.layers = nn.ModuleList(nn.Linear(config.width, config.width) for _ in range(depth))
+                if "Base" in (n for n in self.lineage) and "Module" in self.lineage:
+                    self.head = nn.Linear(config.width, len(self.lineage))
+                self.names = nn.Linear(len(self.own_names[0]), len(self.own_names))
+
+
+        def class_introspection():
+            return Model()
+
+
+        def wrapped_dataclass_init():
+            cfg = LooseConfig(width=6, extra=3)
+            return nn.Linear(cfg.width, cfg.extra)
+
+
+        SIZES = {"a": 8, "b": 32, "c": 16}
+        PAIRS = [("x", 3), ("y", 1), ("z", 2)]
+
+
+        def ordering_with_keys():
+            widest = max(SIZES, key=SIZES.get)
+            narrowest = min(SIZES.items(), key=lambda kv: kv[1])[0]
+            by_size = sorted(SIZES, key=lambda k: -SIZES[k])
+            desc = sorted([16, 64, 32], reverse=True)
+            pairs = list(PAIRS)
+            pairs.sort(key=lambda p: p[1], reverse=True)
+            return nn.Sequential(
+                nn.Linear(SIZES[widest], SIZES[narrowest]),
+                nn.Linear(SIZES[by_size[1]], desc[0]),
+                nn.Linear(pairs[0][1], pairs[2][1]),
+            )
+    ''',
+}
+
+LAZY_BUILDERS = ["lazy_package", "class_introspection", "wrapped_dataclass_init", "ordering_with_keys"]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", LAZY_BUILDERS)
+def test_lazy_package_and_introspection_match_torch(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, LAZY)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+
+
+# Figures from torch (the oracle test above): without torch the same numbers must still come out.
+LAZY_TOTALS = {"lazy_package": 8 * 24 + 24 + 24 * 8 + 8 + 16 + 8 * 24 + 24, "class_introspection": 2 * (16 * 16 + 16) + 16 * 4 + 4 + 12 * 2 + 2,
+               "wrapped_dataclass_init": 6 * 3 + 3, "ordering_with_keys": 32 * 8 + 8 + 16 * 64 + 64 + 3 * 1 + 1}
+
+
+@pytest.mark.parametrize("builder", LAZY_BUILDERS)
+def test_lazy_package_and_introspection_figures(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, LAZY)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == LAZY_TOTALS[builder], m.unresolved

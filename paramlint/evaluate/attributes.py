@@ -8,6 +8,7 @@ from typing import Any
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.lazy import lazy
+from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
@@ -38,6 +39,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             spec = catalog.lookup(obj.qualname)  # a framework class the catalog knows
             if spec is not None:
                 return spec.name
+            if obj.qualname in _MRO_TAILS:
+                return obj.qualname.rsplit(".", 1)[-1]
             return it.unknown(f"{obj.qualname}.{name}", node)
         return External(q)
     if isinstance(obj, ModuleNS):
@@ -46,6 +49,9 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             sub = it.project.find(f"{obj.name}.{name}")
             if sub is not None:
                 return it.import_module(sub.name)
+            v = lazy_modules.star_lookup(it, obj, name)
+            if v is not lazy_modules.MISSING:
+                return v
             if obj.state == "loading":
                 return it.unknown(f"{obj.name}.{name} is used during a circular import", node)
             return no_attr(it, obj, name, node)
@@ -116,6 +122,22 @@ def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
         return cls.module.name
     if name == "__class__" and instance is None:
         return External("builtins.type")
+    if name == "__init__":
+        owner = lazy.records.generated_init_owner(it, cls)
+        if owner is not None:  # the ``__init__`` that ``dataclass()`` put in the class
+            return lazy.records.generated_init(owner, instance) if instance is not None else lazy.records.unbound_init(owner)
+    if name == "__mro__" and instance is None:
+        return mro_tuple(it, cls, node)
+    if name == "__bases__" and instance is None:
+        return tuple(cls.bases) if cls.bases else (External("builtins.object"),)
+    if name == "__annotations__" and instance is None:
+        return typehints.own(it, cls, node)
+    if name == "__dict__" and instance is None:  # the class's own namespace (type's descriptor wins)
+        ns = cls._ns if cls._ns is not None else it.fw.materialize(it, cls)
+        for k, v in list(ns.items()):
+            if isinstance(v, LazyImport):
+                ns[k] = it.resolve_lazy(v)
+        return ns
     for base in cls.mro():
         if isinstance(base, Class):
             ns = base._ns if base._ns is not None else it.fw.materialize(it, base)
@@ -133,6 +155,32 @@ def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
     if cls.uncertain is not None:
         return cls.uncertain
     return no_attr(it, cls, name, node)
+
+
+#: The MRO beyond a framework or builtin base, for the bases whose MRO does not change with the
+#: framework's version (a Keras ``Layer``'s does: its ``__mro__`` is not known).
+_MRO_TAILS = {
+    "builtins.object": (),
+    "torch.nn.Module": ("torch.nn.Module", "builtins.object"),
+    "torch.nn.modules.module.Module": ("torch.nn.Module", "builtins.object"),
+    "typing.Generic": ("typing.Generic", "builtins.object"),
+}
+
+
+def mro_tuple(it: Any, cls: Class, node: Any) -> Any:
+    """``cls.__mro__``: the project classes, then each framework base's known MRO."""
+    out: list = []
+    for b in cls.mro():
+        if isinstance(b, Class):
+            out.append(b)
+            continue
+        tail = _MRO_TAILS.get(b.qualname) if isinstance(b, External) else None
+        if tail is None:
+            return it.unknown(f"__mro__ of {cls.name}: the bases of {getattr(b, 'qualname', b)!s} are not modelled", node)
+        out.extend(External(q) for q in tail if all(not (isinstance(x, External) and x.qualname == q) for x in out))
+    if not any(isinstance(x, External) and x.qualname == "builtins.object" for x in out):
+        out.append(External("builtins.object"))
+    return tuple(out)
 
 
 def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:

@@ -268,26 +268,60 @@ def _dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 
 def _reduce(name: str, fn: Callable[..., Any]) -> None:
+    """``min``/``max``/``sorted``, with ``key=`` (called on every item, as Python does) and
+    ``reverse=``: items are ordered by their keys through their indices, so equal keys keep
+    Python's answer (the first minimum, a stable sort) whatever the items are."""
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        if "key" in kwargs:
-            return it.unknown(f"{name}(key=...) is not modelled", node)
-        vals = args if len(args) > 1 else _iter_args(it, args[:1], node, ordered=False)
+        unexpected = set(kwargs) - ({"key", "reverse"} if name == "sorted" else {"key", "default"})
+        if unexpected:
+            return it.unknown(f"{name}() got an unexpected keyword argument {sorted(unexpected)[0]!r}", node)
+        key = kwargs.get("key")
+        if isinstance(key, Unknown):
+            return key
+        vals = args if len(args) > 1 else _iter_args(it, args[:1], node, ordered=key is not None)
         if isinstance(vals, Unknown):
             return vals
         if len(args) == 1:
-            vals = vals[0]
-        u = _unknown_in(list(vals))
-        if u is not None:
-            return u
-        if not all(isinstance(v, (int, float, str, tuple)) for v in vals):
-            return it.unknown(f"{name}() of non-plain values", node)
+            vals = list(vals[0])
+        keys = sort_keys(it, name, vals, key, node)
+        if isinstance(keys, Unknown):
+            return keys
+        reverse = kwargs.get("reverse", False)
+        if not isinstance(reverse, (bool, int)):
+            return reverse if isinstance(reverse, Unknown) else it.unknown(f"{name}(reverse=...) of a non-bool", node)
         try:
             if not vals and "default" in kwargs:
                 return kwargs["default"]
-            return fn(vals)
+            if name == "sorted":
+                return [vals[i] for i in sorted(range(len(vals)), key=keys.__getitem__, reverse=bool(reverse))]
+            return vals[fn(range(len(vals)), key=keys.__getitem__)]
         except Exception as e:
             return it.unknown(f"{name}(): {e}", node)
     BUILTINS[name] = Builtin(name, call)
+
+
+def sort_keys(it: Any, name: str, vals: List[Any], key: Any, node: Any) -> Any:
+    """The values ``name`` orders ``vals`` by (``key(v)`` for each, or the values), or Unknown
+    when their order is not Python's plain one."""
+    if key is None:
+        keys = list(vals)
+    else:
+        keys = []
+        for v in vals:
+            k = it.call(key, [v], {}, node)
+            if isinstance(k, Unknown):
+                return k
+            keys.append(k)
+    u = _unknown_in(keys)
+    if u is not None:
+        return u
+    if not all(isinstance(k, (int, float, str, tuple)) and _plain_key(k) for k in keys):
+        return it.unknown(f"{name}() of non-plain values", node)
+    return keys
+
+
+def _plain_key(k: Any) -> bool:
+    return not isinstance(k, tuple) or all(isinstance(x, (int, float, str, tuple)) and _plain_key(x) for x in k)
 
 
 _reduce("min", min)
@@ -533,7 +567,22 @@ def _super(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown("super() outside a method", node)
 
 
-for _bad in ("eval", "exec", "compile", "open", "__import__", "input", "globals", "locals", "vars", "breakpoint", "exit", "quit", "id", "hash", "memoryview", "bytearray"):
+@builtin("vars")
+def _vars(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``vars(obj)``: its ``__dict__`` (a class's own namespace, an instance's attributes)."""
+    from paramlint.evaluate.attributes import class_attr, instance_dict
+
+    obj = args[0] if len(args) == 1 and not kwargs else None
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(obj, Class):
+        return class_attr(it, obj, "__dict__", node, None)
+    if isinstance(obj, Instance) or isinstance(obj, Layer) and obj.framework == "torch":
+        return instance_dict(it, obj, node)
+    return it.unknown("vars() of anything but a class or an instance is not modelled", node)
+
+
+for _bad in ("eval", "exec", "compile", "open", "__import__", "input", "globals", "locals", "breakpoint", "exit", "quit", "id", "hash", "memoryview", "bytearray"):
     def _refuse(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, _name: str = _bad) -> Any:
         return it.unknown(f"{_name}() is never evaluated", node)
     BUILTINS[_bad] = Builtin(_bad, _refuse)
@@ -691,6 +740,9 @@ STDLIB.update({f"{ns}.{name}": _keras_config(name, value)
 from paramlint.evaluate import introspection as _introspection  # noqa: E402
 
 STDLIB.update(_introspection.STDLIB)
+from paramlint.evaluate import typehints as _typehints  # noqa: E402
+
+STDLIB.update(_typehints.STDLIB)
 from paramlint.evaluate import enums as _enums  # noqa: E402
 
 STDLIB.update(_enums.STDLIB)

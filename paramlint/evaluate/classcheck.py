@@ -9,7 +9,7 @@ from typing import Any, Optional
 from paramlint import catalog
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, Environ, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+    BoundMethod, Builtin, Class, Environ, External, Function, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -105,12 +105,32 @@ def _private_base(qualname: str) -> Optional[frozenset]:
     return PRIVATE_BASES.get(qualname)
 
 
+def is_type_like(v: Any) -> bool:
+    """An operand of a PEP 604 union (``X | None``)."""
+    return (v is None or isinstance(v, (Class, External, TypeUnion))
+            or isinstance(v, Builtin) and v.name in _BUILTIN_TYPES)
+
+
+def _targets(target: Any) -> tuple:
+    out: list = []
+    for t in target if isinstance(target, tuple) else (target,):
+        if isinstance(t, TypeUnion):
+            out.extend(t.members)
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
     if isinstance(v, Unknown):
         return v
-    targets = target if isinstance(target, tuple) else (target,)
+    targets = _targets(target)
     unknown = None
     for t in targets:
+        if t is None:  # ``X | None``: NoneType
+            if v is None:
+                return True
+            continue
         r = _class_matches(it, v, t)
         if isinstance(r, Unknown):
             unknown = unknown if unknown is not None else Unknown(r.reason, it.loc(node))
@@ -122,7 +142,7 @@ def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
 def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
     if isinstance(c, Unknown):
         return c
-    targets = target if isinstance(target, tuple) else (target,)
+    targets = _targets(target)
     for t in targets:
         if isinstance(c, Class):
             if isinstance(t, Class) and t in c.mro():

@@ -10,7 +10,8 @@ from paramlint.evaluate import arrays, iterators, operators, protocols
 from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
-from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, Unknown, UnknownArgs
+from paramlint.evaluate.classcheck import is_type_like
+from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
 HANDLERS: Dict[type, Handler] = {}
@@ -200,6 +201,8 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return arrays.binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
         return it.fw.tensor_binary(it, op, a, b, node)
+    if op == "BitOr" and is_type_like(a) and is_type_like(b) and (a is not None or b is not None):
+        return TypeUnion((*(a.members if isinstance(a, TypeUnion) else (a,)), *(b.members if isinstance(b, TypeUnion) else (b,))))
     if isinstance(a, (Layer, Class, External)) or isinstance(b, (Layer, Class, External)):
         return it.fw.object_binary(it, op, a, b, node)
     try:

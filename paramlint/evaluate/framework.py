@@ -34,6 +34,8 @@ TRANSPARENT_DECORATORS = {
     "keras.src.api_export.keras_export", "flax.linen.compact", "flax.linen.nowrap",
     "torch._dynamo.disable", "torch.autocast", "torch.amp.autocast", "torch.cuda.amp.autocast",
     "deprecated", "typing_extensions.deprecated", "warnings.deprecated",
+    # validates a dataclass's fields on __init__/__setattr__, returns the class itself
+    "huggingface_hub.dataclasses.strict",
 }
 
 

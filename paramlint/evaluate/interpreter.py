@@ -108,6 +108,8 @@ class Interpreter:
         self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
         #: ``try`` bodies being executed (exceptions then propagate out of calls).
         self.try_depth = 0
+        #: Inside a lazy module's ``TYPE_CHECKING`` branch (``evaluate/lazy_modules.py``).
+        self.lazy_star = 0
         #: Imports being resolved (cycle guard).
         self._resolving: set = set()
         self._dispatch_expr = _EXPR

@@ -163,6 +163,22 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
         return item in container
     if isinstance(container, range):
         return item in container if isinstance(item, int) else it.unknown("membership in range", node)
+    from paramlint.evaluate.iterators import IterationUnknown, Iterator
+
+    if type(container) is Iterator:  # consumed up to the first equal item, as Python does
+        u = untrusted(it, item)
+        if u is not None:
+            return u
+        try:
+            for x in container.stream(it):
+                u = untrusted(it, x)
+                if u is not None:
+                    return u
+                if _same(x, item):
+                    return True
+        except IterationUnknown as e:
+            return e.unknown
+        return False
     return it.unknown(f"membership test on a {type(container).__name__}", node)
 
 

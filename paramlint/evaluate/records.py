@@ -84,7 +84,45 @@ def _asdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
 
 
+class FieldInfo:
+    """A ``dataclasses.Field`` as ``fields()`` returns it: its name and default are known."""
+
+    __slots__ = ("name", "default")
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        self.default = default
+
+    def attr(self, it: Any, name: str, node: Any) -> Any:
+        if name == "name":
+            return self.name
+        if name in ("default", "default_factory"):
+            d = self.default.default if isinstance(self.default, _NoInit) else self.default
+            if isinstance(d, Factory):
+                return d.fn if name == "default_factory" else External("dataclasses.MISSING")
+            if name == "default_factory" or d is NO_DEFAULT:
+                return External("dataclasses.MISSING")
+            return d
+        if name == "init":
+            return not isinstance(self.default, _NoInit)
+        return it.unknown(f"Field.{name} is not modelled", node)
+
+
+def _fields(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    obj = args[0] if args else None
+    if isinstance(obj, Unknown):
+        return obj
+    cls = obj.cls if isinstance(obj, Instance) else obj
+    if not isinstance(cls, Class) or "dataclass" not in cls.flags:
+        return it.unknown("fields() of a non-dataclass", node)
+    from paramlint.evaluate.framework import materialize
+
+    materialize(it, cls)
+    return tuple(FieldInfo(name, default) for name, default in cls.fields)
+
+
 STDLIB: Dict[str, Any] = {
+    "dataclasses.fields": Builtin("fields", _fields),
     "dataclasses.dataclass": Builtin("dataclass", _dataclass),
     "dataclasses.field": Builtin("field", _field),
     "dataclasses.replace": Builtin("replace", _replace),
@@ -197,8 +235,19 @@ def generated_init(cls: Class, obj: Any) -> Builtin:
     return Builtin(f"{cls.name}.__init__", call)
 
 
+def unbound_init(cls: Class) -> Builtin:
+    """``Config.__init__`` read from a record class: the generated function, ``self`` first
+    (a wrapper that replaces it calls it as ``original_init(self, ...)``)."""
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if not args:
+            return it.unknown(f"{cls.name}.__init__() without self", node)
+        r = init_fields(it, cls, args[0], list(args[1:]), kwargs, node)
+        return r if isinstance(r, Unknown) else None
+    return Builtin(f"{cls.name}.__init__", call)
+
+
 def is_namedtuple_base(b: Any) -> bool:
     return isinstance(b, External) and b.qualname in ("typing.NamedTuple", "collections.namedtuple", "typing_extensions.NamedTuple")
 
 
-__all__ = ["mark", "collect_fields", "init_fields", "generated_init", "generated_init_owner", "STDLIB", "FieldSpec", "Factory", "NO_DEFAULT", "DATACLASS_DECORATORS"]
+__all__ = ["mark", "collect_fields", "init_fields", "generated_init", "generated_init_owner", "unbound_init", "STDLIB", "FieldSpec", "Factory", "NO_DEFAULT", "DATACLASS_DECORATORS"]

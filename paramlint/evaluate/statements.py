@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List
 
 import libcst as cst
 
-from paramlint.evaluate import iterators, neutral
+from paramlint.evaluate import iterators, lazy_modules, neutral
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
@@ -224,6 +224,12 @@ def _if(it: Any, node: cst.If, env: Env) -> None:
         return
     if t:
         it.exec_block(_body(node.body), env)
+    elif env.vars is env.module.ns and lazy_modules.is_idiom(node):
+        it.lazy_star += 1  # its star imports bind lazily, as the replacing module would
+        try:
+            it.exec_block(_body(node.body), env)
+        finally:
+            it.lazy_star -= 1
     elif type(node.orelse) is cst.If:
         _if(it, node.orelse, env)
     elif type(node.orelse) is cst.Else:
@@ -449,6 +455,9 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
     else:
         base = target or ""
     if isinstance(node.names, cst.ImportStar):
+        if it.lazy_star:
+            env.vars.setdefault(lazy_modules.STARS, []).append(base)
+            return
         mod = it.import_module(base)
         if hasattr(mod, "ns"):
             public = mod.ns.get("__all__")

@@ -201,6 +201,15 @@ class Class:
                     del t[0]
 
 
+class TypeUnion:
+    """``int | None``, ``list | tuple`` (PEP 604): what ``isinstance`` takes like a tuple."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: Tuple[Any, ...]) -> None:
+        self.members = members
+
+
 class Instance:
     """An instance of a plain user class (config objects, helpers)."""
 
