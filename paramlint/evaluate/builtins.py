@@ -87,7 +87,12 @@ def _pow(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     u = _unknown_in(args)
     if u is not None:
         return u
-    if len(args) != 2:
+    if len(args) == 3 and not kwargs and all(isinstance(a, int) and not isinstance(a, bool) for a in args) and args[2]:
+        try:
+            return pow(args[0], args[1], args[2])  # modular: as small as the modulus, fast
+        except ValueError as e:
+            return it.unknown(f"pow(): {e}", node)
+    if len(args) != 2 or kwargs:
         return it.unknown("pow() with a modulus is not modelled", node)
     try:
         return binary("Power", args[0], args[1], it.limits)
@@ -99,20 +104,20 @@ def _pow(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 def _number(name: str, conv: Callable[[Any], Any]) -> None:
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        u = _unknown_in(args)
+        u = _unknown_in([*args, *kwargs.values()])
         if u is not None:
             return u
         if not args:
-            return conv(0)
+            return conv(0) if not kwargs else it.unknown(f"{name}() without a value", node)
         v = args[0]
         if isinstance(v, lazy.arrays.Array) and len(args) == 1:
             return lazy.arrays.to_number(it, v, name, node)
         if isinstance(v, str) and len(v) > 200:
             return it.unknown(f"{name}() of a long string", node)
-        if not isinstance(v, _PLAIN) or (len(args) > 1 and not isinstance(args[1], int)):
+        if not isinstance(v, _PLAIN) or not all(isinstance(b, int) for b in [*args[1:], *kwargs.values()]):
             return it.unknown(f"{name}() of a {type(v).__name__}", node)
         try:
-            return conv(*args)
+            return conv(*args, **kwargs)  # int(s, base=2): Python checks the keywords
         except Exception as e:
             return it.unknown(f"{name}(): {e}", node)
     BUILTINS[name] = Builtin(name, call)
@@ -315,13 +320,13 @@ def sort_keys(it: Any, name: str, vals: List[Any], key: Any, node: Any) -> Any:
     u = _unknown_in(keys)
     if u is not None:
         return u
-    if not all(isinstance(k, (int, float, str, tuple)) and _plain_key(k) for k in keys):
+    if not all(isinstance(k, (int, float, str, tuple, list)) and _plain_key(k) for k in keys):
         return it.unknown(f"{name}() of non-plain values", node)
     return keys
 
 
 def _plain_key(k: Any) -> bool:
-    return not isinstance(k, tuple) or all(isinstance(x, (int, float, str, tuple)) and _plain_key(x) for x in k)
+    return not isinstance(k, (tuple, list)) or all(isinstance(x, (int, float, str, tuple, list)) and _plain_key(x) for x in k)
 
 
 _reduce("min", min)
