@@ -252,6 +252,28 @@ LAZY = {
             return nn.Linear(cfg.width, cfg.extra)
 
 
+        @dataclass(kw_only=True)
+        class KwConfig:
+            """Widths."""
+
+            width: int = 4
+            sizes: list[int] | None = None
+            depth: int = 1
+
+
+        def dataclass_signature_and_hints():
+            sig = inspect.signature(KwConfig.__init__)
+            keyword_only = sum(p.kind == inspect.Parameter.KEYWORD_ONLY for p in sig.parameters.values())
+            hints = typing.get_type_hints(KwConfig)
+            generic = [n for n, t in hints.items() if typing.get_origin(t) is not None]
+            cfg = KwConfig(width=5)
+            return nn.Linear(cfg.width + keyword_only + len(generic) + len(KwConfig.__doc__), sig.parameters["depth"].default + 1)
+
+
+        def keyword_only_fields_refuse_positions():
+            return nn.Linear(KwConfig(3).width, 1)  # TypeError in Python: no model
+
+
         SIZES = {"a": 8, "b": 32, "c": 16}
         PAIRS = [("x", 3), ("y", 1), ("z", 2)]
 
@@ -271,7 +293,8 @@ LAZY = {
     ''',
 }
 
-LAZY_BUILDERS = ["lazy_package", "class_introspection", "wrapped_dataclass_init", "ordering_with_keys"]
+LAZY_BUILDERS = ["lazy_package", "class_introspection", "wrapped_dataclass_init", "ordering_with_keys",
+                 "dataclass_signature_and_hints"]
 
 
 @pytest.mark.oracle
@@ -284,7 +307,7 @@ def test_lazy_package_and_introspection_match_torch(tmp_path: Path, builder: str
 
 # Figures from torch (the oracle test above): without torch the same numbers must still come out.
 LAZY_TOTALS = {"lazy_package": 8 * 24 + 24 + 24 * 8 + 8 + 16 + 8 * 24 + 24, "class_introspection": 2 * (16 * 16 + 16) + 16 * 4 + 4 + 12 * 2 + 2,
-               "wrapped_dataclass_init": 6 * 3 + 3, "ordering_with_keys": 32 * 8 + 8 + 16 * 64 + 64 + 3 * 1 + 1}
+               "wrapped_dataclass_init": 6 * 3 + 3, "dataclass_signature_and_hints": (5 + 3 + 1 + 7) * 2 + 2, "ordering_with_keys": 32 * 8 + 8 + 16 * 64 + 64 + 3 * 1 + 1}
 
 
 @pytest.mark.parametrize("builder", LAZY_BUILDERS)
@@ -292,3 +315,9 @@ def test_lazy_package_and_introspection_figures(tmp_path: Path, builder: str) ->
     pkg = write_package(tmp_path, LAZY)
     m = ours(tmp_path, pkg, "m.py")[builder]
     assert m.total_params == LAZY_TOTALS[builder], m.unresolved
+
+
+def test_positional_arguments_to_keyword_only_fields_are_unknown(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, LAZY)
+    m = ours(tmp_path, pkg, "m.py")["keyword_only_fields_refuse_positions"]
+    assert m.total_params is None and "keyword-only" in m.unresolved[0].reason

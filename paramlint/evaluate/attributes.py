@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+
+import libcst as cst
 from typing import Any
 
 from paramlint.evaluate.isolation import touch
@@ -126,6 +128,14 @@ def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
         owner = lazy.records.generated_init_owner(it, cls)
         if owner is not None:  # the ``__init__`` that ``dataclass()`` put in the class
             return lazy.records.generated_init(owner, instance) if instance is not None else lazy.records.unbound_init(owner)
+    if name == "__doc__" and "__doc__" not in (cls._ns if cls._ns is not None else it.fw.materialize(it, cls)):
+        body = cls.node.body.body if isinstance(cls.node.body, cst.IndentedBlock) else ()
+        first = body[0].body[0] if body and isinstance(body[0], cst.SimpleStatementLine) and body[0].body else None
+        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+            return first.value.evaluated_value  # a class's own docstring; never inherited
+        if "dataclass" in cls.flags:  # dataclass() writes one from the signature
+            return it.unknown(f"the docstring dataclass() generates for {cls.name}", node)
+        return None
     if name == "__mro__" and instance is None:
         return mro_tuple(it, cls, node)
     if name == "__bases__" and instance is None:

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from paramlint import catalog
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, Environ, External, Function, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
+    BoundMethod, Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -107,7 +107,7 @@ def _private_base(qualname: str) -> Optional[frozenset]:
 
 def is_type_like(v: Any) -> bool:
     """An operand of a PEP 604 union (``X | None``)."""
-    return (v is None or isinstance(v, (Class, External, TypeUnion))
+    return (v is None or isinstance(v, (Class, External, TypeUnion, GenericAlias))
             or isinstance(v, Builtin) and v.name in _BUILTIN_TYPES)
 
 

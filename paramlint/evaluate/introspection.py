@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 import libcst as cst
 
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import BoundMethod, Builtin, Class, External, Function, Partial, Unknown
 
 #: ``inspect.Parameter`` kinds (an IntEnum in Python, so ints compare equal to them).
@@ -103,6 +104,8 @@ def signature_of(it: Any, fn: Any, node: Any) -> Any:
         if isinstance(inner, Signature) and inner.params and inner.params[0].kind <= POSITIONAL_OR_KEYWORD:
             return Signature(inner.params[1:])
         return it.unknown("signature of a bound method", node)
+    if isinstance(fn, Builtin) and fn.record is not None:
+        return lazy.records.init_signature(it, fn.record, node)
     if isinstance(fn, Class):
         from paramlint.evaluate.attributes import class_attr
 

@@ -8,7 +8,7 @@ from typing import Any
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate.values import Class, Environ, External, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import Builtin, Class, Environ, External, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -195,6 +195,9 @@ def _same(x: Any, item: Any) -> bool:
     return isinstance(x, External) and x == item
 
 
+_GENERIC_BUILTINS = ("list", "dict", "tuple", "set", "frozenset", "type")
+
+
 def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, Unknown):
         return obj
@@ -213,6 +216,8 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, Class) and "enum" in obj.flags:
         _materialize(it, obj)
         return lazy.enums.by_name(it, obj, index, node)
+    if isinstance(obj, Builtin) and obj.name in _GENERIC_BUILTINS:  # ``list[int]`` (PEP 585)
+        return GenericAlias(obj, index if isinstance(index, tuple) else (index,))
     if isinstance(obj, External) and obj.qualname == "sys.modules" and isinstance(index, str):
         mod = it.project.find(index)  # a module of the project is the one being evaluated
         if mod is not None:

@@ -47,6 +47,10 @@ def mark(cls: Class, options: Dict[str, Any]) -> Any:
     cls.flags.add("dataclass")
     if options.get("init", True) is not False:
         cls.flags.add("record_init")
+    if options.get("kw_only") is True:
+        cls.flags.add("kw_only")
+    elif options.get("kw_only") not in (None, False):
+        cls.uncertain = Unknown(f"dataclass(kw_only=...) of {cls.name}: not a constant")
     return cls
 
 
@@ -191,6 +195,8 @@ def generated_init_owner(it: Any, cls: Class) -> Optional[Class]:
 def init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, post_init: bool = True) -> Any:
     """The generated ``__init__`` of record class ``cls`` run on ``obj``."""
     fields = cls.fields
+    if args and _kw_only(cls) is not False:
+        return it.unknown(f"{cls.name}(): positional arguments to keyword-only (kw_only) fields", node)
     i = 0
     used = set()
     for name, default in fields:
@@ -235,6 +241,33 @@ def generated_init(cls: Class, obj: Any) -> Builtin:
     return Builtin(f"{cls.name}.__init__", call)
 
 
+def _kw_only(cls: Class) -> Any:
+    """Whether every field of ``cls`` is keyword-only (``kw_only=True`` on it and on each
+    dataclass base); None when only some are (not modelled)."""
+    marks = {"kw_only" in b.flags for b in cls.mro() if isinstance(b, Class) and "dataclass" in b.flags}
+    return None if len(marks) > 1 else marks == {True}
+
+
+def init_signature(it: Any, cls: Class, node: Any) -> Any:
+    """``inspect.signature`` of the ``__init__`` that ``dataclass()`` generated for ``cls``."""
+    from paramlint.evaluate.introspection import EMPTY, KEYWORD_ONLY, POSITIONAL_OR_KEYWORD, Signature, SigParam
+    from paramlint.evaluate.framework import materialize
+
+    materialize(it, cls)
+    kw = _kw_only(cls)
+    if kw is None:
+        return it.unknown(f"signature of {cls.name}.__init__: some fields keyword-only", node)
+    kind = KEYWORD_ONLY if kw else POSITIONAL_OR_KEYWORD
+    params = [SigParam("self", POSITIONAL_OR_KEYWORD, EMPTY)]
+    for name, d in cls.fields:
+        if isinstance(d, _NoInit):
+            continue
+        if isinstance(d, Factory):
+            d = External("dataclasses._HAS_DEFAULT_FACTORY")
+        params.append(SigParam(name, kind, EMPTY if d is NO_DEFAULT else d))
+    return Signature(params)
+
+
 def unbound_init(cls: Class) -> Builtin:
     """``Config.__init__`` read from a record class: the generated function, ``self`` first
     (a wrapper that replaces it calls it as ``original_init(self, ...)``)."""
@@ -243,7 +276,9 @@ def unbound_init(cls: Class) -> Builtin:
             return it.unknown(f"{cls.name}.__init__() without self", node)
         r = init_fields(it, cls, args[0], list(args[1:]), kwargs, node)
         return r if isinstance(r, Unknown) else None
-    return Builtin(f"{cls.name}.__init__", call)
+    b = Builtin(f"{cls.name}.__init__", call)
+    b.record = cls
+    return b
 
 
 def is_namedtuple_base(b: Any) -> bool:

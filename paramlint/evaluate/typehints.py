@@ -150,7 +150,23 @@ def _get_type_hints(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
     return obj if isinstance(obj, Unknown) else it.unknown("get_type_hints() of anything but a class is not modelled", node)
 
 
+def _get_origin(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``typing.get_origin``: None for a plain class, ``types.UnionType`` for ``X | Y``."""
+    from paramlint.evaluate.classcheck import is_type_like
+    from paramlint.evaluate.values import GenericAlias, TypeUnion
+
+    tp = args[0] if len(args) == 1 and not kwargs else None
+    if isinstance(tp, TypeUnion):
+        return External("types.UnionType")
+    if isinstance(tp, GenericAlias):
+        return tp.origin
+    if tp is None or isinstance(tp, (Class, Builtin)) and is_type_like(tp) or isinstance(tp, External) and "[" not in tp.qualname:
+        return None if tp is not None or args else it.unknown("get_origin() arity", node)
+    return tp if isinstance(tp, Unknown) else it.unknown(f"get_origin() of a {type(tp).__name__}", node)
+
+
 STDLIB: Dict[str, Any] = {
+    "typing.get_origin": Builtin("get_origin", _get_origin),
     "inspect.get_annotations": Builtin("get_annotations", _get_annotations),
     "typing.get_type_hints": Builtin("get_type_hints", _get_type_hints),
     "typing_extensions.get_type_hints": Builtin("get_type_hints", _get_type_hints),

@@ -118,11 +118,13 @@ class BoundMethod:
 class Builtin:
     """A callable implemented by paramlint: ``fn(interp, args, kwargs, node) -> value``."""
 
-    __slots__ = ("name", "fn")
+    __slots__ = ("name", "fn", "record")
 
     def __init__(self, name: str, fn: Callable[..., Any]) -> None:
         self.name = name
         self.fn = fn
+        #: For the ``__init__`` that ``dataclass()`` generates: its class (``inspect.signature``).
+        self.record: Optional["Class"] = None
 
     def __repr__(self) -> str:
         return f"Builtin({self.name})"
@@ -208,6 +210,16 @@ class TypeUnion:
 
     def __init__(self, members: Tuple[Any, ...]) -> None:
         self.members = members
+
+
+class GenericAlias:
+    """``list[int]``, ``dict[str, int]``: a builtin class subscripted in an annotation."""
+
+    __slots__ = ("origin", "args")
+
+    def __init__(self, origin: Any, args: Tuple[Any, ...]) -> None:
+        self.origin = origin
+        self.args = args
 
 
 class Instance:
