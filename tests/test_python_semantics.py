@@ -321,3 +321,68 @@ def test_positional_arguments_to_keyword_only_fields_are_unknown(tmp_path: Path)
     pkg = write_package(tmp_path, LAZY)
     m = ours(tmp_path, pkg, "m.py")["keyword_only_fields_refuse_positions"]
     assert m.total_params is None and "keyword-only" in m.unresolved[0].reason
+
+
+# ---- descriptors: functools.cached_property, __get__/__set__, a property subclass ---------------
+
+DESCRIPTORS = {
+    "m.py": '''
+        import functools
+
+        import torch.nn as nn
+
+
+        class classproperty(property):
+            def __get__(self, owner_self, owner_cls):
+                return self.fget(owner_cls)
+
+
+        class Doubled:
+            def __set_name__(self, owner, name):
+                self.name = "_" + name
+
+            def __get__(self, obj, objtype=None):
+                return 3 if obj is None else getattr(obj, self.name) * 2
+
+            def __set__(self, obj, value):
+                setattr(obj, self.name, value + 1)
+
+
+        class Cfg:
+            width = Doubled()
+
+            def __init__(self):
+                self._width = 4
+                self.width = 5  # __set__: _width = 6
+
+            @classproperty
+            def heads(cls):
+                return 4
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.n = 2
+                first = self.width  # computed once: 16, kept in the instance __dict__
+                self.n = 4
+                self.fc = nn.Linear(self.width + first, Cfg().width + Cfg.heads + Cfg().heads)
+
+            @functools.cached_property
+            def width(self):
+                return self.n * 8
+    ''',
+}
+
+
+@pytest.mark.oracle
+def test_descriptors_match_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, DESCRIPTORS)
+    m = ours(tmp_path, pkg, "m.py")["Net"]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", "Net"), m.unresolved
+
+
+def test_descriptors_figures(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, DESCRIPTORS)
+    m = ours(tmp_path, pkg, "m.py")["Net"]
+    assert m.total_params == 32 * 20 + 20, m.unresolved  # torch's figure (test above)

@@ -201,10 +201,29 @@ def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:
             return BoundMethod(v, cls)
         if v.kind == "property":
             return it.call(v, [instance], {}, node) if instance is not None else v
+        if v.kind == "cached_property":
+            if instance is None:
+                return v
+            r = it.call(v, [instance], {}, node)
+            if not isinstance(r, Unknown) and isinstance(instance, (Instance, Layer)):
+                touch(it, instance)  # into the instance __dict__ (no __setattr__: torch registers nothing)
+                instance.attrs[v.name] = r
+            return r
         return BoundMethod(v, instance) if instance is not None else v
     if isinstance(v, Partial) and instance is not None:
         return v
+    if isinstance(v, Instance):  # a descriptor: ``type(v).__get__(v, instance, owner)``
+        get = _descriptor_method(it, v, "__get__")
+        if get is not None:
+            return it.call(get, [v, instance, cls], {}, node)
     return v
+
+
+def _descriptor_method(it: Any, v: Instance, name: str) -> Any:
+    if v.cls._ns is None:
+        it.fw.materialize(it, v.cls)
+    m = it.fw.class_lookup(v.cls, name)
+    return m if isinstance(m, Function) else None
 
 
 def instance_dict(it: Any, obj: Any, node: Any) -> Any:
@@ -239,6 +258,12 @@ def _through_property(it: Any, obj: Any, name: str, value: Any, node: Any) -> bo
     if cls is None or name.startswith("__"):
         return False
     prop = it.fw.class_lookup(cls, name)
+    if isinstance(prop, Instance):  # a data descriptor's __set__ wins over the instance dict
+        setter = _descriptor_method(it, prop, "__set__")
+        if setter is None:
+            return False
+        it.call(setter, [prop, obj, value], {}, node)
+        return True
     if not isinstance(prop, Function) or prop.kind != "property":
         return False
     setter = prop.attrs.get("__setter__")

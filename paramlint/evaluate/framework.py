@@ -146,9 +146,22 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
         lazy.records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
         lazy.enums.make_members(it, cls, ns)
+    _set_names(it, cls, ns)
     _init_subclass(it, cls)
     share(it.project, cls)  # class attributes outlive the build that first used the class
     return ns
+
+
+def _set_names(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
+    """``__set_name__(owner, name)`` of each class attribute whose class defines it (descriptors
+    learn the name they are stored under), as ``type.__new__`` calls it."""
+    for name, v in list(ns.items()):
+        if isinstance(v, Instance):
+            if v.cls._ns is None:
+                materialize(it, v.cls)
+            hook = class_lookup(v.cls, "__set_name__")
+            if isinstance(hook, Function):
+                it.call(hook, [v, cls, name], {}, cls.node)
 
 
 def _subclass_hook(it: Any, cls: Class) -> Tuple[Any, Any]:
@@ -199,6 +212,9 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
         if q in lazy.records.DATACLASS_DECORATORS:
             if isinstance(value, Class):
                 lazy.records.mark(value, {})
+            return value
+        if q == "functools.cached_property" and isinstance(value, Function):
+            value.kind = "cached_property"
             return value
         if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
             return value
@@ -279,6 +295,10 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         if isinstance(obj, Layer):
             r = base_init(it, cls.spec, obj, args, kwargs, node) if cls.spec is not None else None
             return r if isinstance(r, Unknown) else obj
+        if any(isinstance(b, Builtin) and b.name == "property" for b in cls.bases):
+            # ``class classproperty(property)``: property's own __init__ keeps the functions
+            for i, part in enumerate(("fget", "fset", "fdel", "__doc__")):
+                obj.attrs[part] = args[i] if i < len(args) else kwargs.get(part.strip("_"), None)
         return obj
     if isinstance(init, External):  # framework base __init__ reached through the MRO
         r = base_init(it, cls.spec, obj, args, kwargs, node) if cls.spec is not None else None
