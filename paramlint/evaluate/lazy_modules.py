@@ -132,6 +132,7 @@ def _names_in(node: cst.CSTNode) -> set:
 
 def _branch_names(project: Any, mod: Any, stmts: Any, depth: int) -> Optional[List[str]]:
     from paramlint.evaluate.project import resolve_relative
+    from paramlint.evaluate.statements import _dotted  # (statements imports this module)
 
     names: List[str] = []
     for stmt in stmts:
@@ -157,10 +158,3 @@ def _branch_names(project: Any, mod: Any, stmts: Any, depth: int) -> Optional[Li
             names.extend(sub)
     return names
 
-
-def _dotted(node: Any) -> str:
-    if type(node) is cst.Name:
-        return str(node.value)
-    if type(node) is cst.Attribute:
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
