@@ -386,3 +386,73 @@ def test_descriptors_figures(tmp_path: Path) -> None:
     pkg = write_package(tmp_path, DESCRIPTORS)
     m = ours(tmp_path, pkg, "m.py")["Net"]
     assert m.total_params == 32 * 20 + 20, m.unresolved  # torch's figure (test above)
+
+
+# ---- the container protocol of user classes: __iter__, __len__, __getitem__, __contains__ ------
+
+CONTAINERS = {"m.py": '''
+        import torch.nn as nn
+
+
+        class Registry:
+            def __init__(self):
+                self._items = {"a": 8, "b": 16}
+
+            def __iter__(self):
+                return iter(self._items)
+
+            def __len__(self):
+                return len(self._items)
+
+            def __getitem__(self, k):
+                return self._items[k]
+
+
+        class Stages:
+            def __init__(self, widths):
+                self.widths = widths
+
+            def __iter__(self):
+                for w in self.widths:
+                    yield w * 2
+
+            def __contains__(self, w):
+                return w in self.widths
+
+
+        def dunders():
+            reg = Registry()
+            stages = Stages([4, 8])
+            layers = [nn.Linear(reg[k], len(reg)) for k in reg]
+            layers += [nn.Linear(w, 1) for w in stages]
+            extra = (8 in stages) + ("a" in reg) + ("z" in reg)
+            return nn.Sequential(*layers, nn.Linear(extra + len(list(stages)), 1))
+    '''}
+
+
+@pytest.mark.oracle
+def test_container_protocol_matches_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, CONTAINERS)
+    m = ours(tmp_path, pkg, "m.py")["dunders"]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", "dunders"), m.unresolved
+
+
+def test_container_protocol_figures(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, CONTAINERS)
+    m = ours(tmp_path, pkg, "m.py")["dunders"]
+    assert m.total_params == 83, m.unresolved  # torch's figure (test above)
+
+
+def test_an_iter_that_returns_a_list_is_unknown(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+        class Bad:
+            def __iter__(self):
+                return [4, 8]  # TypeError in Python: iter() returned non-iterator
+
+        def bad() -> nn.Sequential:
+            return nn.Sequential(*[nn.Linear(w, 1) for w in Bad()])
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["bad"]
+    assert m.total_params is None and "iterator" in m.unresolved[0].reason

@@ -3,12 +3,12 @@ assignment, ``del obj.attr`` -- each exact or Unknown, size-checked."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate.values import Builtin, Class, Environ, External, GenericAlias, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -98,7 +98,28 @@ def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
     if isinstance(v, Class) and "enum" in v.flags:
         _materialize(it, v)
         return lazy.enums.member_list(it, v, node)
+    if isinstance(v, Instance):
+        r = dunder(it, v, "__iter__", [], node)
+        if r is not _NO_DUNDER:
+            if isinstance(r, Unknown):
+                return r
+            # Python requires an iterator (a list is a TypeError; ``return self`` needs __next__)
+            return items(it, r, node) if type(r) is Iterator else it.unknown("__iter__() did not return an iterator of known items", node)
     return it.unknown(f"iterating a {type(v).__name__} is not modelled", node)
+
+
+_NO_DUNDER = object()
+
+
+def dunder(it: Any, obj: Instance, name: str, args: List[Any], node: Any) -> Any:
+    """``type(obj).name(obj, *args)`` for a user class that defines it (``__iter__``,
+    ``__len__``, ``__contains__``...); ``_NO_DUNDER`` when no project class in its MRO does."""
+    if obj.cls._ns is None:
+        _materialize(it, obj.cls)
+    m = it.fw.class_lookup(obj.cls, name)
+    if not isinstance(m, Function):
+        return _NO_DUNDER
+    return it.call(m, [obj, *args], {}, node)
 
 
 def length(it: Any, v: Any, node: Any) -> Any:
@@ -119,6 +140,12 @@ def length(it: Any, v: Any, node: Any) -> Any:
         _materialize(it, v)
         ms = lazy.enums.member_list(it, v, node)
         return ms if isinstance(ms, Unknown) else len(ms)
+    if isinstance(v, Instance):
+        r = dunder(it, v, "__len__", [], node)
+        if r is not _NO_DUNDER:
+            if isinstance(r, bool) or not isinstance(r, int) or r < 0:
+                return r if isinstance(r, Unknown) else it.unknown("__len__() did not return a non-negative int", node)
+            return r
     from paramlint.evaluate.arrays import Array
 
     if isinstance(v, Array):
@@ -165,6 +192,16 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
         return item in container if isinstance(item, int) else it.unknown("membership in range", node)
     from paramlint.evaluate.iterators import IterationUnknown, Iterator
 
+    if isinstance(container, Instance):
+        r = dunder(it, container, "__contains__", [item], node)
+        if r is not _NO_DUNDER:
+            t = it.truth(r, node)
+            return t if isinstance(t, Unknown) else bool(t)
+        seq = dunder(it, container, "__iter__", [], node)  # Python falls back to iterating
+        if seq is not _NO_DUNDER:
+            if type(seq) is not Iterator:
+                return seq if isinstance(seq, Unknown) else it.unknown("__iter__() did not return an iterator of known items", node)
+            container = seq
     if type(container) is Iterator:  # consumed up to the first equal item, as Python does
         u = untrusted(it, item)
         if u is not None:
@@ -216,6 +253,10 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if isinstance(obj, Class) and "enum" in obj.flags:
         _materialize(it, obj)
         return lazy.enums.by_name(it, obj, index, node)
+    if isinstance(obj, Instance) and "namedtuple" not in obj.cls.flags:
+        r = dunder(it, obj, "__getitem__", [index], node)
+        if r is not _NO_DUNDER:
+            return r
     if isinstance(obj, Builtin) and obj.name in _GENERIC_BUILTINS:  # ``list[int]`` (PEP 585)
         return GenericAlias(obj, index if isinstance(index, tuple) else (index,))
     if isinstance(obj, External) and obj.qualname == "sys.modules" and isinstance(index, str):
