@@ -118,3 +118,64 @@ def _MISSING_SENTINEL() -> Any:
     from paramlint.evaluate.framework import _MISSING
 
     return _MISSING
+
+
+# ---- mixin methods a user class inherits from Mapping / MutableMapping ----------------------
+
+_MAPPING_MIXINS = ("keys", "items", "values", "get", "__contains__")
+
+
+def mapping_mixin(it: Any, cls: Class, instance: Any, name: str, node: Any) -> Any:
+    """``keys``/``items``/``values``/``get``/``__contains__`` of a user class deriving from
+    ``Mapping`` (or ``MutableMapping``), built as the ABC builds them on its ``__getitem__``
+    and ``__iter__``; None when ``cls`` has no such base or ``name`` is not one of them. The
+    views are snapshots (Python's are live)."""
+    if name not in _MAPPING_MIXINS or instance is None:
+        return None
+    if not any(isinstance(b, External) and abc_name(b.qualname) in ("Mapping", "MutableMapping") for b in cls.mro()):
+        return None
+    from paramlint.evaluate import protocols
+
+    def lookup(it2: Any, key: Any, default: Any, n: Any) -> Any:
+        from paramlint.evaluate.interpreter import Raised
+
+        it2.try_depth += 1  # a KeyError from __getitem__ must reach us, not end the call
+        try:
+            return protocols.subscript(it2, instance, key, n)
+        except Raised as r:
+            if r.exc == "KeyError":
+                return default
+            if it2.try_depth > 1:
+                raise
+            return r.unknown
+        finally:
+            it2.try_depth -= 1
+
+    def keys(it2: Any, n: Any) -> Any:
+        return protocols.iterate(it2, instance, n)
+
+    def call(it2: Any, args: list, kwargs: dict, n: Any) -> Any:
+        if name == "get":
+            if not 1 <= len(args) <= 2 or kwargs:
+                return it2.unknown("get() takes a key and an optional default", n)
+            return lookup(it2, args[0], args[1] if len(args) > 1 else None, n)
+        if name == "__contains__":
+            missing = object()
+            if len(args) != 1 or kwargs:
+                return it2.unknown("__contains__() takes one key", n)
+            v = lookup(it2, args[0], missing, n)
+            return v if isinstance(v, Unknown) else v is not missing
+        if args or kwargs:
+            return it2.unknown(f"{name}() takes no arguments", n)
+        ks = keys(it2, n)
+        if isinstance(ks, Unknown) or name == "keys":
+            return ks if isinstance(ks, Unknown) else list(ks)
+        vals = []
+        for k in ks:
+            v = protocols.subscript(it2, instance, k, n)
+            if isinstance(v, Unknown):
+                return v
+            vals.append((k, v) if name == "items" else v)
+        return vals
+
+    return Builtin(f"{cls.name}.{name}", call)

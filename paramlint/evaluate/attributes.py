@@ -160,6 +160,9 @@ def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
             return bind(it, v, instance, cls, node)
         if isinstance(base, Unknown):
             return base
+    mixin = lazy.abcs.mapping_mixin(it, cls, instance, name, node)
+    if mixin is not None:
+        return mixin
     if instance is None and it.fw.framework_base(cls) is not None:
         return External(f"{it.fw.framework_base(cls)}.{name}")
     if cls.uncertain is not None:

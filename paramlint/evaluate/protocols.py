@@ -194,6 +194,9 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
 
     if isinstance(container, Instance):
         r = dunder(it, container, "__contains__", [item], node)
+        if r is _NO_DUNDER:
+            mixin = lazy.abcs.mapping_mixin(it, container.cls, container, "__contains__", node)
+            r = it.call(mixin, [item], {}, node) if mixin is not None else r
         if r is not _NO_DUNDER:
             t = it.truth(r, node)
             return t if isinstance(t, Unknown) else bool(t)
@@ -293,6 +296,15 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
     if isinstance(obj, Layer):
         lazy.modules.setitem(it, obj, index, value, node)
         return
+    if isinstance(obj, Instance):  # ``type(obj).__setitem__(obj, index, value)``
+        r = dunder(it, obj, "__setitem__", [index, value], node)
+        if r is _NO_DUNDER:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises TypeError: {obj.cls.name} does not support item assignment", node), "TypeError")
+        if isinstance(r, Unknown):
+            it.poison(obj, r)
+        return
     if isinstance(obj, dict) and not isinstance(index, Unknown):
         why = untrusted(it, index)  # d[(u, 1)] = v: which key it sets is unknown
         index = index if why is None else why
@@ -306,6 +318,8 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
                     obj[k] = index
             else:
                 obj[:] = [index] * len(obj)
+        elif not isinstance(obj, (Unknown, Tensor, Param, tuple, str, bytes, int, float, type(None), range, frozenset)):
+            it.poison(obj, index)
         return
     if isinstance(obj, lazy.arrays.Array):
         lazy.arrays.mutated(it, "item assignment", node)
@@ -323,6 +337,14 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
             from paramlint.evaluate.interpreter import Raised
 
             raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
+    elif isinstance(obj, (tuple, str, bytes, int, float, type(None), range, frozenset)):
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises TypeError: a {type(obj).__name__} does not support item assignment", node), "TypeError")
+    elif not isinstance(obj, (Unknown, Tensor, Param)):  # (a tensor keeps its shape: no change we model)
+        # an object whose item assignment is not modelled (a deque subclass, an external
+        # mapping...): what it holds afterwards is unknown, for every reference to it
+        it.poison(obj, it.unknown(f"item assignment on a {type(obj).__name__} is not modelled", node))
 
 
 def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
