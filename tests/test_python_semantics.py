@@ -531,3 +531,46 @@ def test_an_iter_that_returns_a_list_is_unknown(tmp_path: Path) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["bad"]
     assert m.total_params is None and "iterator" in m.unresolved[0].reason
+
+
+
+DELETIONS = {
+    "cfg.py": '''
+        DEPTH = 2
+        WIDTH = 6
+    ''',
+    "m.py": '''
+        import torch.nn as nn
+
+        from . import cfg
+
+
+        class Base:
+            width = 4
+
+
+        class Sub(Base):
+            width = 8
+
+
+        def deleted_attributes():
+            del Sub.width  # Base's shows through: 4, not 8
+            del cfg.WIDTH
+            depth = getattr(cfg, "WIDTH", cfg.DEPTH)
+            return nn.Linear(Sub.width, depth)
+    ''',
+}
+
+
+@pytest.mark.oracle
+def test_deleted_attributes_match_torch(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, DELETIONS)
+    m = ours(tmp_path, pkg, "m.py")["deleted_attributes"]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", "deleted_attributes"), m.unresolved
+
+
+def test_deleted_attributes_figures(tmp_path: Path) -> None:
+    # ``del Class.attr`` / ``del module.NAME`` were ignored: 8 * 6 + 6 instead of torch's 4 * 2 + 2
+    pkg = write_package(tmp_path, DELETIONS)
+    m = ours(tmp_path, pkg, "m.py")["deleted_attributes"]
+    assert m.total_params == 4 * 2 + 2, m.unresolved

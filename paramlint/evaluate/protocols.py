@@ -356,3 +356,9 @@ def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
         obj.attrs.pop(name, None)
     elif isinstance(obj, Instance):
         obj.attrs.pop(name, None)
+    elif isinstance(obj, Class):  # a base's attribute shows through again
+        (obj._ns if obj._ns is not None else _materialize(it, obj)).pop(name, None)
+    elif hasattr(obj, "ns") and isinstance(obj.ns, dict):  # a project module
+        obj.ns.pop(name, None)
+    elif isinstance(obj, Function):
+        obj.attrs.pop(name, None)
