@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 54 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 180 plain expressions and 99 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -233,7 +233,9 @@ def test_expressions_agree_with_cpython(tmp_path: Path) -> None:
 
 #: Short programs (aliasing, in-place operators, mutable defaults and class attributes, closures,
 #: ``global``/``nonlocal``, ``try``/``else``/``finally``, loops' ``else``, dataclass factories,
-#: properties, ``lru_cache``, argument kinds...); each sets ``V``.
+#: properties, ``lru_cache``, argument kinds, user classes' dunders, MRO and ``super()``...); each
+#: sets ``V``. User ``__eq__``, ``__bool__``/``__len__`` truth and ``object.__setattr__`` in a
+#: frozen dataclass were wrong (identity, always true, ignored).
 PROGRAMS = [
 "a = [1, 2]\nb = a\nb += [3]\nV = a",
 "d = {}\nd.setdefault('k', []).append(1)\nV = d",
@@ -289,6 +291,51 @@ PROGRAMS = [
 "def va(*args):\n    return len(args)\nV = va(*[1, 2], *(3,))",
 "x = [1, 2, 3]\nV = x.index(2) + x.count(3)",
 "import math\nV = math.floor(-0.5) + math.ceil(-0.5) + int(-0.5)",
+"class A:\n    def f(self):\n        return 1\nclass B(A):\n    def f(self):\n        return super().f() + 10\nclass C(A):\n    def f(self):\n        return super().f() + 100\nclass D(B, C):\n    pass\nV = D().f()",
+"class A:\n    @classmethod\n    def make(cls):\n        return cls.__name__\nclass B(A):\n    pass\nV = B.make()",
+"class A:\n    def __new__(cls, *a):\n        o = super().__new__(cls)\n        o.tag = 5\n        return o\nV = A().tag",
+"class A:\n    x = 1\n    y = x + 1\nV = A.y",
+"class A:\n    xs = [i for i in range(3)]\nV = A.xs",
+"class A:\n    def __init__(self, n):\n        self.n = n\n    def __eq__(self, o):\n        return self.n == o.n\nV = A(1) == A(1)",
+"class A:\n    def __init__(self, n):\n        self.n = n\n    def __add__(self, o):\n        return A(self.n + o.n)\nV = (A(1) + A(2)).n",
+"class A:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        return self.n < o.n\nV = max([A(3), A(7), A(5)]).n",
+"class A:\n    def __call__(self, x):\n        return x * 2\nV = A()(4)",
+"class A:\n    def __bool__(self):\n        return False\nV = 1 if A() else 2",
+"class A:\n    def __len__(self):\n        return 0\nV = 1 if A() else 2",
+"class A:\n    def __getattr__(self, name):\n        return len(name)\nV = A().hello",
+"class A:\n    __slots__ = ('x',)\n    def __init__(self):\n        self.x = 3\nV = A().x",
+"class A:\n    def __init__(self):\n        self.__p = 4\n    def get(self):\n        return self.__p\nV = A().get()",
+"class A:\n    pass\nclass B(A):\n    pass\nV = (issubclass(B, A), isinstance(B(), A), type(B()) is B)",
+"class A:\n    def __repr__(self):\n        return 'A!'\nV = str(A())",
+"class A:\n    def __str__(self):\n        return 'S'\nV = f'{A()}-' + str(A())",
+"class A:\n    def __iter__(self):\n        yield 1\n        yield 2\nx, y = A()\nV = x + y",
+"class A:\n    def __getitem__(self, i):\n        if i >= 3:\n            raise IndexError\n        return i\nV = list(A())",
+"class A:\n    def __hash__(self):\n        return 1\n    def __eq__(self, o):\n        return True\nV = len({A(), A()})",
+"class Meta(type):\n    pass\nclass A(metaclass=Meta):\n    z = 3\nV = A.z",
+"import enum\nclass E(enum.Enum):\n    A = 1\n    B = 2\nV = (E(2).name, E['A'].value, len(E))",
+"import enum\nclass F(enum.IntEnum):\n    X = 3\nV = F.X + 1",
+"from typing import NamedTuple\nclass P(NamedTuple):\n    a: int\n    b: int = 2\nV = P(1)._replace(b=5)",
+"from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    a: int\n    def __post_init__(self):\n        object.__setattr__(self, 'a', self.a * 2)\nV = D(3).a",
+"from dataclasses import dataclass\n@dataclass\nclass B:\n    a: int = 1\n@dataclass\nclass C(B):\n    b: int = 2\nV = C(5).a + C(b=7).b",
+"def deco(f):\n    def w(*a, **k):\n        return f(*a, **k) + 1\n    return w\n@deco\ndef g(x):\n    return x\nV = g(3)",
+"def deco(n):\n    def d(f):\n        f.n = n\n        return f\n    return d\n@deco(4)\ndef g():\n    pass\nV = g.n",
+"import functools\ndef add(a, b, c=0):\n    return a + b + c\np = functools.partial(add, 1, c=10)\nV = p(2)",
+"def gen():\n    x = yield 1\n    yield 2\nV = list(gen())",
+"def gen(n):\n    yield from range(n)\n    return 7\nV = sum(gen(4))",
+"def rec(n):\n    return 1 if n <= 1 else n * rec(n - 1)\nV = rec(10)",
+"V = [x for x in range(10) if x % 2 if x > 3]",
+"V = {(i, j): i * j for i in range(2) for j in range(2)}",
+"V = [y := 5, y ** 2]",
+"x = 1\ndef f():\n    return x\nx = 2\nV = f()",
+"def f(a, b=[]):\n    b = b + [a]\n    return b\nf(1)\nV = f(2)",
+"try:\n    raise ValueError('x')\nexcept ValueError as e:\n    V = str(e)",
+"def f():\n    try:\n        return 1\n    finally:\n        pass\nV = f()",
+"def f():\n    for i in range(3):\n        try:\n            if i == 1:\n                raise KeyError\n        except KeyError:\n            return i\nV = f()",
+"import math\nV = [round(math.sqrt(2) * 100), math.pi > 3, math.inf > 1e300]",
+"V = sorted({'b': 2, 'a': 1}.items(), key=lambda kv: kv[1])",
+"V = int('0x10', 16) + int('010', 8) + int('0b11', 0)",
+"V = '-'.join(map(str, range(3))).split('-')",
+"V = list(zip(*[iter(range(6))] * 2))",
 ]
 
 
@@ -308,4 +355,7 @@ def test_programs_agree_with_cpython(tmp_path: Path) -> None:
         elif ours != python["V"]:
             wrong.append((src, ours, python["V"]))
     assert not wrong
-    assert len(unknown) <= 2, unknown  # ``del l[1:]`` (a slice), ``collections.Counter``
+    # ``del l[1:]``, Counter, __new__, __add__/__lt__/__hash__ of user classes, __getattr__,
+    # __str__/__repr__, the __getitem__ iteration protocol, IntEnum arithmetic, NamedTuple._replace,
+    # str() of an exception, a raise inside a loop's try
+    assert len(unknown) <= 15, unknown

@@ -745,6 +745,28 @@ STDLIB.update({f"{ns}.{name}": _keras_config(name, value)
 from paramlint.evaluate import introspection as _introspection  # noqa: E402
 
 STDLIB.update(_introspection.STDLIB)
+
+
+def _object_setattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``object.__setattr__(obj, name, value)``: straight into the instance ``__dict__``, past
+    properties, descriptors and torch's registration (a frozen dataclass's ``__post_init__``)."""
+    if len(args) != 3 or kwargs or not isinstance(args[1], str):
+        return it.unknown("object.__setattr__() takes an object, a name and a value", node)
+    obj, name, value = args
+    if isinstance(obj, (Instance, Layer)):
+        from paramlint.evaluate.isolation import touch
+
+        touch(it, obj)
+        obj.attrs[name] = value
+        return None
+    if isinstance(obj, Unknown):
+        return obj
+    u = it.unknown(f"object.__setattr__ on a {type(obj).__name__} is not modelled", node)
+    it.poison(obj, u)
+    return u
+
+
+STDLIB["builtins.object.__setattr__"] = Builtin("object.__setattr__", _object_setattr)
 from paramlint.evaluate import typehints as _typehints  # noqa: E402
 
 STDLIB.update(_typehints.STDLIB)

@@ -11,7 +11,7 @@ from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.classcheck import is_type_like
-from paramlint.evaluate.values import Class, External, Function, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
+from paramlint.evaluate.values import Class, External, Function, Instance, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
 HANDLERS: Dict[type, Handler] = {}
@@ -299,6 +299,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if isinstance(a, Array) or isinstance(b, Array):
         if op in ("Equal", "NotEqual", "LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual"):
             return arrays.compare(it, op, a, b, node)
+    if op in ("Equal", "NotEqual") and (isinstance(a, Instance) or isinstance(b, Instance)):
+        return _instance_equal(it, op, a, b, node)
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, str, bool, tuple, list, dict, type(None), set, frozenset, range)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same
@@ -310,6 +312,32 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return operators.compare(op, a, b)
     except Exception as e:
         return it.unknown(f"comparison {op}: {e}", node)
+
+
+def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    """``a == b`` / ``a != b`` with a user-class instance: its ``__eq__``/``__ne__`` (the left
+    operand's, then the reflected one), a record's generated ``__eq__`` (not modelled), or
+    identity (``object``'s)."""
+    from paramlint.evaluate.protocols import _NO_DUNDER, dunder
+
+    want = "__eq__" if op == "Equal" else "__ne__"
+    for x, y in ((a, b), (b, a)):
+        if not isinstance(x, Instance):
+            continue
+        r = dunder(it, x, want, [y], node)
+        if r is _NO_DUNDER and op == "NotEqual":
+            r = dunder(it, x, "__eq__", [y], node)
+            if r is not _NO_DUNDER and not isinstance(r, Unknown) and r is not NotImplemented:
+                t = it.truth(r, node)
+                return t if isinstance(t, Unknown) else not t
+        if r is not _NO_DUNDER:
+            if isinstance(r, External) and r.qualname == "builtins.NotImplemented":
+                continue
+            return r
+        if {"dataclass", "namedtuple"} & x.cls.flags and a is not b:
+            return it.unknown(f"equality of {x.cls.name} records is not modelled", node)
+    same = a is b
+    return same if op == "Equal" else not same
 
 
 def _has_unknown(v: Any) -> bool:

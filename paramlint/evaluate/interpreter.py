@@ -336,7 +336,28 @@ class Interpreter:
 
         if isinstance(v, Array):
             return truth(self, v, node)
+        if isinstance(v, Instance):
+            return self._instance_truth(v, node)
         return True
+
+    def _instance_truth(self, v: Instance, node: cst.CSTNode) -> Any:
+        """``bool(obj)``: its class's ``__bool__``, else ``__len__``, else True (a record with
+        fields is true, an empty namedtuple false)."""
+        from paramlint.evaluate.protocols import _NO_DUNDER, dunder
+
+        if "namedtuple" in v.cls.flags:
+            return bool(v.cls.fields)
+        r = dunder(self, v, "__bool__", [], node)
+        if r is not _NO_DUNDER:
+            if isinstance(r, Unknown) or isinstance(r, bool):
+                return r
+            return self.unknown("__bool__() did not return a bool", node)
+        n = dunder(self, v, "__len__", [], node)
+        if n is _NO_DUNDER:
+            return True  # object's truth
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+            return n > 0
+        return n if isinstance(n, Unknown) else self.unknown("__len__() did not return a non-negative int", node)
 
     # ---- attributes ----------------------------------------------------------------
 
