@@ -74,7 +74,12 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             return obj.cls
         if name == "__dict__":  # live: self.__dict__.update(kwargs) sets attributes
             return instance_dict(it, obj, node)
-        return class_attr(it, obj.cls, name, node, obj)
+        v = class_attr(it, obj.cls, name, node, obj)
+        if isinstance(v, Unknown) and v.reason.startswith("no attribute"):
+            hook = it.fw.class_lookup(obj.cls, "__getattr__")  # Python's fallback for a miss
+            if isinstance(hook, Function):
+                return it.call(hook, [obj, name], {}, node)
+        return v
     if isinstance(obj, (Tensor, Param)):
         return it.fw.tensor_attr(it, obj, name, node)
     if isinstance(obj, Function):

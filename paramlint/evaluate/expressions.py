@@ -203,6 +203,8 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return it.fw.tensor_binary(it, op, a, b, node)
     if op == "BitOr" and is_type_like(a) and is_type_like(b) and (a is not None or b is not None):
         return TypeUnion((*(a.members if isinstance(a, TypeUnion) else (a,)), *(b.members if isinstance(b, TypeUnion) else (b,))))
+    if isinstance(a, Instance) or isinstance(b, Instance):
+        return _instance_binary(it, op, a, b, node)
     if isinstance(a, (Layer, Class, External)) or isinstance(b, (Layer, Class, External)):
         return it.fw.object_binary(it, op, a, b, node)
     try:
@@ -301,6 +303,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
             return arrays.compare(it, op, a, b, node)
     if op in ("Equal", "NotEqual") and (isinstance(a, Instance) or isinstance(b, Instance)):
         return _instance_equal(it, op, a, b, node)
+    if op in _REFLECTED_ORDER_OPS and (isinstance(a, Instance) or isinstance(b, Instance)):
+        return _instance_binary(it, op, a, b, node)
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, str, bool, tuple, list, dict, type(None), set, frozenset, range)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same
@@ -312,6 +316,34 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return operators.compare(op, a, b)
     except Exception as e:
         return it.unknown(f"comparison {op}: {e}", node)
+
+
+_DUNDER_OPS = {
+    "Add": "add", "Subtract": "sub", "Multiply": "mul", "Divide": "truediv", "FloorDivide": "floordiv",
+    "Modulo": "mod", "Power": "pow", "MatrixMultiply": "matmul", "BitOr": "or", "BitAnd": "and",
+    "BitXor": "xor", "LeftShift": "lshift", "RightShift": "rshift",
+    "LessThan": "lt", "GreaterThan": "gt", "LessThanEqual": "le", "GreaterThanEqual": "ge",
+}
+_REFLECTED_ORDER = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
+_REFLECTED_ORDER_OPS = ("LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual")
+
+
+def _instance_binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    """``a <op> b`` with a user-class instance: ``a.__op__(b)``, then ``b.__rop__(a)`` (for
+    comparisons, the mirrored one), skipping a ``NotImplemented`` answer, as Python does."""
+    from paramlint.evaluate.protocols import _NO_DUNDER, dunder
+
+    name = _DUNDER_OPS.get(op)
+    if name is None:
+        return it.unknown(f"operator {op} on a user-class instance is not modelled", node)
+    reflected = _REFLECTED_ORDER.get(name, "r" + name)
+    for x, y, meth in ((a, b, name), (b, a, reflected)):
+        if isinstance(x, Instance):
+            r = dunder(it, x, f"__{meth}__", [y], node)
+            if r is _NO_DUNDER or isinstance(r, External) and r.qualname == "builtins.NotImplemented":
+                continue
+            return r
+    return it.unknown(f"{op}: unsupported operand types ({type(a).__name__}, {type(b).__name__})", node)
 
 
 def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
