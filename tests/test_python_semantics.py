@@ -574,3 +574,53 @@ def test_deleted_attributes_figures(tmp_path: Path) -> None:
     pkg = write_package(tmp_path, DELETIONS)
     m = ours(tmp_path, pkg, "m.py")["deleted_attributes"]
     assert m.total_params == 4 * 2 + 2, m.unresolved
+
+
+
+def test_what_an_unmodelled_call_is_given_may_have_changed(tmp_path: Path) -> None:
+    # torch: Net has 22 parameters (the parametrization's Linear(1, 1) joins), configured() 9
+    # (a third-party configure() may set cfg.width = 8); both were counted as if untouched (20, 5)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import logging
+
+        import torch.nn as nn
+        import torch.nn.utils.parametrize as P
+        import somelib
+
+
+        class Scale(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.k = nn.Linear(1, 1)
+
+            def forward(self, w):
+                return w
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                P.register_parametrization(self.fc, "weight", Scale())
+
+
+        class Cfg:
+            def __init__(self):
+                self.width = 4
+
+
+        def configured():
+            cfg = Cfg()
+            somelib.configure(cfg)
+            return nn.Linear(cfg.width, 1)
+
+
+        def logged():
+            cfg = Cfg()
+            logging.info("config %s", cfg)  # the standard library's logging changes nothing
+            return nn.Linear(cfg.width, 1)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["Net"].total_params is None
+    assert models["configured"].total_params is None
+    assert models["logged"].total_params == 5

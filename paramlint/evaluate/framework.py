@@ -498,7 +498,37 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     fw = catalog.framework_of(q)
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
         return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))
-    return it.unknown(f"call to {q} is not modelled", node)
+    u = it.unknown(f"call to {q} is not modelled", node)
+    _may_mutate(it, q, [*args, *kwargs.values()], u)
+    return u
+
+
+#: Standard-library modules whose functions do not change the objects passed to them (the
+#: ones that do -- copy, setattr, list methods... -- are modelled).
+_PURE_STDLIB = frozenset((
+    "logging", "warnings", "math", "operator", "typing", "typing_extensions", "inspect", "re", "os",
+    "sys", "json", "time", "textwrap", "string", "numbers", "abc", "types", "enum", "builtins",
+))
+
+
+#: Framework methods that (re)set values and never what a module holds.
+_VALUES_ONLY = frozenset(("reset_parameters", "_reset_parameters", "reset_running_stats", "extra_repr",
+                          "_log_api_usage_once", "_log_api_usage_metadata", "__repr__"))
+
+
+def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
+    """An unmodelled call may change the mutable objects it is given (a third-party
+    ``configure(cfg)``, ``register_parametrization(module, ...)`` adding parameters): what they
+    hold afterwards is unknown, as is a module's parameter count."""
+    if q.split(".", 1)[0] in _PURE_STDLIB or q.rsplit(".", 1)[-1] in _VALUES_ONLY or q.startswith("torch.nn.init."):
+        return
+    for a in args:
+        if isinstance(a, Layer):
+            if a.uncertain is None:
+                touch(it, a)
+                a.uncertain = why
+        elif isinstance(a, (Instance, list, dict, set)):
+            it.poison(a, why)
 
 
 def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:
