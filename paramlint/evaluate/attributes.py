@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import libcst as cst
-from typing import Any
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
+from paramlint.evaluate.protocols import special_method
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
 )
@@ -221,17 +222,10 @@ def bind(it: Any, v: Any, instance: Any, cls: Class, node: Any) -> Any:
     if isinstance(v, Partial) and instance is not None:
         return v
     if isinstance(v, Instance):  # a descriptor: ``type(v).__get__(v, instance, owner)``
-        get = _descriptor_method(it, v, "__get__")
+        get = special_method(it, v, "__get__")
         if get is not None:
             return it.call(get, [v, instance, cls], {}, node)
     return v
-
-
-def _descriptor_method(it: Any, v: Instance, name: str) -> Any:
-    if v.cls._ns is None:
-        it.fw.materialize(it, v.cls)
-    m = it.fw.class_lookup(v.cls, name)
-    return m if isinstance(m, Function) else None
 
 
 def instance_dict(it: Any, obj: Any, node: Any) -> Any:
@@ -267,7 +261,7 @@ def _through_property(it: Any, obj: Any, name: str, value: Any, node: Any) -> bo
         return False
     prop = it.fw.class_lookup(cls, name)
     if isinstance(prop, Instance):  # a data descriptor's __set__ wins over the instance dict
-        setter = _descriptor_method(it, prop, "__set__")
+        setter = special_method(it, prop, "__set__")
         if setter is None:
             return False
         it.call(setter, [prop, obj, value], {}, node)

@@ -298,7 +298,7 @@ def _reduce(name: str, fn: Callable[..., Any]) -> None:
             if not vals and "default" in kwargs:
                 return kwargs["default"]
             if name == "sorted":
-                return [vals[i] for i in sorted(range(len(vals)), key=keys.__getitem__, reverse=bool(reverse))]
+                return by_keys(vals, keys, bool(reverse))
             return vals[fn(range(len(vals)), key=keys.__getitem__)]
         except Exception as e:
             return it.unknown(f"{name}(): {e}", node)
@@ -323,6 +323,11 @@ def sort_keys(it: Any, name: str, vals: List[Any], key: Any, node: Any) -> Any:
     if not all(isinstance(k, (int, float, str, tuple, list)) and _plain_key(k) for k in keys):
         return it.unknown(f"{name}() of non-plain values", node)
     return keys
+
+
+def by_keys(vals: List[Any], keys: List[Any], reverse: bool) -> List[Any]:
+    """``vals`` sorted by ``keys`` (one each), stably, comparing only the keys."""
+    return [vals[i] for i in sorted(range(len(vals)), key=keys.__getitem__, reverse=reverse)]
 
 
 def _plain_key(k: Any) -> bool:

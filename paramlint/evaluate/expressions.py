@@ -328,6 +328,10 @@ _REFLECTED_ORDER = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
 _REFLECTED_ORDER_OPS = ("LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual")
 
 
+def _not_implemented(r: Any) -> bool:
+    return isinstance(r, External) and r.qualname == "builtins.NotImplemented"
+
+
 def _instance_binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     """``a <op> b`` with a user-class instance: ``a.__op__(b)``, then ``b.__rop__(a)`` (for
     comparisons, the mirrored one), skipping a ``NotImplemented`` answer, as Python does."""
@@ -340,7 +344,7 @@ def _instance_binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any
     for x, y, meth in ((a, b, name), (b, a, reflected)):
         if isinstance(x, Instance):
             r = dunder(it, x, f"__{meth}__", [y], node)
-            if r is _NO_DUNDER or isinstance(r, External) and r.qualname == "builtins.NotImplemented":
+            if r is _NO_DUNDER or _not_implemented(r):
                 continue
             return r
     return it.unknown(f"{op}: unsupported operand types ({type(a).__name__}, {type(b).__name__})", node)
@@ -363,7 +367,7 @@ def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
                 t = it.truth(r, node)
                 return t if isinstance(t, Unknown) else not t
         if r is not _NO_DUNDER:
-            if isinstance(r, External) and r.qualname == "builtins.NotImplemented":
+            if _not_implemented(r):
                 continue
             return r
         if {"dataclass", "namedtuple"} & x.cls.flags and a is not b:

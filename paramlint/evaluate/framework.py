@@ -155,13 +155,11 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
 def _set_names(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
     """``__set_name__(owner, name)`` of each class attribute whose class defines it (descriptors
     learn the name they are stored under), as ``type.__new__`` calls it."""
+    from paramlint.evaluate.protocols import dunder
+
     for name, v in list(ns.items()):
         if isinstance(v, Instance):
-            if v.cls._ns is None:
-                materialize(it, v.cls)
-            hook = class_lookup(v.cls, "__set_name__")
-            if isinstance(hook, Function):
-                it.call(hook, [v, cls, name], {}, cls.node)
+            dunder(it, v, "__set_name__", [cls, name], cls.node)
 
 
 def _subclass_hook(it: Any, cls: Class) -> Tuple[Any, Any]:

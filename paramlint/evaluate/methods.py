@@ -6,7 +6,7 @@ import string
 from typing import Any, Dict, List
 
 from paramlint.evaluate import protocols
-from paramlint.evaluate.builtins import _Iterator, format_value, sort_keys
+from paramlint.evaluate.builtins import _Iterator, by_keys, format_value, sort_keys
 from paramlint.evaluate.iterators import IterationUnknown
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded
@@ -240,7 +240,7 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
             reverse = kwargs.get("reverse", False)
             if isinstance(keys, Unknown) or not isinstance(reverse, (bool, int)):
                 return it.poison(obj, keys if isinstance(keys, Unknown) else it.unknown("sort(reverse=...) of a non-bool", node))
-            obj[:] = [obj[i] for i in sorted(range(len(obj)), key=keys.__getitem__, reverse=bool(reverse))]
+            obj[:] = by_keys(obj, keys, bool(reverse))
         elif name == "copy":
             return list(obj)
         else:

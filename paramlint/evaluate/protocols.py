@@ -8,6 +8,7 @@ from typing import Any, List
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
+from paramlint.evaluate.project import ModuleNS
 from paramlint.evaluate.values import Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
@@ -111,15 +112,19 @@ def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
 _NO_DUNDER = object()
 
 
-def dunder(it: Any, obj: Instance, name: str, args: List[Any], node: Any) -> Any:
-    """``type(obj).name(obj, *args)`` for a user class that defines it (``__iter__``,
-    ``__len__``, ``__contains__``...); ``_NO_DUNDER`` when no project class in its MRO does."""
+def special_method(it: Any, obj: Instance, name: str) -> Any:
+    """The function a project class in ``type(obj)``'s MRO defines as ``name``, or None."""
     if obj.cls._ns is None:
         _materialize(it, obj.cls)
     m = it.fw.class_lookup(obj.cls, name)
-    if not isinstance(m, Function):
-        return _NO_DUNDER
-    return it.call(m, [obj, *args], {}, node)
+    return m if isinstance(m, Function) else None
+
+
+def dunder(it: Any, obj: Instance, name: str, args: List[Any], node: Any) -> Any:
+    """``type(obj).name(obj, *args)`` for a user class that defines it (``__iter__``,
+    ``__len__``, ``__contains__``...); ``_NO_DUNDER`` when no project class in its MRO does."""
+    m = special_method(it, obj, name)
+    return _NO_DUNDER if m is None else it.call(m, [obj, *args], {}, node)
 
 
 def length(it: Any, v: Any, node: Any) -> Any:
@@ -291,6 +296,10 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
         return it.unknown(f"subscript: {e}", node)
 
 
+#: Values whose item assignment Python refuses (TypeError).
+_IMMUTABLE = (tuple, str, bytes, int, float, type(None), range, frozenset)
+
+
 def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, Layer):
@@ -318,7 +327,7 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
                     obj[k] = index
             else:
                 obj[:] = [index] * len(obj)
-        elif not isinstance(obj, (Unknown, Tensor, Param, tuple, str, bytes, int, float, type(None), range, frozenset)):
+        elif not isinstance(obj, (Unknown, Tensor, Param, *_IMMUTABLE)):
             it.poison(obj, index)
         return
     if isinstance(obj, lazy.arrays.Array):
@@ -337,7 +346,7 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
             from paramlint.evaluate.interpreter import Raised
 
             raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
-    elif isinstance(obj, (tuple, str, bytes, int, float, type(None), range, frozenset)):
+    elif isinstance(obj, _IMMUTABLE):
         from paramlint.evaluate.interpreter import Raised
 
         raise Raised(it.unknown(f"raises TypeError: a {type(obj).__name__} does not support item assignment", node), "TypeError")
@@ -358,7 +367,7 @@ def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
         obj.attrs.pop(name, None)
     elif isinstance(obj, Class):  # a base's attribute shows through again
         (obj._ns if obj._ns is not None else _materialize(it, obj)).pop(name, None)
-    elif hasattr(obj, "ns") and isinstance(obj.ns, dict):  # a project module
+    elif isinstance(obj, ModuleNS):
         obj.ns.pop(name, None)
     elif isinstance(obj, Function):
         obj.attrs.pop(name, None)
