@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 103 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 180 plain expressions and 104 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -340,6 +340,7 @@ PROGRAMS = [
 'class V2:\n    def __init__(self, x):\n        self.x = x\n    def __add__(self, o):\n        return V2(self.x + (o.x if isinstance(o, V2) else o))\n    def __radd__(self, o):\n        return V2(o + self.x * 10)\nV = ((V2(1) + V2(2)).x, (V2(1) + 5).x, (5 + V2(1)).x)',
 'class S:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        return self.n < o.n\nV = (S(1) < S(2), S(3) > S(2))',
 'class M:\n    def __mul__(self, o):\n        return NotImplemented\n    def __rmul__(self, o):\n        return 7\nclass N:\n    def __mul__(self, o):\n        return NotImplemented\nV = N() * M()',
+'class Q:\n    def __eq__(self, o):\n        return NotImplemented\nq = Q()\nV = (q != Q(), q != q)',
 ]
 
 

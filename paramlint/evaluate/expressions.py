@@ -363,7 +363,7 @@ def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         r = dunder(it, x, want, [y], node)
         if r is _NO_DUNDER and op == "NotEqual":
             r = dunder(it, x, "__eq__", [y], node)
-            if r is not _NO_DUNDER and not isinstance(r, Unknown) and r is not NotImplemented:
+            if r is not _NO_DUNDER and not isinstance(r, Unknown) and not _not_implemented(r):
                 t = it.truth(r, node)
                 return t if isinstance(t, Unknown) else not t
         if r is not _NO_DUNDER:
