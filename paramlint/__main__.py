@@ -1,5 +1,5 @@
 import sys
 
-from paramlint.cli import main
+from paramlint.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

@@ -77,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def entry() -> int:
+    """The console script and ``python -m paramlint``: :func:`main`, then ``gc.freeze()``. The
+    interpreter's exit runs one last full collection over every object the run made (about 30 ms
+    after a LeNet, a sixth of a cold check); a process about to exit has nothing to reclaim, and
+    its output is flushed without the collector. Not in :func:`main`: callers in a long-lived
+    process keep a collector that works."""
+    import gc
+
+    code = main()
+    gc.freeze()
+    return code
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
