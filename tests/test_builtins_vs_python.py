@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 104 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 180 plain expressions and 110 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -317,6 +317,13 @@ PROGRAMS = [
 "from typing import NamedTuple\nclass P(NamedTuple):\n    a: int\n    b: int = 2\nV = P(1)._replace(b=5)",
 "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    a: int\n    def __post_init__(self):\n        object.__setattr__(self, 'a', self.a * 2)\nV = D(3).a",
 "from dataclasses import dataclass\n@dataclass\nclass B:\n    a: int = 1\n@dataclass\nclass C(B):\n    b: int = 2\nV = C(5).a + C(b=7).b",
+# a redefined field keeps its first place; per-field and sentinel keyword-only fields (were wrong)
+"from dataclasses import dataclass\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n@dataclass\nclass B(A):\n    x: int = 3\nV = (B(5).x, B(5).y)",
+"from dataclasses import dataclass, KW_ONLY\n@dataclass\nclass A:\n    x: int\n    _: KW_ONLY\n    y: int = 2\n    z: int = 3\nV = (A(1, z=5).z, A(1).y)",
+"from dataclasses import dataclass, field\n@dataclass\nclass A:\n    x: int\n    y: int = field(default=2, kw_only=True)\n    z: int = 4\nV = (A(1, 7).z, A(1, y=9).y)",
+"from dataclasses import dataclass\n@dataclass(kw_only=True)\nclass A:\n    y: int = 2\n@dataclass\nclass B(A):\n    x: int\nV = B(1).x + B(1, y=5).y",
+"import dataclasses, inspect\n@dataclasses.dataclass\nclass A:\n    x: int\n    _: dataclasses.KW_ONLY\n    y: int = 2\nV = [p.kind == inspect.Parameter.KEYWORD_ONLY for p in inspect.signature(A.__init__).parameters.values()]",
+"import dataclasses\n@dataclasses.dataclass\nclass A:\n    x: int\n    y: int = dataclasses.field(default=2, kw_only=True)\nV = [(f.name, f.kw_only) for f in dataclasses.fields(A)]",
 "def deco(f):\n    def w(*a, **k):\n        return f(*a, **k) + 1\n    return w\n@deco\ndef g(x):\n    return x\nV = g(3)",
 "def deco(n):\n    def d(f):\n        f.n = n\n        return f\n    return d\n@deco(4)\ndef g():\n    pass\nV = g.n",
 "import functools\ndef add(a, b, c=0):\n    return a + b + c\np = functools.partial(add, 1, c=10)\nV = p(2)",
@@ -353,7 +360,7 @@ def test_programs_agree_with_cpython(tmp_path: Path) -> None:
         mod = project.module_for_path(str(path), None)
         Interpreter(project).run_module(mod)
         python: dict = {}
-        exec(compile(src, f"p{i}.py", "exec"), python)  # our own literal text, not analyzed code
+        exec(compile(src, f"p{i}.py", "exec", dont_inherit=True), python)  # our own literal text, not analyzed code
         ours = mod.ns.get("V")
         if isinstance(ours, Unknown):
             unknown.append(src)

@@ -8,7 +8,7 @@ fields, in the order Python's ``dataclasses`` computes them (bases first).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import libcst as cst
 
@@ -22,14 +22,16 @@ DATACLASS_DECORATORS = ("dataclasses.dataclass", "flax.struct.dataclass", "attr.
 
 
 class FieldSpec:
-    """``dataclasses.field(default=..., default_factory=..., init=...)``."""
+    """``dataclasses.field(default=..., default_factory=..., init=..., kw_only=...)``;
+    ``kw_only`` is None when not given (the class's setting applies)."""
 
-    __slots__ = ("default", "factory", "init")
+    __slots__ = ("default", "factory", "init", "kw_only")
 
-    def __init__(self, default: Any, factory: Any, init: Any = True) -> None:
+    def __init__(self, default: Any, factory: Any, init: Any = True, kw_only: Any = None) -> None:
         self.default = default
         self.factory = factory
         self.init = init
+        self.kw_only = kw_only
 
 
 class Factory:
@@ -65,7 +67,8 @@ def _dataclass(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
 
 
 def _field(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return FieldSpec(kwargs.get("default", NO_DEFAULT), kwargs.get("default_factory"), kwargs.get("init", True))
+    return FieldSpec(kwargs.get("default", NO_DEFAULT), kwargs.get("default_factory"), kwargs.get("init", True),
+                     kwargs.get("kw_only"))
 
 
 def _replace(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -91,11 +94,12 @@ def _asdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 class FieldInfo:
     """A ``dataclasses.Field`` as ``fields()`` returns it: its name and default are known."""
 
-    __slots__ = ("name", "default")
+    __slots__ = ("name", "default", "kw_only")
 
-    def __init__(self, name: str, default: Any) -> None:
+    def __init__(self, name: str, default: Any, kw_only: bool = False) -> None:
         self.name = name
         self.default = default
+        self.kw_only = kw_only
 
     def attr(self, it: Any, name: str, node: Any) -> Any:
         if name == "name":
@@ -109,6 +113,8 @@ class FieldInfo:
             return d
         if name == "init":
             return not isinstance(self.default, _NoInit)
+        if name == "kw_only":
+            return self.kw_only
         return it.unknown(f"Field.{name} is not modelled", node)
 
 
@@ -122,7 +128,7 @@ def _fields(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     from paramlint.evaluate.framework import materialize
 
     materialize(it, cls)
-    return tuple(FieldInfo(name, default) for name, default in cls.fields)
+    return tuple(FieldInfo(name, default, name in cls.kw_fields) for name, default in cls.fields)
 
 
 STDLIB: Dict[str, Any] = {
@@ -135,15 +141,24 @@ STDLIB: Dict[str, Any] = {
 
 
 def collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
-    """Fields in ``dataclasses`` order: inherited ones first, then this class's annotations."""
+    """Fields in ``dataclasses`` order: inherited ones first, then this class's annotations; a
+    field redefined by a subclass keeps its first place (``dataclasses`` keeps them in a dict)
+    but takes the new default and keyword-only status."""
     from paramlint.evaluate.framework import materialize
 
-    fields: List[Tuple[str, Any]] = []
+    order: Dict[str, Any] = {}
+    kw: set[str] = set()
     for b in reversed(cls.mro()[1:]):
         if isinstance(b, Class) and ({"dataclass", "namedtuple"} & b.flags):
             materialize(it, b)
-            for f in b.fields:
-                fields = [x for x in fields if x[0] != f[0]] + [f]
+            for name, default in b.fields:
+                order[name] = default
+                if name in b.kw_fields:
+                    kw.add(name)
+                else:
+                    kw.discard(name)
+    own_kw = "kw_only" in cls.flags  # the class's own dataclass(kw_only=True)
+    after_sentinel = False
     body = cls.node.body.body if isinstance(cls.node.body, cst.IndentedBlock) else []
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -152,8 +167,14 @@ def collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
                     ann = cst.Module([]).code_for_node(small.annotation.annotation)
                     if ann.startswith(("ClassVar", "typing.ClassVar", "InitVar", "dataclasses.InitVar")):
                         continue
+                    if "dataclass" in cls.flags and _is_kw_only_sentinel(ann):
+                        if after_sentinel:
+                            cls.uncertain = Unknown(f"dataclass {cls.name}: more than one KW_ONLY field (a TypeError)")
+                        after_sentinel = True
+                        continue
                     name = small.target.value
                     default = ns.get(name, NO_DEFAULT) if small.value is not None else NO_DEFAULT
+                    is_kw = "dataclass" in cls.flags and (own_kw or after_sentinel)
                     if isinstance(default, FieldSpec):
                         spec = default
                         default = Factory(spec.factory) if spec.factory is not None else spec.default
@@ -163,8 +184,33 @@ def collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
                             ns[name] = spec.default
                         else:
                             ns.pop(name, None)
-                    fields = [x for x in fields if x[0] != name] + [(name, default)]
-    cls.fields = fields
+                        if spec.kw_only is not None:
+                            if type(spec.kw_only) is not bool:
+                                cls.uncertain = Unknown(f"field(kw_only=...) of {cls.name}.{name}: not a constant")
+                            is_kw = spec.kw_only is True
+                    order[name] = default
+                    if is_kw:
+                        kw.add(name)
+                    else:
+                        kw.discard(name)
+    cls.fields = list(order.items())
+    cls.kw_fields = kw
+    if "record_init" in cls.flags:
+        seen_default = False
+        for name, default in cls.fields:
+            if isinstance(default, _NoInit) or name in kw:
+                continue
+            if default is not NO_DEFAULT:
+                seen_default = True
+            elif seen_default and cls.uncertain is None:
+                cls.uncertain = Unknown(f"{cls.name}: field {name!r} without a default follows one with a default (a TypeError)")
+
+
+def _is_kw_only_sentinel(annotation: str) -> bool:
+    """``_: KW_ONLY`` (or ``dataclasses.KW_ONLY``, quoted or not): the fields after it are
+    keyword-only; the pseudo-field itself is not a field."""
+    text = annotation.strip("'\"").replace(" ", "")
+    return text == "KW_ONLY" or text.endswith(".KW_ONLY")
 
 
 class _NoInit:
@@ -193,22 +239,27 @@ def generated_init_owner(it: Any, cls: Class) -> Optional[Class]:
 
 
 def init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, post_init: bool = True) -> Any:
-    """The generated ``__init__`` of record class ``cls`` run on ``obj``."""
+    """The generated ``__init__`` of record class ``cls`` run on ``obj``: positional arguments
+    bind the fields that are not keyword-only, in order; every field is then set in field order."""
     fields = cls.fields
-    if args and _kw_only(cls) is not False:
-        return it.unknown(f"{cls.name}(): positional arguments to keyword-only (kw_only) fields", node)
-    i = 0
-    used = set()
+    positional = [name for name, d in fields if not isinstance(d, _NoInit) and name not in cls.kw_fields]
+    if len(args) > len(positional):
+        return it.unknown(f"{cls.name}() takes {len(positional)} positional arguments but {len(args)} were given", node)
+    given = dict(zip(positional, args))
+    for k in kwargs:
+        if k in given:
+            return it.unknown(f"{cls.name}() got multiple values for argument {k!r}", node)
+    init_names = {name for name, d in fields if not isinstance(d, _NoInit)}
+    extra = [k for k in kwargs if k not in init_names]
+    if extra:
+        return it.unknown(f"{cls.name}() got an unexpected keyword argument {extra[0]!r}", node)
+    given.update(kwargs)
     for name, default in fields:
         if isinstance(default, _NoInit):
             d = default.default
             v = it.call(d.fn, [], {}, node) if isinstance(d, Factory) else (None if d is NO_DEFAULT else d)
-        elif i < len(args):
-            v = args[i]
-            i += 1
-        elif name in kwargs:
-            v = kwargs[name]
-            used.add(name)
+        elif name in given:
+            v = given[name]
         elif default is not NO_DEFAULT:
             v = it.call(default.fn, [], {}, node) if isinstance(default, Factory) else default
         else:
@@ -217,11 +268,6 @@ def init_fields(it: Any, cls: Class, obj: Any, args: List[Any], kwargs: Dict[str
             it.set_attr(obj, name, v, node)
         else:
             obj.attrs[name] = v
-    if i < len(args):
-        return it.unknown(f"{cls.name}() takes {i} positional arguments but {len(args)} were given", node)
-    extra = [k for k in kwargs if k not in used]
-    if extra:
-        return it.unknown(f"{cls.name}() got an unexpected keyword argument {extra[0]!r}", node)
     if post_init:
         from paramlint.evaluate.attributes import class_attr
 
@@ -241,30 +287,21 @@ def generated_init(cls: Class, obj: Any) -> Builtin:
     return Builtin(f"{cls.name}.__init__", call)
 
 
-def _kw_only(cls: Class) -> Any:
-    """Whether every field of ``cls`` is keyword-only (``kw_only=True`` on it and on each
-    dataclass base); None when only some are (not modelled)."""
-    marks = {"kw_only" in b.flags for b in cls.mro() if isinstance(b, Class) and "dataclass" in b.flags}
-    return None if len(marks) > 1 else marks == {True}
-
-
 def init_signature(it: Any, cls: Class, node: Any) -> Any:
     """``inspect.signature`` of the ``__init__`` that ``dataclass()`` generated for ``cls``."""
     from paramlint.evaluate.introspection import EMPTY, KEYWORD_ONLY, POSITIONAL_OR_KEYWORD, Signature, SigParam
     from paramlint.evaluate.framework import materialize
 
     materialize(it, cls)
-    kw = _kw_only(cls)
-    if kw is None:
-        return it.unknown(f"signature of {cls.name}.__init__: some fields keyword-only", node)
-    kind = KEYWORD_ONLY if kw else POSITIONAL_OR_KEYWORD
     params = [SigParam("self", POSITIONAL_OR_KEYWORD, EMPTY)]
-    for name, d in cls.fields:
-        if isinstance(d, _NoInit):
-            continue
-        if isinstance(d, Factory):
-            d = External("dataclasses._HAS_DEFAULT_FACTORY")
-        params.append(SigParam(name, kind, EMPTY if d is NO_DEFAULT else d))
+    for keyword_only in (False, True):  # the keyword-only fields after the others, as dataclasses does
+        for name, d in cls.fields:
+            if isinstance(d, _NoInit) or (name in cls.kw_fields) is not keyword_only:
+                continue
+            if isinstance(d, Factory):
+                d = External("dataclasses._HAS_DEFAULT_FACTORY")
+            kind = KEYWORD_ONLY if keyword_only else POSITIONAL_OR_KEYWORD
+            params.append(SigParam(name, kind, EMPTY if d is NO_DEFAULT else d))
     return Signature(params)
 
 

@@ -146,7 +146,7 @@ class Class:
 
     __slots__ = (
         "name", "node", "module", "env", "bases", "_ns", "framework", "spec", "flags",
-        "fields", "uncertain", "_mro",
+        "fields", "kw_fields", "uncertain", "_mro",
     )
 
     def __init__(self, name: str, node: Any, module: "ModuleNS", env: Any, bases: Tuple[Any, ...]) -> None:
@@ -164,6 +164,8 @@ class Class:
         self.flags: set[str] = set()
         #: Dataclass / NamedTuple fields in order: (name, default or a _NoDefault marker).
         self.fields: List[Tuple[str, Any]] = []
+        #: The names among ``fields`` that are keyword-only in the generated ``__init__``.
+        self.kw_fields: set[str] = set()
         self.uncertain: Optional[Unknown] = None
         self._mro: Optional[List[Any]] = None
 
