@@ -139,6 +139,40 @@ def _conv(n: int) -> LayerSpec:
     )
 
 
+# ==== image preprocessing and augmentation: no weights (their seed generators' state is not one)
+# Sources: keras/src/layers/preprocessing/image_preprocessing/*.py.
+
+def _resize_output(a: Args, x: Shape) -> Shape:
+    """``Resizing``, ``CenterCrop``, ``RandomCrop``: the two spatial dims become (height,
+    width), batched or not, channels last unless ``data_format="channels_first"``."""
+    if len(x) not in (3, 4):
+        raise ArgError(f"{a.layer} expects a 3D or 4D input, got {len(x)}D")
+    off = len(x) - 3 + (1 if a.values.get("data_format") == "channels_first" else 0)
+    out = list(x)
+    out[off], out[off + 1] = a.int("height", 1), a.int("width", 1)
+    return tuple(out)
+
+
+def _same_image(a: Args, x: Shape) -> Shape:
+    return x
+
+
+_IMAGE_FILL = "fill_mode='reflect', interpolation='bilinear', seed=None, fill_value=0.0, data_format=None"
+_IMAGE = [
+    ("Resizing", "height, width, interpolation='bilinear', crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, "
+                 "fill_mode='constant', fill_value=0.0, antialias=False, data_format=None", _resize_output),
+    ("CenterCrop", "height, width, data_format=None", _resize_output),
+    ("RandomCrop", "height, width, seed=None, data_format=None, name=None", _resize_output),
+    ("RandomFlip", "mode='horizontal_and_vertical', seed=None, data_format=None", _same_image),
+    ("RandomRotation", "factor, fill_mode='reflect', interpolation='bilinear', seed=None, fill_value=0.0, data_format=None",
+     _same_image),
+    ("RandomTranslation", f"height_factor, width_factor, {_IMAGE_FILL}", _same_image),
+    ("RandomZoom", f"height_factor, width_factor=None, {_IMAGE_FILL}", _same_image),
+    ("RandomContrast", "factor, value_range=(0, 255), seed=None", _same_image),
+    ("RandomBrightness", "factor, value_range=(0, 255), seed=None", _same_image),
+]
+
+
 CATALOG = [
     LayerSpec("keras", "Layer", _KW, role="base", lazy=True),
     LayerSpec("keras", "Model", "*args, **kwargs", role="base", lazy=True),
@@ -174,6 +208,7 @@ CATALOG = [
     ),
 ]
 CATALOG += [*keras_conv.CATALOG, *keras_seq.CATALOG]
+CATALOG += [LayerSpec("keras", name, f"{sig}, {_KW}", output=out, lazy=True, note="no weights") for name, sig, out in _IMAGE]
 for _spec in CATALOG:  # Keras' short aliases: GlobalAvgPool2D, GlobalMaxPool1D...
     if _spec.name.startswith("Global") and not _spec.aliases:
         object.__setattr__(_spec, "aliases", (_spec.name.replace("Pooling", "Pool").replace("Average", "Avg"),))

@@ -190,6 +190,23 @@ def _td_output(a: Args, x: Any) -> Any:
     return (s[0], s[1]) + tuple(out[1:])
 
 
+def _sn_params(a: Args, x: Any) -> List[ParamSpec]:
+    """``SpectralNormalization``: the wrapped layer's weights plus a non-trainable ``vector_u``
+    (1, kernel.shape[-1]); Keras refuses a layer without a ``kernel``."""
+    s = _shape_of(x, "inputs", "SpectralNormalization")
+    spec, args = _inner(a)
+    inner = _inner_params(spec, args, s, "layer.")
+    kernel = [p for p in inner if p.name == "layer.kernel"]
+    if not kernel:
+        raise ArgError(f"SpectralNormalization: the wrapped {spec.name} has no kernel (an error in Keras)")
+    return inner + [ParamSpec("vector_u", (1, kernel[0].shape[-1]), trainable=False)]
+
+
+def _sn_output(a: Args, x: Any) -> Any:
+    spec, args = _inner(a, built_ok=True)
+    return _inner_output(spec, args, _shape_of(x, "inputs", "SpectralNormalization"))
+
+
 # --- attention ------------------------------------------------------------------------
 
 def _mha_dims(a: Args, x: Any) -> Tuple[Shape, Shape, Shape, int, int, int, Tuple[int, ...]]:
@@ -465,6 +482,9 @@ CATALOG = [
     LayerSpec("keras", "TimeDistributed", f"layer, {_KW}", _td_params, _td_output, lazy=True,
               extra={"forward": "inputs, training=None, mask=None"},
               note="the wrapped layer's weights, built on (batch, *input_shape[2:])"),
+    LayerSpec("keras", "SpectralNormalization", f"layer, power_iterations=1, {_KW}", _sn_params, _sn_output, lazy=True,
+              extra={"forward": "inputs, training=False"},
+              note="the wrapped layer's weights + vector_u (1, kernel.shape[-1]), non-trainable"),
     LayerSpec(
         "keras", "MultiHeadAttention",
         "num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None, attention_axes=None, "
