@@ -89,6 +89,93 @@ def _rnn(kind: str, sig: str) -> LayerSpec:
     )
 
 
+# RNN(cell): the cell's weights are the layer's; a list of cells is stacked (StackedRNNCells),
+# each cell's input the previous one's ``units``.
+
+def _cell_params(kind: str):  # type: ignore[no-untyped-def]
+    layer = kind[:-len("Cell")]
+
+    def params(a: Args, x: Any) -> List[ParamSpec]:
+        s = _shape_of(x, "inputs", kind)
+        u, g = a.int("units", 1), _GATES[layer]
+        out = [ParamSpec("kernel", (_last(s, kind), g * u)), ParamSpec("recurrent_kernel", (u, g * u))]
+        if a.bool("use_bias"):
+            two = layer == "GRU" and a.bool("reset_after")
+            out.append(ParamSpec("bias", (2, g * u) if two else (g * u,)))
+        return out
+    return params
+
+
+def _cell_output(a: Args, x: Any) -> Any:
+    raise ArgError(f"{a.layer} called directly (outside an RNN layer) is not modelled")
+
+
+def _rnn_cells(a: Args) -> List[Tuple[Any, Args]]:
+    cell = a.raw("cell")
+    if getattr(getattr(cell, "spec", None), "name", None) == "StackedRNNCells":
+        cell = _inner_value(a, cell, "cell", built_ok=True)[1].raw("cells")
+    cells = list(cell) if isinstance(cell, (list, tuple)) else [cell]
+    if not cells:
+        raise ArgError("RNN: an empty list of cells")
+    out = []
+    for c in cells:
+        spec, args = _inner_value(a, c, "cell")
+        if not spec.name.endswith("Cell") or spec.name[:-4] not in _GATES:
+            raise ArgError(f"RNN: a {spec.name} cell is not modelled")
+        out.append((spec, args))
+    return out
+
+
+def _rnn_cell_params(a: Args, x: Any) -> List[ParamSpec]:
+    s = _shape_of(x, "sequences", "RNN")
+    if len(s) != 3:
+        raise ArgError(f"RNN expects a 3D input (batch, timesteps, features), got {fmt(s)}")
+    cells = _rnn_cells(a)
+    out: List[ParamSpec] = []
+    features: Optional[int] = s[-1]
+    for i, (spec, args) in enumerate(cells):
+        prefix = f"cell.cells.{i}." if len(cells) > 1 or isinstance(a.raw("cell"), (list, tuple)) else "cell."
+        out += [ParamSpec(prefix + p.name, p.shape, p.trainable) for p in spec.params(args, Inputs({"inputs": (s[0], features)}))]
+        features = args.int("units", 1)
+    return out
+
+
+def _rnn_cell_output(a: Args, x: Any) -> Any:
+    s = _shape_of(x, "sequences", "RNN")
+    if len(s) != 3:
+        raise ArgError(f"RNN expects a 3D input (batch, timesteps, features), got {fmt(s)}")
+    if isinstance(x, Inputs) and x.get("initial_state") is not None:
+        raise ArgError("RNN: an explicit initial_state is not modelled")
+    cells = _rnn_cells(a)
+    u = cells[-1][1].int("units", 1)
+    out: Shape = (s[0], s[1], u) if a.bool("return_sequences") else (s[0], u)
+    if not a.bool("return_state"):
+        return out
+    if len(cells) > 1 or isinstance(a.raw("cell"), (list, tuple)):
+        raise ArgError("RNN: the states of stacked cells are not modelled")
+    spec, _ = cells[0]
+    return Outputs([out, *[(s[0], u)] * (2 if spec.name == "LSTMCell" else 1)])
+
+
+_CELL_REG = ("kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, "
+             "recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0")
+_CELLS = [
+    LayerSpec("keras", "SimpleRNNCell", f"units, activation='tanh', use_bias=True, {_INIT}, {_CELL_REG}, seed=None, {_KW}",
+              _cell_params("SimpleRNNCell"), _cell_output, lazy=True, note="kernel (in, u) + recurrent_kernel (u, u) + bias (u)"),
+    LayerSpec("keras", "LSTMCell", f"units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, {_INIT}, "
+                                   f"unit_forget_bias=True, {_CELL_REG}, seed=None, {_KW}",
+              _cell_params("LSTMCell"), _cell_output, lazy=True, note="kernel (in, 4u) + recurrent_kernel (u, 4u) + bias (4u)"),
+    LayerSpec("keras", "GRUCell", f"units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, {_INIT}, "
+                                  f"{_CELL_REG}, reset_after=True, seed=None, {_KW}",
+              _cell_params("GRUCell"), _cell_output, lazy=True, note="kernel (in, 3u) + recurrent_kernel (u, 3u) + bias (2, 3u) with reset_after"),
+    LayerSpec("keras", "StackedRNNCells", f"cells, {_KW}", no_params, _cell_output, lazy=True, note="its cells' weights, inside an RNN"),
+    LayerSpec("keras", "RNN", "cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, "
+                              f"unroll=False, zero_output_for_mask=False, {_KW}",
+              _rnn_cell_params, _rnn_cell_output, lazy=True,
+              extra={"forward": "sequences, initial_state=None, mask=None, training=False"},
+              note="its cells' weights; stacked cells each take the previous one's units"),
+]
+
 _RNNS = [
     _rnn("SimpleRNN", f"units, activation='tanh', use_bias=True, {_INIT}, {_REG}, {_FLAGS}, seed=None, {_KW}"),
     _rnn("LSTM", f"units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, {_INIT}, unit_forget_bias=True, "
@@ -104,7 +191,10 @@ def _inner(a: Args, name: str = "layer", built_ok: bool = False) -> Tuple[Any, A
     """The wrapped layer's catalog entry and arguments (a user subclass may own more).
     ``built_ok``: its weights are not read here (Bidirectional clones its forward layer from
     the config; a built backward layer or TimeDistributed's layer is shared by the evaluator)."""
-    inner = a.raw(name)
+    return _inner_value(a, a.raw(name), name, built_ok)
+
+
+def _inner_value(a: Args, inner: Any, name: str, built_ok: bool = False) -> Tuple[Any, Args]:
     spec, args = getattr(inner, "spec", None), getattr(inner, "args", None)
     if spec is None or args is None or getattr(inner, "cls", None) is not None:
         raise ArgError(f"{a.layer}: the wrapped {name} is not a catalog layer")
@@ -475,6 +565,7 @@ _ATT_FWD = "inputs, mask=None, return_attention_scores=False, training=None, use
 
 CATALOG = [
     *_RNNS,
+    *_CELLS,
     LayerSpec("keras", "Bidirectional", f"layer, merge_mode='concat', weights=None, backward_layer=None, {_KW}",
               _bidi_params, _bidi_output, lazy=True,
               extra={"forward": "sequences, initial_state=None, mask=None, training=None"},
