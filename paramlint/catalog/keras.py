@@ -139,6 +139,60 @@ def _conv(n: int) -> LayerSpec:
     )
 
 
+# ConvLSTM{1,2,3}D: an LSTM whose gates are convolutions over each timestep's (spatial..., channels);
+# the recurrent convolution is 'same' with stride 1. Source: keras/src/layers/rnn/conv_lstm.py.
+
+def _conv_lstm_step(a: Args, x: object, n: int) -> Tuple[Shape, int]:
+    x = keras_seq._shape_of(x, "sequences", f"ConvLSTM{n}D")
+    if len(x) != n + 3:
+        raise ArgError(f"ConvLSTM{n}D expects a {n + 3}D input (batch, time, ...), got {len(x)}D")
+    step = (x[0],) + tuple(x[2:])
+    cin = _channels(a, step, f"ConvLSTM{n}D")
+    return step, cin
+
+
+def _conv_lstm_params(n: int):  # type: ignore[no-untyped-def]
+    def params(a: Args, x: object) -> List[ParamSpec]:
+        _, cin = _conv_lstm_step(a, x, n)
+        f, k = a.int("filters", 1), a.ints("kernel_size", n, 1)
+        out = [ParamSpec("kernel", k + (cin, 4 * f)), ParamSpec("recurrent_kernel", k + (f, 4 * f))]
+        if a.bool("use_bias"):
+            out.append(ParamSpec("bias", (4 * f,)))
+        return out
+    return params
+
+
+def _conv_lstm_output(n: int):  # type: ignore[no-untyped-def]
+    conv = _spatial_output(n, "kernel_size", "strides", "filters")
+
+    def output(a: Args, x: Shape) -> object:
+        step, _ = _conv_lstm_step(a, x, n)
+        o = conv(a, step)
+        t = keras_seq._shape_of(x, "sequences", f"ConvLSTM{n}D")[1]
+        out = (o[0], t) + tuple(o[1:]) if a.bool("return_sequences") else o
+        if a.bool("return_state"):
+            from paramlint.catalog.spec import Outputs
+
+            return Outputs([out, o, o])
+        return out
+    return output
+
+
+def _conv_lstm(n: int) -> LayerSpec:
+    return LayerSpec(
+        "keras", f"ConvLSTM{n}D",
+        "filters, kernel_size, strides=1, padding='valid', data_format=None, dilation_rate=1, activation='tanh', "
+        "recurrent_activation='sigmoid', use_bias=True, kernel_initializer='glorot_uniform', "
+        "recurrent_initializer='orthogonal', bias_initializer='zeros', unit_forget_bias=True, kernel_regularizer=None, "
+        "recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
+        "recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, "
+        f"return_sequences=False, return_state=False, go_backwards=False, stateful=False, {_KW}",
+        _conv_lstm_params(n), _conv_lstm_output(n), lazy=True,
+        extra={"forward": "sequences, initial_state=None, mask=None, training=None"},
+        note="kernel (*kernel, in, 4f) + recurrent_kernel (*kernel, f, 4f) + bias (4f)",
+    )
+
+
 # ==== image preprocessing and augmentation: no weights (their seed generators' state is not one)
 # Sources: keras/src/layers/preprocessing/image_preprocessing/*.py.
 
@@ -209,6 +263,7 @@ CATALOG = [
 ]
 CATALOG += [*keras_conv.CATALOG, *keras_seq.CATALOG]
 CATALOG += [LayerSpec("keras", name, f"{sig}, {_KW}", output=out, lazy=True, note="no weights") for name, sig, out in _IMAGE]
+CATALOG += [_conv_lstm(1), _conv_lstm(2), _conv_lstm(3)]
 for _spec in CATALOG:  # Keras' short aliases: GlobalAvgPool2D, GlobalMaxPool1D...
     if _spec.name.startswith("Global") and not _spec.aliases:
         object.__setattr__(_spec, "aliases", (_spec.name.replace("Pooling", "Pool").replace("Average", "Avg"),))
