@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 110 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 180 plain expressions and 141 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -317,6 +317,42 @@ PROGRAMS = [
 "from typing import NamedTuple\nclass P(NamedTuple):\n    a: int\n    b: int = 2\nV = P(1)._replace(b=5)",
 "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    a: int\n    def __post_init__(self):\n        object.__setattr__(self, 'a', self.a * 2)\nV = D(3).a",
 "from dataclasses import dataclass\n@dataclass\nclass B:\n    a: int = 1\n@dataclass\nclass C(B):\n    b: int = 2\nV = C(5).a + C(b=7).b",
+# wrong before (CPython-differential probes): conversions, equality of instances in containers,
+# certain attribute misses, builtin bases, rich comparison results, exceptions in try, asdict
+'V = f"{[1]!r}" + "{!a}".format("é") + f"{ {\'a\': (1, 2.5)}!s:>20}" + "{x!r}".format(x=[1, "a"])',
+'V = str([1, (2, None)]) + repr({"a": [1.5]}) + ascii(["é"])',
+'from enum import Enum\nclass Act(Enum):\n    RELU = "relu"\n    GELU = "gelu"\nD = {Act.RELU: 1, Act.GELU: 2}\nV = (D[Act.GELU], Act.RELU in D, Act.RELU in [Act.GELU, Act.RELU], [Act.RELU].index(Act.RELU))',
+'class P:\n    pass\np = P()\nV = (p in [P(), p], [p].count(p), {p: 1}[p], len({p, P()}), [p] == [p], [P()] == [P()])',
+'class A:\n    x = 1\ndef f(): pass\nV = (hasattr(A, "y"), hasattr(A(), "x"), getattr(A(), "z", 5), hasattr(f, "q"), hasattr([], "foo"))',
+'from typing import NamedTuple\nfrom enum import Enum, IntEnum\nclass T(NamedTuple):\n    x: int = 1\nclass Act(str, Enum):\n    R = "r"\nclass L(IntEnum):\n    A = 1\nV = (isinstance(T(), tuple), isinstance(Act.R, str), isinstance(L.A, int), isinstance(T(), list))',
+'class A: pass\nclass D(dict): pass\nV = (issubclass(A, object), issubclass(bool, int), issubclass(KeyError, Exception), issubclass(list, (tuple, list)), issubclass(D, dict), issubclass(A, dict))',
+'class A:\n    def __call__(self, x): return x\nclass B: pass\nV = (callable(A()), callable(B()), callable(B))',
+'class A:\n    def __lt__(self, o): return "x"\n    def __eq__(self, o): return "yes"\nV = (A() < 1, A() == 1, 1 < 2 < 3, 3 > 2 == 2)',
+'class A:\n    def __add__(self, o): return 1\nclass B(A):\n    def __radd__(self, o): return 2\nV = A() + B()',
+'V = 0\ntry:\n    raise ValueError\nexcept ValueError:\n    pass\nV = 1',
+'class C:\n    pass\ntry:\n    v = C().missing\n    V = "ok"\nexcept AttributeError:\n    V = "caught"',
+'from dataclasses import dataclass, asdict\n@dataclass\nclass In:\n    k: list = None\n@dataclass\nclass Out:\n    i: In = None\na = Out(In([1]))\nd = asdict(a)\nd["i"]["k"].append(2)\nV = (d, a.i.k)',
+# wrong before (second round): context managers, __iadd__, lru_cache, walrus scope, live reversed()
+# and dict views, OrderedDict equality, Flag/auto and enum hooks, property deleters, bytes, name
+# mangling, frozen dataclasses, Collection/Hashable, a user __setattr__, __qualname__
+'class CM:\n    def __init__(self): self.n = 0\n    def __enter__(self):\n        self.n += 1\n        return self\n    def __exit__(self, *a):\n        self.n += 10\nc = CM()\nwith c as d:\n    k = d.n\nV = (c.n, k)',
+'class A:\n    def __init__(self): self.v = 1\n    def __iadd__(self, o):\n        self.v += o\n        return self\na = A(); b = a\na += 5\nV = b.v',
+'import functools\ncalls = []\n@functools.lru_cache(maxsize=None)\ndef sq(x):\n    calls.append(x)\n    return [x]\na = sq(2); b = sq(2); c = sq(x=2)\nV = (calls, a is b, a is c)',
+'from functools import lru_cache\n@lru_cache(maxsize=1)\ndef g(n):\n    return [n]\na = g(1); g(2); b = g(1)\nV = (a is b, g(3) is g(3))',
+'y = 0\n[y := 5 for _ in range(1)]\nV = y',
+'a = [1, 2, 3]\nr = reversed(a)\na[0] = 9\nV = list(r)',
+'import collections\nV = (collections.OrderedDict(a=1, b=2) == collections.OrderedDict(b=2, a=1), collections.OrderedDict(a=1) == {"a": 1})',
+'d = {"x": 1}\nks = d.keys()\nd["y"] = 2\nV = (list(ks), {"a": 1}.keys() == {"a"}, len(d.values()), bool({}.items()))',
+'from enum import Flag, Enum, auto\nclass F(Flag):\n    R = auto()\n    W = auto()\n    X = auto()\nclass C(Enum):\n    def _generate_next_value_(name, start, count, last_values):\n        return name.lower()\n    A = auto()\nV = (F.X.value, C.A.value)',
+'from enum import Enum\nclass C(Enum):\n    A = 1\n    @classmethod\n    def _missing_(cls, value):\n        return cls.A\nV = (C(99).name, C(1.0).name)',
+'from enum import Enum\nclass C(Enum):\n    A = 1\ntry:\n    C.A = 5\n    V = "set"\nexcept AttributeError:\n    V = "err"',
+'class A:\n    def __init__(self): self._x = 1\n    @property\n    def x(self): return self._x\n    @x.deleter\n    def x(self): self._x = -1\na = A()\ndel a.x\nV = a._x',
+'V = (b"ab" == b"ab", (-1) ** 0.5 == (-1) ** 0.5)',
+'class A:\n    def __init__(self): self.__x = 1\n    def get(self): return self.__x\nclass B(A):\n    def __init__(self):\n        super().__init__()\n        self.__x = 2\nV = (B().get(), B()._B__x)',
+'from dataclasses import dataclass\n@dataclass(frozen=True)\nclass A:\n    x: int = 1\na = A()\ntry:\n    a.x = 2\nexcept Exception:\n    pass\nV = a.x',
+'import collections.abc as cabc\nfrom dataclasses import dataclass\nclass A:\n    def __len__(self): return 0\n    def __iter__(self): return iter([])\n    def __contains__(self, x): return False\nclass E:\n    def __eq__(self, o): return True\n@dataclass\nclass D:\n    x: int = 1\nV = (isinstance(A(), cabc.Collection), isinstance(A(), cabc.Hashable), isinstance(E(), cabc.Hashable), isinstance(D(), cabc.Hashable))',
+'class A:\n    def __setattr__(self, n, v):\n        object.__setattr__(self, n, v * 2)\na = A()\na.x = 3\nV = a.x',
+'class Outer:\n    def m(self): pass\ndef f(): pass\nV = (Outer.__qualname__, Outer.m.__qualname__, f.__qualname__)',
 # a redefined field keeps its first place; per-field and sentinel keyword-only fields (were wrong)
 "from dataclasses import dataclass\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n@dataclass\nclass B(A):\n    x: int = 3\nV = (B(5).x, B(5).y)",
 "from dataclasses import dataclass, KW_ONLY\n@dataclass\nclass A:\n    x: int\n    _: KW_ONLY\n    y: int = 2\n    z: int = 3\nV = (A(1, z=5).z, A(1).y)",

@@ -90,12 +90,14 @@ def matches(it: Any, v: Any, target: External) -> Any:
         if cls is not None:
             if any(isinstance(b, External) and abc_name(b.qualname) == name for b in cls.mro()):
                 return True
-            hook = _HOOKS.get(name)
-            if hook is not None:
-                from paramlint.evaluate.framework import class_lookup, materialize
+            from paramlint.evaluate.framework import class_lookup, materialize
 
+            if name == "Hashable" and isinstance(v, Instance):
+                return _hashable(it, cls)
+            hooks = _ALL_HOOKS.get(name) or ((_HOOKS[name],) if name in _HOOKS else ())
+            if hooks:
                 materialize(it, cls)
-                if class_lookup(cls, hook) is not _MISSING_SENTINEL():
+                if all(class_lookup(cls, h) is not _MISSING_SENTINEL() for h in hooks):
                     return True
         if isinstance(v, Layer):
             if name == "Callable" or name == "Hashable":
@@ -112,6 +114,29 @@ def matches(it: Any, v: Any, target: External) -> Any:
     if isinstance(v, Unknown):
         return v
     return it.unknown(f"isinstance of a {type(v).__name__} against {target.qualname}", None)
+
+
+#: ABCs whose ``__subclasshook__`` wants several methods.
+_ALL_HOOKS = {"Collection": ("__len__", "__iter__", "__contains__")}
+
+
+def _hashable(it: Any, cls: Class) -> Any:
+    """``isinstance(obj, Hashable)``: ``__hash__`` is not None along the MRO; a class defining
+    ``__eq__`` without ``__hash__`` (a plain dataclass too) sets it to None."""
+    from paramlint.evaluate.framework import materialize
+
+    for b in cls.mro():
+        if not isinstance(b, Class):
+            return True if isinstance(b, External) and b.qualname == "builtins.object" else it.unknown(
+                f"isinstance of {cls.name} against Hashable", None)
+        if "dataclass" in b.flags and "eq_false" not in b.flags and "frozen" not in b.flags:
+            return False
+        ns = materialize(it, b)
+        if "__hash__" in ns:
+            return ns["__hash__"] is not None
+        if "__eq__" in ns:
+            return False
+    return True
 
 
 def _MISSING_SENTINEL() -> Any:

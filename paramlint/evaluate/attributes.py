@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 from typing import Any
 
@@ -18,11 +19,39 @@ from paramlint.evaluate.values import (
 )
 
 _MISSING = object()
+_DEQUE = collections.deque
 
 
 def no_attr(it: Any, obj: Any, name: str, node: Any) -> Unknown:
     what = obj.name if isinstance(obj, (Class, ModuleNS)) else type(obj).__name__
     return it.unknown(f"no attribute {name!r} on {what}", node)
+
+
+#: Bases that add no attributes an instance or class could be asked for (beyond dunders).
+_BARE_BASES = frozenset(("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"))
+
+
+def bare_mro(cls: Class) -> bool:
+    """Whether every class ``cls`` derives from is a project class or adds no attributes."""
+    return all(isinstance(b, Class) or (isinstance(b, External) and b.qualname in _BARE_BASES) for b in cls.mro())
+
+
+def certain_miss(obj: Any, name: str) -> bool:
+    """Whether a "no attribute" answer for ``obj.name`` is certain, as ``hasattr()`` and
+    ``getattr(..., default)`` need: not for a dunder (``object`` and ``type`` supply many),
+    not for a builtin function or type, a framework module, or a class with a base from
+    outside the project (``dict``, ``Exception``, an enum) whose attributes are not listed."""
+    if name[:2] == "__" and name[-2:] == "__":
+        return False
+    if isinstance(obj, (Instance, Class)):
+        return bare_mro(obj.cls if isinstance(obj, Instance) else obj)
+    if isinstance(obj, (Function, Partial, ModuleNS)):
+        return True
+    if isinstance(obj, (int, float, str, bool, tuple, range, type(None), list, dict, set, frozenset)):
+        from paramlint.evaluate.iteration import Deque
+
+        return not hasattr(_DEQUE if isinstance(obj, Deque) else type(obj), name)
+    return isinstance(obj, Layer)  # (the catalog's attributes, torch's methods: modelled)
 
 
 def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
@@ -68,6 +97,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         u = it.poison_of(obj)
         if u is not None:
             return u
+        if isinstance(it.fw.class_lookup(obj.cls, "__getattribute__"), Function):
+            return it.unknown(f"{obj.cls.name}.__getattribute__ is not modelled", node)
         v = obj.attrs.get(name, _MISSING)
         if v is not _MISSING:
             return v
@@ -87,8 +118,13 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         v = obj.attrs.get(name, _MISSING)
         if v is not _MISSING:
             return v
-        if name in ("__name__", "__qualname__"):
+        if name == "__name__":
             return obj.name
+        if name == "__qualname__":
+            c = obj.closure
+            if c is None or (c.parent is None and not c.is_class):
+                return obj.name if obj.owner is None else (f"{obj.owner.name}.{obj.name}" if obj.owner.env is not None and obj.owner.env.parent is None else it.unknown("__qualname__ of a nested method", node))
+            return it.unknown(f"__qualname__ of the nested function {obj.name}", node)
         if name == "__module__":
             return obj.module.name
         if name == "__doc__":
@@ -124,8 +160,12 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
 
 def class_attr(it: Any, cls: Class, name: str, node: Any, instance: Any) -> Any:
     """Look ``name`` up along the MRO; bind functions to ``instance`` (or the class)."""
-    if name == "__name__" or name == "__qualname__":
+    if name == "__name__":
         return cls.name
+    if name == "__qualname__":
+        env = cls.env  # a class inside a class or a function has a dotted qualname
+        return cls.name if env is None or (env.parent is None and not env.is_class) else it.unknown(
+            f"__qualname__ of the nested class {cls.name}", node)
     if name == "__module__":
         return cls.module.name
     if name == "__class__" and instance is None:
@@ -284,9 +324,26 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     if isinstance(obj, Layer):
         it.fw.layer_set_attr(it, obj, name, value, node)
     elif isinstance(obj, Instance):
+        if "frozen" in obj.cls.flags and any("dataclass" in b.flags for b in obj.cls.mro() if isinstance(b, Class)):
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises FrozenInstanceError: cannot assign to field {name!r}", node), "AttributeError")
+        if name == "__class__":  # instance layouts are not modelled: what it becomes is unknown
+            it.poison(obj, it.unknown("__class__ assignment", node))
+            return
+        hook = it.fw.class_lookup(obj.cls, "__setattr__")
+        if isinstance(hook, Function):  # the class's own __setattr__ decides
+            r = it.call(class_attr(it, obj.cls, "__setattr__", node, obj), [name, value], {}, node)
+            if isinstance(r, Unknown):
+                it.poison(obj, r)
+            return
         obj.attrs[name] = value
     elif isinstance(obj, Class):
         ns = obj._ns if obj._ns is not None else it.fw.materialize(it, obj)
+        if "enum" in obj.flags and isinstance(ns.get("__members__"), dict) and name in ns["__members__"]:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises AttributeError: cannot reassign member {name!r}", node), "AttributeError")
         ns[name] = value
     elif isinstance(obj, ModuleNS):
         obj.ns[name] = value

@@ -51,6 +51,30 @@ def format_value(v: Any, spec: str) -> Optional[str]:
         return None
 
 
+def text_of(v: Any, conversion: str) -> Optional[str]:
+    """``str(v)``, ``repr(v)`` or ``ascii(v)`` (conversion "s", "r", "a") when ``v`` is plain
+    data, scalars or lists, tuples and dicts of them, which print the same here as in the
+    analyzed program; None for anything else (a user object's ``__repr__``, a set, a module)."""
+    budget = [10_000]
+
+    def plain(x: Any, depth: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > 50:
+            return False
+        t = type(x)
+        if t in (int, float, bool, str, type(None)):
+            return True
+        if t in (list, tuple):
+            return all(plain(y, depth + 1) for y in x)
+        if t is dict:
+            return all(plain(k, depth + 1) and plain(y, depth + 1) for k, y in x.items())
+        return False
+
+    if not plain(v, 0):
+        return None
+    return str(v) if conversion == "s" else repr(v) if conversion == "r" else ascii(v)
+
+
 def _simple(name: str, fn: Callable[..., Any], arity: Optional[int] = None) -> None:
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         u = _unknown_in(args, kwargs)
@@ -139,11 +163,8 @@ def _str(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     v = args[0]
     if isinstance(v, Unknown):
         return v
-    if isinstance(v, _PLAIN):
-        return str(v)
-    if isinstance(v, (tuple, list)) and all(isinstance(x, _PLAIN) for x in v) and len(v) < 10_000:
-        return str(v)
-    return it.unknown(f"str() of a {type(v).__name__}", node)
+    text = text_of(v, "s")
+    return it.unknown(f"str() of a {type(v).__name__}", node) if text is None else text
 
 
 @builtin("repr")
@@ -151,7 +172,17 @@ def _repr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     v = args[0] if args else None
     if isinstance(v, Unknown):
         return v
-    return repr(v) if isinstance(v, _PLAIN) else it.unknown("repr() of an object", node)
+    text = text_of(v, "r")
+    return it.unknown("repr() of an object", node) if text is None else text
+
+
+@builtin("ascii")
+def _ascii(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = args[0] if args else None
+    if isinstance(v, Unknown):
+        return v
+    text = text_of(v, "a")
+    return it.unknown("ascii() of an object", node) if text is None else text
 
 
 @builtin("len")
@@ -207,8 +238,19 @@ def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 @builtin("reversed")
 def _reversed(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if args and type(args[0]) is list and it.poison_of(args[0]) is None:
+        return iterators.Iterator(source=_live_reversed(args[0]))  # reads the list as it is then
     seqs = _iter_args(it, args[:1], node)
     return seqs if isinstance(seqs, Unknown) else iterators.Iterator(list(reversed(seqs[0])))
+
+
+def _live_reversed(xs: List[Any]) -> Any:
+    """``list_reverseiterator``: an index walking down, reading the list when asked (a change
+    to the list after ``reversed()`` shows, as in Python)."""
+    i = len(xs) - 1
+    while 0 <= i < len(xs):
+        yield xs[i]
+        i -= 1
 
 
 @builtin("list")
@@ -398,6 +440,13 @@ def _callable(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> An
     v = args[0]
     if isinstance(v, Unknown):
         return v
+    if isinstance(v, Instance):  # its class's ``__call__``
+        from paramlint.evaluate.attributes import bare_mro, class_attr
+
+        r = class_attr(it, v.cls, "__call__", node, v)
+        if not isinstance(r, Unknown):
+            return True
+        return False if r.reason.startswith("no attribute") and bare_mro(v.cls) else r
     return isinstance(v, (Function, BoundMethod, Builtin, Class, Partial, External, Layer))
 
 
@@ -407,7 +456,9 @@ def _getattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         return args[1] if len(args) > 1 and isinstance(args[1], Unknown) else it.unknown("getattr() with a non-constant name", node)
     v = it.get_attr(args[0], args[1], node)
     if len(args) > 2 and isinstance(v, Unknown) and v.reason.startswith("no attribute"):
-        return args[2]
+        from paramlint.evaluate.attributes import certain_miss
+
+        return args[2] if certain_miss(args[0], args[1]) else it.unknown(f"getattr(): attribute {args[1]!r} is not modelled", node)
     return v
 
 
@@ -423,7 +474,11 @@ def _hasattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         return has_attr(it, args[0], args[1], node)
     v = it.get_attr(args[0], args[1], node)
     if isinstance(v, Unknown):
-        return False if v.reason.startswith("no attribute") else v.as_bool()
+        if v.reason.startswith("no attribute"):
+            from paramlint.evaluate.attributes import certain_miss
+
+            return False if certain_miss(args[0], args[1]) else it.unknown(f"hasattr(): attribute {args[1]!r} is not modelled", node)
+        return v.as_bool()
     return True
 
 
@@ -713,14 +768,61 @@ _OPERATORS = {"add": "Add", "sub": "Subtract", "mul": "Multiply", "truediv": "Di
               "lshift": "LeftShift", "rshift": "RightShift"}
 
 
+def _lru_cache(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``@lru_cache``, ``@lru_cache()``, ``@lru_cache(maxsize=None)``: the function, cached."""
+    if args and not isinstance(args[0], (int, type(None))):  # used bare: lru_cache(fn)
+        return _cached(args[0], 128)
+    size = args[0] if args else kwargs.get("maxsize", 128)
+    if kwargs.get("typed") or not (size is None or isinstance(size, int) and not isinstance(size, bool)):
+        return it.unknown("lru_cache(typed=True) or a maxsize that is not an int", node)
+    return Builtin("lru_cache.decorator", lambda it2, a, k, n: _cached(a[0], size) if a else it2.unknown("lru_cache()", n))
+
+
+def _cached(fn: Any, maxsize: Optional[int]) -> Builtin:
+    """A function memoized as ``functools`` does: the same arguments (positional and keyword
+    apart, by equality and hash) give the very same result object (a module built once is
+    shared: counted once), least recently used entries dropped past ``maxsize``."""
+    import collections
+
+    cache: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
+
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if _unknown_in(args, kwargs) is not None:
+            return it.call(fn, args, kwargs, node)
+        key = (tuple(args), _KW_MARK, tuple(kwargs.items())) if kwargs else tuple(args)
+        try:
+            hit = cache.get(key, _MISS)
+        except TypeError as e:  # an unhashable argument: Python raises
+            return it.unknown(f"cached call: {e}", node)
+        if hit is not _MISS:
+            cache.move_to_end(key)
+            return hit
+        r = it.call(fn, args, kwargs, node)
+        if isinstance(r, Unknown):
+            return r
+        if maxsize != 0:
+            cache[key] = r
+            if maxsize is not None and len(cache) > maxsize:
+                cache.popitem(last=False)
+        return r
+    return Builtin(getattr(fn, "name", "cached"), call)
+
+
+_MISS = object()
+_KW_MARK = object()  # separates positional from keyword arguments in a key, as functools does
+
+
 def _ordered_dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return _dict(it, args, kwargs, node)
+    from paramlint.evaluate.iteration import OrderedDictValue
+
+    d = _dict(it, args, kwargs, node)
+    return OrderedDictValue(d) if type(d) is dict else d
 
 
 STDLIB.update({
     "functools.partial": Builtin("partial", _partial),
-    "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: a[0] if a and isinstance(a[0], Function) else Builtin("identity", lambda it2, a2, k2, n2: a2[0])),
-    "functools.cache": Builtin("cache", lambda it, a, k, n: a[0]),
+    "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: _lru_cache(it, a, k, n)),
+    "functools.cache": Builtin("cache", lambda it, a, k, n: _cached(a[0], None) if a else it.unknown("cache()", n)),
     "copy.deepcopy": Builtin("deepcopy", _deepcopy),
     "copy.copy": Builtin("copy", lambda it, a, k, n: _shallow_copy(it, a[0]) if a else None),
     "collections.OrderedDict": Builtin("OrderedDict", _ordered_dict),

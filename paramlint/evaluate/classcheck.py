@@ -38,6 +38,8 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
               "tuple": tuple, "dict": dict, "set": set, "frozenset": frozenset}.get(target.name)
         if py is None:
             return it.unknown(f"isinstance against {target.name}", None)
+        if isinstance(v, Instance):
+            return subclass_of_builtin(it, v.cls, target.name)
         if target.name == "int":
             return isinstance(v, int)
         if target.name == "dict" and isinstance(v, Environ):
@@ -96,6 +98,49 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
     return it.unknown("isinstance against a non-class", None)
 
 
+#: Bases from outside the project that make a class a subclass of a builtin type.
+_BUILTIN_OF = {
+    "typing.NamedTuple": "tuple", "collections.namedtuple": "tuple", "typing_extensions.NamedTuple": "tuple",
+    "enum.IntEnum": "int", "enum.IntFlag": "int", "enum.StrEnum": "str",
+}
+_BARE = ("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "enum.Enum")
+
+
+def _builtin_type(name: str) -> Optional[type]:
+    import builtins
+
+    t = getattr(builtins, name, None) if name in _BUILTIN_TYPES or name.endswith(("Error", "Exception", "Warning")) else None
+    return t if isinstance(t, type) else None
+
+
+def subclass_of_builtin(it: Any, cls: Class, name: str) -> Any:
+    """``issubclass(cls, <builtin type name>)`` for a project class: through its builtin bases
+    (``class Act(str, Enum)``, a NamedTuple is a tuple); Unknown past a base it cannot see."""
+    want = _builtin_type(name)
+    if want is None:
+        return it.unknown(f"issubclass against {name}", None)
+    if want is object:
+        return True
+    unknown = None
+    for b in cls.mro():
+        have: Optional[type] = None
+        if isinstance(b, Builtin):
+            have = _builtin_type(b.name)
+        elif isinstance(b, External):
+            q = _BUILTIN_OF.get(b.qualname)
+            have = _builtin_type(q) if q else None
+            if have is None and b.qualname not in _BARE:
+                unknown = it.unknown(f"the bases of {b.qualname} are not modelled", None)
+        elif isinstance(b, Class):
+            if "namedtuple" in b.flags:
+                have = tuple
+        else:
+            unknown = it.unknown("a base class is unknown", None)
+        if have is not None and issubclass(have, want):
+            return True
+    return unknown if unknown is not None else False
+
+
 def _private_base(qualname: str) -> Optional[frozenset]:
     """The catalog layers deriving from a torch private base class (``_BatchNorm``...), or None."""
     if not qualname.startswith("torch.nn.modules."):
@@ -144,6 +189,18 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
         return c
     targets = _targets(target)
     for t in targets:
+        if isinstance(t, External) and t.qualname == "builtins.object" and isinstance(c, (Class, Builtin)):
+            return True
+        if isinstance(t, Builtin) and _builtin_type(t.name) is not None and isinstance(c, (Class, Builtin)):
+            if isinstance(c, Class):
+                r = subclass_of_builtin(it, c, t.name)
+            else:
+                have = _builtin_type(c.name)
+                want = _builtin_type(t.name)
+                r = issubclass(have, want) if have is not None and want is not None else it.unknown(f"issubclass({c.name}, ...)", node)
+            if r is True or isinstance(r, Unknown):
+                return r
+            continue
         if isinstance(c, Class):
             if isinstance(t, Class) and t in c.mro():
                 return True

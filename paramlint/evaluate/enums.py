@@ -77,8 +77,17 @@ def make_members(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
             cls.uncertain = cls.uncertain if cls.uncertain is not None else it.unknown(f"enum {cls.name} extends an enum with members")
             return
         if isinstance(v, Auto):
-            if mixin and any(isinstance(b, External) and b.qualname == "enum.StrEnum" for b in cls.mro()):
+            hook = _user_hook(cls, "_generate_next_value_")
+            if hook is not None:  # the class's own rule: called as Python's EnumType does
+                v = it.call(hook, [name, 1, len(by_value), [x for x, _ in by_value]], {}, None)
+                if isinstance(v, Unknown):
+                    cls.uncertain = cls.uncertain if cls.uncertain is not None else v
+                    return
+            elif mixin and any(isinstance(b, External) and b.qualname == "enum.StrEnum" for b in cls.mro()):
                 v = name.lower()
+            elif any(isinstance(b, External) and b.qualname in ("enum.Flag", "enum.IntFlag") for b in cls.mro()):
+                high = max((x for x, _ in by_value if isinstance(x, int)), default=0)
+                v = 1 if not by_value else 2 ** high.bit_length()  # the next power of two
             else:
                 v = last_int + 1
         if isinstance(v, int) and not isinstance(v, bool):
@@ -107,6 +116,14 @@ def make_members(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
         by_value.append((v, m))
     ns["__members__"] = members
     ns["_member_map_"] = members
+
+
+def _user_hook(cls: Class, name: str) -> Any:
+    """A function ``name`` defined by the enum class or a project base (not the enum module's)."""
+    for b in cls.mro():
+        if isinstance(b, Class) and b._ns is not None and name in b._ns:
+            return b._ns[name]
+    return None
 
 
 def members(cls: Class) -> Optional[Dict[str, Any]]:
@@ -143,12 +160,20 @@ def by_value(it: Any, cls: Class, args: List[Any], node: Any) -> Any:
         if isinstance(mv, Unknown):
             return mv
         try:
-            if type(mv) is type(v) and mv == v:
+            if mv is not _MISSING and mv == v:  # by equality, as the value map (Color(1.0) is Color(1))
                 return m
         except Exception:
-            continue
+            return it.unknown(f"comparing a value with the members of {cls.name}", node)
     from paramlint.evaluate.interpreter import Raised
 
+    if _user_hook(cls, "_missing_") is not None:  # the class's own hook picks a member
+        from paramlint.evaluate.attributes import class_attr
+
+        r = it.call(class_attr(it, cls, "_missing_", node, None), [v], {}, node)
+        if isinstance(r, Instance) and r.cls is cls or isinstance(r, Unknown):
+            return r
+        if r is not None:
+            return it.unknown(f"{cls.name}._missing_() returned a non-member", node)
     raise Raised(it.unknown(f"raises ValueError: {v!r} is not a valid {cls.name}", node), "ValueError")
 
 

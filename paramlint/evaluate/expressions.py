@@ -114,7 +114,7 @@ def _concat(it: Any, node: cst.ConcatenatedString, env: Any) -> Any:
 
 @handles(cst.FormattedString)
 def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
-    from paramlint.evaluate.builtins import format_value
+    from paramlint.evaluate.builtins import format_value, text_of
 
     out: List[str] = []
     for part in node.parts:
@@ -130,13 +130,10 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
             out.append(_self_documenting(part))
             if conversion is None and not part.format_spec:
                 conversion = "r"
-        plain = isinstance(v, (int, float, str, bool, type(None)))
-        if conversion == "r":
-            v = repr(v) if plain else None
-        elif conversion == "a":
-            v = ascii(v) if plain else None
-        elif conversion == "s":
-            v = str(v) if plain else None
+        if conversion in ("r", "a", "s"):
+            v = text_of(v, conversion)
+            if v is None:
+                return it.unknown(f"f-string !{conversion} of a value that is not plain data", part)
         spec = ""
         if part.format_spec:
             spec_v = _fstring(it, cst.FormattedString(parts=part.format_spec), env)
@@ -165,10 +162,37 @@ def _ellipsis(it: Any, node: cst.Ellipsis, env: Any) -> Any:
     return ...
 
 
+def mangled(name: str, env: Any) -> str:
+    """``self.__x`` inside class ``A`` is ``self._A__x`` (Python's private-name mangling): the
+    class is the one whose body lexically holds the code (the method's owner)."""
+    if name[:2] != "__" or name[-2:] == "__":
+        return name
+    e = env
+    while e is not None:
+        owner = e.vars.get("__paramlint_owner__")
+        if owner is not None:
+            stem = owner.name.lstrip("_")
+            return f"_{stem}{name}" if stem else name
+        if e.is_class:  # a class body's own statements
+            stem = str(e.vars.get("__name__", "")).lstrip("_")
+            return f"_{stem}{name}" if stem else name
+        e = e.parent
+    return name
+
+
 @handles(cst.Attribute)
 def _attribute(it: Any, node: cst.Attribute, env: Any) -> Any:
     obj = it.eval(node.value, env)
-    return it.get_attr(obj, node.attr.value, node)
+    attr = node.attr.value
+    v = it.get_attr(obj, attr if attr[:2] != "__" else mangled(attr, env), node)
+    if it.try_depth and type(v) is Unknown and v.reason.startswith("no attribute"):
+        from paramlint.evaluate.attributes import certain_miss
+        from paramlint.evaluate.interpreter import Raised
+
+        if certain_miss(obj, attr):  # an ``except AttributeError`` may be waiting
+            raise Raised(v, "AttributeError")
+        return it.unknown(f"attribute {attr!r} is not modelled", node)
+    return v
 
 
 @handles(cst.Call)
@@ -182,6 +206,10 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
         if isinstance(fn, (Class, External, Function)):
             return it.fw.unknown_call(it, fn, e.unknown, node)
         return e.unknown
+    if type(fn) is Unknown and type(node.func) is cst.Attribute and it.fw.may_change_receiver(node.func.attr.value):
+        # ``obj.m(...)`` with ``m`` unknown (``m._parameters.pop("bias")``, ``d.move_to_end(k)``)
+        # may change ``obj``: what it is rooted in becomes unknown, never silently unchanged.
+        it.havoc([cst.Del(cast(Any, node.func.value))], env, fn)
     return it.call(fn, args, kwargs, node)
 
 
@@ -257,16 +285,23 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
 
 @handles(cst.Comparison)
 def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
+    # ``a < b < c`` is ``a < b and b < c``: the value of the last comparison evaluated (a
+    # user's ``__lt__`` may return anything), stopping at the first false one.
     left = it.eval(node.left, env)
-    for target in node.comparisons:
+    last = len(node.comparisons) - 1
+    r: Any = True
+    for i, target in enumerate(node.comparisons):
         right = it.eval(target.comparator, env)
         r = compare(it, type(target.operator).__name__, left, right, node)
         if isinstance(r, Unknown):
-            return r.as_bool()  # a comparison's result is a bool, never a module
-        if not r:
+            return r.as_bool() if type(left) is not Instance and type(right) is not Instance else r
+        if i == last:
             return r
+        t = r if type(r) is bool else it.truth(r, node)
+        if isinstance(t, Unknown) or not t:
+            return t if isinstance(t, Unknown) else r
         left = right
-    return True
+    return r
 
 
 def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
@@ -305,7 +340,7 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return _instance_equal(it, op, a, b, node)
     if op in _REFLECTED_ORDER_OPS and (isinstance(a, Instance) or isinstance(b, Instance)):
         return _instance_binary(it, op, a, b, node)
-    if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, str, bool, tuple, list, dict, type(None), set, frozenset, range)):
+    if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, complex, str, bytes, bool, tuple, list, dict, type(None), set, frozenset, range, *protocols.VIEWS)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
@@ -341,7 +376,13 @@ def _instance_binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any
     if name is None:
         return it.unknown(f"operator {op} on a user-class instance is not modelled", node)
     reflected = _REFLECTED_ORDER.get(name, "r" + name)
-    for x, y, meth in ((a, b, name), (b, a, reflected)):
+    order = [(a, b, name), (b, a, reflected)]
+    if isinstance(a, Instance) and isinstance(b, Instance) and b.cls is not a.cls and a.cls in b.cls.mro():
+        # a subclass on the right that overrides the reflected method is asked first
+        mine = it.fw.class_lookup(b.cls, f"__{reflected}__")  # (both classes are in use: materialized)
+        if mine is not it.fw.class_lookup(a.cls, f"__{reflected}__"):
+            order.reverse()
+    for x, y, meth in order:
         if isinstance(x, Instance):
             r = dunder(it, x, f"__{meth}__", [y], node)
             if r is _NO_DUNDER or _not_implemented(r):
@@ -372,13 +413,19 @@ def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
             return r
         if {"dataclass", "namedtuple"} & x.cls.flags and a is not b:
             return it.unknown(f"equality of {x.cls.name} records is not modelled", node)
+        from paramlint.evaluate.attributes import bare_mro
+
+        if a is not b and not bare_mro(x.cls):  # a base from outside (Mapping, dict, str) brings its own __eq__
+            return it.unknown(f"equality of {x.cls.name} instances is not modelled", node)
     same = a is b
     return same if op == "Equal" else not same
 
 
 def _has_unknown(v: Any) -> bool:
-    if isinstance(v, (list, tuple)):
-        return any(isinstance(x, Unknown) or _has_unknown(x) for x in v if isinstance(x, (Unknown, list, tuple)))
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return any(isinstance(x, Unknown) or _has_unknown(x) for x in v if isinstance(x, (Unknown, list, tuple, dict)))
+    if isinstance(v, dict):
+        return any(isinstance(x, Unknown) or _has_unknown(x) for x in (*v.keys(), *v.values()) if isinstance(x, (Unknown, list, tuple, dict)))
     return False
 
 
@@ -495,8 +542,14 @@ def _walrus(it: Any, node: cst.NamedExpr, env: Any) -> Any:
     v = it.eval(node.value, env)
     from paramlint.evaluate.statements import assign_target
 
+    while _COMPREHENSION in env.vars and env.parent is not None:  # binds in the enclosing scope (PEP 572)
+        env = env.parent
     assign_target(it, node.target, v, env)
     return v
+
+
+#: A key in a comprehension's own scope (not a valid identifier: never a user name).
+_COMPREHENSION = "<comprehension>"
 
 
 @handles(cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
@@ -508,7 +561,7 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
     first = iterators.stream(it, it.eval(node.for_in.iter, env), node.for_in.iter)
     if isinstance(first, Unknown):
         return first
-    scope = Env({}, env, env.module)
+    scope = Env({_COMPREHENSION: True}, env, env.module)
     produced = _produce(it, node, scope, first)
     if type(node) is cst.GeneratorExp:  # lazy: evaluated as its consumer pulls
         return iterators.lazy(it, produced)

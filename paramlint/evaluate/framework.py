@@ -28,7 +28,7 @@ TRANSPARENT_DECORATORS = {
     "torch.no_grad", "torch.jit.ignore", "torch.jit.unused", "torch.jit.export", "torch.jit.script",
     "torch.jit.script_method", "torch.inference_mode", "torch.compile", "torch.fx.wrap", "torch.enable_grad",
     "typing.overload", "typing.final", "typing_extensions.final", "typing_extensions.override", "typing.override",
-    "abc.abstractmethod", "functools.wraps", "functools.cache", "functools.lru_cache",
+    "abc.abstractmethod", "functools.wraps",
     "keras.saving.register_keras_serializable", "keras.utils.register_keras_serializable",
     "tensorflow.keras.utils.register_keras_serializable", "tf_keras.utils.register_keras_serializable",
     "keras.src.api_export.keras_export", "flax.linen.compact", "flax.linen.nowrap",
@@ -214,6 +214,11 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
         if q == "functools.cached_property" and isinstance(value, Function):
             value.kind = "cached_property"
             return value
+        if q == "abc.abstractmethod" and isinstance(value, Function):
+            value.attrs["__isabstractmethod__"] = True
+            return value
+        if q in ("functools.cache", "functools.lru_cache"):  # modelled: the function, memoized
+            return it.call(STDLIB[q], [value], {}, node)
         if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
             return value
         if q.endswith(".setter"):
@@ -254,6 +259,27 @@ def eval_defaults(it: Any, params: cst.Parameters, env: Any) -> Dict[str, Any]:
 # ---- calls ---------------------------------------------------------------------------------
 
 #: Methods a torch module subclass may override to change what is registered or counted.
+def _abstract_methods(it: Any, cls: Class) -> List[str]:
+    """The ``@abstractmethod`` names ``cls`` leaves unimplemented, when an ``abc.ABC`` base or
+    ``ABCMeta`` makes Python check them (an instance would be a TypeError)."""
+    if not any(isinstance(b, External) and b.qualname == "abc.ABC" for b in cls.mro()) and not any(
+            getattr(k.keyword, "value", None) == "metaclass" and "ABCMeta" in getattr(k.value, "value", getattr(getattr(k.value, "attr", None), "value", ""))
+            for b in cls.mro() if isinstance(b, Class) for k in b.node.keywords):
+        return []
+    out = []
+    seen: set = set()
+    for b in cls.mro():
+        if not isinstance(b, Class):
+            continue
+        for name, v in materialize(it, b).items():
+            if name in seen:
+                continue
+            seen.add(name)
+            if isinstance(v, Function) and v.attrs.get("__isabstractmethod__") is True:
+                out.append(name)
+    return out
+
+
 _COUNT_HOOKS = ("__setattr__", "__delattr__", "parameters", "named_parameters", "register_parameter", "register_module",
                 "add_module")
 
@@ -282,6 +308,14 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         elif cls.framework == "flax":
             return lazy.flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
     else:
+        new = class_lookup(cls, "__new__")
+        if new is not _MISSING:  # a project __new__ decides what the call returns
+            return it.unknown(f"{cls.name}.__new__ is not modelled", node)
+        abstract = _abstract_methods(it, cls)
+        if abstract:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises TypeError: can't instantiate abstract class {cls.name} ({abstract[0]})", node), "TypeError")
         obj = Instance(cls)
     from paramlint.evaluate.attributes import class_attr
 
@@ -341,7 +375,29 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
         obj.built = False  # torch Lazy*: parameters come from the first input
     elif spec.role == "leaf":
         build_params(it, obj, None, node)
+        hook = _RESETS.get(spec.name) if spec.framework == "torch" else None
+        if hook is not None and obj.cls is not None:
+            # torch's __init__ ends with self.reset_parameters(): a subclass's override runs there
+            # (``super().reset_parameters()`` inside it is the catalog's: values only)
+            fn = class_lookup(obj.cls, hook)
+            if isinstance(fn, Function):
+                r = it.call(fn, [obj], {}, node)
+                if isinstance(r, Unknown):
+                    return r
+            elif fn is not _MISSING:
+                return it.unknown(f"{obj.cls.name}.{hook} is not a plain function", node)
     return None
+
+
+#: torch layers whose ``__init__`` calls ``self.reset_parameters()`` (or ``_reset_parameters``).
+_RESETS = {
+    **{n: "reset_parameters" for n in (
+        "Linear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+        "Embedding", "EmbeddingBag", "LayerNorm", "GroupNorm", "RMSNorm", "PReLU", "BatchNorm1d", "BatchNorm2d",
+        "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RNN", "LSTM", "GRU",
+        "RNNCell", "LSTMCell", "GRUCell")},
+    "MultiheadAttention": "_reset_parameters", "Transformer": "_reset_parameters",
+}
 
 
 def layer_trainable(layer: Layer) -> Any:
@@ -504,20 +560,26 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
 #: Standard-library modules whose functions do not change the objects passed to them (the
 #: ones that do -- copy, setattr, list methods... -- are modelled).
 _PURE_STDLIB = frozenset((
-    "logging", "warnings", "math", "operator", "typing", "typing_extensions", "inspect", "re", "os",
-    "sys", "json", "time", "textwrap", "string", "numbers", "abc", "types", "enum", "builtins",
-))
+    "logging", "warnings", "math", "typing", "typing_extensions", "inspect", "re", "os",
+    "sys", "json", "time", "textwrap", "string", "numbers", "abc", "types", "enum",
+))  # not ``operator`` (setitem, iadd) nor ``builtins`` (exec, setattr)
 
 
 #: Framework methods that (re)set values and never what a module holds.
 _VALUES_ONLY = frozenset(("reset_parameters", "_reset_parameters", "reset_running_stats", "extra_repr",
-                          "_log_api_usage_once", "_log_api_usage_metadata", "__repr__"))
+                          "_log_api_usage_once", "_log_api_usage_metadata", "__repr__",
+                          "flatten_parameters", "compile", "summary", "set_weights", "zero_grad", "share_memory"))
 
 
 def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
     """An unmodelled call may change the mutable objects it is given (a third-party
     ``configure(cfg)``, ``register_parametrization(module, ...)`` adding parameters): what they
     hold afterwards is unknown, as is a module's parameter count."""
+    from paramlint.evaluate.iterators import Iterator
+
+    for a in args:  # even a value-only function consumes an iterator it is given
+        if isinstance(a, Iterator):
+            it.poison(a, why)
     if q.split(".", 1)[0] in _PURE_STDLIB or q.rsplit(".", 1)[-1] in _VALUES_ONLY or q.startswith("torch.nn.init."):
         return
     for a in args:
@@ -527,6 +589,15 @@ def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
                 a.uncertain = why
         elif isinstance(a, (Instance, list, dict, set)):
             it.poison(a, why)
+
+
+def may_change_receiver(method: str) -> bool:
+    """Whether an unmodelled method call may change what its receiver holds: not the in-place
+    value operations of tensors (``weight.data.normal_()``, ``bias.zero_()``), which keep
+    shapes, nor the framework methods that only reset values."""
+    if method in _VALUES_ONLY or (method.lstrip("_").startswith("register_") and "hook" in method):
+        return False
+    return not (method.endswith("_") and not method.startswith("_") and method not in ("resize_", "set_", "resize_as_"))
 
 
 def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:

@@ -16,6 +16,7 @@ from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import Limits, LimitExceeded
 from paramlint.evaluate.project import LazyImport, ModuleNS, Project
 from paramlint.evaluate.values import (
+    DICT_VIEWS,
     BoundMethod, Builtin, Call, Class, External, Function, Instance, Layer, Partial, Tensor, Unknown, UnknownArgs,
 )
 from paramlint.types import Location
@@ -25,6 +26,7 @@ _MISSING = object()
 YIELDS = "__paramlint_yields__"
 _CONSTANTS = {"True": True, "False": False, "None": None, "__debug__": True}
 _PLAIN = frozenset((bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None)))
+_VIEWS = DICT_VIEWS
 
 
 #: ``Raised.exc`` for an evaluation that became Unknown without Python raising: no handler applies.
@@ -108,6 +110,11 @@ class Interpreter:
         self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
         #: ``try`` bodies being executed (exceptions then propagate out of calls).
         self.try_depth = 0
+        #: Unknowns made so far: a ``try`` body that made one may have raised where Python did.
+        self.unknowns_made = 0
+        #: id -> (dict, layer, kind) of the torch registries handed out as ``m._modules``,
+        #: ``m._parameters``, ``m._buffers``: writes to them are checked (modules.registry_write).
+        self.module_dicts: Dict[int, Tuple[Dict[str, Any], Any, str]] = {}
         #: Inside a lazy module's ``TYPE_CHECKING`` branch (``evaluate/lazy_modules.py``).
         self.lazy_star = 0
         #: Imports being resolved (cycle guard).
@@ -140,6 +147,8 @@ class Interpreter:
         return why
 
     def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
+        if not reason.startswith("no attribute"):  # (attribute probes are not errors)
+            self.unknowns_made += 1
         mod = self.module
         if mod is None or mod.source is None or node is None:
             return Unknown(reason)
@@ -276,20 +285,27 @@ class Interpreter:
         if t is cst.Name:
             name = node.value  # type: ignore[attr-defined]
             v = env.vars.get(name, _MISSING)  # a local: True/False/None can never be one
-            if v is not _MISSING and type(v) is not LazyImport:
-                return v
-            v = _CONSTANTS.get(name, _MISSING)
-            return v if v is not _MISSING else self.lookup(name, env, node)
-        self.depth += 1
-        try:
-            if self.depth > self._max_depth:
-                raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
-            handler = self._dispatch_expr.get(t)
-            if handler is None:
-                return self.unknown(f"{t.__name__} expressions are not modelled", node)
-            return handler(self, node, env)
-        finally:
-            self.depth -= 1
+            if v is _MISSING or type(v) is LazyImport:
+                v = _CONSTANTS.get(name, _MISSING)
+                if v is not _MISSING:
+                    return v
+                v = self.lookup(name, env, node)
+        else:
+            self.depth += 1
+            try:
+                if self.depth > self._max_depth:
+                    raise LimitExceeded(f"evaluation nesting limit ({self.limits.max_eval_depth}) reached")
+                handler = self._dispatch_expr.get(t)
+                if handler is None:
+                    return self.unknown(f"{t.__name__} expressions are not modelled", node)
+                v = handler(self, node, env)
+            finally:
+                self.depth -= 1
+        if self.poisoned:  # an object whose contents are unknown is unknown wherever it is read
+            p = self.poisoned.get(id(v))
+            if p is not None and p[0] is v:
+                return p[1]
+        return v
 
     def exec_block(self, stmts: Sequence[cst.CSTNode], env: Env) -> None:
         for s in stmts:
@@ -317,7 +333,7 @@ class Interpreter:
             return bool(v)
         if isinstance(v, Unknown):
             return v
-        if isinstance(v, (bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None))):
+        if isinstance(v, (bool, int, float, str, tuple, list, dict, set, frozenset, range, type(None), *_VIEWS)):
             return bool(v)
         if isinstance(v, Layer):
             if v.spec is not None and v.spec.role == "container" and v.cls is None:
@@ -517,28 +533,33 @@ class Interpreter:
         for n in names:
             self.assign_name(n, reason, env)
         for r in roots:
-            target = env.vars.get(r, _MISSING)
-            if target is _MISSING:
-                e = env.parent
-                while e is not None and target is _MISSING:
-                    target = e.vars.get(r, _MISSING)
-                    e = e.parent
-            if target is _MISSING:
-                target = env.module.ns.get(r, _MISSING)
-            if isinstance(target, (Layer, Class)):
-                if target.uncertain is None:
-                    target.uncertain = reason
-            elif isinstance(target, (list, dict, set, Instance)):
-                # The object itself may have changed: every reference to it (a module-level
-                # registry mutated inside a function, an argument) now reads as Unknown.
-                touch(self, target)
-                self.poisoned.setdefault(id(target), (target, reason))
-                self.assign_name(r, reason, env)
-            elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:
-                # a.mul_(10) under the condition: no value array is trusted from now on (arrays.mutated)
-                self.project.arrays_mutated = Unknown(f"array values may change in place ({reason.reason})", why.location)
+            self.havoc_root(r, env, reason, why)
         if returns and env.maybe_returned is None:
             env.maybe_returned = reason
+
+    def havoc_root(self, r: str, env: Env, reason: Unknown, why: Unknown) -> None:
+        """The object named ``r`` may have changed: a module's count, a container's contents
+        become unknown (through every reference to it)."""
+        target = env.vars.get(r, _MISSING)
+        if target is _MISSING:
+            e = env.parent
+            while e is not None and target is _MISSING:
+                target = e.vars.get(r, _MISSING)
+                e = e.parent
+        if target is _MISSING:
+            target = env.module.ns.get(r, _MISSING)
+        if isinstance(target, (Layer, Class)):
+            if target.uncertain is None:
+                target.uncertain = reason
+        elif isinstance(target, (list, dict, set, Instance)):
+            # The object itself may have changed: every reference to it (a module-level
+            # registry mutated inside a function, an argument) now reads as Unknown.
+            touch(self, target)
+            self.poisoned.setdefault(id(target), (target, reason))
+            self.assign_name(r, reason, env)
+        elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:
+            # a.mul_(10) under the condition: no value array is trusted from now on (arrays.mutated)
+            self.project.arrays_mutated = Unknown(f"array values may change in place ({reason.reason})", why.location)
 
 
 #: Per function node, how its parameters bind: positional names, the ``*args`` name, the names

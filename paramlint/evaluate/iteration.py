@@ -5,6 +5,8 @@ inputs when created, as Python's does."""
 
 from __future__ import annotations
 
+import collections
+
 import itertools
 from typing import Any, Dict, List
 
@@ -143,6 +145,14 @@ class DefaultDict(dict):
     def __init__(self, factory: Any, *args: Any) -> None:
         super().__init__(*args)
         self.factory = factory
+
+    def copy(self) -> "DefaultDict":
+        return DefaultDict(self.factory, self)
+
+
+class OrderedDictValue(collections.OrderedDict):
+    """``collections.OrderedDict``: a dict whose equality with another one minds the order
+    (Python's own class: ``==``, ``copy()`` and ``move_to_end`` behave as in the program)."""
 
 
 def _defaultdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import string
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 from paramlint.evaluate import protocols
-from paramlint.evaluate.builtins import _Iterator, by_keys, format_value, sort_keys
+from paramlint.evaluate.builtins import _Iterator, by_keys, format_value, sort_keys, text_of
 from paramlint.evaluate.iterators import IterationUnknown
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded
@@ -65,8 +65,13 @@ def method(it: Any, obj: Any, name: str, node: Any) -> Any:
         return Builtin(name, lambda it2, a, k, n: getattr(obj, name)())
     elif isinstance(obj, range) and name in ("start", "stop", "step"):
         return getattr(obj, name)
-    from paramlint.evaluate.attributes import no_attr
+    from paramlint.evaluate.attributes import certain_miss, no_attr
 
+    if not certain_miss(obj, name):  # a real method we do not model: it may change the object
+        u = it.unknown(f"{type(obj).__name__}.{name} is not modelled", node)
+        if isinstance(obj, (list, dict, set)):
+            it.poison(obj, u)
+        return u
     return no_attr(it, obj, name, node)
 
 
@@ -109,6 +114,7 @@ def _str_join(it: Any, sep: str, args: List[Any], node: Any) -> Any:
 def _str_format(it: Any, fmt: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     out: List[str] = []
     auto = 0
+    modes: Set[str] = set()
     try:
         parsed = list(string.Formatter().parse(fmt))
     except ValueError as e:
@@ -118,19 +124,29 @@ def _str_format(it: Any, fmt: str, args: List[Any], kwargs: Dict[str, Any], node
         if field is None:
             continue
         key = field.split(".")[0].split("[")[0]
-        if key == "":
-            v = args[auto] if auto < len(args) else None
-            auto += 1
-        elif key.isdigit():
-            v = args[int(key)] if int(key) < len(args) else None
-        else:
-            v = kwargs.get(key)
         if key != field:
             return it.unknown("format() with attribute or index fields", node)
+        if key == "":
+            index: Any = auto
+            auto += 1
+            modes.add("auto")
+        else:
+            index = int(key) if key.isdigit() else key
+            if key.isdigit():
+                modes.add("manual")
+        if len(modes) > 1:
+            return it.unknown("format(): automatic and manual field numbering mixed (an error in Python)", node)
+        if isinstance(index, int) and index >= len(args) or isinstance(index, str) and index not in kwargs:
+            return it.unknown(f"format(): no argument for field {{{field}}} (an error in Python)", node)
+        v = args[index] if isinstance(index, int) else kwargs[index]
         if isinstance(v, Unknown):
             return v
-        if conv == "r":
-            v = repr(v) if isinstance(v, _PLAIN) else None
+        if conv is not None:
+            v = text_of(v, conv)
+            if v is None:
+                return it.unknown(f"format() !{conv} of a value that is not plain data", node)
+        if spec and "{" in spec:
+            return it.unknown("format() with a nested replacement field in a format spec", node)
         s = format_value(v, spec or "")
         if s is None:
             return it.unknown("format() of a value that is not plain data", node)
@@ -256,6 +272,11 @@ def _list_method(it: Any, obj: List[Any], name: str, args: List[Any], kwargs: Di
 def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if name in _DICT_MUTATE:
         touch(it, obj)
+        entry = it.module_dicts.get(id(obj)) if it.module_dicts else None
+        if entry is not None and entry[0] is obj:  # a module's registry (``m._modules.update(...)``)
+            touch(it, entry[1])
+            if name in ("update", "setdefault") and entry[1].uncertain is None:
+                entry[1].uncertain = it.unknown(f"{entry[1].type_name}.{entry[2]}.{name}() is not modelled", node)
     if isinstance(obj, Environ) and name in ("update", "setdefault"):
         r = _environ_write(it, obj, name, args, kwargs, node)
         if r is not None:
@@ -275,12 +296,12 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
         if u is not None:
             return u
     try:
-        if name == "items":
-            return list(obj.items())
+        if name == "items":  # Python's live views (a later change shows through them)
+            return obj.items()
         if name == "keys":
-            return list(obj.keys())
+            return obj.keys()
         if name == "values":
-            return list(obj.values())
+            return obj.values()
         if name == "update":
             if args:
                 src = args[0]
@@ -297,8 +318,8 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
             return None
         if isinstance(args[0] if args else None, Unknown):
             return args[0]
-        if name == "copy":
-            return dict(obj)
+        if name == "copy":  # the same kind of dict: a defaultdict's copy makes missing keys too
+            return obj.copy() if type(obj) is not dict else dict(obj)
         return getattr(obj, name)(*args)
     except LimitExceeded:
         raise

@@ -17,6 +17,84 @@ _MISSING = object()
 _CONV_TUPLES = ("kernel_size", "stride", "padding", "dilation", "output_padding")
 
 
+#: What torch keeps of a composite layer's arguments (the rest are not attributes, or are
+#: modules of the same name: ``TransformerEncoderLayer.dropout`` is an ``nn.Dropout``).
+_COMPOSITE_ATTRS = {
+    "MultiheadAttention": {"embed_dim", "kdim", "vdim", "num_heads", "dropout", "batch_first", "add_zero_attn"},
+    "TransformerEncoderLayer": {"norm_first"}, "TransformerDecoderLayer": {"norm_first"},
+    "TransformerEncoder": {"num_layers"}, "TransformerDecoder": {"num_layers"},
+    "Transformer": {"d_model", "nhead", "batch_first"},
+}
+_PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
+
+
+_REGISTRIES = {"_modules": "children", "_parameters": "params", "_buffers": "buffers"}
+
+
+def registry(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    """``m._modules`` / ``m._parameters`` / ``m._buffers``: the very dict the layer registers
+    in (``module._modules[key] = nn.ReLU()`` replaces a child, as in torch), unless the layer
+    keeps inner modules flat (their entries would be missing)."""
+    if layer.uncertain is not None:
+        return layer.uncertain
+    if any("." in k for k in layer.params) or any("." in k for k in layer.buffers):
+        return it.unknown(f"{layer.type_name}.{name}: its inner modules are not modelled one by one", node)
+    d = getattr(layer, _REGISTRIES[name])
+    it.module_dicts[id(d)] = (d, layer, name)
+    return d
+
+
+def registry_write(it: Any, d: Any, key: Any, value: Any, node: Any) -> bool:
+    """A write into a registry dict (see :func:`registry`): True when handled here (stored, or
+    the layer made unknown for a value torch would not keep there)."""
+    entry = it.module_dicts.get(id(d))
+    if entry is None or entry[0] is not d:
+        return False
+    _, layer, name = entry
+    touch(it, layer)
+    ok = value is None or (isinstance(value, Layer) if name == "_modules" else isinstance(value, Param) and value.buffer == (name == "_buffers"))
+    if ok and isinstance(key, str):
+        d[key] = value
+    elif layer.uncertain is None:
+        layer.uncertain = it.unknown(f"{layer.type_name}.{name}[...] set to a {type(value).__name__}", node)
+    return True
+
+
+def torch_attr(it: Any, layer: Layer, spec_name: str, name: str, v: Any, node: Any) -> Any:
+    """A torch layer's attribute named like a constructor argument, as its ``__init__`` stores
+    it: conv sizes as tuples, a pool's missing stride as its kernel size, a negative
+    ``padding_idx`` from the end, ``normalized_shape`` as a tuple, ``kdim=None`` as ``embed_dim``."""
+    args = layer.args
+    keep = _COMPOSITE_ATTRS.get(spec_name)
+    if keep is not None and name not in keep:
+        return it.unknown(f"{spec_name}.{name} is not an attribute torch keeps as given", node)
+    n = int(spec_name[-2]) if spec_name[-2:-1].isdigit() and spec_name.endswith("d") else 1
+    if spec_name[:4] == "Conv" and name in _CONV_TUPLES and isinstance(v, int):
+        return (v,) * n
+    if spec_name == "MultiheadAttention" and name in ("kdim", "vdim") and v is None:
+        return args.get("embed_dim")
+    if spec_name.startswith(("MaxPool", "AvgPool")) and name == "stride" and v is None:
+        v = args.get("kernel_size")
+    if spec_name == "AvgPool1d" and name in ("kernel_size", "stride", "padding") and isinstance(v, int):
+        return (v,)
+    if spec_name in ("Embedding", "EmbeddingBag") and name == "padding_idx" and isinstance(v, int) and v < 0:
+        ne = args.get("num_embeddings")
+        return v + ne if isinstance(ne, int) else it.unknown("padding_idx", node)
+    if spec_name.startswith(_PADS) and name == "padding":
+        if isinstance(v, int):
+            return (v,) * (2 * n)
+        return tuple(v) if isinstance(v, (list, tuple)) else v
+    if spec_name in ("LayerNorm", "RMSNorm") and name == "normalized_shape":
+        return (v,) if isinstance(v, int) else tuple(v) if isinstance(v, (list, tuple)) else v
+    if spec_name.startswith("Upsampl") and name == "scale_factor" and v:
+        if isinstance(v, (int, float)):
+            return float(v)
+        return tuple(float(x) for x in v) if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v) else it.unknown("scale_factor", node)
+    if spec_name in ("RNN", "LSTM", "GRU") and name == "dropout" and isinstance(v, (int, float)):
+        return float(v)
+    return v
+
+
 def walk(layer: Layer, prefix: str = "", seen: Optional[set] = None) -> Iterator[Tuple[str, Layer]]:
     """``named_modules()``: each module once, depth-first in registration order."""
     if seen is None:
@@ -63,9 +141,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         # (a constructor argument named like a Module method -- ModuleList(modules),
         # ParameterDict(parameters) -- is not stored: torch's method answers)
         v = layer.args[name]
-        if spec is not None and spec.framework == "torch" and name in _CONV_TUPLES and spec.name[:4] == "Conv" and isinstance(v, int):
-            n = int(spec.name[-2]) if spec.name[-2].isdigit() else 1
-            return (v,) * n
+        if spec is not None and spec.framework == "torch":
+            return torch_attr(it, layer, spec.name, name, v, node)
         return v
     if name == "__class__":
         return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
@@ -73,6 +150,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         from paramlint.evaluate.attributes import instance_dict
 
         return instance_dict(it, layer, node)
+    if name in _REGISTRIES and layer.framework == "torch":
+        return registry(it, layer, name, node)
     if name == "training":
         return True
     if layer.framework == "flax":
@@ -91,6 +170,14 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     return it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
 
 
+def hidden_submodule(layer: Layer, name: str) -> bool:
+    """Whether ``name`` is an inner module of a catalog layer whose weights the catalog keeps
+    flat (``MultiheadAttention.out_proj``, ``TransformerEncoderLayer.linear1``): replacing or
+    deleting it changes what the flat entries stand for."""
+    prefix = name + "."
+    return any(k.startswith(prefix) for k in layer.params) or any(k.startswith(prefix) for k in layer.buffers)
+
+
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     """torch ``Module.__setattr__``: modules and Parameters register; others are attributes."""
     if layer.framework == "flax":
@@ -98,6 +185,10 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         return
     if layer.framework == "keras":
         lazy.keras_graph.set_attr(it, layer, name, value, node)
+        return
+    if hidden_submodule(layer, name):
+        if layer.uncertain is None:
+            layer.uncertain = it.unknown(f"{layer.type_name}.{name} replaced: its inner modules are not modelled one by one", node)
         return
     if isinstance(value, Param) and not value.buffer:
         _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
@@ -154,6 +245,8 @@ def _parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
 def _named_parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if layer.uncertain is not None:
         return layer.uncertain
+    if args or kwargs.get("remove_duplicate", True) is not True or kwargs.get("recurse", True) is not True or kwargs.get("prefix", "") != "":
+        return it.unknown("named_parameters() with prefix, recurse or remove_duplicate is not modelled", node)
     return [tuple(x) for x in named_params(layer)]
 
 
@@ -161,19 +254,38 @@ def _buffers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], nod
     return [p for _, p in named_params(layer, buffers=True)]
 
 
+def _hidden_in(it: Any, layer: Layer, node: Any, deep: bool = True) -> Optional[Unknown]:
+    """Why ``modules()``/``children()``/``apply()`` over ``layer`` cannot be listed: a layer in
+    it keeps inner modules flat (``MultiheadAttention.out_proj``), which torch would yield."""
+    for _, m in (walk(layer) if deep else [("", layer)]):
+        if any("." in k for k in m.params) or any("." in k for k in m.buffers):
+            return it.unknown(f"the inner modules of {m.type_name} are not modelled one by one", node)
+    return None
+
+
 def _modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if layer.uncertain is not None:
         return layer.uncertain
-    return [m for _, m in walk(layer)]
+    u = _hidden_in(it, layer, node)
+    return u if u is not None else [m for _, m in walk(layer)]
 
 
 def _named_modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if layer.uncertain is not None:
         return layer.uncertain
-    return [(p, m) for p, m in walk(layer)]
+    if args or kwargs.get("memo") is not None or kwargs.get("remove_duplicate", True) is not True:
+        return it.unknown("named_modules() with memo, prefix or remove_duplicate is not modelled", node)
+    prefix = kwargs.get("prefix", "")
+    if not isinstance(prefix, str):
+        return it.unknown("named_modules() prefix", node)
+    u = _hidden_in(it, layer, node)
+    return u if u is not None else [(prefix + ("." if prefix and p else "") + p, m) for p, m in walk(layer)]
 
 
 def _children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    u = _hidden_in(it, layer, node, deep=False)
+    if u is not None:
+        return u
     seen: set = set()
     out = []
     for c in layer.children.values():
@@ -184,7 +296,8 @@ def _children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
 
 
 def _named_children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return [(k, c) for k, c in layer.children.items() if c is not None]
+    u = _hidden_in(it, layer, node, deep=False)
+    return u if u is not None else [(k, c) for k, c in layer.children.items() if c is not None]
 
 
 def _add_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -235,6 +348,16 @@ def _register_parameter(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str
 
 def _apply(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     fn = args[0] if args else None
+    u = _hidden_in(it, layer, node)
+    if u is not None:  # fn would also see modules that are not modelled: anything it changes is unknown
+        from paramlint.evaluate.neutral import value_only_function
+
+        if value_only_function(it, fn):  # (an init function: values only, whatever it is given)
+            return layer
+        touch(it, layer)
+        if layer.uncertain is None:
+            layer.uncertain = u
+        return layer
     mods = [m for _, m in walk(layer)]
     for m in reversed(mods):  # torch applies to children first, then self
         it.call(fn, [m], {}, node)
@@ -400,6 +523,23 @@ def _get_tensor(kind: str) -> Any:
     return get
 
 
+def _set_training(it: Any, layer: Layer, mode: Any, node: Any) -> Any:
+    """``m.train(mode)`` / ``m.eval()``: ``training`` on ``m`` and every submodule; returns ``m``."""
+    if isinstance(mode, Unknown) or not isinstance(mode, bool):
+        return mode if isinstance(mode, Unknown) else it.unknown("train() with a non-bool mode", node)
+    seen = set()
+    stack = [layer]
+    while stack:
+        m = stack.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        touch(it, m)
+        m.attrs["training"] = mode
+        stack.extend(c for c in m.children.values() if isinstance(c, Layer))
+    return layer
+
+
 def _unknown_result(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown("result of a module method that reads weights or state", node)
 
@@ -411,7 +551,11 @@ _METHODS = {
     "add_module": _add_module, "register_module": _add_module, "register_buffer": _register_buffer,
     "register_parameter": _register_parameter, "apply": _apply,
     "to": _self, "cuda": _self, "cpu": _self, "float": _self, "double": _self, "half": _self, "bfloat16": _self,
-    "train": _self, "eval": _self, "type": _self, "share_memory": _self, "to_empty": _self,
+    "train": lambda it, l, a, k, n: _set_training(it, l, a[0] if a else k.get("mode", True), n),
+    "eval": lambda it, l, a, k, n: _set_training(it, l, False, n),
+    "__setattr__": lambda it, l, a, k, n: it.set_attr(l, a[0], a[1], n) if len(a) == 2 and isinstance(a[0], str) else it.unknown("__setattr__() arguments", n),
+    "__delattr__": lambda it, l, a, k, n: it.fw.del_attr(it, l, a[0], n) if len(a) == 1 and isinstance(a[0], str) else it.unknown("__delattr__() arguments", n),
+    "type": _self, "share_memory": _self, "to_empty": _self,
     "requires_grad_": _requires_grad, "zero_grad": _none, "reset_parameters": _none, "_reset_parameters": _none,
     "register_forward_hook": _none, "register_forward_pre_hook": _none, "register_full_backward_hook": _none,
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,
@@ -451,6 +595,8 @@ def getitem(it: Any, layer: Layer, index: Any, node: Any) -> Any:
             return it.unknown(f"no key {index!r} in {layer.type_name}", node)
         return v
     if layer.spec is not None and layer.spec.name == "ParameterList":
+        if not isinstance(index, int) or isinstance(index, bool):  # a slice is a new ParameterList
+            return it.unknown("ParameterList index that is not an int", node)
         vals = list(layer.params.values())
         try:
             return vals[index]

@@ -34,6 +34,10 @@ _VALUE_METHODS = frozenset(("normal_", "uniform_", "zero_", "fill_", "copy_", "m
                             "clamp_", "clamp_min_", "clamp_max_", "exponential_", "bernoulli_", "fill_diagonal_",
                             "log_normal_", "cauchy_", "geometric_", "random_"))
 # Not ``requires_grad_``: freezing changes the trainable count, so such a loop must run.
+#: Tensor methods that return a tensor and change nothing (``w.data.cpu().normal_().to(dev)``).
+_TENSOR_METHODS = frozenset(("cpu", "cuda", "to", "clone", "detach", "float", "double", "half", "contiguous"))
+#: Marks a local helper's name in a bound set (not an identifier: never a user's name).
+_LOCAL = "def "
 #: Builtins with no effect on their arguments.
 _PURE_BUILTINS = frozenset(("isinstance", "issubclass", "hasattr", "getattr", "float", "int", "len", "min", "max",
                             "abs", "round", "type", "bool", "str"))
@@ -81,8 +85,7 @@ def plan(node: cst.For) -> Optional[Plan]:
 
 def skippable(it: Any, p: Plan, env: Any, node: cst.For) -> bool:
     """Whether the names in ``p`` are what they must be for the loop to be value-only."""
-    from paramlint.evaluate.builtins import BUILTINS
-    from paramlint.evaluate.values import Builtin, External, Layer
+    from paramlint.evaluate.values import Builtin, Layer
 
     recv = it.eval(p.receiver, env)
     if type(recv) is not Layer or recv.framework != "torch":
@@ -90,7 +93,43 @@ def skippable(it: Any, p: Plan, env: Any, node: cst.For) -> bool:
     walk = it.get_attr(recv, p.method, node.iter)
     if type(walk) is not Builtin or walk.name != f"{recv.type_name}.{p.method}":
         return False  # a user override (or an attribute of that name)
-    for callee in p.callees:
+    return _pure_callees(it, p.callees, env, node)
+
+
+def value_only_function(it: Any, fn: Any, depth: int = 0) -> bool:
+    """Whether calling ``fn`` (``model.apply(self._init_weights)``) can only set tensor values,
+    by the same rules as a skippable loop's body: then the modules it would be applied to
+    need not be known one by one."""
+    from paramlint.evaluate.values import BoundMethod, Function
+
+    if isinstance(fn, BoundMethod):
+        fn = fn.func
+    if not isinstance(fn, Function) or fn.kind != "function" or depth > 4:
+        return False
+    f = fn.node
+    if type(f) is not cst.FunctionDef or f.asynchronous is not None or f.decorators:
+        return False
+    ps = f.params
+    names = [p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)]
+    for star in (ps.star_arg, ps.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    assigned: List[cst.Name] = []
+    if not _assigned(f.body, assigned):
+        return False
+    callees: List[cst.BaseExpression] = []
+    if not _block(f.body, set(names) | {a.value for a in assigned}, callees, []):
+        return False
+    return _pure_callees(it, callees, fn.closure, f, depth)
+
+
+def _pure_callees(it: Any, callees: Any, env: Any, node: Any, depth: int = 0) -> bool:
+    """Each called expression is a pure builtin, ``torch.nn.init`` or ``math`` function, or a
+    project function that is value-only itself."""
+    from paramlint.evaluate.builtins import BUILTINS
+    from paramlint.evaluate.values import BoundMethod, Builtin, External, Function
+
+    for callee in callees:
         f = it.eval(callee, env)
         t = type(f)
         if t is External:
@@ -99,6 +138,9 @@ def skippable(it: Any, p: Plan, env: Any, node: cst.For) -> bool:
                 return False
         elif t is Builtin:
             if f.name not in _PURE_BUILTINS or BUILTINS.get(f.name) is not f:
+                return False
+        elif t is Function or t is BoundMethod:
+            if not value_only_function(it, f, depth + 1):
                 return False
         else:
             return False
@@ -178,7 +220,24 @@ def _block(block: cst.BaseSuite, bound: Set[str], callees: List[cst.BaseExpressi
             breaks.append(True)
         elif t is cst.Pass or t is cst.Continue:
             continue
+        if t is cst.FunctionDef:  # a local helper: value-only itself, then callable like a pure function
+            if stmt.decorators or stmt.asynchronous is not None:  # type: ignore[attr-defined]
+                return False
+            ps = stmt.params  # type: ignore[attr-defined]
+            if isinstance(ps.star_arg, (cst.Param, cst.ParamStar)) or ps.star_kwarg is not None or any(
+                    p.default is not None for p in (*ps.params, *ps.kwonly_params)):
+                return False
+            inner_assigned: List[cst.Name] = []
+            if not _assigned(stmt.body, inner_assigned):  # type: ignore[attr-defined]
+                return False
+            inner = bound | {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)} | {a.value for a in inner_assigned}
+            if not _block(stmt.body, inner, callees, []):  # type: ignore[attr-defined]
+                return False
+            bound.add(_LOCAL + stmt.name.value)  # type: ignore[attr-defined]
+            continue
         if t is cst.Expr:
+            if isinstance(stmt.value, (cst.SimpleString, cst.ConcatenatedString)):  # type: ignore[attr-defined]
+                continue  # a docstring
             if type(stmt.value) is not cst.Call or not _pure(stmt.value, bound, callees):  # type: ignore[attr-defined]
                 return False
         elif t is cst.Assign or t is cst.AugAssign:
@@ -238,15 +297,44 @@ def _pure(e: cst.BaseExpression, bound: Set[str], callees: List[cst.BaseExpressi
         if any(a.star or not _pure(a.value, bound, callees) for a in e.args):  # type: ignore[attr-defined]
             return False
         func = e.func  # type: ignore[attr-defined]
+        if type(func) is cst.Name and _LOCAL + func.value in bound:
+            return True  # a local helper checked above
+        if type(func) is cst.Attribute and not _chain(func):
+            # ``data.cpu().normal_(...).to(data.device)``: a chain of tensor methods on what the
+            # loop walks, each returning a tensor or changing its values
+            return func.attr.value in _VALUE_METHODS | _TENSOR_METHODS and _rooted_call(func.value, bound, callees)
         if not _chain(func):
             return False
         root = func
         while type(root) is cst.Attribute:
             root = root.value
         if root.value in bound:  # a method of what the loop walks: only tensor value setters
+            if type(func) is cst.Attribute and func.attr.value == "apply" and len(e.args) == 1:  # type: ignore[attr-defined]
+                fn = e.args[0].value  # type: ignore[attr-defined]
+                r = fn
+                while type(r) is cst.Attribute:
+                    r = r.value
+                if _chain(fn) and r.value not in bound:  # m.apply(init_fn): init_fn must be value-only
+                    callees.append(fn)
+                    return True
             return type(func) is cst.Attribute and func.attr.value in _VALUE_METHODS
         callees.append(func)
         return True
+    return False
+
+
+def _rooted_call(e: cst.BaseExpression, bound: Set[str], callees: List[cst.BaseExpression]) -> bool:
+    """``x.cpu()`` (or a chain of such calls) with ``x`` a name the loop or function binds."""
+    if type(e) is cst.Name:
+        return e.value in bound  # type: ignore[attr-defined]
+    if type(e) is cst.Attribute:
+        return _rooted_call(e.value, bound, callees)  # type: ignore[attr-defined]
+    if type(e) is cst.Subscript:  # ``w.data[idx].zero_()``: a view of it
+        return _pure(e, bound, callees) and _rooted_call(e.value, bound, callees)  # type: ignore[attr-defined]
+    if type(e) is cst.Call and type(e.func) is cst.Attribute:  # type: ignore[attr-defined]
+        if any(a.star or not _pure(a.value, bound, callees) for a in e.args):  # type: ignore[attr-defined]
+            return False
+        return e.func.attr.value in _VALUE_METHODS | _TENSOR_METHODS and _rooted_call(e.func.value, bound, callees)  # type: ignore[attr-defined]
     return False
 
 

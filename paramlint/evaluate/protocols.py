@@ -3,13 +3,13 @@ assignment, ``del obj.attr`` -- each exact or Unknown, size-checked."""
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, Sized, cast
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import ModuleNS
-from paramlint.evaluate.values import Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import DICT_VIEWS, Builtin, Class, Environ, EqualityNotModelled, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -52,6 +52,10 @@ def untrusted_in(it: Any, items: Any) -> Any:
             return u
     return None
 
+#: ``dict.keys()``/``values()``/``items()``: Python's own live views of a dict.
+VIEWS = DICT_VIEWS
+
+
 def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
     """A list of the items ``for x in v`` would see, or Unknown. ``ordered=False``: the caller
     does not depend on the order (``sorted``, ``set``, ``min``...), so a set's items will do."""
@@ -66,6 +70,8 @@ def iterate(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:
         return list(v)
     if isinstance(v, dict):
         return list(v.keys())
+    if type(v) in VIEWS:
+        return list(v)
     if isinstance(v, (set, frozenset)):
         if len(v) <= 1 or all(type(x) in (int, bool) and 0 <= x < 8 for x in v):
             return sorted(v)  # each in its own slot of the smallest table: CPython's order
@@ -133,8 +139,8 @@ def length(it: Any, v: Any, node: Any) -> Any:
     u = it.poison_of(v)
     if u is not None:
         return u
-    if isinstance(v, (list, tuple, dict, set, frozenset, str, range)):
-        return len(v)
+    if isinstance(v, (list, tuple, dict, set, frozenset, str, range, *VIEWS)):
+        return len(cast(Sized, v))
     if isinstance(v, Layer):
         if v.uncertain is not None:
             return v.uncertain
@@ -184,6 +190,14 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
             return any(_same(x, item) for x in container)
         except Exception:
             return it.unknown("membership test", node)
+    if type(container) in VIEWS:
+        u = untrusted(it, item)
+        if u is not None:
+            return u
+        try:
+            return any(_same(x, item) for x in container)
+        except Exception:
+            return it.unknown("membership test", node)
     if isinstance(container, dict):
         try:
             return item in container
@@ -223,11 +237,13 @@ def contains(it: Any, container: Any, item: Any, node: Any) -> Any:
                     return True
         except IterationUnknown as e:
             return e.unknown
+        except EqualityNotModelled as e:
+            return it.unknown(str(e), node)
         return False
     return it.unknown(f"membership test on a {type(container).__name__}", node)
 
 
-_PLAIN_EQ = (int, float, str, bytes, type(None), tuple, frozenset, list, set, dict)
+_PLAIN_EQ = (int, float, str, bytes, complex, type(None), tuple, frozenset, list, set, dict)
 
 
 def _same(x: Any, item: Any) -> bool:
@@ -237,6 +253,8 @@ def _same(x: Any, item: Any) -> bool:
         return True
     if isinstance(x, _PLAIN_EQ) and isinstance(item, _PLAIN_EQ):
         return bool(x == item)
+    if isinstance(x, Instance) or isinstance(item, Instance):
+        return bool(x == item)  # raises EqualityNotModelled unless both compare by identity
     return isinstance(x, External) and x == item
 
 
@@ -337,6 +355,14 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
         from paramlint.evaluate.interpreter import Raised
 
         raise Raised(it.unknown("os.environ keys and values must be str", node), "TypeError")
+    if type(obj) is dict and it.module_dicts and lazy.modules.registry_write(it, obj, index, value, node):
+        return
+    if type(obj) is list and isinstance(index, slice) and not isinstance(value, (list, tuple, str)):
+        seq = iterate(it, value, node)  # ``xs[a:b] = <any iterable>``: its items
+        if isinstance(seq, Unknown):
+            it.poison(obj, seq)
+            return
+        value = list(seq)
     if isinstance(obj, (list, dict)):
         try:
             obj[index] = value
@@ -359,11 +385,28 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
 def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, Layer):
+        if lazy.modules.hidden_submodule(obj, name):
+            if obj.uncertain is None:
+                obj.uncertain = it.unknown(f"del {obj.type_name}.{name}: its inner modules are not modelled one by one", node)
+            return
         obj.children.pop(name, None)
         obj.params.pop(name, None)
         obj.buffers.pop(name, None)
         obj.attrs.pop(name, None)
     elif isinstance(obj, Instance):
+        prop = it.fw.class_lookup(obj.cls, name)
+        if isinstance(prop, Function) and prop.kind == "property":  # a data descriptor wins
+            deleter = prop.attrs.get("__deleter__")
+            if deleter is None:
+                from paramlint.evaluate.interpreter import Raised
+
+                raise Raised(it.unknown(f"raises AttributeError: property {name!r} has no deleter", node), "AttributeError")
+            it.call(deleter, [obj], {}, node)
+            return
+        if isinstance(prop, Instance):
+            obj.attrs.pop(name, None)  # (a descriptor's __delete__ is not modelled)
+            it.poison(obj, it.unknown(f"del of descriptor attribute {name!r}", node))
+            return
         obj.attrs.pop(name, None)
     elif isinstance(obj, Class):  # a base's attribute shows through again
         (obj._ns if obj._ns is not None else _materialize(it, obj)).pop(name, None)

@@ -49,6 +49,10 @@ def mark(cls: Class, options: Dict[str, Any]) -> Any:
     cls.flags.add("dataclass")
     if options.get("init", True) is not False:
         cls.flags.add("record_init")
+    if options.get("eq", True) is False:
+        cls.flags.add("eq_false")
+    if options.get("frozen") is True:
+        cls.flags.add("frozen")
     if options.get("kw_only") is True:
         cls.flags.add("kw_only")
     elif options.get("kw_only") not in (None, False):
@@ -86,9 +90,44 @@ def _asdict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     obj = args[0] if args else None
     if isinstance(obj, Unknown):
         return obj
-    if not isinstance(obj, Instance) or not ({"dataclass", "namedtuple"} & obj.cls.flags):
-        return it.unknown("asdict() of a non-record", node)
-    return {name: obj.attrs.get(name) for name, _ in obj.cls.fields}
+    if not isinstance(obj, Instance) or "dataclass" not in obj.cls.flags:
+        return it.unknown("asdict() of a non-dataclass (a TypeError)", node)
+    return _asdict_inner(it, obj, node, 0)
+
+
+def _asdict_inner(it: Any, v: Any, node: Any, depth: int) -> Any:
+    """``dataclasses._asdict_inner``: nested dataclasses become dicts, lists, tuples and dicts
+    are rebuilt, anything else is ``copy.deepcopy``'d."""
+    if depth > 50:
+        return it.unknown("asdict() nesting too deep", node)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, Instance) and "dataclass" in v.cls.flags:
+        out: Dict[str, Any] = {}
+        for name, _ in v.cls.fields:
+            x = _asdict_inner(it, v.attrs.get(name), node, depth + 1)
+            if isinstance(x, Unknown):
+                return x
+            out[name] = x
+        return out
+    if isinstance(v, Instance) and "namedtuple" in v.cls.flags:
+        return it.unknown("asdict() of a NamedTuple field is not modelled", node)
+    if type(v) in (list, tuple):
+        items = [_asdict_inner(it, x, node, depth + 1) for x in v]
+        for x in items:
+            if isinstance(x, Unknown):
+                return x
+        return items if type(v) is list else tuple(items)
+    if type(v) is dict:
+        pairs = [(_asdict_inner(it, k, node, depth + 1), _asdict_inner(it, x, node, depth + 1)) for k, x in v.items()]
+        for k, x in pairs:
+            if isinstance(k, Unknown) or isinstance(x, Unknown):
+                return k if isinstance(k, Unknown) else x
+        try:
+            return dict(pairs)
+        except TypeError as e:
+            return it.unknown(f"asdict(): {e}", node)
+    return it.fw.deepcopy(it, v, node)
 
 
 class FieldInfo:
@@ -188,6 +227,8 @@ def collect_fields(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
                             if type(spec.kw_only) is not bool:
                                 cls.uncertain = Unknown(f"field(kw_only=...) of {cls.name}.{name}: not a constant")
                             is_kw = spec.kw_only is True
+                    if "dataclass" in cls.flags and type(default) in (list, dict, set):
+                        cls.uncertain = Unknown(f"dataclass {cls.name}: mutable default for field {name!r} (a ValueError)")
                     order[name] = default
                     if is_kw:
                         kw.add(name)

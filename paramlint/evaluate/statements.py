@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
 
@@ -15,7 +15,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, resolve_relative
-from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Unknown
+from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Instance, Unknown
 
 Handler = Callable[[Any, Any, Env], None]
 _UNSET = object()
@@ -80,6 +80,15 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
     if isinstance(cur, lazy.arrays.Array):  # torch and numpy update the array in place: aliases see it
         assign_target(it, node.target, lazy.arrays.mutated(it, "augmented assignment", node), env)
         return
+    if isinstance(cur, Instance):  # ``x += y``: ``x.__iadd__(y)`` first (it may change x in place)
+        from paramlint.evaluate.expressions import _DUNDER_OPS, _not_implemented
+        from paramlint.evaluate.protocols import _NO_DUNDER, dunder
+
+        name = _DUNDER_OPS.get(op)
+        r = dunder(it, cur, f"__i{name}__", [rhs], node) if name is not None else _NO_DUNDER
+        if r is not _NO_DUNDER and not _not_implemented(r):
+            assign_target(it, node.target, r, env)
+            return
     assign_target(it, node.target, binary(it, op, cur, rhs, node), env)
 
 
@@ -114,9 +123,17 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
             assign_target(it, e.value, v, env)
     elif type(target) is cst.Attribute:
         obj = it.eval(target.value, env)
-        it.set_attr(obj, target.attr.value, value, target)
+        if type(obj) is Unknown:
+            _through_unknown(it, target, obj, env)
+            return
+        from paramlint.evaluate.expressions import mangled
+
+        it.set_attr(obj, mangled(target.attr.value, env), value, target)
     elif type(target) is cst.Subscript:
         obj = it.eval(target.value, env)
+        if type(obj) is Unknown:
+            _through_unknown(it, target, obj, env)
+            return
         from paramlint.evaluate.expressions import _slice_value
 
         if len(target.slice) == 1:
@@ -130,6 +147,13 @@ def assign_target(it: Any, target: cst.CSTNode, value: Any, env: Env) -> None:
         it.havoc([target], env, it.unknown("assignment target not modelled", target))
 
 
+def _through_unknown(it: Any, target: cst.CSTNode, obj: Unknown, env: Env) -> None:
+    """``a.b.c = v`` / ``a[k][j] = v`` / ``del a.b.c`` where ``a.b`` is Unknown (``m._modules``,
+    a submodule not modelled): the object changed is somewhere inside ``a``, which becomes
+    unknown (a module's count too), never silently unchanged."""
+    it.havoc([cst.Del(cast(Any, target))], env, obj)  # (a del of the target: the same root is mutated)
+
+
 @handles(cst.Del)
 def _del(it: Any, node: cst.Del, env: Env) -> None:
     targets = node.target.elements if type(node.target) is cst.Tuple else [node.target]
@@ -138,7 +162,13 @@ def _del(it: Any, node: cst.Del, env: Env) -> None:
         if type(t) is cst.Name:
             env.vars.pop(t.value, None)
         elif type(t) is cst.Attribute:
-            it.fw.del_attr(it, it.eval(t.value, env), t.attr.value, t)
+            obj = it.eval(t.value, env)
+            if type(obj) is Unknown:
+                _through_unknown(it, t, obj, env)
+                continue
+            from paramlint.evaluate.expressions import mangled
+
+            it.fw.del_attr(it, obj, mangled(t.attr.value, env), t)
         elif type(t) is cst.Subscript:
             _del_item(it, t, node, env)
 
@@ -185,9 +215,11 @@ def _continue(it: Any, node: Any, env: Env) -> None:
 @handles(cst.Raise)
 def _raise(it: Any, node: cst.Raise, env: Env) -> None:
     exc = it.eval(node.exc, env) if node.exc is not None else None
-    what = exc.name if isinstance(exc, ExceptionValue) else "an exception"
+    name = exc.name if isinstance(exc, ExceptionValue) else None
+    if isinstance(exc, Builtin) and (exc.name in _EXC_BASES or exc.name.endswith(("Error", "Exception", "Warning"))):
+        name = exc.name  # ``raise ValueError``: the class, instantiated by Python
     msg = f": {exc.message}" if isinstance(exc, ExceptionValue) and exc.message else ""
-    raise Raised(it.unknown(f"raises {what}{msg}", node), exc.name if isinstance(exc, ExceptionValue) else None)
+    raise Raised(it.unknown(f"raises {name or 'an exception'}{msg}", node), name)
 
 
 @handles(cst.Assert)
@@ -252,6 +284,7 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
     seq = iterators.stream(it, it.eval(node.iter, env), node.iter)
     if isinstance(seq, Unknown):
         it.havoc([node], env, seq)
+        _items_changed(it, node, env, seq)
         return
     if isinstance(seq, list) and len(seq) > it.limits.max_loop:
         raise loop_limit(it.limits)
@@ -269,6 +302,22 @@ def _for(it: Any, node: cst.For, env: Env) -> None:
         return
     if node.orelse is not None:
         it.exec_block(_body(node.orelse.body), env)
+
+
+def _items_changed(it: Any, node: cst.For, env: Env, why: Unknown) -> None:
+    """``for m in self.modules(): m.bias = None`` over items that cannot be listed: the body
+    changes the items, so what they come from (``self``) becomes unknown as well."""
+    from paramlint.evaluate.havoc import effects
+
+    loop_names, _, _ = effects([cst.Assign([cst.AssignTarget(node.target)], cst.Name("None"))])
+    _, roots, _ = effects(_body(node.body))
+    if not roots & loop_names:
+        return
+    root: Any = node.iter
+    while isinstance(root, (cst.Attribute, cst.Subscript, cst.Call)):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    if isinstance(root, cst.Name):
+        it.havoc_root(root.value, env, Unknown(f"depends on {why.reason}" if not why.reason.startswith("depends on ") else why.reason, why.location), why)
 
 
 def _iteration(it: Any, node: Any, env: Env) -> bool:
@@ -311,11 +360,19 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
     # the exception goes on (and the surrounding call becomes Unknown), never a guess.
     try:
         it.try_depth += 1
+        made = it.unknowns_made
         try:
             it.exec_block(_body(node.body), env)
         finally:
             it.try_depth -= 1
-        if node.orelse is not None:
+        if node.handlers and it.unknowns_made != made:
+            # Something in the body was Unknown: Python may have raised there (1 / 0,
+            # int("x"), an unmodelled call), skipping the rest and running a handler.
+            stmts = [*_body(node.body), *(s for h in node.handlers for s in _body(h.body))]
+            if node.orelse is not None:
+                stmts += _body(node.orelse.body)
+            it.havoc(stmts, env, it.unknown("whether the try body raised: a value in it is unknown", node))
+        elif node.orelse is not None:
             it.exec_block(_body(node.orelse.body), env)
     except Raised as r:
         for handler in node.handlers:
@@ -375,11 +432,27 @@ def _handler_matches(it: Any, handler: Any, r: Raised, env: Env) -> Any:
 
 @handles(cst.With)
 def _with(it: Any, node: cst.With, env: Env) -> None:
+    from paramlint.evaluate.protocols import _NO_DUNDER, dunder
+
+    exits = []
     for item in node.items:
-        it.eval(item.item, env)  # evaluated for its effects (and its Unknowns)
+        cm = it.eval(item.item, env)
+        entered: Any = _NO_DUNDER
+        if isinstance(cm, Instance):  # a project class: its __enter__ runs, __exit__ after the body
+            entered = dunder(it, cm, "__enter__", [], node)
+            if entered is not _NO_DUNDER:
+                exits.append(cm)
         if item.asname is not None:
-            assign_target(it, item.asname.name, it.unknown("value of a with-statement target", item), env)
-    it.exec_block(_body(node.body), env)
+            value = entered if entered is not _NO_DUNDER else it.unknown("value of a with-statement target", item)
+            assign_target(it, item.asname.name, value, env)
+    try:
+        it.exec_block(_body(node.body), env)
+    except Raised:
+        if exits:  # __exit__ would see the exception and may suppress it: not modelled
+            raise Raised(it.unknown("an exception inside a with-statement of a project context manager", node), None)
+        raise
+    for cm in reversed(exits):
+        dunder(it, cm, "__exit__", [None, None, None], node)
 
 
 @handles(cst.FunctionDef)
@@ -403,6 +476,12 @@ def _class(it: Any, node: cst.ClassDef, env: Env) -> None:
             bases.append(it.eval(a.value, env))
     cls = Class(node.name.value, node, env.module, env, tuple(bases))
     it.fw.init_class(it, cls)
+    for kw in node.keywords:
+        if kw.keyword is not None and kw.keyword.value == "metaclass":
+            meta = it.eval(kw.value, env)
+            if not (isinstance(meta, External) and meta.qualname in ("abc.ABCMeta", "builtins.type", "enum.EnumMeta", "enum.EnumType")):
+                # a project metaclass's __new__/__init__/__call__ would run: not modelled
+                cls.uncertain = it.unknown(f"class {cls.name} has a metaclass that is not modelled", kw)
     if any(isinstance(b, Class) for b in bases) and it.fw.has_init_subclass(it, cls):
         it.fw.materialize(it, cls)  # the hook runs at the class statement, as in Python
     value: Any = cls

@@ -7,6 +7,8 @@ operation on it yields it again, carrying the first reason and location.
 
 from __future__ import annotations
 
+import collections
+
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from paramlint.types import Location, Shape
@@ -16,6 +18,12 @@ if TYPE_CHECKING:
 
     from paramlint.catalog.spec import LayerSpec
     from paramlint.evaluate.project import ModuleNS
+
+
+_OD: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
+#: ``dict.keys()``/``values()``/``items()`` (of an OrderedDict too): Python's own live views.
+DICT_VIEWS: Tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()),
+                                type(_OD.keys()), type(_OD.values()), type(_OD.items()))
 
 
 class Unknown:
@@ -224,14 +232,67 @@ class GenericAlias:
         self.args = args
 
 
+class EqualityNotModelled(TypeError):
+    """Raised by Python-level ``==`` or ``hash()`` of an instance whose class defines its own
+    equality (``__eq__``, a dataclass, a NamedTuple, a str/int enum): the containers, dict
+    lookups and ``in`` tests that Python runs on it fail, and their callers answer Unknown."""
+
+
+#: Bases whose instances compare (and hash) by identity, as ``object``'s do.
+_IDENTITY_BASES = frozenset(("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol",
+                             "typing_extensions.Protocol", "enum.Enum"))
+
+
+def compares_by_identity(cls: "Class") -> bool:
+    """Whether instances of ``cls`` use ``object``'s ``==`` and ``hash()``: no ``__eq__`` or
+    ``__hash__`` of its own along the MRO, not a record with a generated ``__eq__``, no base
+    outside the project but the plain ones."""
+    import libcst as cst
+
+    for b in cls.mro():
+        if isinstance(b, External):
+            if b.qualname not in _IDENTITY_BASES:
+                return False
+            continue
+        if not isinstance(b, Class):
+            return False
+        if "namedtuple" in b.flags or ("dataclass" in b.flags and "eq_false" not in b.flags):
+            return False
+        body = b.node.body.body if isinstance(getattr(b.node, "body", None), cst.IndentedBlock) else ()
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value in ("__eq__", "__hash__"):
+                return False
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                        [small.target] if isinstance(small, cst.AnnAssign) else [])
+                    if any(isinstance(t, cst.Name) and t.value in ("__eq__", "__hash__") for t in targets):
+                        return False
+    return True
+
+
 class Instance:
-    """An instance of a plain user class (config objects, helpers)."""
+    """An instance of a plain user class (config objects, helpers). Python-level equality
+    and hashing are ``object``'s when the class's are (identity); otherwise they raise
+    :class:`EqualityNotModelled` rather than answer by identity."""
 
     __slots__ = ("cls", "attrs")
 
     def __init__(self, cls: Class) -> None:
         self.cls = cls
         self.attrs: Dict[str, Any] = {}
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if compares_by_identity(self.cls) and (not isinstance(other, Instance) or compares_by_identity(other.cls)):
+            return False
+        raise EqualityNotModelled(f"equality of {self.cls.name} instances is not modelled")
+
+    def __hash__(self) -> int:
+        if compares_by_identity(self.cls):
+            return id(self) >> 4
+        raise EqualityNotModelled(f"hash() of a {self.cls.name} instance is not modelled")
 
 
 class ExceptionValue:

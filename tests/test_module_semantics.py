@@ -1,0 +1,138 @@
+"""torch ``nn.Module`` semantics found by probing paramlint against torch (each was a wrong count).
+
+Writes into ``m._modules`` / ``m._parameters`` (torchvision's quantized models swap ReLUs that
+way), explicit ``__setattr__``, a catalog subclass's ``reset_parameters()`` (torch calls it from
+``__init__``), ``eval()`` clearing ``training``, attributes torch normalizes (``kdim=None``, a
+pool's default stride, a negative ``padding_idx``, ``normalized_shape``), and composite layers
+(``MultiheadAttention``, ``TransformerEncoderLayer``) whose inner modules the catalog keeps flat:
+changing one, or walking ``modules()`` through them, is unknown, never a stale count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_evaluator import ours, torch_total, write_package
+
+MODELS = {"m.py": '''
+    import torch
+    import torch.nn as nn
+
+
+    def modules_registry():
+        s = nn.Sequential(nn.Linear(3, 3), nn.ReLU())
+        s._modules["1"] = nn.PReLU(3)
+        return s
+
+
+    class ParametersRegistry(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+            self.fc._parameters.pop("bias")
+            self._modules["head"] = nn.Linear(3, 2)
+
+
+    class ExplicitSetattr(nn.Module):
+        def __init__(self):
+            super().__init__()
+            for i in range(2):
+                self.__setattr__(f"layer{i}", nn.Linear(3, 3))
+
+
+    class ScaledLinear(nn.Linear):
+        def __init__(self):
+            super().__init__(3, 3)
+
+        def reset_parameters(self):  # torch's Linear.__init__ calls it
+            super().reset_parameters()
+            self.scale = nn.Parameter(torch.ones(3))
+
+
+    class EvalFirst(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.eval()
+            self.fc = nn.Linear(4, 4) if self.training else nn.Identity()
+
+
+    def normalized_attributes():
+        a = nn.MultiheadAttention(8, 2)
+        e = nn.Embedding(10, 4, padding_idx=-1)
+        width = len(nn.LayerNorm(4).normalized_shape) + len(nn.ZeroPad2d(2).padding)
+        return nn.Sequential(nn.Linear(a.kdim, nn.MaxPool2d(3).stride), nn.Linear(e.padding_idx, width))
+'''}
+
+TOTALS = {
+    "modules_registry": 3 * 3 + 3 + 3,
+    "ParametersRegistry": 3 * 3 + 3 * 2 + 2,
+    "ExplicitSetattr": 2 * (3 * 3 + 3),
+    "ScaledLinear": 3 * 3 + 3 + 3,
+    "EvalFirst": 0,
+    "normalized_attributes": 8 * 3 + 3 + 9 * 5 + 5,
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", sorted(TOTALS))
+def test_matches_torch(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, MODELS)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+
+
+@pytest.mark.parametrize("builder", sorted(TOTALS))
+def test_figures(tmp_path: Path, builder: str) -> None:
+    # were 12, 12 (0 for the head), 0, 12, 20 and 2 + ... : the writes and calls were ignored
+    pkg = write_package(tmp_path, MODELS)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == TOTALS[builder], m.unresolved  # torch's figures (test above)
+
+
+UNKNOWN = {"m.py": '''
+    import torch.nn as nn
+
+
+    def replaced_inner_module():
+        a = nn.MultiheadAttention(8, 2)
+        a.out_proj = nn.Linear(8, 8, bias=False)  # torch: 280; the flat catalog entry was kept (352)
+        return a
+
+
+    def tied_inside_composite():
+        layer = nn.TransformerEncoderLayer(8, 2, 8)
+        layer.linear2.weight = layer.linear1.weight  # torch: 400; was 464
+        return layer
+
+
+    class WalkedThrough(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = nn.MultiheadAttention(8, 2)
+            for m in self.modules():  # torch also visits attn.out_proj, a Linear: 280; was 288
+                if isinstance(m, nn.Linear):
+                    m.bias = None
+
+
+    class ReplacedInSubclass(nn.TransformerEncoderLayer):
+        def __init__(self):
+            super().__init__(8, 2, 8)
+            self.linear1 = nn.Linear(8, 32)  # torch: 872 with linear2 below; was 1016
+            self.linear2 = nn.Linear(32, 8)
+
+
+    def deleted_inner_module():
+        t = nn.Transformer(8, 2, 1, 1, 8)
+        del t.decoder  # torch: 480; was 1264
+        return t
+'''}
+
+
+@pytest.mark.parametrize("builder", ["replaced_inner_module", "tied_inside_composite", "WalkedThrough",
+                                     "ReplacedInSubclass", "deleted_inner_module"])
+def test_inner_modules_of_composites_are_unknown_when_touched(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, UNKNOWN)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params is None and m.unresolved, m.total_params
