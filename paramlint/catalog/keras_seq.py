@@ -52,14 +52,17 @@ def _last(s: Shape, layer: str) -> int:
 _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
 
-def _rnn_params(kind: str):  # type: ignore[no-untyped-def]
+def _rnn_params(kind: str, inputs: str = "sequences"):  # type: ignore[no-untyped-def]
+    """An RNN layer's (or its cell's, ``kind`` ending in "Cell", called on ``inputs``) weights."""
+    gates = _GATES[kind[:-4] if kind.endswith("Cell") else kind]
+
     def params(a: Args, x: Any) -> List[ParamSpec]:
-        s = _shape_of(x, "sequences", kind)
-        u, g = a.int("units", 1), _GATES[kind]
-        out = [ParamSpec("kernel", (_last(s, kind), g * u)), ParamSpec("recurrent_kernel", (u, g * u))]
+        s = _shape_of(x, inputs, kind)
+        u = a.int("units", 1)
+        out = [ParamSpec("kernel", (_last(s, kind), gates * u)), ParamSpec("recurrent_kernel", (u, gates * u))]
         if a.bool("use_bias"):
-            two = kind == "GRU" and a.bool("reset_after")
-            out.append(ParamSpec("bias", (2, g * u) if two else (g * u,)))
+            two = kind.startswith("GRU") and a.bool("reset_after")
+            out.append(ParamSpec("bias", (2, gates * u) if two else (gates * u,)))
         return out
     return params
 
@@ -91,20 +94,6 @@ def _rnn(kind: str, sig: str) -> LayerSpec:
 
 # RNN(cell): the cell's weights are the layer's; a list of cells is stacked (StackedRNNCells),
 # each cell's input the previous one's ``units``.
-
-def _cell_params(kind: str):  # type: ignore[no-untyped-def]
-    layer = kind[:-len("Cell")]
-
-    def params(a: Args, x: Any) -> List[ParamSpec]:
-        s = _shape_of(x, "inputs", kind)
-        u, g = a.int("units", 1), _GATES[layer]
-        out = [ParamSpec("kernel", (_last(s, kind), g * u)), ParamSpec("recurrent_kernel", (u, g * u))]
-        if a.bool("use_bias"):
-            two = layer == "GRU" and a.bool("reset_after")
-            out.append(ParamSpec("bias", (2, g * u) if two else (g * u,)))
-        return out
-    return params
-
 
 def _cell_output(a: Args, x: Any) -> Any:
     raise ArgError(f"{a.layer} called directly (outside an RNN layer) is not modelled")
@@ -161,13 +150,13 @@ _CELL_REG = ("kernel_regularizer=None, recurrent_regularizer=None, bias_regulari
              "recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0")
 _CELLS = [
     LayerSpec("keras", "SimpleRNNCell", f"units, activation='tanh', use_bias=True, {_INIT}, {_CELL_REG}, seed=None, {_KW}",
-              _cell_params("SimpleRNNCell"), _cell_output, lazy=True, note="kernel (in, u) + recurrent_kernel (u, u) + bias (u)"),
+              _rnn_params("SimpleRNNCell", "inputs"), _cell_output, lazy=True, note="kernel (in, u) + recurrent_kernel (u, u) + bias (u)"),
     LayerSpec("keras", "LSTMCell", f"units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, {_INIT}, "
                                    f"unit_forget_bias=True, {_CELL_REG}, seed=None, {_KW}",
-              _cell_params("LSTMCell"), _cell_output, lazy=True, note="kernel (in, 4u) + recurrent_kernel (u, 4u) + bias (4u)"),
+              _rnn_params("LSTMCell", "inputs"), _cell_output, lazy=True, note="kernel (in, 4u) + recurrent_kernel (u, 4u) + bias (4u)"),
     LayerSpec("keras", "GRUCell", f"units, activation='tanh', recurrent_activation='sigmoid', use_bias=True, {_INIT}, "
                                   f"{_CELL_REG}, reset_after=True, seed=None, {_KW}",
-              _cell_params("GRUCell"), _cell_output, lazy=True, note="kernel (in, 3u) + recurrent_kernel (u, 3u) + bias (2, 3u) with reset_after"),
+              _rnn_params("GRUCell", "inputs"), _cell_output, lazy=True, note="kernel (in, 3u) + recurrent_kernel (u, 3u) + bias (2, 3u) with reset_after"),
     LayerSpec("keras", "StackedRNNCells", f"cells, {_KW}", no_params, _cell_output, lazy=True, note="its cells' weights, inside an RNN"),
     LayerSpec("keras", "RNN", "cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, "
                               f"unroll=False, zero_output_for_mask=False, {_KW}",

@@ -167,22 +167,19 @@ def _str(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown(f"str() of a {type(v).__name__}", node) if text is None else text
 
 
-@builtin("repr")
-def _repr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    v = args[0] if args else None
-    if isinstance(v, Unknown):
-        return v
-    text = text_of(v, "r")
-    return it.unknown("repr() of an object", node) if text is None else text
+def _text_builtin(name: str, conversion: str) -> None:
+    """``repr()`` / ``ascii()`` of plain data (see :func:`text_of`)."""
+    def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        v = args[0] if args else None
+        if isinstance(v, Unknown):
+            return v
+        text = text_of(v, conversion)
+        return it.unknown(f"{name}() of an object", node) if text is None else text
+    BUILTINS[name] = Builtin(name, call)
 
 
-@builtin("ascii")
-def _ascii(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    v = args[0] if args else None
-    if isinstance(v, Unknown):
-        return v
-    text = text_of(v, "a")
-    return it.unknown("ascii() of an object", node) if text is None else text
+_text_builtin("repr", "r")
+_text_builtin("ascii", "a")
 
 
 @builtin("len")
