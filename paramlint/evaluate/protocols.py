@@ -9,7 +9,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import ModuleNS
-from paramlint.evaluate.values import DICT_VIEWS, Builtin, Class, Environ, EqualityNotModelled, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import DICT_VIEWS, Builtin, Class, Environ, EqualityNotModelled, compares_by_identity, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -35,12 +35,8 @@ def untrusted(it: Any, v: Any, depth: int = 0) -> Any:
             if u is not None:
                 return u
         return it.poison_of(v) if isinstance(v, (list, set, dict)) else None
-    if isinstance(v, Instance):
-        cls = v.cls
-        if {"dataclass", "namedtuple"} & cls.flags or any(
-            it.fw.class_lookup(cls, m) is not it.fw._MISSING for m in ("__eq__", "__hash__")
-        ):
-            return it.unknown(f"equality of {cls.name} instances is not modelled", None)
+    if isinstance(v, Instance) and not compares_by_identity(v.cls):
+        return it.unknown(f"equality of {v.cls.name} instances is not modelled", None)
     return None
 
 
