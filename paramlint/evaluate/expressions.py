@@ -276,6 +276,7 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
     a = it.eval(node.left, env)
     t = it.truth(a, node)
     if isinstance(t, Unknown):
+        _maybe_ran(it, node.right, env, t)  # ``u and xs.append(1)``: the right side may run
         return t
     is_and = type(node.operator) is cst.And
     if (is_and and not t) or (not is_and and t):
@@ -433,8 +434,20 @@ def _has_unknown(v: Any) -> bool:
 def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
     t = it.truth(it.eval(node.test, env), node.test)
     if isinstance(t, Unknown):
+        _maybe_ran(it, node.body, env, t)  # ``xs.append(3) if flag else None``: either side may run
+        _maybe_ran(it, node.orelse, env, t)
         return t
     return it.eval(node.body if t else node.orelse, env)
+
+
+def _maybe_ran(it: Any, expr: cst.BaseExpression, env: Any, why: Unknown) -> None:
+    """An expression that may or may not be evaluated: what its calls could change (their
+    receivers, their arguments, what a called project function changes) becomes unknown."""
+    from paramlint.evaluate.havoc import calls_in
+
+    calls = calls_in(expr)
+    if calls:
+        it.havoc([cst.Expr(c) for c in calls], env, why)
 
 
 def _elements(it: Any, elements: Any, env: Any) -> Any:
@@ -572,6 +585,7 @@ def _comprehension(it: Any, node: Any, env: Any) -> Any:
             if len(out) > it.limits.max_collection:
                 raise LimitExceeded("collection exceeds the collection limit")
     except iterators.IterationUnknown as e:
+        _maybe_ran(it, node, scope, e.unknown)  # the items not produced may have had effects
         return e.unknown
     if type(node) is cst.DictComp:
         try:

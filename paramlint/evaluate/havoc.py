@@ -114,6 +114,51 @@ def _target(t: cst.CSTNode, names: Set[str], roots: Set[str]) -> None:
             roots.add(r)
 
 
+def called_names(stmts: Iterable[cst.CSTNode]) -> Set[str]:
+    """Plain names called in ``stmts`` (``extra()``): project functions whose own effects count."""
+    out: Set[str] = set()
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name):
+            out.add(n.func.value)
+        stack.extend(children(n))
+    return out
+
+
+def declared(body: cst.CSTNode) -> Tuple[Set[str], Set[str]]:
+    """The names a function body declares ``global`` and ``nonlocal``."""
+    g: Set[str] = set()
+    nl: Set[str] = set()
+    stack: List[cst.CSTNode] = [body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and n is not body:
+            continue
+        if isinstance(n, cst.Global):
+            g.update(x.name.value for x in n.names)
+        elif isinstance(n, cst.Nonlocal):
+            nl.update(x.name.value for x in n.names)
+        stack.extend(children(n))
+    return g, nl
+
+
+def calls_in(node: cst.CSTNode) -> List[cst.Call]:
+    """The calls in an expression (not inside a lambda: it is not run there)."""
+    out: List[cst.Call] = []
+    stack: List[cst.CSTNode] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Lambda):
+            continue
+        if isinstance(n, cst.Call):
+            out.append(n)
+        stack.extend(children(n))
+    return out
+
+
 def contains_yield(body: cst.CSTNode) -> bool:
     stack: List[cst.CSTNode] = [body]
     while stack:

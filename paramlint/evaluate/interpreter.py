@@ -110,7 +110,7 @@ class Interpreter:
         self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
         #: ``try`` bodies being executed (exceptions then propagate out of calls).
         self.try_depth = 0
-        #: Unknowns made so far: a ``try`` body that made one may have raised where Python did.
+        #: Unknowns made or met so far: a ``try`` body that saw one may have raised where Python did.
         self.unknowns_made = 0
         #: id -> (dict, layer, kind) of the torch registries handed out as ``m._modules``,
         #: ``m._parameters``, ``m._buffers``: writes to them are checked (modules.registry_write).
@@ -304,7 +304,10 @@ class Interpreter:
         if self.poisoned:  # an object whose contents are unknown is unknown wherever it is read
             p = self.poisoned.get(id(v))
             if p is not None and p[0] is v:
+                self.unknowns_made += 1
                 return p[1]
+        if v.__class__ is Unknown:
+            self.unknowns_made += 1  # (a ``try`` body that saw one may have raised there)
         return v
 
     def exec_block(self, stmts: Sequence[cst.CSTNode], env: Env) -> None:
@@ -536,6 +539,50 @@ class Interpreter:
             self.havoc_root(r, env, reason, why)
         if returns and env.maybe_returned is None:
             env.maybe_returned = reason
+        self._havoc_callees(stmts, env, reason, why, 0)
+
+    def _havoc_callees(self, stmts: Iterable[cst.CSTNode], env: Env, reason: Unknown, why: Unknown, depth: int) -> None:
+        """A project function called in code that may or may not run (``if u: extra()``): what
+        it changes through its closure, ``global``/``nonlocal`` names and the functions it calls
+        becomes unknown too (its arguments are already roots of the call)."""
+        from paramlint.evaluate.havoc import called_names, declared, effects
+
+        if depth > 3:
+            return
+        for name in called_names(stmts):
+            f = env.vars.get(name, _MISSING)
+            e = env.parent
+            while f is _MISSING and e is not None:
+                f = e.vars.get(name, _MISSING)
+                e = e.parent
+            if f is _MISSING:
+                f = env.module.ns.get(name, _MISSING)
+            if not isinstance(f, Function) or not isinstance(f.node, cst.FunctionDef) or f.closure is None:
+                continue
+            body = f.node.body
+            names, roots, _ = effects([body])
+            globals_, nonlocals = declared(f.node)
+            ps = f.node.params
+            params = {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)}
+            for star in (ps.star_arg, ps.star_kwarg):
+                if isinstance(star, cst.Param):
+                    params.add(star.name.value)
+            local = (names | params) - globals_ - nonlocals
+            for r in roots - local:
+                self.havoc_root(r, f.closure, reason, why)
+            for n in names & globals_:
+                f.module.ns[n] = reason
+            for n in names & nonlocals:
+                self._assign_outer(n, reason, f.closure)
+            self._havoc_callees([body], f.closure, reason, why, depth + 1)
+
+    def _assign_outer(self, name: str, value: Any, env: Optional[Env]) -> None:
+        """``nonlocal name`` assigned: the nearest enclosing function scope that has it."""
+        while env is not None:
+            if not env.is_class and name in env.vars:
+                env.vars[name] = value
+                return
+            env = env.parent
 
     def havoc_root(self, r: str, env: Env, reason: Unknown, why: Unknown) -> None:
         """The object named ``r`` may have changed: a module's count, a container's contents
@@ -551,6 +598,9 @@ class Interpreter:
         if isinstance(target, (Layer, Class)):
             if target.uncertain is None:
                 target.uncertain = reason
+            if isinstance(target, Class):  # its attributes may have changed too (``C.n += 1``)
+                touch(self, target)
+                self.poisoned.setdefault(id(target), (target, reason))
         elif isinstance(target, (list, dict, set, Instance)):
             # The object itself may have changed: every reference to it (a module-level
             # registry mutated inside a function, an argument) now reads as Unknown.

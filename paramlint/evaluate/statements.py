@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
@@ -363,15 +364,19 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
         made = it.unknowns_made
         try:
             it.exec_block(_body(node.body), env)
+        except (_Return, _Break, _Continue, _MaybeLeft):
+            if node.handlers and it.unknowns_made != made:
+                # left the body (``return int(s)``) past a value that may have raised instead
+                why = _may_have_raised(it, node, env)
+                if isinstance(sys.exc_info()[1], (_Break, _Continue, _MaybeLeft)):
+                    raise _MaybeLeft(why) from None
+            raise
         finally:
             it.try_depth -= 1
         if node.handlers and it.unknowns_made != made:
             # Something in the body was Unknown: Python may have raised there (1 / 0,
             # int("x"), an unmodelled call), skipping the rest and running a handler.
-            stmts = [*_body(node.body), *(s for h in node.handlers for s in _body(h.body))]
-            if node.orelse is not None:
-                stmts += _body(node.orelse.body)
-            it.havoc(stmts, env, it.unknown("whether the try body raised: a value in it is unknown", node))
+            _may_have_raised(it, node, env)
         elif node.orelse is not None:
             it.exec_block(_body(node.orelse.body), env)
     except Raised as r:
@@ -389,6 +394,17 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
     finally:
         if node.finalbody is not None:
             it.exec_block(_body(node.finalbody.body), env)
+
+
+def _may_have_raised(it: Any, node: cst.Try, env: Env) -> Unknown:
+    """What the body, its handlers and its ``else`` assign or change becomes unknown (and a
+    ``return`` in them makes the function's result unknown)."""
+    stmts = [*_body(node.body), *(s for h in node.handlers for s in _body(h.body))]
+    if node.orelse is not None:
+        stmts += _body(node.orelse.body)
+    why = it.unknown("whether the try body raised: a value in it is unknown", node)
+    it.havoc(stmts, env, why)
+    return why
 
 
 #: Builtin exception hierarchy (the part model code meets): name -> its bases.
