@@ -10,6 +10,7 @@ import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from paramlint import macs
+from paramlint.catalog.spec import no_params
 from paramlint.evaluate.modules import walk
 from paramlint.evaluate.values import Call, Layer, Param, Unknown
 from paramlint.types import Location, LayerRow, ModelReport, Shape, Unresolved
@@ -70,9 +71,11 @@ def report(
     for path, m in modules:
         if m.uncertain is not None:
             flag(m.uncertain)
-        if (m.framework == "keras" or m.spec is not None and m.spec.lazy) and not m.built and m.spec is not None and m.spec.role == "leaf":
+        if (m.framework == "keras" or m.spec is not None and m.spec.lazy) and not m.built and m.spec is not None \
+                and m.spec.role == "leaf" and m.spec.params is not no_params:  # (a Dropout has no weights to build)
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
         elif m.framework == "keras" and m.cls is not None and not m.params and not m.attrs.get("__called__") \
+                and not m.attrs.get("__built__") \
                 and _own_build(m.cls):
             # its build() makes its weights on the first call (Keras's count_params() raises before)
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built: its build() makes its weights on the "

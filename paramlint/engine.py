@@ -310,7 +310,7 @@ def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-de
     node = getattr(target, "node", None)
     ann = getattr(getattr(node, "returns", None), "annotation", None)
     if ann is None:
-        return False
+        return _returns_layer_call(it, target, node)
     try:
         it.module = target.module
         v = it.eval(ann, Env({}, None, target.module))
@@ -323,6 +323,43 @@ def _returns_model(it, mod: ModuleNS, fn) -> bool:  # type: ignore[no-untyped-de
     if isinstance(v, Class):
         return v.framework is not None
     return isinstance(v, External) and catalog.lookup(v.qualname) is not None
+
+
+def _returns_layer_call(it, target, node) -> bool:  # type: ignore[no-untyped-def]
+    """A builder that returns a framework class's call (``return nn.Linear(4, 4) if flag else
+    nn.Linear(4, 40)``): failing before it builds anything, it is a model all the same."""
+    import libcst as cst
+
+    from paramlint import catalog
+    from paramlint.evaluate.havoc import calls_in, children
+    from paramlint.evaluate.interpreter import Env
+    from paramlint.evaluate.values import Class, External
+
+    if not isinstance(node, cst.FunctionDef):
+        return False
+    stack: List[cst.CSTNode] = [node.body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.Return) and n.value is not None:
+            for call in calls_in(n.value):
+                f = call.func
+                while isinstance(f, cst.Attribute):
+                    f = f.value
+                if not isinstance(f, cst.Name):  # only names and attribute chains: read, never run
+                    continue
+                try:
+                    it.module = target.module
+                    v = it.eval(call.func, Env({}, None, target.module))
+                except Exception:
+                    continue
+                finally:
+                    it.module = None
+                if isinstance(v, Class) and v.framework is not None or isinstance(v, External) and catalog.lookup(v.qualname) is not None:
+                    return True
+        stack.extend(children(n))
+    return False
 
 
 def _main_inputs(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes]) -> Dict[int, Tuple[Shape, ...]]:

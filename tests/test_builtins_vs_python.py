@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 141 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 180 plain expressions and 145 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -353,6 +353,12 @@ PROGRAMS = [
 'import collections.abc as cabc\nfrom dataclasses import dataclass\nclass A:\n    def __len__(self): return 0\n    def __iter__(self): return iter([])\n    def __contains__(self, x): return False\nclass E:\n    def __eq__(self, o): return True\n@dataclass\nclass D:\n    x: int = 1\nV = (isinstance(A(), cabc.Collection), isinstance(A(), cabc.Hashable), isinstance(E(), cabc.Hashable), isinstance(D(), cabc.Hashable))',
 'class A:\n    def __setattr__(self, n, v):\n        object.__setattr__(self, n, v * 2)\na = A()\na.x = 3\nV = a.x',
 'class Outer:\n    def m(self): pass\ndef f(): pass\nV = (Outer.__qualname__, Outer.m.__qualname__, f.__qualname__)',
+# wrong before (third round): a try left by return, an unknown met before the try, side effects of
+# conditional expressions, and/or, comprehension filters, a class attribute changed by a helper
+'def is_int(s):\n    try:\n        int(s)\n        return True\n    except ValueError:\n        return False\nV = is_int("abc")',
+'w = {"width": "wide"}["width"]\ntry:\n    n = int(w)\n    V = "parsed"\nexcept ValueError:\n    V = "fallback"',
+'def build(flag):\n    layers = [1]\n    layers.append(3) if flag else None\n    flag and layers.append(4)\n    [layers.append(i) for i in range(2) if flag]\n    return layers\nV = build(len([1]) == 1)',
+'class C:\n    n = 1\ndef bump():\n    C.n += 1\nbump()\nV = C.n',
 # a redefined field keeps its first place; per-field and sentinel keyword-only fields (were wrong)
 "from dataclasses import dataclass\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n@dataclass\nclass B(A):\n    x: int = 3\nV = (B(5).x, B(5).y)",
 "from dataclasses import dataclass, KW_ONLY\n@dataclass\nclass A:\n    x: int\n    _: KW_ONLY\n    y: int = 2\n    z: int = 3\nV = (A(1, z=5).z, A(1).y)",

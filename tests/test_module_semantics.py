@@ -136,3 +136,66 @@ def test_inner_modules_of_composites_are_unknown_when_touched(tmp_path: Path, bu
     pkg = write_package(tmp_path, UNKNOWN)
     m = ours(tmp_path, pkg, "m.py")[builder]
     assert m.total_params is None and m.unresolved, m.total_params
+
+
+def test_what_may_have_changed_is_unknown(tmp_path: Path) -> None:
+    # each was a count (torch's in the comment): a fallback import, a change through another
+    # reference under an unknown condition, an unbound method, an in-place numpy shuffle, a
+    # constructor that cannot run
+    pkg = write_package(tmp_path, {"m.py": '''
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        try:
+            import flash_attn
+            HAS_FLASH = True
+        except ImportError:
+            HAS_FLASH = False
+
+
+        def optional_package():  # torch here: 200 (flash_attn is not installed); was 20
+            return nn.Linear(4, 4) if HAS_FLASH else nn.Linear(4, 40)
+
+
+        def through_a_container():  # torch: 24; was 12
+            layers = [nn.Linear(3, 3)]
+            groups = [layers]
+            if not torch.cuda.is_available():
+                groups[0].append(nn.Linear(3, 3))
+            return nn.Sequential(*layers)
+
+
+        def through_a_lambda():  # torch: 24; was 12
+            layers = [nn.Linear(3, 3)]
+            add = lambda: layers.append(nn.Linear(3, 3))
+            if not torch.cuda.is_available():
+                add()
+            return nn.Sequential(*layers)
+
+
+        def unbound_method():  # torch: 24; was 12
+            layers = [nn.Linear(3, 3)]
+            list.append(layers, nn.Linear(3, 3))
+            return nn.Sequential(*layers)
+
+
+        def shuffled():  # torch: 222; was 196
+            w = np.array([2, 4, 8, 16])
+            np.random.shuffle(w)
+            w = [int(x) for x in w]
+            return nn.Sequential(*[nn.Linear(a, b) for a, b in zip(w[:-1], w[1:])])
+
+
+        class Base(nn.Module):
+            def __init__(self, dim):
+                super().__init__()
+                self.fc = nn.Linear(dim, dim)
+
+
+        class MissingArgument(Base):  # torch raises TypeError; was 0
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+    '''})
+    for name, m in ours(tmp_path, pkg, "m.py").items():
+        assert m.total_params is None and m.unresolved, name

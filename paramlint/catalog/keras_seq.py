@@ -108,7 +108,7 @@ def _rnn_cells(a: Args) -> List[Tuple[Any, Args]]:
         raise ArgError("RNN: an empty list of cells")
     out = []
     for c in cells:
-        spec, args = _inner_value(a, c, "cell")
+        spec, args = _inner_value(a, c, "cell", built_ok=True)  # (the evaluator adopts built cells' weights)
         if not spec.name.endswith("Cell") or spec.name[:-4] not in _GATES:
             raise ArgError(f"RNN: a {spec.name} cell is not modelled")
         out.append((spec, args))
@@ -185,8 +185,8 @@ def _inner(a: Args, name: str = "layer", built_ok: bool = False) -> Tuple[Any, A
 
 def _inner_value(a: Args, inner: Any, name: str, built_ok: bool = False) -> Tuple[Any, Args]:
     spec, args = getattr(inner, "spec", None), getattr(inner, "args", None)
-    if spec is None or args is None or getattr(inner, "cls", None) is not None:
-        raise ArgError(f"{a.layer}: the wrapped {name} is not a catalog layer")
+    if spec is None or args is None or getattr(inner, "cls", None) is not None or spec.role != "leaf":
+        raise ArgError(f"{a.layer}: the wrapped {name} is not a catalog layer (a model or a subclass)")
     if getattr(inner, "uncertain", None) is not None:
         raise ArgError(f"{a.layer}: the wrapped {name} is uncertain", inner.uncertain)
     if not built_ok and getattr(inner, "built", False) and spec.role == "leaf" and getattr(inner, "params", None):
@@ -273,7 +273,7 @@ def _sn_params(a: Args, x: Any) -> List[ParamSpec]:
     """``SpectralNormalization``: the wrapped layer's weights plus a non-trainable ``vector_u``
     (1, kernel.shape[-1]); Keras refuses a layer without a ``kernel``."""
     s = _shape_of(x, "inputs", "SpectralNormalization")
-    spec, args = _inner(a)
+    spec, args = _inner(a, built_ok=True)  # (the evaluator adopts a built layer's weights)
     inner = _inner_params(spec, args, s, "layer.")
     kernel = [p for p in inner if p.name == "layer.kernel"]
     if not kernel:

@@ -837,14 +837,34 @@ STDLIB.update({
 _KERAS_CONFIG = {"image_data_format": "channels_last", "floatx": "float32", "epsilon": 1e-7}
 
 
-def _keras_config(name: str, value: Any) -> Builtin:
-    return Builtin(name, lambda it, a, k, n: value if not a and not k else it.unknown(f"{name}() with arguments", n))
+_KERAS_CHOICES = {"image_data_format": ("channels_last", "channels_first"), "floatx": ("float16", "bfloat16", "float32", "float64")}
 
 
-STDLIB.update({f"{ns}.{name}": _keras_config(name, value)
-               for ns in ("keras.backend", "keras.config", "keras.src.backend", "keras.src.backend.config",
-                          "tensorflow.keras.backend", "tf_keras.backend")
-               for name, value in _KERAS_CONFIG.items()})
+def _keras_config(name: str) -> Builtin:
+    def get(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+        if a or k:
+            return it.unknown(f"{name}() with arguments", n)
+        return it.project.keras_config.get(name, _KERAS_CONFIG[name])
+    return Builtin(name, get)
+
+
+def _keras_set_config(name: str) -> Builtin:
+    """``keras.config.set_image_data_format("channels_first")`` and the like: later layers
+    built with ``data_format=None`` follow it (seen by later reads in the same analysis, as
+    writes to ``os.environ`` are)."""
+    def set_(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+        v = a[0] if len(a) == 1 and not k else k.get("value", _MISSING_CFG) if not a and len(k) == 1 else _MISSING_CFG
+        ok = v in _KERAS_CHOICES[name] if name in _KERAS_CHOICES else isinstance(v, float) and not isinstance(v, bool)
+        it.project.keras_config[name] = v if ok else it.unknown(f"set_{name}() with a value that is not modelled", n)
+        return None
+    return Builtin(f"set_{name}", set_)
+
+
+_MISSING_CFG = object()
+_KERAS_NAMESPACES = ("keras.backend", "keras.config", "keras.src.backend", "keras.src.backend.config",
+                     "tensorflow.keras.backend", "tf_keras.backend")
+STDLIB.update({f"{ns}.{name}": _keras_config(name) for ns in _KERAS_NAMESPACES for name in _KERAS_CONFIG})
+STDLIB.update({f"{ns}.set_{name}": _keras_set_config(name) for ns in _KERAS_NAMESPACES for name in _KERAS_CONFIG})
 
 from paramlint.evaluate import introspection as _introspection  # noqa: E402
 

@@ -206,10 +206,14 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
         if isinstance(fn, (Class, External, Function)):
             return it.fw.unknown_call(it, fn, e.unknown, node)
         return e.unknown
-    if type(fn) is Unknown and type(node.func) is cst.Attribute and it.fw.may_change_receiver(node.func.attr.value):
-        # ``obj.m(...)`` with ``m`` unknown (``m._parameters.pop("bias")``, ``d.move_to_end(k)``)
-        # may change ``obj``: what it is rooted in becomes unknown, never silently unchanged.
-        it.havoc([cst.Del(cast(Any, node.func.value))], env, fn)
+    if type(fn) is Unknown:
+        name = node.func.attr.value if type(node.func) is cst.Attribute else ""
+        if it.fw.may_change_receiver(name):
+            # ``obj.m(...)`` with ``m`` unknown (``m._parameters.pop("bias")``, ``d.move_to_end(k)``)
+            # may change ``obj`` and what it is given (``list.append(xs, x)``): unknown afterwards
+            if type(node.func) is cst.Attribute:
+                it.havoc([cst.Del(cast(Any, node.func.value))], env, fn)
+            it.fw.may_mutate(it, [*args, *kwargs.values()], fn)
     return it.call(fn, args, kwargs, node)
 
 

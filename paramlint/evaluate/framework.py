@@ -424,6 +424,32 @@ def _adopt(it: Any, layer: Layer, inner: Any, shape: Any, prefix: str, node: Any
     return True
 
 
+def _adopt_inner(it: Any, layer: Layer, in_shape: Any, specs: List[Any], node: Any) -> bool:
+    """SpectralNormalization's layer, RNN's cell(s): built on the shapes they see (each stacked
+    cell on the previous one's units) and adopted; the wrapper's own weights (``vector_u``) added."""
+    shape = in_shape.get("inputs", in_shape.get("sequences")) if isinstance(in_shape, dict) else in_shape
+    if not isinstance(shape, tuple):
+        return False
+    if layer.spec is not None and layer.spec.name == "RNN":
+        cell = layer.args.get("cell")
+        if isinstance(cell, Layer) and cell.spec is not None and cell.spec.name == "StackedRNNCells":
+            cell = cell.args.get("cells")
+        cells = list(cell) if isinstance(cell, (list, tuple)) else [cell]
+        stacked = isinstance(layer.args.get("cell"), (list, tuple)) or len(cells) > 1 or cell is not layer.args.get("cell")
+        step: Any = (shape[0], shape[-1])
+        for i, c in enumerate(cells):
+            if not _adopt(it, layer, c, step, f"cell.cells.{i}" if stacked else "cell", node):
+                return False
+            step = (shape[0], c.args.get("units") if isinstance(c, Layer) else None)
+        return True
+    if not _adopt(it, layer, layer.args.get("layer"), shape, "layer", node):
+        return False
+    own = {ps.name: ps for ps in specs if not ps.name.startswith("layer.")}
+    for name, ps in own.items():
+        layer.params[name] = Param(ps.shape, ps.trainable, ps.buffer, ps.collection, ps.trainable)
+    return True
+
+
 def _share_wrapped(it: Any, layer: Layer, in_shape: Any, node: Any) -> bool:
     """TimeDistributed applies its layer to each step: built from the per-step shape."""
     if isinstance(in_shape, dict):  # the call's bound inputs
@@ -446,6 +472,13 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
             layer.uncertain = Unknown(f"{spec.name} parameters: {u.reason}", u.location) if e.unknown is not None else u
         return
     if spec.framework == "keras" and spec.name == "TimeDistributed" and _share_wrapped(it, layer, in_shape, node):
+        layer.built = True
+        return
+    if spec.framework == "keras" and spec.name in ("SpectralNormalization", "RNN"):
+        # the wrapped layer or the cells are used themselves: their weights are shared with any
+        # other use of them (a direct call, a second RNN over the same cell)
+        if not _adopt_inner(it, layer, in_shape, specs, node):
+            layer.uncertain = layer.uncertain or it.unknown(f"{spec.name}: the weights of what it wraps are unknown", node)
         layer.built = True
         return
     trainable_flag = layer_trainable(layer)
@@ -582,6 +615,12 @@ def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
             it.poison(a, why)
     if q.split(".", 1)[0] in _PURE_STDLIB or q.rsplit(".", 1)[-1] in _VALUES_ONLY or q.startswith("torch.nn.init."):
         return
+    may_mutate(it, args, why)
+
+
+def may_mutate(it: Any, args: List[Any], why: Unknown) -> None:
+    """What an unmodelled callable is given may have changed: a module's count, a container's
+    contents, an array's values (``np.random.shuffle(w)``) are unknown afterwards."""
     for a in args:
         if isinstance(a, Layer):
             if a.uncertain is None:
@@ -589,6 +628,8 @@ def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
                 a.uncertain = why
         elif isinstance(a, (Instance, list, dict, set)):
             it.poison(a, why)
+        elif isinstance(a, lazy.arrays.Array):
+            lazy.arrays.mutated(it, f"passed to a call that is not modelled ({why.reason})", None)
 
 
 def may_change_receiver(method: str) -> bool:

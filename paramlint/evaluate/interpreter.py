@@ -110,8 +110,11 @@ class Interpreter:
         self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
         #: ``try`` bodies being executed (exceptions then propagate out of calls).
         self.try_depth = 0
-        #: Unknowns made or met so far: a ``try`` body that saw one may have raised where Python did.
+        #: Unknowns made or met so far in the frame of the innermost ``try`` (at call depth
+        #: ``try_call_depth``): a body that saw one may have raised where Python did. What a
+        #: called function meets inside shows in the value it returns.
         self.unknowns_made = 0
+        self.try_call_depth = -1
         #: id -> (dict, layer, kind) of the torch registries handed out as ``m._modules``,
         #: ``m._parameters``, ``m._buffers``: writes to them are checked (modules.registry_write).
         self.module_dicts: Dict[int, Tuple[Dict[str, Any], Any, str]] = {}
@@ -147,7 +150,7 @@ class Interpreter:
         return why
 
     def unknown(self, reason: str, node: Optional[cst.CSTNode] = None) -> Unknown:
-        if not reason.startswith("no attribute"):  # (attribute probes are not errors)
+        if self.call_depth <= self.try_call_depth and not reason.startswith("no attribute"):  # (probes are not errors)
             self.unknowns_made += 1
         mod = self.module
         if mod is None or mod.source is None or node is None:
@@ -304,9 +307,10 @@ class Interpreter:
         if self.poisoned:  # an object whose contents are unknown is unknown wherever it is read
             p = self.poisoned.get(id(v))
             if p is not None and p[0] is v:
-                self.unknowns_made += 1
+                if self.call_depth <= self.try_call_depth:
+                    self.unknowns_made += 1
                 return p[1]
-        if v.__class__ is Unknown:
+        if v.__class__ is Unknown and self.call_depth <= self.try_call_depth:
             self.unknowns_made += 1  # (a ``try`` body that saw one may have raised there)
         return v
 
@@ -433,6 +437,8 @@ class Interpreter:
                 u = Unknown(f"{fn.name}(): {err}", self.loc(node) if saved_module is fn.module else None)
                 if self.try_depth:
                     raise Raised(u, "TypeError")  # Python raises TypeError for a bad call
+                if fn.name == "__init__" and args:  # ``super().__init__(**kwargs)`` missing an argument
+                    self.fw.may_mutate(self, [args[0]], u)  # (the object cannot be built: unknown)
                 return u
             f = fn.node
             if isinstance(f, cst.Lambda):
@@ -557,11 +563,11 @@ class Interpreter:
                 e = e.parent
             if f is _MISSING:
                 f = env.module.ns.get(name, _MISSING)
-            if not isinstance(f, Function) or not isinstance(f.node, cst.FunctionDef) or f.closure is None:
+            if not isinstance(f, Function) or not isinstance(f.node, (cst.FunctionDef, cst.Lambda)) or f.closure is None:
                 continue
-            body = f.node.body
+            body: Any = f.node.body if isinstance(f.node, cst.FunctionDef) else cst.Expr(f.node.body)
             names, roots, _ = effects([body])
-            globals_, nonlocals = declared(f.node)
+            globals_, nonlocals = declared(f.node) if isinstance(f.node, cst.FunctionDef) else (set(), set())
             ps = f.node.params
             params = {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)}
             for star in (ps.star_arg, ps.star_kwarg):
@@ -584,6 +590,37 @@ class Interpreter:
                 return
             env = env.parent
 
+    def _havoc_reachable(self, root: Any, reason: Unknown) -> None:
+        """What ``root`` holds may have been changed through it (``groups[0].append(x)``,
+        ``outer[0][0] = m``, ``holder.add()``): the objects reachable from it become unknown
+        too (modules, containers, instances; at most a few thousand)."""
+        stack = [root]
+        seen = {id(root)}
+        while stack and len(seen) < 5000:
+            v = stack.pop()
+            if v is not root:
+                if isinstance(v, Layer):
+                    if v.uncertain is None:
+                        touch(self, v)
+                        v.uncertain = reason
+                elif isinstance(v, (Instance, list, dict, set)):
+                    touch(self, v)
+                    self.poisoned.setdefault(id(v), (v, reason))
+            if isinstance(v, Layer):
+                items: Iterable[Any] = [*v.children.values(), *v.attrs.values()]
+            elif isinstance(v, Instance):
+                items = v.attrs.values()
+            elif isinstance(v, dict):
+                items = v.values()
+            elif isinstance(v, (list, set, tuple)):
+                items = v
+            else:
+                continue
+            for x in items:
+                if isinstance(x, (Layer, Instance, list, dict, set, tuple)) and id(x) not in seen:
+                    seen.add(id(x))
+                    stack.append(x)
+
     def havoc_root(self, r: str, env: Env, reason: Unknown, why: Unknown) -> None:
         """The object named ``r`` may have changed: a module's count, a container's contents
         become unknown (through every reference to it)."""
@@ -595,6 +632,8 @@ class Interpreter:
                 e = e.parent
         if target is _MISSING:
             target = env.module.ns.get(r, _MISSING)
+        if isinstance(target, (Layer, Class, Instance, list, dict, set)):
+            self._havoc_reachable(target, reason)
         if isinstance(target, (Layer, Class)):
             if target.uncertain is None:
                 target.uncertain = reason

@@ -36,8 +36,21 @@ def _kwargs(bound: Dict[str, Any]) -> Dict[str, Any]:
     return kw if isinstance(kw, dict) else {}
 
 
+#: dtype policies whose layers hold other weights (int8 kernels and their scales...).
+_QUANTIZED = ("int8", "int4", "float8", "gptq", "awq")
+
+
 def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: Any) -> Any:
     kw = _kwargs(bound)
+    dtype = bound.get("dtype", kw.get("dtype"))
+    if bound.get("lora_rank", kw.get("lora_rank")) is not None or (isinstance(dtype, str) and dtype.startswith(_QUANTIZED)) \
+            or bound.get("quantization_config", kw.get("quantization_config")) is not None:
+        layer.uncertain = it.unknown(f"{spec.name}: LoRA or quantized weights are not modelled", node)
+    fmt = it.project.keras_config.get("image_data_format")
+    if fmt is not None and "data_format" in bound and bound["data_format"] is None:
+        if isinstance(fmt, Unknown):
+            layer.uncertain = fmt
+        bound["data_format"] = fmt  # the global setting a layer without its own follows
     if bound.get("trainable", kw.get("trainable")) is False:
         layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
     if isinstance(bound.get("name") or kw.get("name"), str):
@@ -143,6 +156,16 @@ def _is_merge(layer: Layer) -> bool:
     return layer.spec is not None and bool(layer.spec.extra.get("merge"))
 
 
+def explicit_build(layer: Layer, method: Any) -> Builtin:
+    """``sub.build(shape)`` called by hand on a subclass: Keras's build wrapper marks the layer
+    built, so its first call does not build it again (new sublayers, new weights)."""
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        r = it.call(method, args, kwargs, node)
+        layer.attrs["__built__"] = True
+        return r
+    return Builtin("build", run)
+
+
 def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     x = args[0] if args else kwargs.get("inputs")
     spec = layer.spec
@@ -151,7 +174,7 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
 
         fn = class_attr(it, layer.cls, "call", node, layer)
         own_call = not isinstance(fn, Unknown) and not hasattr(fn, "qualname")
-        if not layer.attrs.get("__called__") and (own_call or not layer.built):
+        if not layer.attrs.get("__called__") and not layer.attrs.get("__built__") and (own_call or not layer.built):
             # Keras runs a subclass's build() once, on the first call, with the shapes of
             # call()'s tensor arguments (a subclass of a catalog layer too: its build() decides
             # which of the catalog weights exist, through super().build()).
@@ -706,7 +729,21 @@ def _add_weight(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
     if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
         return it.unknown("add_weight shape must be a tuple of known ints", node)
     variable = trainable is not False
-    return Param(tuple(shape), trainable=variable and it.fw.layer_trainable(layer) is not False, variable=variable)
+    p = Param(tuple(shape), trainable=variable and it.fw.layer_trainable(layer) is not False, variable=variable)
+    _keep(layer.params, p)  # Keras tracks it from now on, whatever attribute it ends up in (or none)
+    return p
+
+
+def _keep(table: Dict[str, Any], value: Any) -> None:
+    """Keep ``value`` in ``table`` under a key no attribute can have: Keras tracks a weight
+    from its ``add_weight`` and a layer from its first assignment, also after the attribute is
+    reassigned or deleted."""
+    if any(v is value for v in table.values()):
+        return
+    i = len(table)
+    while f"#{i}" in table:
+        i += 1
+    table[f"#{i}"] = value
 
 
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
@@ -718,13 +755,19 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
             return
         set_trainable(layer, bool(value), set())
         return
+    old = layer.children.get(name)
+    if isinstance(old, Layer) and old is not value:
+        stash(layer.children, name)  # replaced, but still tracked by Keras
     if isinstance(value, Layer):
+        _drop_kept(layer.children, value)
         layer.children[name] = value
         return
+    if isinstance(value, (list, dict)):
+        # Keras tracks a copy of the list or dict (layers appended to the original afterwards
+        # are not seen; those appended through the attribute are), its layers read again
+        # before the model is reported (sync_tracked).
+        value = list(value) if isinstance(value, list) else dict(value)
     if isinstance(value, (list, tuple, dict)):
-        # Keras tracks the layers in a list or dict attribute, also those appended later
-        # (``self.blocks = []``, then ``self.blocks.append(block)`` in build()): the container
-        # is kept and its layers read again before the model is reported (sync_tracked).
         layer.attrs[name] = value
         tracked = layer.attrs.get("__tracked__")
         if tracked is None:
@@ -733,6 +776,10 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         _sync_one(layer, name, value)
         return
     if isinstance(value, Param):
+        prev = layer.params.get(name)
+        if isinstance(prev, Param) and prev is not value:
+            stash(layer.params, name)
+        _drop_kept(layer.params, value)
         layer.params[name] = value
         return
     if isinstance(value, Unknown):
@@ -742,6 +789,20 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
             u = value if isinstance(value, Unknown) else it.unknown(f"{name} holds values paramlint cannot track", node)
             layer.uncertain = Unknown(f"{layer.type_name}.{name}: {u.reason}", u.location)
     layer.attrs[name] = value
+
+
+def stash(table: Dict[str, Any], name: str) -> None:
+    """The value under attribute ``name`` moves to a key no attribute can have (still tracked)."""
+    i = len(table)
+    while f"#{i}" in table:
+        i += 1
+    table[f"#{i}"] = table.pop(name)
+
+
+def _drop_kept(table: Dict[str, Any], value: Any) -> None:
+    """``value`` is about to be kept under an attribute name: not twice."""
+    for k in [k for k, v in table.items() if v is value and k.startswith("#")]:
+        del table[k]
 
 
 def _sync_one(layer: Layer, name: str, value: Any) -> None:

@@ -10,7 +10,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.catalog.spec import NONE_WHEN_ABSENT
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    Builtin, External, Instance, Layer, Param, Tensor, Unknown,
+    BoundMethod, Builtin, External, Instance, Layer, Param, Tensor, Unknown,
 )
 
 _MISSING = object()
@@ -129,10 +129,12 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
 
         v = class_attr(it, layer.cls, name, node, layer)
         if not (isinstance(v, Unknown) and v.reason.startswith("no attribute")) and not isinstance(v, External):
+            if name == "build" and layer.framework == "keras" and isinstance(v, BoundMethod):
+                return lazy.keras_graph.explicit_build(layer, v)
             return v
     if layer.framework == "keras" and name in ("layers", "trainable"):  # not the constructor's argument
         v = lazy.keras_graph.get_attr(it, layer, name, node)
-        if v is not _MISSING:
+        if v is not lazy.keras_graph._MISSING:
             return v
     spec = layer.spec
     if spec is not None and layer.built and name in spec.extra.get(NONE_WHEN_ABSENT, ()):
@@ -163,7 +165,7 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return Builtin(f"{layer.type_name}.{name}", lambda it2, a, k, n: m(it2, layer, a, k, n))
     if layer.framework == "keras":
         v = lazy.keras_graph.get_attr(it, layer, name, node)
-        if v is not _MISSING:
+        if v is not lazy.keras_graph._MISSING:
             return v
     if layer.uncertain is not None:
         return layer.uncertain

@@ -71,6 +71,8 @@ class Project:
         #: with no environment variable set (a clean CI job), never of the shell paramlint runs
         #: in. One dict per project, like one ``os.environ`` per process.
         self.environ: Environ = Environ()
+        #: Keras's global configuration as the analyzed code set it (``set_image_data_format``).
+        self.keras_config: Dict[str, Any] = {}
         #: Why value-known arrays can no longer be trusted: one was changed in place
         #: (``a.mul_(2)``, ``a[0] = 1``, ``a += 1``), and views and aliases of it are not tracked.
         self.arrays_mutated: Optional[Any] = None

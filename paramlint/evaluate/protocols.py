@@ -385,6 +385,12 @@ def del_attr(it: Any, obj: Any, name: str, node: Any) -> None:
             if obj.uncertain is None:
                 obj.uncertain = it.unknown(f"del {obj.type_name}.{name}: its inner modules are not modelled one by one", node)
             return
+        if obj.framework == "keras":  # Keras keeps tracking what the attribute held
+            for table in (obj.children, obj.params):
+                if table.get(name) is not None:
+                    lazy.keras_graph.stash(table, name)
+            obj.attrs.pop(name, None)
+            return
         obj.children.pop(name, None)
         obj.params.pop(name, None)
         obj.buffers.pop(name, None)

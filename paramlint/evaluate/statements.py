@@ -359,8 +359,10 @@ def _while(it: Any, node: cst.While, env: Env) -> None:
 def _try(it: Any, node: cst.Try, env: Env) -> None:
     # A handler runs only when the raised exception's type is known to match it; otherwise
     # the exception goes on (and the surrounding call becomes Unknown), never a guess.
+    saved_frame = it.try_call_depth
     try:
         it.try_depth += 1
+        it.try_call_depth = it.call_depth
         made = it.unknowns_made
         try:
             it.exec_block(_body(node.body), env)
@@ -373,6 +375,7 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
             raise
         finally:
             it.try_depth -= 1
+            it.try_call_depth = saved_frame
         if node.handlers and it.unknowns_made != made:
             # Something in the body was Unknown: Python may have raised there (1 / 0,
             # int("x"), an unmodelled call), skipping the rest and running a handler.
@@ -527,10 +530,36 @@ def class_body(it: Any, cls: Class) -> Dict[str, Any]:
     return ns
 
 
+#: Packages taken as installed where the analyzed model runs: the frameworks it is written for.
+_ASSUMED = frozenset(("torch", "torchvision", "torchaudio", "keras", "tensorflow", "tf_keras", "flax", "jax", "jaxlib",
+                      "numpy", "typing_extensions"))
+
+
+_STDLIB: frozenset = getattr(sys, "stdlib_module_names", None) or frozenset((  # (Python 3.9: the usual ones)
+    "abc", "argparse", "bisect", "builtins", "collections", "contextlib", "copy", "dataclasses", "decimal", "enum",
+    "fnmatch", "fractions", "functools", "glob", "hashlib", "heapq", "importlib", "inspect", "io", "itertools", "json",
+    "logging", "math", "numbers", "operator", "os", "pathlib", "pickle", "pkgutil", "platform", "random", "re", "shutil",
+    "statistics", "string", "struct", "subprocess", "sys", "tempfile", "textwrap", "threading", "time", "types", "typing",
+    "unittest", "urllib", "uuid", "warnings", "weakref", "zipfile"))
+
+
+def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
+    """``try: import flash_attn`` / ``except ImportError``: whether a package outside the
+    project, the standard library and the frameworks is installed is not known (the fallback
+    may be what runs): the ``try`` is then treated as possibly raising."""
+    if not it.try_depth or not name:
+        return
+    top = name.split(".")[0]
+    if top in _ASSUMED or top in _STDLIB or it.project.find(top) is not None:
+        return
+    it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
+
+
 @handles(cst.Import)
 def _import(it: Any, node: cst.Import, env: Env) -> None:
     for alias in node.names:
         name = _dotted(alias.name)
+        _optional_import(it, name, node)
         if alias.asname is not None:
             it.assign_name(alias.asname.name.value, _module_ref(it, name), env)  # type: ignore[union-attr]
         else:
@@ -549,6 +578,7 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
             return
     else:
         base = target or ""
+        _optional_import(it, base, node)
     if isinstance(node.names, cst.ImportStar):
         if it.lazy_star:
             env.vars.setdefault(lazy_modules.STARS, []).append(base)

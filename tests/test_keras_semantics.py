@@ -1,0 +1,165 @@
+"""Keras tracking rules found by probing paramlint against Keras (each was a wrong count).
+
+Keras tracks a weight from its ``add_weight`` (kept in a list, a dict or nothing at all, or
+overwritten: 0 and 12 where Keras has 32 and 40), a layer from its first assignment (replaced:
+25 vs 40), a *copy* of a list assigned to an attribute (layers appended to the original are not
+its: 20 vs 0), the global ``set_image_data_format`` (364 vs 112), and shares the weights of the
+layer or cell a wrapper is given (an RNN cell used twice: 288 vs 144; a layer both wrapped in
+``SpectralNormalization`` and called: 33 vs 18). A layer built by hand is not built again on its
+first call. ``TimeDistributed`` of a model, LoRA and quantized policies are unknown.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_evaluator import ours, write_package
+
+MODELS = '''
+    import keras
+    from keras import layers
+
+
+    class Chain(layers.Layer):
+        def build(self, input_shape):
+            self.kernels = [self.add_weight(shape=(input_shape[-1], input_shape[-1])) for _ in range(2)]
+            self.k = self.add_weight(shape=(input_shape[-1], 7))
+            self.k = self.add_weight(shape=(input_shape[-1], 3))
+
+        def call(self, x):
+            return x
+
+
+    def weights_anywhere():
+        i = keras.Input((4,))
+        return keras.Model(i, Chain()(i))
+
+
+    class Head(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.head = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+            self.head = keras.Sequential([keras.Input((4,)), layers.Dense(5)])
+            blocks = []
+            self.blocks = blocks
+            blocks.append(layers.Dense(4))
+
+        def call(self, x):
+            return self.head(x)
+
+
+    def replaced_and_copied():
+        i = keras.Input((4,))
+        return keras.Model(i, Head()(i))
+
+
+    def channels_first():
+        keras.config.set_image_data_format("channels_first")
+        m = keras.Sequential([keras.Input((3, 10, 10)), layers.Conv2D(4, 3), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(2)])
+        keras.config.set_image_data_format("channels_last")
+        return m
+
+
+    def shared_cell():
+        cell = layers.LSTMCell(4)
+        i = keras.Input((5, 4))
+        x = layers.RNN(cell, return_sequences=True)(i)
+        return keras.Model(i, layers.RNN(cell)(x))
+
+
+    def wrapped_and_called():
+        d = layers.Dense(3)
+        i = keras.Input((4,))
+        return keras.Model(i, layers.Add()([layers.SpectralNormalization(d)(i), d(i)]))
+
+
+    class Inner(layers.Layer):
+        def build(self, input_shape):
+            self.dense = layers.Dense(6)
+            self.dense.build(input_shape)
+
+        def call(self, x):
+            return self.dense(x)
+
+
+    class Outer(layers.Layer):
+        def build(self, input_shape):
+            self.inner = Inner()
+            self.inner.build(input_shape)
+
+        def call(self, x):
+            return self.inner(x)
+
+
+    def built_by_hand_then_called():
+        i = keras.Input((4,))
+        return keras.Model(i, Outer()(i))
+'''
+
+TOTALS = {
+    "weights_anywhere": 2 * 4 * 4 + 4 * 7 + 4 * 3,
+    "replaced_and_copied": (4 * 3 + 3) + (4 * 5 + 5),
+    "channels_first": 3 * 3 * 3 * 4 + 4 + 4 * 4 * 4 * 2 + 2,
+    "shared_cell": 4 * 4 * (4 + 4) + 4 * 4,
+    "wrapped_and_called": 4 * 3 + 3 + 3,
+    "built_by_hand_then_called": 4 * 6 + 6,
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", sorted(TOTALS))
+def test_matches_keras(tmp_path: Path, builder: str) -> None:
+    if os.environ.get("KERAS_BACKEND", "torch") != "torch":
+        pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
+    pytest.importorskip("torch")
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    pkg = write_package(tmp_path, {"m.py": MODELS})
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    sys.path.insert(0, str(tmp_path))
+    try:
+        model = getattr(importlib.import_module(f"{pkg}.m"), builder)()
+    finally:
+        sys.path.remove(str(tmp_path))
+        keras.config.set_image_data_format("channels_last")
+    assert m.total_params == model.count_params(), m.unresolved
+    keras.backend.clear_session()
+
+
+@pytest.mark.parametrize("builder", sorted(TOTALS))
+def test_figures(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, {"m.py": MODELS})
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == TOTALS[builder], m.unresolved  # Keras's figures (test above)
+
+
+def test_what_is_not_modelled_is_unknown(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def time_distributed_model():  # Keras: 18
+            return keras.Sequential([keras.Input((4, 5)), layers.TimeDistributed(keras.Sequential([layers.Dense(3)]))])
+
+
+        def lora():  # Keras: 84
+            m = keras.Sequential([keras.Input((6,)), layers.Dense(8)])
+            m.layers[0].enable_lora(2)
+            return m
+
+
+        def int8_policy():  # Keras: 64
+            return keras.Sequential([keras.Input((6,)), layers.Dense(8, dtype="int8_from_float32")])
+
+
+        def conv_lora():  # Keras: 99
+            return keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(3, 3, lora_rank=2)])
+    '''})
+    for name, m in ours(tmp_path, pkg, "m.py").items():
+        assert m.total_params is None and m.unresolved, name
