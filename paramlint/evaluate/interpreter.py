@@ -80,6 +80,17 @@ class Env:
         self.maybe_returned: Optional[Unknown] = None
 
 
+def _peek(name: str, env: Env) -> Any:
+    """What ``name`` is bound to, seen from ``env`` (scopes outward, then the module), without
+    resolving lazy imports or building anything; _MISSING if unbound."""
+    v = env.vars.get(name, _MISSING)
+    e = env.parent
+    while v is _MISSING and e is not None:
+        v = e.vars.get(name, _MISSING)
+        e = e.parent
+    return env.module.ns.get(name, _MISSING) if v is _MISSING else v
+
+
 class Interpreter:
     """One evaluation context: the project, limits and counters for one entry point or file."""
 
@@ -556,13 +567,7 @@ class Interpreter:
         if depth > 3:
             return
         for name in called_names(stmts):
-            f = env.vars.get(name, _MISSING)
-            e = env.parent
-            while f is _MISSING and e is not None:
-                f = e.vars.get(name, _MISSING)
-                e = e.parent
-            if f is _MISSING:
-                f = env.module.ns.get(name, _MISSING)
+            f = _peek(name, env)
             if not isinstance(f, Function) or not isinstance(f.node, (cst.FunctionDef, cst.Lambda)) or f.closure is None:
                 continue
             body: Any = f.node.body if isinstance(f.node, cst.FunctionDef) else cst.Expr(f.node.body)
@@ -624,14 +629,7 @@ class Interpreter:
     def havoc_root(self, r: str, env: Env, reason: Unknown, why: Unknown) -> None:
         """The object named ``r`` may have changed: a module's count, a container's contents
         become unknown (through every reference to it)."""
-        target = env.vars.get(r, _MISSING)
-        if target is _MISSING:
-            e = env.parent
-            while e is not None and target is _MISSING:
-                target = e.vars.get(r, _MISSING)
-                e = e.parent
-        if target is _MISSING:
-            target = env.module.ns.get(r, _MISSING)
+        target = _peek(r, env)
         if isinstance(target, (Layer, Class, Instance, list, dict, set)):
             self._havoc_reachable(target, reason)
         if isinstance(target, (Layer, Class)):
