@@ -15,7 +15,7 @@ import importlib
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict
 
 import pytest
 
@@ -45,16 +45,20 @@ def ours(tmp_path: Path, pkg: str, module: str) -> Dict[str, object]:
     return {m.name: m for m in rep.models}
 
 
+def built(tmp_path: Path, pkg: str, module: str, builder: str) -> object:
+    """The model the builder returns, built by the framework (the oracle side of a test)."""
+    sys.path.insert(0, str(tmp_path))
+    try:
+        return getattr(importlib.import_module(f"{pkg}.{module[:-3]}"), builder)()
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
 def torch_total(tmp_path: Path, pkg: str, module: str, builder: str) -> int:
     """What torch reports: distinct parameters of the model the builder returns."""
     pytest.importorskip("torch")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        mod = importlib.import_module(f"{pkg}.{module[:-3]}")
-        model = getattr(mod, builder)()
-        return sum(p.numel() for p in model.parameters())
-    finally:
-        sys.path.remove(str(tmp_path))
+    model = built(tmp_path, pkg, module, builder)
+    return sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
 
 
 # ---- decorators and wrappers -----------------------------------------------------------------

@@ -9,15 +9,13 @@ layer overriding ``build()`` was counted with the catalog's formula. A layer cla
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from test_evaluator import ours, write_package
+from test_evaluator import built, ours, write_package
 
 MODELS = '''
     import keras
@@ -219,11 +217,7 @@ def test_subclassed_layers_are_built_as_keras_builds_them(tmp_path: Path, builde
     keras = pytest.importorskip("keras")
     pkg = write_package(tmp_path, {"m.py": MODELS})
     m = ours(tmp_path, pkg, "m.py")[builder]
-    sys.path.insert(0, str(tmp_path))
-    try:
-        model = getattr(importlib.import_module(f"{pkg}.m"), builder)()
-    finally:
-        sys.path.remove(str(tmp_path))
+    model = built(tmp_path, pkg, "m.py", builder)
     trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
     assert (m.total_params, m.trainable_params) == (model.count_params(), trainable), m.unresolved
     keras.backend.clear_session()

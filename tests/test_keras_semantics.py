@@ -11,14 +11,12 @@ first call. ``TimeDistributed`` of a model, LoRA and quantized policies are unkn
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from test_evaluator import ours, write_package
+from test_evaluator import built, ours, write_package
 
 MODELS = '''
     import keras
@@ -121,11 +119,9 @@ def test_matches_keras(tmp_path: Path, builder: str) -> None:
     keras = pytest.importorskip("keras")
     pkg = write_package(tmp_path, {"m.py": MODELS})
     m = ours(tmp_path, pkg, "m.py")[builder]
-    sys.path.insert(0, str(tmp_path))
     try:
-        model = getattr(importlib.import_module(f"{pkg}.m"), builder)()
+        model = built(tmp_path, pkg, "m.py", builder)
     finally:
-        sys.path.remove(str(tmp_path))
         keras.config.set_image_data_format("channels_last")
     assert m.total_params == model.count_params(), m.unresolved
     keras.backend.clear_session()
