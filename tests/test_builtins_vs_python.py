@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 180 plain expressions and 145 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 186 plain expressions and 145 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
