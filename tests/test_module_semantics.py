@@ -199,3 +199,49 @@ def test_what_may_have_changed_is_unknown(tmp_path: Path) -> None:
     '''})
     for name, m in ours(tmp_path, pkg, "m.py").items():
         assert m.total_params is None and m.unresolved, name
+
+
+def test_what_torch_refuses_to_build_is_not_counted(tmp_path: Path) -> None:
+    # torch raises in each; paramlint gave 6, 3 and 84 (the handler's 252 in torch for the last)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        def dotted_key():
+            return nn.ModuleDict({"layer1.conv": nn.Linear(2, 2)})
+
+
+        def plain_tensor_parameter():
+            m = nn.Module()
+            m.register_parameter("p", torch.zeros(3))
+            return m
+
+
+        def bad_padding_mode():
+            try:
+                c = nn.Conv2d(3, 3, 3, padding_mode="bogus")
+            except ValueError:
+                c = nn.Conv2d(3, 9, 3)
+            return c
+    '''})
+    for name, m in ours(tmp_path, pkg, "m.py").items():
+        assert m.total_params is None and m.unresolved, name
+
+
+def test_a_name_taken_by_another_kind_is_a_key_error(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        def clash():
+            m = nn.Module()
+            m.a = nn.Linear(2, 2)
+            try:
+                m.register_parameter("a", nn.Parameter(torch.zeros(100)))
+            except KeyError:
+                m.b = nn.Linear(2, 3)
+            return m
+    '''})
+    assert ours(tmp_path, pkg, "m.py")["clash"].total_params == 2 * 2 + 2 + 2 * 3 + 3  # torch's (was 106)

@@ -48,6 +48,8 @@ def _conv_params(n: int):  # type: ignore[no-untyped-def]
         if cin % g or cout % g:
             raise ArgError(f"in_channels ({cin}) and out_channels ({cout}) must be divisible by groups ({g})")
         k = a.ints("kernel_size", n, 1)
+        if a.raw("padding_mode") not in ("zeros", "reflect", "replicate", "circular"):
+            raise ArgError(f"padding_mode must be one of zeros, reflect, replicate, circular, got {a.raw('padding_mode')!r}")
         pad = a.raw("padding")
         if isinstance(pad, str):  # torch checks these when the module is created
             if pad not in ("valid", "same"):

@@ -544,7 +544,29 @@ def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], 
     return None
 
 
+def check_registration_name(it: Any, obj: Layer, name: str, table: str, node: Any) -> None:
+    """torch's checks before ``add_module``/``register_parameter``/``register_buffer``: a name
+    with a dot, an empty one, or one already taken by another kind of attribute raises KeyError
+    (``ModuleDict({"layer1.conv": ...})`` cannot be built)."""
+    if obj.framework != "torch":
+        return
+    why = None
+    kind = {"children": "module", "params": "parameter", "buffers": "buffer"}[table]
+    if "." in name:
+        why = f"{kind} name can't contain \".\", got: {name!r}"
+    elif name == "":
+        why = f"{kind} name can't be empty string \"\""
+    elif name not in getattr(obj, table) and (
+            name in obj.params or name in obj.children or name in obj.buffers or name in obj.attrs or name == "training"):
+        why = f"attribute {name!r} already exists"
+    if why is not None:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises KeyError: {why}", node), "KeyError")
+
+
 def add_child(it: Any, obj: Layer, name: str, value: Any, node: Any) -> None:
+    check_registration_name(it, obj, name, "children", node)
     if isinstance(value, Layer):
         obj.params.pop(name, None)
         obj.children[name] = value

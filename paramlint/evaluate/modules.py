@@ -321,6 +321,7 @@ def _register_buffer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, A
     name = args[0] if args else kwargs.get("name")
     t = args[1] if len(args) > 1 else kwargs.get("tensor")
     if isinstance(name, str):
+        it.fw.check_registration_name(it, layer, name, "buffers", node)
         if isinstance(t, lazy.arrays.Array) and t.lib == "torch":  # a small tensor of known values
             t = Tensor(() if t.scalar else (len(t.vals),))
         if t is not None and not isinstance(t, (Tensor, Param)):
@@ -339,6 +340,11 @@ def _register_parameter(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str
         if layer.uncertain is None:
             layer.uncertain = it.unknown("register_parameter() with a non-constant name", node)
         return None
+    it.fw.check_registration_name(it, layer, name, "params", node)
+    if isinstance(p, Tensor) or isinstance(p, Param) and p.buffer:  # a plain tensor: torch raises TypeError
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises TypeError: cannot assign a tensor as parameter {name!r} (nn.Parameter or None expected)", node), "TypeError")
     if isinstance(p, Param) or p is None:
         layer.params[name] = p
     elif isinstance(p, Unknown):
