@@ -107,7 +107,7 @@ def instantiate(it: Any, cls: Any, layer: Layer, args: List[Any], kwargs: Dict[s
         return it.unknown(f"{cls.name}: a flax Module with a hand-written __init__ is not modelled", node)
     r = records.init_fields(it, owner, layer, list(args), kw, node)
     if isinstance(r, Unknown):
-        return Unknown(f"{cls.name}(): {r.reason}", r.location)
+        return r.because(f"{cls.name}(): {r.reason}")
     adopt(it, layer, name)
     return layer
 
@@ -160,7 +160,7 @@ def _ensure_setup(it: Any, layer: Layer, node: Any) -> Any:
     finally:
         frames.pop()
     if isinstance(r, Unknown):
-        layer.uncertain = layer.uncertain or Unknown(f"{layer.type_name}.setup(): {r.reason}", r.location)
+        layer.uncertain = layer.uncertain or r.because(f"{layer.type_name}.setup(): {r.reason}")
     return r
 
 
@@ -185,7 +185,7 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                 frames.pop()
             if isinstance(out, Unknown) and layer.uncertain is None:
                 # Inline submodules after the failure were never created: the size is unknown.
-                layer.uncertain = Unknown(f"{layer.type_name}.__call__ did not complete: {out.reason}", out.location)
+                layer.uncertain = out.because(f"{layer.type_name}.__call__ did not complete: {out.reason}")
             return out
     spec = layer.spec
     if spec is None:
@@ -209,7 +209,7 @@ def _sequential(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
             break
         out = it.call(f, list(out), {}, node) if isinstance(out, tuple) else it.call(f, [out], {}, node)
     if isinstance(out, Unknown) and layer.uncertain is None:
-        layer.uncertain = Unknown(f"nn.Sequential did not complete: {out.reason}", out.location)
+        layer.uncertain = out.because(f"nn.Sequential did not complete: {out.reason}")
     return out
 
 

@@ -338,7 +338,7 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     r = it.call(init, args, kwargs, node)
     if isinstance(r, Unknown):
         if isinstance(obj, Layer):
-            return Unknown(f"{cls.name}(): {r.reason}", r.location)
+            return r.because(f"{cls.name}(): {r.reason}")
         return r
     if isinstance(obj, Layer) and obj.framework == "keras" and obj.graph is None and obj.attrs.get("__functional_inputs__") is not None:
         pass
@@ -469,7 +469,7 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     except ArgError as e:
         u = e.unknown if e.unknown is not None else it.unknown(e.message, node)
         if layer.uncertain is None:
-            layer.uncertain = Unknown(f"{spec.name} parameters: {u.reason}", u.location) if e.unknown is not None else u
+            layer.uncertain = u.because(f"{spec.name} parameters: {u.reason}") if e.unknown is not None else u
         return
     if spec.framework == "keras" and spec.name == "TimeDistributed" and _share_wrapped(it, layer, in_shape, node):
         layer.built = True
@@ -665,7 +665,7 @@ def may_change_receiver(method: str) -> bool:
 
 def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:
     """A call whose ``*args``/``**kwargs`` could not be known."""
-    return Unknown(f"arguments unknown: {u.reason}", u.location)
+    return u.because(f"arguments unknown: {u.reason}")
 
 
 def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

@@ -549,7 +549,7 @@ class Interpreter:
 
         names, roots, returns = effects(stmts)
         said = why.reason if why.reason.startswith("depends on ") else f"depends on {why.reason}"
-        reason = Unknown(said, why.location)
+        reason = why.because(said)
         for n in names:
             self.assign_name(n, reason, env)
         for r in roots:
@@ -646,7 +646,7 @@ class Interpreter:
             self.assign_name(r, reason, env)
         elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:
             # a.mul_(10) under the condition: no value array is trusted from now on (arrays.mutated)
-            self.project.arrays_mutated = Unknown(f"array values may change in place ({reason.reason})", why.location)
+            self.project.arrays_mutated = why.because(f"array values may change in place ({reason.reason})")
 
 
 #: Per function node, how its parameters bind: positional names, the ``*args`` name, the names

@@ -751,7 +751,7 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
     if name == "trainable":
         if isinstance(value, Unknown):
             if layer.uncertain is None:
-                layer.uncertain = Unknown(f"{layer.type_name}.trainable: {value.reason}", value.location)
+                layer.uncertain = value.because(f"{layer.type_name}.trainable: {value.reason}")
             return
         set_trainable(layer, bool(value), set())
         return
@@ -787,7 +787,7 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         # one, so the layer's weights are unknown.
         if layer.uncertain is None:
             u = value if isinstance(value, Unknown) else it.unknown(f"{name} holds values paramlint cannot track", node)
-            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {u.reason}", u.location)
+            layer.uncertain = u.because(f"{layer.type_name}.{name}: {u.reason}")
     layer.attrs[name] = value
 
 
@@ -820,7 +820,7 @@ def _sync_one(layer: Layer, name: str, value: Any) -> None:
         elif isinstance(v, dict):
             stack.extend((f"{path}.{k}", x) for k, x in reversed(list(v.items())))
         elif isinstance(v, Unknown) and layer.uncertain is None:
-            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {v.reason}", v.location)
+            layer.uncertain = v.because(f"{layer.type_name}.{name}: {v.reason}")
     prefix = name + "."
     old = {k: c for k, c in layer.children.items() if k.startswith(prefix)}
     if old.keys() == found.keys() and all(old[k] is found[k] for k in old):

@@ -215,7 +215,7 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         # be one, so what this module holds is unknown (never silently dropped).
         layer.attrs[name] = value
         if layer.uncertain is None:
-            layer.uncertain = Unknown(f"{layer.type_name}.{name}: {value.reason}", value.location)
+            layer.uncertain = value.because(f"{layer.type_name}.{name}: {value.reason}")
     else:
         if name in layer.params or name in layer.children:
             if layer.uncertain is None:

@@ -318,7 +318,7 @@ def _items_changed(it: Any, node: cst.For, env: Env, why: Unknown) -> None:
     while isinstance(root, (cst.Attribute, cst.Subscript, cst.Call)):
         root = root.func if isinstance(root, cst.Call) else root.value
     if isinstance(root, cst.Name):
-        it.havoc_root(root.value, env, Unknown(f"depends on {why.reason}" if not why.reason.startswith("depends on ") else why.reason, why.location), why)
+        it.havoc_root(root.value, env, why.because(f"depends on {why.reason}" if not why.reason.startswith("depends on ") else why.reason), why)
 
 
 def _iteration(it: Any, node: Any, env: Env) -> bool:

@@ -40,6 +40,10 @@ class Unknown:
         #: What is known of it: "bool" for the result of a test (it is not a module or a tensor).
         self.kind = kind
 
+    def because(self, reason: str) -> "Unknown":
+        """Another unknown at the same place (its position still computed only if asked)."""
+        return Unknown(reason, self._location, self._where)
+
     def as_bool(self) -> "Unknown":
         """The same unknown, known to be a bool (the result of a comparison or a test)."""
         if self.kind == "bool":
@@ -247,6 +251,16 @@ def compares_by_identity(cls: "Class") -> bool:
     """Whether instances of ``cls`` use ``object``'s ``==`` and ``hash()``: no ``__eq__`` or
     ``__hash__`` of its own along the MRO, not a record with a generated ``__eq__``, no base
     outside the project but the plain ones."""
+    if "eq:identity" in cls.flags:  # (decided once: by the time an instance is compared, its
+        return True                  # class statement and decorators have run)
+    if "eq:value" in cls.flags:
+        return False
+    r = _compares_by_identity(cls)
+    cls.flags.add("eq:identity" if r else "eq:value")
+    return r
+
+
+def _compares_by_identity(cls: "Class") -> bool:
     import libcst as cst
 
     for b in cls.mro():
