@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 186 plain expressions and 145 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 186 plain expressions and 147 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -359,6 +359,8 @@ PROGRAMS = [
 'w = {"width": "wide"}["width"]\ntry:\n    n = int(w)\n    V = "parsed"\nexcept ValueError:\n    V = "fallback"',
 'def build(flag):\n    layers = [1]\n    layers.append(3) if flag else None\n    flag and layers.append(4)\n    [layers.append(i) for i in range(2) if flag]\n    return layers\nV = build(len([1]) == 1)',
 'class C:\n    n = 1\ndef bump():\n    C.n += 1\nbump()\nV = C.n',
+'a = [1, 2, 3]\nr = reversed(a)\na.append(4)\nV = list(r)',
+'from typing import NamedTuple\nclass Block(NamedTuple):\n    k: int\n    s: int = 1\ntry:\n    b = Block(1)\n    b.k = 5\n    V = "mutated"\nexcept AttributeError:\n    V = "frozen"',
 # a redefined field keeps its first place; per-field and sentinel keyword-only fields (were wrong)
 "from dataclasses import dataclass\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n@dataclass\nclass B(A):\n    x: int = 3\nV = (B(5).x, B(5).y)",
 "from dataclasses import dataclass, KW_ONLY\n@dataclass\nclass A:\n    x: int\n    _: KW_ONLY\n    y: int = 2\n    z: int = 3\nV = (A(1, z=5).z, A(1).y)",

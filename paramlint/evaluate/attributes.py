@@ -324,10 +324,11 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     if isinstance(obj, Layer):
         it.fw.layer_set_attr(it, obj, name, value, node)
     elif isinstance(obj, Instance):
-        if "frozen" in obj.cls.flags and any("dataclass" in b.flags for b in obj.cls.mro() if isinstance(b, Class)):
+        if "namedtuple" in obj.cls.flags or "frozen" in obj.cls.flags and any(
+                "dataclass" in b.flags for b in obj.cls.mro() if isinstance(b, Class)):
             from paramlint.evaluate.interpreter import Raised
 
-            raise Raised(it.unknown(f"raises FrozenInstanceError: cannot assign to field {name!r}", node), "AttributeError")
+            raise Raised(it.unknown(f"raises AttributeError: cannot assign to field {name!r} of {obj.cls.name}", node), "AttributeError")
         if name == "__class__":  # instance layouts are not modelled: what it becomes is unknown
             it.poison(obj, it.unknown("__class__ assignment", node))
             return

@@ -51,7 +51,7 @@ def format_value(v: Any, spec: str) -> Optional[str]:
         return None
 
 
-def text_of(v: Any, conversion: str) -> Optional[str]:
+def text_of(v: Any, conversion: str, it: Any = None) -> Optional[str]:
     """``str(v)``, ``repr(v)`` or ``ascii(v)`` (conversion "s", "r", "a") when ``v`` is plain
     data, scalars or lists, tuples and dicts of them, which print the same here as in the
     analyzed program; None for anything else (a user object's ``__repr__``, a set, a module)."""
@@ -64,6 +64,8 @@ def text_of(v: Any, conversion: str) -> Optional[str]:
         t = type(x)
         if t in (int, float, bool, str, type(None)):
             return True
+        if it is not None and t in (list, dict) and it.poison_of(x) is not None:
+            return False  # (changed where it could not be followed: its contents are unknown)
         if t in (list, tuple):
             return all(plain(y, depth + 1) for y in x)
         if t is dict:
@@ -163,7 +165,7 @@ def _str(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     v = args[0]
     if isinstance(v, Unknown):
         return v
-    text = text_of(v, "s")
+    text = text_of(v, "s", it)
     return it.unknown(f"str() of a {type(v).__name__}", node) if text is None else text
 
 
@@ -173,7 +175,7 @@ def _text_builtin(name: str, conversion: str) -> None:
         v = args[0] if args else None
         if isinstance(v, Unknown):
             return v
-        text = text_of(v, conversion)
+        text = text_of(v, conversion, it)
         return it.unknown(f"{name}() of an object", node) if text is None else text
     BUILTINS[name] = Builtin(name, call)
 
@@ -236,15 +238,14 @@ def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 @builtin("reversed")
 def _reversed(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if args and type(args[0]) is list and it.poison_of(args[0]) is None:
-        return iterators.Iterator(source=_live_reversed(args[0]))  # reads the list as it is then
+        return iterators.Iterator(source=_live_reversed(args[0], len(args[0]) - 1))  # reads the list as it is then
     seqs = _iter_args(it, args[:1], node)
     return seqs if isinstance(seqs, Unknown) else iterators.Iterator(list(reversed(seqs[0])))
 
 
-def _live_reversed(xs: List[Any]) -> Any:
-    """``list_reverseiterator``: an index walking down, reading the list when asked (a change
-    to the list after ``reversed()`` shows, as in Python)."""
-    i = len(xs) - 1
+def _live_reversed(xs: List[Any], i: int) -> Any:
+    """``list_reverseiterator``: an index walking down from where the list ended when
+    ``reversed()`` was called, reading the list when asked (a later change shows, as in Python)."""
     while 0 <= i < len(xs):
         yield xs[i]
         i -= 1

@@ -131,7 +131,7 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
             if conversion is None and not part.format_spec:
                 conversion = "r"
         if conversion in ("r", "a", "s"):
-            v = text_of(v, conversion)
+            v = text_of(v, conversion, it)
             if v is None:
                 return it.unknown(f"f-string !{conversion} of a value that is not plain data", part)
         spec = ""
@@ -351,7 +351,7 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
         return it.unknown("comparison of tensors", node)
     try:
-        if _has_unknown(a) or _has_unknown(b):
+        if _has_unknown(a, it) or _has_unknown(b, it):
             return it.unknown("comparison of values that are partly unknown", node)
         return operators.compare(op, a, b)
     except Exception as e:
@@ -426,11 +426,14 @@ def _instance_equal(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     return same if op == "Equal" else not same
 
 
-def _has_unknown(v: Any) -> bool:
+def _has_unknown(v: Any, it: Any = None) -> bool:
+    """An Unknown inside ``v``, or a nested container whose contents became unknown."""
+    if isinstance(v, (list, dict)) and it is not None and it.poison_of(v) is not None:
+        return True
     if isinstance(v, (list, tuple, set, frozenset)):
-        return any(isinstance(x, Unknown) or _has_unknown(x) for x in v if isinstance(x, (Unknown, list, tuple, dict)))
+        return any(isinstance(x, Unknown) or _has_unknown(x, it) for x in v if isinstance(x, (Unknown, list, tuple, dict)))
     if isinstance(v, dict):
-        return any(isinstance(x, Unknown) or _has_unknown(x) for x in (*v.keys(), *v.values()) if isinstance(x, (Unknown, list, tuple, dict)))
+        return any(isinstance(x, Unknown) or _has_unknown(x, it) for x in (*v.keys(), *v.values()) if isinstance(x, (Unknown, list, tuple, dict)))
     return False
 
 

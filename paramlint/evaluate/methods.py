@@ -142,7 +142,7 @@ def _str_format(it: Any, fmt: str, args: List[Any], kwargs: Dict[str, Any], node
         if isinstance(v, Unknown):
             return v
         if conv is not None:
-            v = text_of(v, conv)
+            v = text_of(v, conv, it)
             if v is None:
                 return it.unknown(f"format() !{conv} of a value that is not plain data", node)
         if spec and "{" in spec:
