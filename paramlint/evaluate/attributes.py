@@ -15,7 +15,7 @@ from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
 from paramlint.evaluate.protocols import special_method
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
+    BARE_BASES, BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
 )
 
 _MISSING = object()
@@ -27,13 +27,9 @@ def no_attr(it: Any, obj: Any, name: str, node: Any) -> Unknown:
     return it.unknown(f"no attribute {name!r} on {what}", node)
 
 
-#: Bases that add no attributes an instance or class could be asked for (beyond dunders).
-_BARE_BASES = frozenset(("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"))
-
-
 def bare_mro(cls: Class) -> bool:
     """Whether every class ``cls`` derives from is a project class or adds no attributes."""
-    return all(isinstance(b, Class) or (isinstance(b, External) and b.qualname in _BARE_BASES) for b in cls.mro())
+    return all(isinstance(b, Class) or (isinstance(b, External) and b.qualname in BARE_BASES) for b in cls.mro())
 
 
 def certain_miss(obj: Any, name: str) -> bool:

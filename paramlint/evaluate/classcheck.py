@@ -9,7 +9,7 @@ from typing import Any, Optional
 from paramlint import catalog
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
+    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -103,7 +103,6 @@ _BUILTIN_OF = {
     "typing.NamedTuple": "tuple", "collections.namedtuple": "tuple", "typing_extensions.NamedTuple": "tuple",
     "enum.IntEnum": "int", "enum.IntFlag": "int", "enum.StrEnum": "str",
 }
-_BARE = ("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "enum.Enum")
 
 
 def _builtin_type(name: str) -> Optional[type]:
@@ -129,7 +128,7 @@ def subclass_of_builtin(it: Any, cls: Class, name: str) -> Any:
         elif isinstance(b, External):
             q = _BUILTIN_OF.get(b.qualname)
             have = _builtin_type(q) if q else None
-            if have is None and b.qualname not in _BARE:
+            if have is None and b.qualname not in IDENTITY_BASES:
                 unknown = it.unknown(f"the bases of {b.qualname} are not modelled", None)
         elif isinstance(b, Class):
             if "namedtuple" in b.flags:

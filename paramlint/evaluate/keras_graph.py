@@ -740,10 +740,15 @@ def _keep(table: Dict[str, Any], value: Any) -> None:
     reassigned or deleted."""
     if any(v is value for v in table.values()):
         return
+    table[_free_key(table)] = value
+
+
+def _free_key(table: Dict[str, Any]) -> str:
+    """A key no attribute can have, not yet used in ``table``."""
     i = len(table)
     while f"#{i}" in table:
         i += 1
-    table[f"#{i}"] = value
+    return f"#{i}"
 
 
 def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
@@ -793,10 +798,7 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
 
 def stash(table: Dict[str, Any], name: str) -> None:
     """The value under attribute ``name`` moves to a key no attribute can have (still tracked)."""
-    i = len(table)
-    while f"#{i}" in table:
-        i += 1
-    table[f"#{i}"] = table.pop(name)
+    table[_free_key(table)] = table.pop(name)
 
 
 def _drop_kept(table: Dict[str, Any], value: Any) -> None:

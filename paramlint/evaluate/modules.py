@@ -535,16 +535,9 @@ def _set_training(it: Any, layer: Layer, mode: Any, node: Any) -> Any:
     """``m.train(mode)`` / ``m.eval()``: ``training`` on ``m`` and every submodule; returns ``m``."""
     if isinstance(mode, Unknown) or not isinstance(mode, bool):
         return mode if isinstance(mode, Unknown) else it.unknown("train() with a non-bool mode", node)
-    seen = set()
-    stack = [layer]
-    while stack:
-        m = stack.pop()
-        if id(m) in seen:
-            continue
-        seen.add(id(m))
+    for _, m in walk(layer):
         touch(it, m)
         m.attrs["training"] = mode
-        stack.extend(c for c in m.children.values() if isinstance(c, Layer))
     return layer
 
 

@@ -242,9 +242,10 @@ class EqualityNotModelled(TypeError):
     lookups and ``in`` tests that Python runs on it fail, and their callers answer Unknown."""
 
 
-#: Bases whose instances compare (and hash) by identity, as ``object``'s do.
-_IDENTITY_BASES = frozenset(("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol",
-                             "typing_extensions.Protocol", "enum.Enum"))
+#: Bases outside the project that add no attributes an instance or class could be asked for.
+BARE_BASES = frozenset(("builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"))
+#: Bases whose instances compare (and hash) by identity, as ``object``'s do (and are no builtin type).
+IDENTITY_BASES = BARE_BASES | {"enum.Enum"}
 
 
 def compares_by_identity(cls: "Class") -> bool:
@@ -265,7 +266,7 @@ def _compares_by_identity(cls: "Class") -> bool:
 
     for b in cls.mro():
         if isinstance(b, External):
-            if b.qualname not in _IDENTITY_BASES:
+            if b.qualname not in IDENTITY_BASES:
                 return False
             continue
         if not isinstance(b, Class):
