@@ -392,6 +392,21 @@ PROGRAMS = [
 'class S:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        return self.n < o.n\nV = (S(1) < S(2), S(3) > S(2))',
 'class M:\n    def __mul__(self, o):\n        return NotImplemented\n    def __rmul__(self, o):\n        return 7\nclass N:\n    def __mul__(self, o):\n        return NotImplemented\nV = N() * M()',
 'class Q:\n    def __eq__(self, o):\n        return NotImplemented\nq = Q()\nV = (q != Q(), q != q)',
+# project exception classes: which handler runs, isinstance/issubclass/type of the caught object
+'class MyError(ValueError):\n    pass\ndef f():\n    raise MyError("x")\ntry:\n    try:\n        f()\n        V = 1\n    except ValueError:\n        V = 2\nexcept Exception:\n    V = 3',
+'class Missing(KeyError):\n    pass\ntry:\n    try:\n        raise Missing\n    except IndexError:\n        V = 1\nexcept LookupError:\n    V = 2',
+'class A(Exception):\n    pass\nclass B(Exception):\n    pass\ntry:\n    raise A()\nexcept B:\n    V = 1\nexcept A:\n    V = 3',
+'class A(Exception):\n    pass\ntry:\n    raise KeyError("k")\nexcept A:\n    V = 1\nexcept KeyError:\n    V = 2',
+'class A(Exception):\n    pass\ntry:\n    raise A\nexcept (KeyError, A):\n    V = 1',
+'class A(Exception):\n    pass\nclass B(A):\n    pass\ntry:\n    raise B("m")\nexcept Exception as e:\n    V = (isinstance(e, A), type(e) is B, isinstance(e, ValueError), isinstance(e, BaseException))',
+'class A(KeyError):\n    pass\nV = (issubclass(A, BaseException), issubclass(A, LookupError), issubclass(A, IndexError), issubclass(KeyError, A))',
+'V = []\nfor exc in (PermissionError, FileNotFoundError, IOError):\n    try:\n        raise exc\n    except OSError:\n        V.append(exc is OSError)',
+'try:\n    try:\n        raise SystemExit\n    except Exception:\n        V = 1\nexcept BaseException:\n    V = 2',
+'try:\n    raise UnicodeDecodeError("utf-8", b"", 0, 1, "bad")\nexcept ValueError:\n    V = "value"',
+# a dict walked live: values changed in the loop are seen; a change of size raises RuntimeError
+'d = {"a": 1, "b": 2}\nV = []\nfor k, v in d.items():\n    if k == "a":\n        d["b"] = 5\n    V.append(v)',
+'d = {"a": 1, "b": 2}\ndef f():\n    for k in d:\n        d[k + "x"] = 1\n    return 1\ntry:\n    V = f()\nexcept RuntimeError:\n    V = "raised"',
+'d = {"a": 1, "b": 2}\nV = []\nfor k in d:\n    d[k] = d[k] * 10\n    V.append(k)\nV.append(d["b"])',
 ]
 
 

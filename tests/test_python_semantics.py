@@ -626,6 +626,92 @@ def test_what_an_unmodelled_call_is_given_may_have_changed(tmp_path: Path) -> No
     assert models["logged"].total_params == 5
 
 
+# ---- project exception classes; an object that may be one of two ------------------------------
+
+EXCEPTIONS = {"m.py": '''
+        import torch.nn as nn
+
+
+        class ConfigError(ValueError):
+            pass
+
+
+        class Missing(KeyError):
+            pass
+
+
+        def parse(width):
+            if width < 0:
+                raise ConfigError("negative width")
+            return width
+
+
+        def subclass_caught_by_its_base():
+            try:
+                try:
+                    w = parse(-1)
+                except ValueError:  # catches ConfigError: the outer handler never runs
+                    w = 8
+            except Exception:
+                w = 2
+            return nn.Linear(w, 1)
+
+
+        def handlers_in_order():
+            widths = []
+            for exc in (Missing, ConfigError, KeyError):
+                try:
+                    raise exc("x")
+                except ConfigError:
+                    widths.append(3)
+                except LookupError as e:
+                    widths.append(5 if isinstance(e, Missing) else 7)
+            return nn.Sequential(*[nn.Linear(w, 1) for w in widths])
+    '''}
+EXCEPTIONS_TOTALS = {"subclass_caught_by_its_base": 9, "handlers_in_order": 6 + 4 + 8}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", sorted(EXCEPTIONS_TOTALS))
+def test_project_exceptions_match_torch(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, EXCEPTIONS)
+    assert torch_total(tmp_path, pkg, "m.py", builder) == EXCEPTIONS_TOTALS[builder]
+
+
+@pytest.mark.parametrize("builder", sorted(EXCEPTIONS_TOTALS))
+def test_project_exceptions_figures(tmp_path: Path, builder: str) -> None:
+    # ``except ValueError`` after ``raise ConfigError`` was "cannot tell": the exception went on
+    # to ``except Exception`` and Linear(2, 1) was counted (3, torch 9)
+    pkg = write_package(tmp_path, EXCEPTIONS)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert m.total_params == EXCEPTIONS_TOTALS[builder], m.unresolved
+
+
+def test_a_change_through_an_object_that_may_be_another_is_unknown(tmp_path: Path) -> None:
+    # torch: 40 when somelib.flag is true (``extra`` is ``layers``), 20 otherwise; 20 was given
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+        import somelib
+
+
+        def aliased():
+            layers = [nn.Linear(4, 4)]
+            extra = layers if somelib.flag else []
+            extra.append(nn.Linear(4, 4))
+            return nn.Sequential(*layers)
+
+
+        def read_only():
+            layers = [nn.Linear(4, 4)]
+            extra = layers if somelib.flag else []
+            n = len(extra)
+            return nn.Sequential(*layers)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["aliased"].total_params is None
+    assert models["read_only"].total_params == 20
+
+
 # ---- dataclass fields: a redefined field keeps its place; keyword-only fields ---------------------
 
 FIELDS = {"m.py": '''

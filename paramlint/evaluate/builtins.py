@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate import iterators, protocols
+from paramlint.evaluate import exceptions, iterators, protocols
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
 )
@@ -520,6 +520,8 @@ def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
             return BUILTINS.get(name, External(f"builtins.{name}"))
     if isinstance(v, Function):
         return External("types.FunctionType")
+    if isinstance(v, ExceptionValue):
+        return v.cls if v.cls is not None else BUILTINS.get(v.name) or it.unknown(f"type() of {v.name}", node)
     return it.unknown(f"type() of {type(v).__name__}", node)
 
 
@@ -611,12 +613,10 @@ def _exception(name: str) -> None:
     BUILTINS[name] = Builtin(name, call)
 
 
-for _e in (
-    "Exception", "ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError", "NotImplementedError",
-    "AssertionError", "AttributeError", "ImportError", "ModuleNotFoundError", "StopIteration", "ZeroDivisionError",
-    "OSError", "ArithmeticError", "LookupError", "Warning", "UserWarning", "DeprecationWarning",
-):
+for _e in exceptions.BASES:
     _exception(_e)
+for _alias, _e in exceptions.ALIASES.items():
+    BUILTINS[_alias] = BUILTINS[_e]  # ``IOError is OSError``
 
 BUILTINS["object"] = External("builtins.object")
 BUILTINS["NotImplemented"] = External("builtins.NotImplemented")

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from paramlint import catalog
+from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
+    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -23,6 +24,13 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
     """isinstance(v, target) for one target class."""
     if isinstance(target, Unknown):
         return target
+    if isinstance(v, ExceptionValue):
+        m = exceptions.catches(it, target, v.name if v.cls is None else None, v.cls)
+        if m is not None:
+            return m
+        if isinstance(target, Builtin) and target.name in ("object", "type"):
+            return target.name == "object"
+        return it.unknown("isinstance of an exception against a class that is not modelled", None)
     if isinstance(target, Builtin) and target.name == "type":
         if isinstance(v, Class):
             return True
@@ -187,9 +195,24 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
     if isinstance(c, Unknown):
         return c
     targets = _targets(target)
+    unknown = None
     for t in targets:
+        if isinstance(t, Unknown):
+            unknown = t
+            continue
         if isinstance(t, External) and t.qualname == "builtins.object" and isinstance(c, (Class, Builtin)):
             return True
+        if isinstance(t, Builtin) and exceptions.is_builtin_exception(t.name) and isinstance(c, (Class, Builtin)):
+            if isinstance(c, Builtin):
+                if exceptions.is_builtin_exception(c.name) and exceptions.builtin_is(c.name, t.name):
+                    return True
+                continue
+            r = exceptions.class_is(it, c, t.name) if "exception" in c.flags else _unseen_bases(it, c, node)
+            if r is True:
+                return True
+            if isinstance(r, Unknown):
+                unknown = r
+            continue
         if isinstance(t, Builtin) and _builtin_type(t.name) is not None and isinstance(c, (Class, Builtin)):
             if isinstance(c, Class):
                 r = subclass_of_builtin(it, c, t.name)
@@ -209,6 +232,9 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
                 spec = catalog.lookup(t.qualname)
                 if spec is not None and c.spec is not None and (spec.role == "base" and spec.framework == c.framework or spec is c.spec):
                     return True
+                r = _unseen_bases(it, c, node)
+                if isinstance(r, Unknown):
+                    unknown = r
         elif isinstance(c, External) and isinstance(t, External):
             if c == t:
                 return True
@@ -218,4 +244,15 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
                     return True
                 continue
             return it.unknown(f"issubclass({c.qualname}, {t.qualname})", node)
+    return unknown if unknown is not None else False
+
+
+def _unseen_bases(it: Any, c: Class, node: Any) -> Any:
+    """False, or Unknown when a base of ``c`` comes from outside the project and is neither a
+    catalog class nor one known to add nothing: its own bases are not seen."""
+    for b in c.mro():
+        if isinstance(b, External) and b.qualname not in IDENTITY_BASES and catalog.lookup(b.qualname) is None:
+            return it.unknown(f"the bases of {b.qualname} are not modelled", node)
+        if isinstance(b, Unknown):
+            return b
     return False

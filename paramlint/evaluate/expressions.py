@@ -213,6 +213,8 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
             # may change ``obj`` and what it is given (``list.append(xs, x)``): unknown afterwards
             if type(node.func) is cst.Attribute:
                 it.havoc([cst.Del(cast(Any, node.func.value))], env, fn)
+                if fn.aliases:  # ``y.append(3)`` where ``y`` may be ``x``
+                    it.fw.may_mutate(it, [fn], fn)
             it.fw.may_mutate(it, [*args, *kwargs.values()], fn)
     return it.call(fn, args, kwargs, node)
 
@@ -443,8 +445,44 @@ def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
     if isinstance(t, Unknown):
         _maybe_ran(it, node.body, env, t)  # ``xs.append(3) if flag else None``: either side may run
         _maybe_ran(it, node.orelse, env, t)
+        aliases = [a for a in (_read_only(it, node.body, env), _read_only(it, node.orelse, env))
+                   if isinstance(a, (Layer, Instance, list, dict, set))]
+        if aliases:  # ``y = x if flag else []``: a change through ``y`` may be one to ``x``
+            t = Unknown(t.reason, t._location, t._where)
+            t.aliases = tuple(aliases)
         return t
     return it.eval(node.body if t else node.orelse, env)
+
+
+def _read_only(it: Any, expr: cst.BaseExpression, env: Any) -> Any:
+    """The object an expression names, found without running anything (a name, an instance's
+    or module's stored attribute, a constant index into a container); None otherwise."""
+    from paramlint.evaluate.interpreter import _MISSING, _peek
+
+    t = type(expr)
+    if t is cst.Name:
+        v = _peek(expr.value, env)  # type: ignore[attr-defined]
+        return None if v is _MISSING else v
+    if t is cst.Attribute:
+        base = _read_only(it, expr.value, env)  # type: ignore[attr-defined]
+        name = expr.attr.value  # type: ignore[attr-defined]
+        if isinstance(base, Instance):
+            return base.attrs.get(name)
+        if isinstance(base, Layer):
+            return base.children.get(name, base.attrs.get(name))
+        return None
+    if t is cst.Subscript and len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:  # type: ignore[attr-defined]
+        base = _read_only(it, expr.value, env)  # type: ignore[attr-defined]
+        key = expr.slice[0].slice.value  # type: ignore[attr-defined]
+        k = int(key.value) if type(key) is cst.Integer else key.evaluated_value if type(key) is cst.SimpleString else None
+        try:
+            if isinstance(base, (list, tuple)) and isinstance(k, int):
+                return base[k]
+            if isinstance(base, dict) and k is not None:
+                return base.get(k)
+        except (IndexError, TypeError, ValueError):
+            return None
+    return None
 
 
 def _maybe_ran(it: Any, expr: cst.BaseExpression, env: Any, why: Unknown) -> None:

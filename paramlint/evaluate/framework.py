@@ -10,7 +10,7 @@ import libcst as cst
 
 from paramlint import catalog
 from paramlint.catalog.spec import Args, ArgError, LayerSpec
-from paramlint.evaluate import signatures
+from paramlint.evaluate import exceptions, signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
@@ -121,7 +121,7 @@ def init_class(it: Any, cls: Class) -> None:
                 cls.flags.add("enum")
             elif b.qualname in ("flax.struct.PyTreeNode",):
                 cls.flags.update(("dataclass", "record_init"))
-        elif isinstance(b, Builtin) and b.name in ("Exception", "ValueError", "TypeError", "RuntimeError"):
+        elif isinstance(b, Builtin) and exceptions.is_builtin_exception(b.name):
             cls.flags.add("exception")
         elif isinstance(b, Unknown) and cls.uncertain is None:
             cls.uncertain = b
@@ -289,7 +289,7 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     if cls.uncertain is not None and cls.framework is None:
         return cls.uncertain
     if "exception" in cls.flags:
-        return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "")
+        return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "", cls)
     if "enum" in cls.flags:
         return lazy.enums.by_value(it, cls, args, node)
     if cls.framework is not None:
@@ -644,7 +644,9 @@ def may_mutate(it: Any, args: List[Any], why: Unknown) -> None:
     """What an unmodelled callable is given may have changed: a module's count, a container's
     contents, an array's values (``np.random.shuffle(w)``) are unknown afterwards."""
     for a in args:
-        if isinstance(a, Layer):
+        if type(a) is Unknown and a.aliases:
+            may_mutate(it, list(a.aliases), why)
+        elif isinstance(a, Layer):
             if a.uncertain is None:
                 touch(it, a)
                 a.uncertain = why

@@ -36,11 +36,14 @@ NOT_AN_EXCEPTION = "<not an exception>"
 class Raised(Exception):
     """User code raised (or hit a Python error we model as raising). Outside a ``try`` the
     nearest call becomes Unknown; inside one it propagates to the handlers, which run when
-    the exception's type is known to match (``exc``: a builtin exception name, or None)."""
+    the exception's type is known to match (``exc``: a builtin exception name, or None;
+    ``value.cls``: a project exception class)."""
 
-    def __init__(self, unknown: Unknown, exc: Optional[str] = None) -> None:
+    def __init__(self, unknown: Unknown, exc: Optional[str] = None, value: Any = None) -> None:
         self.unknown = unknown
         self.exc = exc
+        #: The raised exception object (an ExceptionValue), when the ``raise`` statement made it.
+        self.value = value
 
 
 class _Return(Exception):
@@ -630,6 +633,13 @@ class Interpreter:
         """The object named ``r`` may have changed: a module's count, a container's contents
         become unknown (through every reference to it)."""
         target = _peek(r, env)
+        if type(target) is Unknown:
+            for a in target.aliases:  # one of the objects it may be was changed
+                self._havoc_object(a, None, env, reason, why)
+            return
+        self._havoc_object(target, r, env, reason, why)
+
+    def _havoc_object(self, target: Any, r: Optional[str], env: Env, reason: Unknown, why: Unknown) -> None:
         if isinstance(target, (Layer, Class, Instance, list, dict, set)):
             self._havoc_reachable(target, reason)
         if isinstance(target, (Layer, Class)):
@@ -643,7 +653,8 @@ class Interpreter:
             # registry mutated inside a function, an argument) now reads as Unknown.
             touch(self, target)
             self.poisoned.setdefault(id(target), (target, reason))
-            self.assign_name(r, reason, env)
+            if r is not None:
+                self.assign_name(r, reason, env)
         elif isinstance(target, lazy.arrays.Array) and self.project.arrays_mutated is None:
             # a.mul_(10) under the condition: no value array is trusted from now on (arrays.mutated)
             self.project.arrays_mutated = why.because(f"array values may change in place ({reason.reason})")

@@ -18,7 +18,7 @@ from typing import Any, Iterator as PyIterator, List, Optional
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
-from paramlint.evaluate.values import Unknown
+from paramlint.evaluate.values import DICT_VIEWS, Unknown
 
 #: What :meth:`Iterator.pull` returns once the iterator is exhausted.
 DONE = object()
@@ -105,7 +105,28 @@ def stream(it: Any, v: Any, node: Any) -> Any:
     a time; a list is walked live, seeing appends, as Python's list iterator does), or Unknown."""
     if type(v) is Iterator:
         return v.stream(it)
-    return it.fw.iterate(it, v, node)
+    seq = it.fw.iterate(it, v, node)
+    if (type(v) is dict or type(v) in DICT_VIEWS) and not isinstance(seq, Unknown):
+        return _live_dict(v)
+    return seq
+
+
+def _live_dict(v: Any) -> PyIterator[Any]:
+    """A dict (or a view of one) walked live, as Python does: a value changed in the loop is
+    seen, and a change of size or of keys raises RuntimeError where Python does (the
+    evaluator's dicts are Python dicts given the same operations: Python's own iterator tells
+    when)."""
+    src = iter(v)
+    while True:
+        try:
+            x = next(src)
+        except StopIteration:
+            return
+        except RuntimeError as e:  # "dictionary changed size during iteration"
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(Unknown(f"raises RuntimeError: {e}"), "RuntimeError") from None
+        yield x
 
 
 def items(it: Any, v: Any, node: Any, ordered: bool = True) -> Any:

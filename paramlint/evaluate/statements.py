@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
 
-from paramlint.evaluate import iterators, lazy_modules, neutral
+from paramlint.evaluate import exceptions, iterators, lazy_modules, neutral
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import escapes
@@ -67,6 +67,8 @@ def _augassign(it: Any, node: cst.AugAssign, env: Env) -> None:
     op = type(node.operator).__name__.replace("Assign", "")
     cur = it.eval(node.target, env)
     rhs = it.eval(node.value, env)
+    if type(cur) is Unknown and cur.aliases:  # ``y += [4]`` where ``y`` may be a list: in place
+        it.fw.may_mutate(it, [cur], cur)
     if isinstance(cur, (list, dict, set)):  # list +=, dict |=, set |= change the object: aliases see it
         r = lazy.methods.inplace(it, op, cur, rhs, node)
         if r is not NotImplemented:
@@ -152,6 +154,8 @@ def _through_unknown(it: Any, target: cst.CSTNode, obj: Unknown, env: Env) -> No
     """``a.b.c = v`` / ``a[k][j] = v`` / ``del a.b.c`` where ``a.b`` is Unknown (``m._modules``,
     a submodule not modelled): the object changed is somewhere inside ``a``, which becomes
     unknown (a module's count too), never silently unchanged."""
+    if obj.aliases:  # ``y.a = 1`` where ``y`` may be ``x``
+        it.fw.may_mutate(it, [obj], obj)
     it.havoc([cst.Del(cast(Any, target))], env, obj)  # (a del of the target: the same root is mutated)
 
 
@@ -216,11 +220,20 @@ def _continue(it: Any, node: Any, env: Env) -> None:
 @handles(cst.Raise)
 def _raise(it: Any, node: cst.Raise, env: Env) -> None:
     exc = it.eval(node.exc, env) if node.exc is not None else None
-    name = exc.name if isinstance(exc, ExceptionValue) else None
-    if isinstance(exc, Builtin) and (exc.name in _EXC_BASES or exc.name.endswith(("Error", "Exception", "Warning"))):
-        name = exc.name  # ``raise ValueError``: the class, instantiated by Python
-    msg = f": {exc.message}" if isinstance(exc, ExceptionValue) and exc.message else ""
-    raise Raised(it.unknown(f"raises {name or 'an exception'}{msg}", node), name)
+    if isinstance(exc, Builtin) and exceptions.is_builtin_exception(exc.name):
+        exc = ExceptionValue(exc.name, "")  # ``raise ValueError``: the class, instantiated by Python
+    elif isinstance(exc, Class) and "exception" in exc.flags and not _own_init(it, exc):
+        exc = ExceptionValue(exc.name, "", exc)
+    if not isinstance(exc, ExceptionValue):
+        raise Raised(it.unknown("raises an exception", node), None)
+    msg = f": {exc.message}" if exc.message else ""
+    raise Raised(it.unknown(f"raises {exc.name}{msg}", node), exc.name if exc.cls is None else None, exc)
+
+
+def _own_init(it: Any, cls: Class) -> bool:
+    """Whether a project class in the MRO defines ``__init__`` (``raise MyError`` calls it with
+    no arguments, which may itself raise a TypeError)."""
+    return any(isinstance(c, Class) and "__init__" in it.fw.materialize(it, c) for c in cls.mro())
 
 
 @handles(cst.Assert)
@@ -389,7 +402,9 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
                 raise  # cannot tell whether this handler (or a later one) applies
             if m:
                 if handler.name is not None:
-                    assign_target(it, handler.name.name, ExceptionValue(r.exc or "Exception", r.unknown.reason), env)
+                    caught = r.value if r.value is not None else ExceptionValue(r.exc, r.unknown.reason) if r.exc is not None \
+                        else it.unknown("the caught exception", handler)
+                    assign_target(it, handler.name.name, caught, env)
                 it.exec_block(_body(handler.body), env)
                 break
         else:
@@ -410,20 +425,6 @@ def _may_have_raised(it: Any, node: cst.Try, env: Env) -> Unknown:
     return why
 
 
-#: Builtin exception hierarchy (the part model code meets): name -> its bases.
-_EXC_BASES = {
-    "KeyError": ("LookupError",), "IndexError": ("LookupError",), "ZeroDivisionError": ("ArithmeticError",),
-    "ModuleNotFoundError": ("ImportError",), "NotImplementedError": ("RuntimeError",), "RecursionError": ("RuntimeError",),
-    "FileNotFoundError": ("OSError",), "UserWarning": ("Warning",), "DeprecationWarning": ("Warning",),
-}
-
-
-def _exc_is(name: str, target: str) -> bool:
-    if target in ("Exception", "BaseException") or name == target:
-        return True
-    return any(_exc_is(b, target) for b in _EXC_BASES.get(name, ()))
-
-
 def _handler_matches(it: Any, handler: Any, r: Raised, env: Env) -> Any:
     """True/False, or None when it cannot be known."""
     from paramlint.evaluate.interpreter import NOT_AN_EXCEPTION
@@ -433,19 +434,16 @@ def _handler_matches(it: Any, handler: Any, r: Raised, env: Env) -> Any:
     if handler.type is None:
         return True  # bare except
     t = it.eval(handler.type, env)
-    targets = t if isinstance(t, tuple) else (t,)
+    cls = r.value.cls if r.value is not None else None
     unknown = False
-    for x in targets:
-        name = x.name if isinstance(x, Builtin) else x.qualname.rsplit(".", 1)[-1] if isinstance(x, External) and x.qualname.startswith("builtins.") else None
-        if name is None:
-            unknown = True  # a user or library exception class
-            continue
-        if name in ("Exception", "BaseException"):
+    for x in t if isinstance(t, tuple) else (t,):
+        if r.exc is None and cls is None and isinstance(x, Builtin) and x.name in ("Exception", "BaseException"):
+            return True  # whatever it was, model code raises exceptions, not SystemExit
+        m = exceptions.catches(it, x, r.exc, cls)
+        if m:
             return True
-        if r.exc is None:
+        if m is None:
             unknown = True
-        elif _exc_is(r.exc, name):
-            return True
     return None if unknown else False
 
 

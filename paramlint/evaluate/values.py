@@ -29,7 +29,7 @@ DICT_VIEWS: Tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.item
 class Unknown:
     """A value paramlint cannot know, with the first reason and where it arose."""
 
-    __slots__ = ("reason", "_location", "_where", "kind")
+    __slots__ = ("reason", "_location", "_where", "kind", "aliases")
 
     def __init__(self, reason: str, location: Optional[Location] = None, where: Any = None, kind: Optional[str] = None) -> None:
         self.reason = reason
@@ -39,6 +39,9 @@ class Unknown:
         self._where = where
         #: What is known of it: "bool" for the result of a test (it is not a module or a tensor).
         self.kind = kind
+        #: Mutable objects it may be (``y = x if flag else []``): a change made through it may
+        #: have changed them.
+        self.aliases: Tuple[Any, ...] = ()
 
     def because(self, reason: str) -> "Unknown":
         """Another unknown at the same place (its position still computed only if asked)."""
@@ -311,13 +314,15 @@ class Instance:
 
 
 class ExceptionValue:
-    """An exception object (only ever raised, which makes the enclosing call Unknown)."""
+    """An exception object: a builtin exception (``name``) or an instance of a project
+    exception class (``cls``; its ``__init__`` is not run, so its attributes are unknown)."""
 
-    __slots__ = ("name", "message")
+    __slots__ = ("name", "message", "cls")
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, cls: Optional["Class"] = None) -> None:
         self.name = name
         self.message = message
+        self.cls = cls
 
 
 class Param:
