@@ -59,6 +59,7 @@ def report(
         sync_tracked(root)  # layers appended to a tracked list after its assignment
     modules = list(walk(root))
     paths: Dict[int, str] = {id(m): p for p, m in modules}
+    concrete = input_shape is not None and all(s is not None and None not in s for s in input_shape)
     unresolved: Dict[Tuple[str, Optional[Location]], Unresolved] = {}
 
     def flag(u: Unknown) -> None:
@@ -138,11 +139,12 @@ def report(
             params=params,
             trainable=trainable,
             output_shape=out,
-            activation_size=activation_size(out),
+            activation_size=activation_size(out) if _sized(layer, out, concrete) else None,
             shared=repeat or shared_param,
             buffers=0 if repeat else buffers,
             formula=formula(own),
-            macs=(getattr(call, "macs") if hasattr(call, "macs") else layer_macs(layer, ins, out)) if traced else None,
+            macs=(getattr(call, "macs") if hasattr(call, "macs") else layer_macs(layer, ins, out))
+            if traced and _sized(layer, out, concrete) and all(_sized(layer, i, concrete) for i in ins) else None,
         )
 
     leaves = [m for _, m in modules if _is_leaf(m)]
@@ -175,6 +177,14 @@ def report(
                 trainable=(numel if p.trainable else 0) if isinstance(numel, int) and p.trainable is not None else None,
                 output_shape=None, activation_size=None, formula=formula([(n, p)]),
             ))
+        if m.framework == "flax":  # ``self.variable("batch_stats", ...)`` next to submodules: state
+            for n, b in m.buffers.items():
+                numel = b.numel() if b is not None else None
+                if isinstance(numel, int) and id(b) not in counted:
+                    counted.add(id(b))
+                    rows.append(LayerRow(path=f"{path}.{n}" if path else n, type="Variable", location=m.location,
+                                         params=0, trainable=0, output_shape=None, activation_size=None,
+                                         buffers=numel))
 
     distinct: Dict[int, Param] = {}
     for _, m in modules:
@@ -205,6 +215,13 @@ def report(
         total_macs=_total_macs(traced_rows, op_macs) if calls else None,
         total_activations=_total_activations(traced_rows) if calls else None,
     )
+
+
+def _sized(layer: Layer, shape: Optional[Shape], concrete: bool) -> bool:
+    """Whether a shape's unknown dims stand for a batch size (Keras' leading None, a torch
+    input given with a None batch: counted as 1, figures per sample) rather than a size the
+    forward code computed from data (with concrete inputs, a None is a figure not known)."""
+    return layer.framework == "keras" or shape is None or None not in shape or not concrete
 
 
 def layer_macs(layer: Layer, ins: Tuple[Optional[Shape], ...], out: Optional[Shape]) -> Optional[int]:

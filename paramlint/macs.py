@@ -17,7 +17,7 @@ Layers whose cost is not modelled give None (never a guess).
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from paramlint.catalog.spec import Args, ArgError
 from paramlint.types import Shape
@@ -75,6 +75,8 @@ def matmul(a: Shape, b: Shape) -> Optional[int]:
     if len(b) < 2 or not a:
         return 0
     if len(a) == 1:
+        if a[0] == 1:
+            return None  # a 1-D left operand of length 1: torch may take another path (not counted)
         a = (1,) + tuple(a)
     from paramlint.catalog.shapes import broadcast
 
@@ -96,20 +98,26 @@ def einsum(equation: str, shapes: Sequence[Shape]) -> Optional[int]:
         return 0
     if len(shapes) != 2 or not arrow or "..." in eq or len(terms) != 2:
         return None
-    sizes: Dict[str, Any] = {}
+    # torch's sumproduct_pair: a letter of size 1 in one operand is the other's alone; a letter
+    # of one operand that the output drops is summed away first, for free; with no letter of
+    # both operands left to contract the pair is an elementwise product (aten.mul), uncounted
+    own: List[Dict[str, Any]] = []
     for term, s in zip(terms, shapes):
-        if len(term) != len(s):
+        if len(term) != len(s) or len(set(term)) != len(term):
             return None
-        for ch, d in zip(term, s):
-            if d is not None and d != 1 or ch not in sizes:
-                sizes[ch] = d
-    keep = set(rhs) | (set(terms[0]) & set(terms[1]))
+        own.append({ch: d for ch, d in zip(term, s) if d != 1})
+    out = set(rhs)
+    left = [{ch: d for ch, d in o.items() if ch in out or any(ch in p for p in own if p is not o)} for o in own]
+    contracted = (set(left[0]) & set(left[1])) - out
+    if not contracted:
+        return 0
+    sizes: Dict[str, Any] = {**left[1], **left[0]}
     n = 1
-    for i, ch in enumerate(sorted(keep, key=lambda c: (rhs + terms[0] + terms[1]).index(c))):
-        d = sizes.get(ch)
+    for ch in sizes:
+        d = sizes[ch]
         if d is None:
-            if i == 0 and rhs[:1] == ch:
-                continue  # leading batch
+            if rhs[:1] == ch:
+                continue  # the leading batch of a symbolic input: figures per sample
             return None
         n *= d
     return n
@@ -119,11 +127,28 @@ def attention(q: Shape, k: Shape, v: Shape) -> Optional[int]:
     """Scores ``q @ kᵀ`` plus ``weights @ v`` (FlopCounterMode's sdpa formula / 2)."""
     if len(q) < 2 or len(k) < 2 or len(v) < 2:
         return None
-    batch = elements(tuple(q[:-2]) if len(q) > 2 else ())
+    batch = _broadcast_elements(q[:-2], k[:-2], v[:-2])  # (a 2-D query attends over each batch of k)
     lq, d, lk, dv = q[-2], q[-1], k[-2], v[-1]
     if batch is None or None in (lq, d, lk, dv):
         return None
     return batch * lq * lk * (d + dv)  # type: ignore[operator]
+
+
+def _broadcast_elements(*shapes: Shape) -> Optional[int]:
+    """Elements of the broadcast of batch shapes; None if a dim is unknown or they clash."""
+    rank = max(len(x) for x in shapes)
+    n = 1
+    for i in range(1, rank + 1):
+        dims = {x[-i] for x in shapes if len(x) >= i}
+        if None in dims:
+            if i == rank and dims == {None}:
+                continue  # the leading batch of a symbolic input: figures per sample
+            return None
+        dims.discard(1)
+        if len(dims) > 1:
+            return None
+        n *= dims.pop() if dims else 1
+    return n
 
 
 def multihead_attention(a: Args, q: Shape, k: Shape, v: Shape) -> Optional[int]:
@@ -143,7 +168,10 @@ def multihead_attention(a: Args, q: Shape, k: Shape, v: Shape) -> Optional[int]:
     if lq is None or lk is None:
         return None
     proj = n * (lq * e * e + lk * kdim * e + lk * vdim * e + lq * e * e)
-    return proj + n * lq * lk * 2 * e
+    # add_bias_kv appends a learned key/value row, add_zero_attn a zero one: the products
+    # attend over the longer sequence (FlopCounterMode: 18,368 for L=7, E=16 with both)
+    keys = lk + a.bool("add_bias_kv") + a.bool("add_zero_attn")
+    return proj + n * lq * keys * 2 * e
 
 
 def rnn(kind: str, a: Args, in_shape: Shape) -> Optional[int]:
@@ -225,9 +253,8 @@ def _torch(t: str, a: Args, x: Optional[Shape], ins: Sequence[Optional[Shape]], 
         return conv_transpose(x, a.int("out_channels", 1), a.int("groups", 1), a.ints("kernel_size", n, 1))
     if t in ("Linear", "NonDynamicallyQuantizableLinear", "LazyLinear"):
         return linear(x, a.int("in_features", 1), a.int("out_features", 1))
-    if t == "Bilinear":
-        rows = elements(tuple(x[:-1]))
-        return None if rows is None else rows * a.int("in1_features", 1) * a.int("in2_features", 1) * a.int("out_features", 1)
+    if t == "Bilinear":  # aten._trilinear: FlopCounterMode counts nothing for it, and MACs are its figures
+        return None
     if t == "MultiheadAttention":
         q = x
         k = ins[1] if len(ins) > 1 and ins[1] is not None else q

@@ -162,3 +162,131 @@ def test_golden_is_what_flax_says_now():
     if live["produced_by"] != DOC["produced_by"]:
         pytest.skip(f"golden from {DOC['produced_by']}, installed {live['produced_by']}")
     assert live["rows"] == ROWS
+
+
+_METHODS = '''
+from typing import Any, NamedTuple
+
+import flax.linen as nn
+import jax.numpy as jnp
+
+
+class CompactHelper(nn.Module):
+    @nn.compact
+    def proj(self, x):
+        return nn.Dense(6)(x)
+
+    def __call__(self, x):
+        return self.proj(self.proj(x))  # each outermost compact call names afresh: one Dense
+
+
+class PlainHelper(nn.Module):
+    def blk(self, x):
+        return nn.Dense(6)(x)
+
+    @nn.compact
+    def __call__(self, x):
+        return self.blk(self.blk(x))  # a plain helper goes on with the caller's names: two
+
+
+class Base(nn.Module):
+    width: int = 8
+    depth: int = 1
+
+    @nn.compact
+    def __call__(self, x):
+        for _ in range(self.depth):
+            x = nn.Dense(self.width)(x)
+        return x
+
+
+class AddField(Base):
+    extra: int = 3
+
+    @nn.compact
+    def __call__(self, x):
+        return nn.Dense(self.extra)(super().__call__(x))
+
+
+class Stats(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        self.variable("stats", "n", jnp.zeros, (3,))  # state of a module with children
+        return nn.Dense(2)(x)
+
+
+class Heads(NamedTuple):
+    cls: Any
+    box: Any
+
+
+class Nested(nn.Module):
+    def setup(self):
+        self.stages = [[nn.Dense(4) for _ in range(n)] for n in (1, 2)]
+        self.heads = Heads(cls=nn.Dense(3), box=nn.Dense(4))
+
+    def __call__(self, x):
+        for stage in self.stages:
+            for blk in stage:
+                x = blk(x)
+        return self.heads.cls(x) + self.heads.box(x)[:, :3]
+
+
+class Hidden(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        aux = nn.remat(Base)()(x)  # not modelled; its value goes nowhere, its parameters exist
+        return nn.Dense(2)(x)
+
+
+# paramlint: input-shape=2,6
+compact_helper = CompactHelper()
+# paramlint: input-shape=2,6
+plain_helper = PlainHelper()
+# paramlint: input-shape=2,3
+add_field = AddField(4, 2, 5)
+# paramlint: input-shape=2,3
+stats = Stats()
+# paramlint: input-shape=2,4
+nested = Nested()
+# paramlint: input-shape=2,3
+hidden = Hidden()
+'''
+
+#: flax 0.12.8 (jax 0.10.2), ``model.init(key, jnp.zeros(shape))`` collection sizes.
+METHODS_SIZES = {"compact_helper": {"params": 42}, "plain_helper": {"params": 84}, "add_field": {"params": 61},
+                 "stats": {"params": 8, "stats": 3}, "nested": {"params": 95}, "hidden": {"params": 40}}
+METHODS_SHAPES = {"compact_helper": (2, 6), "plain_helper": (2, 6), "add_field": (2, 3), "stats": (2, 3),
+                  "nested": (2, 4), "hidden": (2, 3)}
+
+
+def test_methods_nesting_state_and_hidden_parameters(tmp_path):
+    """Were 84, 84, 0, state 0, 0 and 8: a compact method's naming, ``super().__call__``,
+    state next to submodules, modules in nested containers, a call that hides parameters."""
+    ms = _analyze(tmp_path, _METHODS)
+    for name, sizes in METHODS_SIZES.items():
+        if name == "hidden":
+            assert ms[name].total_params is None and ms[name].unresolved
+            continue
+        assert ms[name].total_params == sizes["params"], (name, ms[name].unresolved)
+        assert sum(r.buffers or 0 for r in ms[name].layers) == sizes.get("stats", 0), name
+    assert {r.path for r in ms["nested"].layers} >= {"stages_1_1", "heads_cls", "heads_box"}
+
+
+@pytest.mark.oracle
+def test_methods_figures_are_flax_figures(tmp_path):
+    jax = pytest.importorskip("jax")
+    pytest.importorskip("flax")
+    import importlib.util
+
+    p = tmp_path / "methods.py"
+    p.write_text(_METHODS)
+    spec = importlib.util.spec_from_file_location("_flax_methods", p)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    sizes = {}
+    for name, shape in METHODS_SHAPES.items():
+        model = getattr(mod, name)
+        v = jax.eval_shape(lambda m=model, s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
+        sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
+    assert sizes == METHODS_SIZES

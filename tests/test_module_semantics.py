@@ -245,3 +245,118 @@ def test_a_name_taken_by_another_kind_is_a_key_error(tmp_path: Path) -> None:
             return m
     '''})
     assert ours(tmp_path, pkg, "m.py")["clash"].total_params == 2 * 2 + 2 + 2 * 3 + 3  # torch's (was 106)
+
+
+def test_a_module_chosen_under_an_unknown_condition_is_unknown_not_dropped(tmp_path: Path) -> None:
+    # torch: 20, 27, 20, 16, 4 (with torch.compile present). Each was 0: the condition's own
+    # "a bool" Unknown became the value, and a flag assigned to a module attribute registers nothing
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        def make_head():
+            return nn.Linear(8, 3) if hasattr(torch, "compile") else nn.Identity()
+
+
+        class Chosen(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.z = nn.Linear(4, 4) if hasattr(torch, "compile") else nn.Linear(5, 5)
+
+
+        class Helper(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.head = make_head()
+
+
+        class AndExpr(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = hasattr(torch, "compile") and nn.Linear(4, 4)
+
+
+        class NormClass(nn.Module):
+            def __init__(self):
+                super().__init__()
+                norm = nn.BatchNorm1d if hasattr(torch, "compile") else nn.LayerNorm
+                self.n = norm(8)
+
+
+        class Flags(nn.Module):
+            def __init__(self, width=4):
+                super().__init__()
+                self.use = hasattr(torch, "compile") and width > 2  # a flag, not a module
+                self.fc = nn.Linear(width, 1)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name in ("make_head", "Chosen", "Helper", "AndExpr", "NormClass"):
+        assert models[name].total_params is None, name
+    assert models["Flags"].total_params == 5
+
+
+def test_what_torch_raises_in_is_not_counted(tmp_path: Path) -> None:
+    # torch: 19 after ``weight.set_(torch.zeros(3, 3))`` (50 was given); TypeError for a catalog
+    # subclass whose super().__init__() misses arguments (0 was given); KeyError from
+    # Sequential.insert over a name that is not an index (10 was given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        class SetWeight(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 10)
+                with torch.no_grad():
+                    self.l.weight.set_(torch.zeros(3, 3))
+
+
+        class MissingArgs(nn.Linear):
+            def __init__(self):
+                super().__init__()
+
+
+        def insert_after_named():
+            s = nn.Sequential(nn.Linear(1, 2))
+            s.add_module("x", nn.Linear(1, 2))
+            s.insert(0, nn.Linear(1, 1))
+            return s
+
+
+        def insert_front():
+            s = nn.Sequential(nn.Linear(1, 2), nn.Linear(2, 3))
+            return s.insert(-1, nn.Linear(5, 5))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name in ("SetWeight", "MissingArgs", "insert_after_named"):
+        assert models[name].total_params is None, name
+    assert models["insert_front"].total_params == 4 + 9 + 30  # torch: 43
+
+
+def test_a_tensor_compared_with_a_number_is_not_identity(tmp_path: Path) -> None:
+    # ``y.min() == 0`` is a tensor whose value depends on the data; it was taken as False (the
+    # objects differ), so the forward pass went down one branch: shapes and MACs of the other
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        # paramlint: input-shape=2,3,8,8
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv2d(3, 4, 3, padding=1)
+                self.pool = nn.MaxPool2d(2)
+                self.head = nn.Linear(4 * 4 * 4, 2)
+                self.head_full = nn.Linear(4 * 8 * 8, 2)
+
+            def forward(self, x):
+                y = F.relu(self.c(x))
+                if y.min() == 0:
+                    return self.head(self.pool(y).flatten(1))
+                return self.head_full(y.flatten(1))
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["M"]
+    assert m.total_macs is None and m.shape_notes

@@ -24,6 +24,7 @@ from paramlint.catalog.spec import (
     ArgError,
     Args,
     Inputs,
+    Outputs,
     NONE_WHEN_ABSENT,
     LayerSpec,
     ParamSpec,
@@ -121,8 +122,13 @@ def _maxpool_output(n: int):  # type: ignore[no-untyped-def]
         s = k if a.raw("stride") in (None, [], ()) else a.ints("stride", n, 1)
         p, d = a.ints("padding", n), a.ints("dilation", n, 1)
         ceil = a.bool("ceil_mode")
-        return batch + (c,) + tuple(pool_len(L, k[i], s[i], p[i], d[i], ceil) for i, L in enumerate(spatial))
+        return _with_indices(a, batch + (c,) + tuple(pool_len(L, k[i], s[i], p[i], d[i], ceil) for i, L in enumerate(spatial)))
     return output
+
+
+def _with_indices(a: Args, shape: Shape) -> Any:
+    """``return_indices=True``: the pooled values and their indices, a tuple of two tensors."""
+    return Outputs((shape, shape)) if a.bool("return_indices") else shape
 
 
 def _avgpool_output(n: int):  # type: ignore[no-untyped-def]
@@ -152,7 +158,7 @@ def _adaptive_output(n: int, name: str):  # type: ignore[no-untyped-def]
                 out.append(v)
             else:
                 raise ArgError(f"{name}: output_size must hold ints or None")
-        return batch + (c,) + tuple(out)
+        return _with_indices(a, batch + (c,) + tuple(out)) if "return_indices" in a.values else batch + (c,) + tuple(out)
     return output
 
 

@@ -11,7 +11,7 @@ from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.classcheck import is_type_like
-from paramlint.evaluate.values import Class, External, Function, Instance, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
+from paramlint.evaluate.values import Builtin, Class, External, Function, Instance, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
 HANDLERS: Dict[type, Handler] = {}
@@ -216,7 +216,10 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
                 if fn.aliases:  # ``y.append(3)`` where ``y`` may be ``x``
                     it.fw.may_mutate(it, [fn], fn)
             it.fw.may_mutate(it, [*args, *kwargs.values()], fn)
-    return it.call(fn, args, kwargs, node)
+    r = it.call(fn, args, kwargs, node)
+    if type(r) is Unknown and it.flax_frames and type(fn) is not Builtin:
+        lazy.flax_runtime.unknown_call(it, r)
+    return r
 
 
 @handles(cst.BinaryOperation)
@@ -283,7 +286,9 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
     t = it.truth(a, node)
     if isinstance(t, Unknown):
         _maybe_ran(it, node.right, env, t)  # ``u and xs.append(1)``: the right side may run
-        return t
+        # its value is ``a`` or the right side's: a flag only if both are (``u and nn.Linear(4, 4)``
+        # may be a module)
+        return _either(t, a if isinstance(a, (bool, Unknown)) and _is_flag(a) else None, node.right)
     is_and = type(node.operator) is cst.And
     if (is_and and not t) or (not is_and and t):
         return a
@@ -347,6 +352,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return _instance_equal(it, op, a, b, node)
     if op in _REFLECTED_ORDER_OPS and (isinstance(a, Instance) or isinstance(b, Instance)):
         return _instance_binary(it, op, a, b, node)
+    if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
+        return it.unknown("comparison of tensors", node)  # (elementwise: ``y.min() == 0`` is a tensor)
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, complex, str, bytes, bool, tuple, list, dict, type(None), set, frozenset, range, *protocols.VIEWS)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same
@@ -445,13 +452,43 @@ def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
     if isinstance(t, Unknown):
         _maybe_ran(it, node.body, env, t)  # ``xs.append(3) if flag else None``: either side may run
         _maybe_ran(it, node.orelse, env, t)
+        v = _either(t, True if _flag_syntax(node.body) else None, node.orelse)
         aliases = [a for a in (_read_only(it, node.body, env), _read_only(it, node.orelse, env))
                    if isinstance(a, (Layer, Instance, list, dict, set))]
         if aliases:  # ``y = x if flag else []``: a change through ``y`` may be one to ``x``
-            t = Unknown(t.reason, t._location, t._where)
-            t.aliases = tuple(aliases)
-        return t
+            v = Unknown(v.reason, v._location, v._where, v.kind)
+            v.aliases = tuple(aliases)
+        return v
     return it.eval(node.body if t else node.orelse, env)
+
+
+def _is_flag(v: Any) -> bool:
+    return type(v) is bool or isinstance(v, Unknown) and v.kind == "bool"
+
+
+def _either(t: Unknown, first: Any, other: cst.BaseExpression) -> Unknown:
+    """The value of a conditional or ``and``/``or`` whose condition is unknown: one of two
+    values. Known to be a bool (a flag, not a module) only when both are; never the
+    condition's own bool-kind Unknown (``nn.Linear(4, 4) if u else nn.Identity()`` is a
+    module, which a flag assigned to a module attribute is not)."""
+    if first is not None and _flag_syntax(other):
+        return t.as_bool()
+    return Unknown(t.reason, t._location, t._where)
+
+
+def _flag_syntax(e: cst.BaseExpression) -> bool:
+    """An expression whose value is a bool whatever it meets: a comparison, ``not``, a bool
+    literal, or ``and``/``or``/conditional of those."""
+    t = type(e)
+    if t is cst.Comparison or t is cst.UnaryOperation and type(e.operator) is cst.Not:  # type: ignore[attr-defined]
+        return True
+    if t is cst.Name:
+        return e.value in ("True", "False")  # type: ignore[attr-defined]
+    if t is cst.BooleanOperation:
+        return _flag_syntax(e.left) and _flag_syntax(e.right)  # type: ignore[attr-defined]
+    if t is cst.IfExp:
+        return _flag_syntax(e.body) and _flag_syntax(e.orelse)  # type: ignore[attr-defined]
+    return False
 
 
 def _read_only(it: Any, expr: cst.BaseExpression, env: Any) -> Any:

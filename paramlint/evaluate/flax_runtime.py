@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.values import (
+    first_set,
     Builtin,
     External,
     Function,
@@ -24,22 +25,21 @@ _MISSING = object()
 
 
 class Frame:
-    """A module method running: where inline-created submodules belong."""
+    """A module method running: where inline-created submodules belong. ``compact``: an
+    ``@nn.compact`` method (submodules are created inline, auto-named); ``plain``: another
+    method but ``setup`` (flax refuses inline submodules there)."""
 
-    __slots__ = ("compact", "counters", "layer")
+    __slots__ = ("compact", "counters", "layer", "plain")
 
-    def __init__(self, layer: Layer, compact: bool) -> None:
+    def __init__(self, layer: Layer, compact: bool, plain: bool = False) -> None:
         self.layer = layer
         self.compact = compact
+        self.plain = plain
         self.counters: Dict[str, int] = {}
 
 
 def _frames(it: Any) -> List[Frame]:
-    frames = getattr(it, "flax_frames", None)
-    if frames is None:
-        frames = []
-        it.flax_frames = frames
-    return frames
+    return it.flax_frames  # type: ignore[no-any-return]
 
 
 def _detach(it: Any, child: Layer) -> None:
@@ -56,6 +56,9 @@ def adopt(it: Any, layer: Layer, name: Any) -> None:
     if isinstance(name, str):
         layer.name = name
         layer.attrs["__flax_named__"] = True  # name=...: kept wherever the module is assigned
+    if frames and frames[-1].plain and frames[-1].layer.uncertain is None:
+        frames[-1].layer.uncertain = it.unknown(
+            f"{layer.type_name} created inline in a method of {frames[-1].layer.type_name} that is not @nn.compact", None)
     if not frames or not frames[-1].compact:
         return
     f = frames[-1]
@@ -78,20 +81,28 @@ def adopt_fields(it: Any, layer: Layer) -> None:
         _register(it, layer, k, v)
 
 
-def _register(it: Any, layer: Layer, name: str, value: Any) -> None:
+def _register(it: Any, layer: Layer, name: str, value: Any, depth: int = 0) -> None:
+    """Modules anywhere inside an attribute's value register, as flax names them: a list's
+    items ``name_0``, a nested one's ``name_0_1``, a dict's ``name_key``, a NamedTuple's
+    ``name_field``."""
+    from paramlint.evaluate.values import Instance
+
     if isinstance(value, Layer):
         _detach(it, value)
         key = value.name if value.attrs.get("__flax_named__") and value.name else name
         layer.children[key] = value
         value.name = key
+    elif depth > 20:
+        return
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            if isinstance(v, Layer):
-                _register(it, layer, f"{name}_{i}", v)
+            _register(it, layer, f"{name}_{i}", v, depth + 1)
     elif isinstance(value, dict):
         for k, v in value.items():
-            if isinstance(v, Layer):
-                _register(it, layer, f"{name}_{k}", v)
+            _register(it, layer, f"{name}_{k}", v, depth + 1)
+    elif isinstance(value, Instance) and "namedtuple" in value.cls.flags:
+        for f, _ in value.cls.fields:
+            _register(it, layer, f"{name}_{f}", value.attrs.get(f), depth + 1)
 
 
 def instantiate(it: Any, cls: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -160,7 +171,7 @@ def _ensure_setup(it: Any, layer: Layer, node: Any) -> Any:
     finally:
         frames.pop()
     if isinstance(r, Unknown):
-        layer.uncertain = layer.uncertain or r.because(f"{layer.type_name}.setup(): {r.reason}")
+        layer.uncertain = first_set(layer.uncertain, r.because(f"{layer.type_name}.setup(): {r.reason}"))
     return r
 
 
@@ -176,17 +187,12 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
         from paramlint.evaluate.attributes import class_attr
 
         fn = class_attr(it, layer.cls, "__call__", node, layer)
+        from paramlint.evaluate.values import BoundMethod
+
+        if isinstance(fn, BoundMethod) and isinstance(fn.func, Function):
+            return _run_method(it, layer, fn.func, args, kwargs, node)
         if not isinstance(fn, (Unknown, External)) and not hasattr(fn, "qualname"):
-            frames = _frames(it)
-            frames.append(Frame(layer, True))
-            try:
-                out = it.call(fn, args, kwargs, node)
-            finally:
-                frames.pop()
-            if isinstance(out, Unknown) and layer.uncertain is None:
-                # Inline submodules after the failure were never created: the size is unknown.
-                layer.uncertain = out.because(f"{layer.type_name}.__call__ did not complete: {out.reason}")
-            return out
+            return it.unknown(f"{layer.type_name}.__call__ is not a plain method", node)
     spec = layer.spec
     if spec is None:
         return it.unknown(f"{layer.type_name} has no __call__", node)
@@ -197,6 +203,55 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     from paramlint.evaluate import catalog_calls
 
     return catalog_calls.call_leaf(it, layer, args, kwargs, node)
+
+
+def call_method(it: Any, layer: Layer, fn: Function, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``module.method(x)``: flax runs ``setup()`` first; a ``@nn.compact`` method names the
+    submodules it creates afresh on each outermost call (a second call reuses them), while a
+    plain helper goes on with its caller's names (``Dense_0``, then ``Dense_1``)."""
+    same = layer.attrs.get("__flax_same__")
+    if isinstance(same, Layer):
+        layer = same
+    if fn.name == "setup":
+        return it.call(fn, [layer, *args], kwargs, node)
+    if fn.name == "__call__":  # ``self.inner.__call__(x)``, ``super().__call__(x)``
+        layer.attrs["__flax_called__"] = True
+        args = [Tensor(a.shape, "flax") if isinstance(a, Tensor) and a.framework != "flax" else a for a in args]
+    if layer.cls is not None:
+        _ensure_setup(it, layer, node)
+    return _run_method(it, layer, fn, args, kwargs, node)
+
+
+def _run_method(it: Any, layer: Layer, fn: Function, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    frames = _frames(it)
+    compact = bool(fn.attrs.get("__flax_compact__"))
+    top = frames[-1] if frames else None
+    if top is not None and top.layer is layer and (top.compact or not compact):
+        # a helper of the running method, or the compact method reached again from itself
+        # (``super().__call__(x)``): it goes on with the caller's names (flax resets them when
+        # the outermost compact call returns)
+        return it.call(fn, [layer, *args], kwargs, node)
+    frames.append(Frame(layer, compact, plain=not compact))
+    try:
+        out = it.call(fn, [layer, *args], kwargs, node)
+    finally:
+        frames.pop()
+    if isinstance(out, Unknown) and layer.uncertain is None:
+        # Inline submodules after the failure were never created: the size is unknown.
+        layer.uncertain = out.because(f"{layer.type_name}.{fn.name} did not complete: {out.reason}")
+    return out
+
+
+def unknown_call(it: Any, out: Unknown) -> None:
+    """A call that gave an unknown value while a module's method runs: flax creates parameters
+    during that run (``init`` is the forward pass), so what it hid (``nn.remat(Block)()(x)``,
+    a layer outside the catalog) makes the module's size unknown even when the value itself
+    goes nowhere."""
+    frames = _frames(it)
+    if frames:
+        layer = frames[-1].layer
+        if layer.uncertain is None:
+            layer.uncertain = out.because(f"{layer.type_name}: {out.reason}")
 
 
 def _sequential(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -217,7 +272,8 @@ def _sequential(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
 
 def _shape_arg(it: Any, init_fn: Any, init_args: List[Any], node: Any) -> Any:
     """The shape an initializer call ``init_fn(rng, *init_args)`` produces."""
-    if isinstance(init_fn, External) and init_fn.qualname.startswith(("flax.", "jax.")):
+    if isinstance(init_fn, External) and (init_fn.qualname.startswith(("flax.linen.initializers.", "jax.nn.initializers."))
+                                          or init_fn.qualname in _SHAPE_FIRST):
         shape = init_args[0] if init_args else None
         if isinstance(shape, int) and not isinstance(shape, bool):
             shape = (shape,)
@@ -229,11 +285,18 @@ def _shape_arg(it: Any, init_fn: Any, init_args: List[Any], node: Any) -> Any:
     return it.unknown("parameter initializer is not modelled", node)
 
 
+#: Functions outside the initializer modules whose argument after the key is the shape.
+_SHAPE_FIRST = frozenset(("flax.linen.zeros", "flax.linen.ones", "flax.linen.zeros_init", "flax.linen.ones_init",
+                          "jax.random.normal", "jax.random.uniform", "jax.random.randint"))
+#: ``self.variable(col, name, fn, *args)`` with a jax.numpy function: those taking a shape.
+_JNP_SHAPE_FIRST = frozenset(("jax.numpy.zeros", "jax.numpy.ones", "jax.numpy.empty", "jax.numpy.full"))
+
+
 def _param(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any) -> Any:
     name = a[0] if a else k.get("name")
     init_fn = a[1] if len(a) > 1 else k.get("init_fn")
     if not isinstance(name, str):
-        layer.uncertain = layer.uncertain or it.unknown("self.param() with a non-constant name", node)
+        layer.uncertain = first_set(layer.uncertain, it.unknown("self.param() with a non-constant name", node))
         return layer.uncertain
     existing = layer.params.get(name)
     if existing is not None:
@@ -245,7 +308,7 @@ def _param(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any) ->
         if shape is None:
             shape = it.unknown(f"self.param({name!r}): the initializer's result shape is unknown", node)
     if isinstance(shape, Unknown):
-        layer.uncertain = layer.uncertain or shape
+        layer.uncertain = first_set(layer.uncertain, shape)
         return shape
     layer.params[name] = Param(shape)
     return Tensor(shape, "flax")
@@ -256,11 +319,11 @@ def _variable(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any)
     name = a[1] if len(a) > 1 else k.get("name")
     init_fn = a[2] if len(a) > 2 else k.get("init_fn")
     if not isinstance(col, str) or not isinstance(name, str):
-        layer.uncertain = layer.uncertain or it.unknown("self.variable() with a non-constant name", node)
+        layer.uncertain = first_set(layer.uncertain, it.unknown("self.variable() with a non-constant name", node))
         return layer.uncertain
     shape: Any
-    if isinstance(init_fn, External) and init_fn.qualname.startswith(("jax.numpy.", "jnp.")):
-        shape = _shape_arg(it, External("jax." + init_fn.qualname), list(a[3:]), node)
+    if isinstance(init_fn, External) and init_fn.qualname in _JNP_SHAPE_FIRST:
+        shape = _shape_arg(it, External("flax.linen.initializers.zeros"), list(a[3:]), node)
     elif isinstance(init_fn, (Function, Builtin)):
         v = it.call(init_fn, list(a[3:]), {}, node)
         shape = tuple(v.shape) if isinstance(v, Tensor) and all(isinstance(d, int) for d in v.shape) else it.unknown(
@@ -268,8 +331,7 @@ def _variable(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any)
     else:
         shape = it.unknown(f"self.variable({col!r}, {name!r}): initializer not modelled", node)
     if isinstance(shape, Unknown):
-        if col == "params":
-            layer.uncertain = layer.uncertain or shape
+        layer.uncertain = first_set(layer.uncertain, shape)  # (its size is in the params or the state figures)
         return shape
     if col == "params":
         layer.params[name] = Param(shape)

@@ -17,6 +17,7 @@ from paramlint.evaluate.builtins import STDLIB
 from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
+    first_set,
     BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
     Partial, Tensor, Unknown,
 )
@@ -217,6 +218,9 @@ def apply_decorator(it: Any, dec: Any, value: Any, node: Any) -> Any:
         if q == "abc.abstractmethod" and isinstance(value, Function):
             value.attrs["__isabstractmethod__"] = True
             return value
+        if q == "flax.linen.compact" and isinstance(value, Function):
+            value.attrs["__flax_compact__"] = True  # each call names its submodules afresh
+            return value
         if q in ("functools.cache", "functools.lru_cache"):  # modelled: the function, memoized
             return it.call(STDLIB[q], [value], {}, node)
         if q in TRANSPARENT_DECORATORS or q.rsplit(".", 1)[-1] in ("setter", "getter", "deleter"):
@@ -355,7 +359,11 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
             from paramlint.evaluate.interpreter import Raised
 
             raise Raised(it.unknown(bound, node), "TypeError")  # torch raises TypeError
-        return it.unknown(bound, node)
+        u = it.unknown(bound, node)
+        if obj.uncertain is None:  # the object is never built: Python raised in its __init__
+            touch(it, obj)
+            obj.uncertain = u
+        return u
     obj.args = bound
     if spec.framework == "torch" and spec.role == "base":
         if obj.attrs.get("__module_init__"):
@@ -478,7 +486,7 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
         # the wrapped layer or the cells are used themselves: their weights are shared with any
         # other use of them (a direct call, a second RNN over the same cell)
         if not _adopt_inner(it, layer, in_shape, specs, node):
-            layer.uncertain = layer.uncertain or it.unknown(f"{spec.name}: the weights of what it wraps are unknown", node)
+            layer.uncertain = first_set(layer.uncertain, it.unknown(f"{spec.name}: the weights of what it wraps are unknown", node))
         layer.built = True
         return
     trainable_flag = layer_trainable(layer)
@@ -489,7 +497,7 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     if isinstance(backward, Layer):  # Keras uses the given backward layer itself: its weights are shared
         shape = in_shape.get("sequences") if isinstance(in_shape, dict) else in_shape
         if not _adopt(it, layer, backward, shape, "backward_layer", node):
-            layer.uncertain = layer.uncertain or it.unknown("Bidirectional: the backward layer's weights are unknown", node)
+            layer.uncertain = first_set(layer.uncertain, it.unknown("Bidirectional: the backward layer's weights are unknown", node))
             return
         specs = [ps for ps in specs if not ps.name.startswith("backward_layer.")]
     for ps in specs:

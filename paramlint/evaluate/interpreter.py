@@ -108,6 +108,8 @@ class Interpreter:
         self.module: Optional[ModuleNS] = None
         self.builtins = builtins.BUILTINS
         self.fw = framework
+        #: Flax module methods running (``flax_runtime.Frame``), innermost last.
+        self.flax_frames: List[Any] = []
         #: Leaf-layer applications, recorded while tracing a forward pass.
         self.trace: Optional[List[Call]] = None
         #: MACs of matrix products in forward code (``@``, ``einsum``...), recorded while tracing.
@@ -411,7 +413,10 @@ class Interpreter:
         if isinstance(fn, Function):
             return self.call_function(fn, args, kwargs, node)
         if isinstance(fn, BoundMethod):
-            return self.call(fn.func, [fn.receiver, *args], kwargs, node)
+            r = fn.receiver
+            if type(r) is Layer and r.framework == "flax" and isinstance(fn.func, Function):
+                return lazy.flax_runtime.call_method(self, r, fn.func, args, kwargs, node)
+            return self.call(fn.func, [r, *args], kwargs, node)
         if isinstance(fn, Builtin):
             return fn.fn(self, args, kwargs, node)
         if isinstance(fn, Class):
@@ -423,7 +428,8 @@ class Interpreter:
         if isinstance(fn, Layer):
             return self.fw.call_layer(self, fn, args, kwargs, node)
         if isinstance(fn, Unknown):
-            return fn
+            # (what it returns is not known to be a bool even if the callee was one)
+            return fn if fn.kind is None else Unknown(fn.reason, fn._location, fn._where)
         if isinstance(fn, Instance):
             m = self.fw.class_lookup(fn.cls, "__call__")
             if m is not _MISSING and m is not None:

@@ -8,7 +8,7 @@ import re
 from typing import Any, Dict, List, Sequence
 
 from paramlint.catalog.spec import LayerSpec
-from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
 _MISSING = object()
 
@@ -631,7 +631,7 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
                 got = dict(zip(names, a))
                 got.update((key, v) for key, v in k.items() if key in names)
                 if not all(isinstance(got.get(key), (tuple, list)) for key in names[:2]):
-                    layer.uncertain = layer.uncertain or it2.unknown("MultiHeadAttention.build() shapes", n)
+                    layer.uncertain = first_set(layer.uncertain, it2.unknown("MultiHeadAttention.build() shapes", n))
                     return None
                 shape = Inputs({key[: -len("_shape")]: tuple(v) if isinstance(v, (tuple, list)) else v
                                 for key, v in got.items()})

@@ -456,15 +456,37 @@ def _insert(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
         if layer.uncertain is None:
             layer.uncertain = it.unknown("insert() with an unknown index", node)
         return None
-    items = list(_items_of(layer).values())
-    idx = args[0] if args[0] >= 0 else len(items) + args[0]
-    items.insert(idx, args[1])
+    # torch's own steps on the registry: each entry moves up one key, from the end down to
+    # ``index``; Sequential checks the range and adjusts a negative index, ModuleList does
+    # neither (a key that is not there is its KeyError: a name given by add_module)
+    reg = dict(_items_of(layer))
+    index, module = args
+    sequential = layer.spec is not None and layer.spec.name == "Sequential"
+    n = len(reg)
+    if sequential:
+        if not -n <= index <= n:
+            return _fails(it, layer, f"Sequential.insert(): index {index} out of range", node)
+        if index < 0:
+            index += n
+    for i in range(n, index, -1):
+        if str(i - 1) not in reg:
+            return _fails(it, layer, f"insert(): no entry {str(i - 1)!r} to move (KeyError)", node)
+        reg[str(i)] = reg[str(i - 1)]
+    reg[str(index)] = module
     _items_of(layer).clear()
     from paramlint.evaluate.framework import add_child
 
-    for i, v in enumerate(items):
-        add_child(it, layer, str(i), v, node)
-    return None
+    for k, v in reg.items():
+        add_child(it, layer, k, v, node)
+    return layer if sequential else None
+
+
+def _fails(it: Any, layer: Layer, why: str, node: Any) -> Any:
+    """A container method torch raises in: the container (and what holds it) is unknown."""
+    u = it.unknown(why, node)
+    if layer.uncertain is None:
+        layer.uncertain = u
+    return u
 
 
 def _keys(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

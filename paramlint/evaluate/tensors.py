@@ -187,7 +187,13 @@ def _flatten(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         return it.unknown(e.message, node)
 
 
-def _pool_fn(name: str, n: int) -> Fn:
+#: ``F.max_pool*d`` takes ``ceil_mode`` before ``return_indices`` (the module the other way round).
+_F_MAX_POOL = "kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False"
+#: ``torch.max_pool*d`` has no ``return_indices``.
+_TORCH_MAX_POOL = "kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False"
+
+
+def _pool_fn(name: str, n: int, signature: Optional[str] = None) -> Fn:
     from paramlint.catalog import table
 
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -195,7 +201,7 @@ def _pool_fn(name: str, n: int) -> Fn:
         from paramlint.evaluate import signatures
 
         x = args[0] if args else kwargs.pop("input", None)
-        bound = signatures.bind(spec.signature, list(args[1:]), {k: v for k, v in kwargs.items() if k != "input"}, name)
+        bound = signatures.bind(signature or spec.signature, list(args[1:]), {k: v for k, v in kwargs.items() if k != "input"}, name)
         if isinstance(bound, str):
             return it.unknown(bound, node)
         return _apply_spec(it, spec, bound, x, node)
@@ -203,9 +209,9 @@ def _pool_fn(name: str, n: int) -> Fn:
 
 
 for _n in (1, 2, 3):
-    _FUNCS[f"torch.nn.functional.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n)
+    _FUNCS[f"torch.nn.functional.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n, _F_MAX_POOL)
     _FUNCS[f"torch.nn.functional.avg_pool{_n}d"] = _pool_fn(f"AvgPool{_n}d", _n)
-    _FUNCS[f"torch.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n)
+    _FUNCS[f"torch.max_pool{_n}d"] = _pool_fn(f"MaxPool{_n}d", _n, _TORCH_MAX_POOL)
     _FUNCS[f"torch.avg_pool{_n}d"] = _pool_fn(f"AvgPool{_n}d", _n)
 for _n in (1, 2):
     _FUNCS[f"torch.nn.functional.adaptive_avg_pool{_n}d"] = _pool_fn(f"AdaptiveAvgPool{_n}d", _n)
@@ -217,7 +223,9 @@ def _apply_spec(it: Any, spec: Any, bound: Dict[str, Any], x: Any, node: Any) ->
     if s is None:
         return x if isinstance(x, Unknown) else it.unknown(f"{spec.name} of a non-tensor", node)
     try:
-        return Tensor(spec.output(Args(spec.name, bound), s))
+        from paramlint.evaluate.catalog_calls import to_value
+
+        return to_value(spec.output(Args(spec.name, bound), s), "torch")  # (a tuple with return_indices)
     except ArgError as e:
         return e.unknown if e.unknown is not None else it.unknown(e.message, node)
 
@@ -297,9 +305,23 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
     m = _METHODS.get(name) or tensor_ops.METHODS.get(name)
     if m is not None:
         return Builtin(f"Tensor.{name}", lambda it2, a, k, n: m(it2, t, a, k, n))
+    if name in _RESHAPE_IN_PLACE:  # ``w.set_(torch.zeros(3, 3))``: this tensor (a parameter too) changes
+        return Builtin(f"Tensor.{name}", lambda it2, a, k, n: _reshaped_in_place(it2, t, name, n))
     if name.endswith("_") and not name.startswith("_"):  # in-place initialisers: shape unchanged
         return Builtin(f"Tensor.{name}", lambda it2, a, k, n: t)
     return it.unknown(f"tensor method {name} is not modelled", node)
+
+
+#: In-place methods that change a tensor's shape (and may change its element count).
+_RESHAPE_IN_PLACE = frozenset(("set_", "resize_", "resize_as_", "as_strided_", "squeeze_", "unsqueeze_", "t_",
+                               "transpose_", "swapdims_", "swapaxes_"))
+
+
+def _reshaped_in_place(it: Any, t: Any, name: str, node: Any) -> Any:
+    """The tensor's shape (a parameter's count with it) becomes unknown, through every
+    reference to it; the new shape is not modelled."""
+    t.shape = (it.unknown(f"shape after Tensor.{name}() is not modelled", node),)
+    return t
 
 
 def _size_tuple(it: Any, shape: Shape, node: Any) -> Tuple[Any, ...]:
@@ -453,7 +475,7 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
     else:
         out = catalog_calls.spec_output(it, spec, layer.args, shape, node)
         if not isinstance(out, Unknown):
-            out = Tensor(out)
+            out = catalog_calls.to_value(out, "torch")  # a tensor, or a tuple (``return_indices=True``)
     if it.trace is not None:
         first = out[0] if isinstance(out, tuple) and out else out
         it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))

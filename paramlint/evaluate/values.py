@@ -439,3 +439,9 @@ def first_unknown(*values: Any) -> Optional[Unknown]:
 class Environ(dict):
     """``os.environ``: a mapping of str to str whose ``get``/``pop``/``setdefault`` take
     ``default=`` by keyword (a plain dict's do not), and which is not a ``dict``."""
+
+
+def first_set(current: Any, new: Any) -> Any:
+    """``current`` unless it is None: an object's first reason to be uncertain is kept
+    (``current or new`` would ask an Unknown for its truth)."""
+    return current if current is not None else new
