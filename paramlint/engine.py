@@ -76,7 +76,7 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
         # no model can come out of it, and running its top level would evaluate every module
         # it reaches (timm's models/__init__.py: 9% of a timm run, for nothing).
         return FileReport(path)
-    from paramlint.evaluate.interpreter import Interpreter
+    from paramlint.evaluate.interpreter import Interpreter, Raised
 
     it = Interpreter(project, options.limits)
     file_notes: List[Unresolved] = []
@@ -125,6 +125,9 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
                 if left < limits.max_steps:
                     message = _budget_spent(limits, on_runaways)
             result = _entry_failed(mod, entry, message)
+        except Raised as r:  # the builder raises (nothing in it catches the exception)
+            assert mod.source is not None
+            result = architecture.unresolved_model(entry.name, "torch", mod.source.location(entry.node), r.unknown)
         except RecursionError:
             result = _entry_failed(mod, entry, "nesting too deep to evaluate (Python recursion limit)")
         except MemoryError:

@@ -144,10 +144,10 @@ def _broadcast_elements(*shapes: Shape) -> Optional[int]:
             if i == rank and dims == {None}:
                 continue  # the leading batch of a symbolic input: figures per sample
             return None
-        dims.discard(1)
-        if len(dims) > 1:
+        sizes = {d for d in dims if d is not None and d != 1}
+        if len(sizes) > 1:
             return None
-        n *= dims.pop() if dims else 1
+        n *= sizes.pop() if sizes else 1
     return n
 
 

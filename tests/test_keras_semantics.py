@@ -97,6 +97,39 @@ MODELS = '''
     def built_by_hand_then_called():
         i = keras.Input((4,))
         return keras.Model(i, Outer()(i))
+
+
+    def block(i, f):  # names are unique per model: every block holds a "conv" and a "bn"
+        return keras.Sequential([layers.Conv2D(f, 3, padding="same", name="conv"),
+                                 layers.BatchNormalization(name="bn")], name=f"block{i}")
+
+
+    def narrower_backward_layer():  # Keras's output shape reads only the forward layer: (9, 6)
+        inp = keras.Input((9, 4))
+        x = layers.Bidirectional(layers.LSTM(3, return_sequences=True),
+                                 backward_layer=layers.GRU(2, return_sequences=True, go_backwards=True))(inp)
+        return keras.Model(inp, layers.Dense(1)(x))
+
+
+    class Head2(layers.Layer):
+        def call(self, x):
+            return x[:, :2]
+
+        def compute_output_shape(self, input_shape):
+            return input_shape  # what Keras's symbolic call gives, whatever call() does
+
+
+    def declared_output_shape():
+        inp = keras.Input((6,))
+        return keras.Model(inp, layers.Dense(1)(Head2()(inp)))
+
+
+    def same_names_in_nested_blocks():
+        inp = keras.Input((8, 8, 3))
+        x = inp
+        for i, f in enumerate((4, 8, 8)):
+            x = block(i, f)(x)
+        return keras.Model(inp, x)
 '''
 
 TOTALS = {
@@ -106,6 +139,10 @@ TOTALS = {
     "shared_cell": 4 * 4 * (4 + 4) + 4 * 4,
     "wrapped_and_called": 4 * 3 + 3 + 3,
     "built_by_hand_then_called": 4 * 6 + 6,
+    "narrower_backward_layer": 4 * 3 * 4 + 3 * 3 * 4 + 3 * 4 + 3 * (2 * 4 + 2 * 2 + 2 * 2) + 6 + 1,  # was 150
+    "declared_output_shape": 6 + 1,  # was 3 (call() traced)
+    # was 128: the second and third blocks' "conv"/"bn" were taken for the first's
+    "same_names_in_nested_blocks": (3 * 3 * 3 * 4 + 4 + 4 * 4) + (3 * 3 * 4 * 8 + 8 + 4 * 8) + (3 * 3 * 8 * 8 + 8 + 4 * 8),
 }
 
 

@@ -360,3 +360,107 @@ def test_a_tensor_compared_with_a_number_is_not_identity(tmp_path: Path) -> None
     '''})
     m = ours(tmp_path, pkg, "m.py")["M"]
     assert m.total_macs is None and m.shape_notes
+
+
+def test_python_and_torch_behaviour_that_was_counted_as_something_else(tmp_path: Path) -> None:
+    # torch (2.13): Late 20 (the default is DIM=4 at the class statement; 72 was given),
+    # Picked 6 with torch.compile present (0: the selection by a flag was taken for a flag),
+    # Moved 5 (``.to("cpu")`` returns the parameter itself; 0 was given), Checked raises
+    # ValueError (6 was given), Patched 8 (nn.LayerNorm replaced: 16 was given), Copied 20
+    # (a __deepcopy__ returning self: 60 was given), Made 16 (__new__ returns a BatchNorm1d:
+    # 800 was given), Sub 4 (a Parameter subclass: 0 was given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import copy
+
+        import torch
+        import torch.nn as nn
+
+        DIM = 4
+
+
+        class Late(nn.Module):
+            def __init__(self, d=DIM):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+
+
+        DIM = 8
+
+
+        class Picked(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = {True: nn.Linear(2, 2), False: nn.Linear(3, 3)}.get(hasattr(torch, "compile"))
+
+
+        class Moved(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.p = nn.Parameter(torch.zeros(5)).to("cpu")
+
+
+        def check(n):
+            if n > 2:
+                raise ValueError("n too big")
+
+
+        class Checked(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                check(n)
+                self.fc = nn.Linear(2, 2)
+
+
+        class LN(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.w = nn.Parameter(torch.ones(d))
+
+
+        class Patched(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.norm = nn.LayerNorm(8)
+
+
+        nn.LayerNorm = LN
+
+
+        class Shared(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+
+            def __deepcopy__(self, memo):
+                return self
+
+
+        class Copied(nn.Module):
+            def __init__(self):
+                super().__init__()
+                s = Shared()
+                self.blocks = nn.ModuleList([copy.deepcopy(s) for _ in range(3)])
+
+
+        class Made(nn.Module):
+            def __new__(cls, n=8):
+                return nn.BatchNorm1d(n)
+
+            def __init__(self, n=8):
+                super().__init__()
+                self.fc = nn.Linear(20, 20)
+
+
+        class MyParam(nn.Parameter):
+            pass
+
+
+        class Sub(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.p = MyParam(torch.zeros(4))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name in ("Late", "Picked", "Moved", "Checked", "Copied", "Made", "Sub"):
+        assert models[name].total_params is None, name
+    assert models["Patched"].total_params == 8

@@ -10,7 +10,7 @@ import math
 from typing import List, Optional, Sequence, Tuple, cast
 
 from paramlint.catalog import keras_conv, keras_seq
-from paramlint.catalog.shapes import cat, keras_conv_len
+from paramlint.catalog.shapes import keras_conv_len
 from paramlint.catalog.spec import Args, ArgError, LayerSpec, ParamSpec, same_shape
 from paramlint.types import Shape
 
@@ -296,7 +296,8 @@ def _merge_elementwise(a: Args, xs: Shape) -> Shape:
             else:
                 raise ArgError(f"inputs have incompatible shapes {shapes[0]} and {s}")
         out = merged
-    batch = {s[0] for s in shapes}  # type: ignore[index]
+    # the batch size the inputs know (Merge.compute_output_shape: {None, 2} - {None} is 2)
+    batch = {s[0] for s in shapes} - {None}  # type: ignore[index]
     return (batch.pop() if len(batch) == 1 else None,) + tuple(out)
 
 
@@ -307,7 +308,17 @@ def _concatenate_output(a: Args, xs: Shape) -> Shape:
     rank = len(shapes[0])
     if any(len(s) != rank for s in shapes):
         raise ArgError("Concatenate: inputs of different ranks")
-    return cat(shapes, a.int("axis", -rank))  # an axis out of range is an error, as in Keras
+    axis = a.int("axis", -rank)
+    if not -rank <= axis < rank:
+        raise ArgError(f"Concatenate: axis {axis} out of range")
+    # Concatenate.compute_output_shape: every other dim (batch too) is the first input's
+    out = list(shapes[0])
+    for s in shapes[1:]:
+        if out[axis] is None or s[axis] is None:
+            out[axis] = None
+            break
+        out[axis] += s[axis]  # type: ignore[operator]
+    return tuple(out)
 
 
 def _reshape_output(a: Args, x: Shape) -> Shape:

@@ -228,11 +228,9 @@ def _bidi_output(a: Args, x: Any) -> Any:
     s = _shape_of(x, "sequences", "Bidirectional")
     fw, fargs = _inner(a, built_ok=True)
     f_out = _inner_output(fw, fargs, s)
-    if a.raw("backward_layer") is None:
-        b_out = f_out
-    else:
-        bw, bargs = _inner(a, "backward_layer", built_ok=True)
-        b_out = _inner_output(bw, bargs, s)
+    # Keras's compute_output_shape reads only the forward layer: a narrower backward_layer
+    # still gives the forward width twice (what the next layer is built on)
+    b_out = f_out
     f_states: List[Any] = list(f_out[1:]) if isinstance(f_out, Outputs) else []
     b_states: List[Any] = list(b_out[1:]) if isinstance(b_out, Outputs) else []
     fo, bo = first_shape(f_out), first_shape(b_out)

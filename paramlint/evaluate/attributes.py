@@ -57,6 +57,10 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
         return it.fw.layer_get_attr(it, obj, name, node)
     if isinstance(obj, External):
         q = f"{obj.qualname}.{name}"
+        if it.project.patched:
+            v = it.project.patched.get(q, _MISSING)
+            if v is not _MISSING:
+                return v
         if q in CONSTANTS:
             return CONSTANTS[q]
         if q == "os.environ":
@@ -362,6 +366,9 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
             else:
                 u = value if isinstance(value, Unknown) else it.unknown(f"{name} set to a {type(value).__name__}", node)
                 obj.shape = (u,)
+    elif isinstance(obj, External):  # monkeypatching a library (``nn.LayerNorm = MyNorm``)
+        touch(it, it.project.patched)
+        it.project.patched[f"{obj.qualname}.{name}"] = value
     elif isinstance(obj, Unknown):
         return
     else:

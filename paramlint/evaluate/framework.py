@@ -142,6 +142,8 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
 
     if cls._ns is not None:
         return cls._ns
+    if cls.seen:
+        _check_seen(it, cls)
     ns = class_body(it, cls)
     if "dataclass" in cls.flags or "namedtuple" in cls.flags:
         lazy.records.collect_fields(it, cls, ns)
@@ -151,6 +153,31 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
     _init_subclass(it, cls)
     share(it.project, cls)  # class attributes outlive the build that first used the class
     return ns
+
+
+def _check_seen(it: Any, cls: Class) -> None:
+    """The body runs now, at first use, not at the class statement: if a name it reads was
+    rebound in between (a module constant changed later, a loop variable, a name defined only
+    after the class), what it builds is not what Python built, so the class is unknown."""
+    from paramlint.evaluate.interpreter import _peek
+
+    from paramlint.evaluate.project import LazyImport
+
+    for n, then in cls.seen.items():  # type: ignore[union-attr]
+        now = _peek(n, cls.env)
+        if type(then) is LazyImport:  # (an import resolved since: the same module or name)
+            then = it.resolve_lazy(then)
+        if type(now) is LazyImport:
+            now = it.resolve_lazy(now)
+        if now is then or type(now) is type(then) and type(now) in (int, float, str, bool) and now == then:
+            continue
+        u = it.unknown(f"class {cls.name}: its body reads {n!r}, rebound after the class statement "
+                       "(class bodies are evaluated at first use)", cls.node)
+        if cls.uncertain is None:
+            cls.uncertain = u
+        touch(it, cls)
+        it.poisoned.setdefault(id(cls), (cls, u))
+        return
 
 
 def _set_names(it: Any, cls: Class, ns: Dict[str, Any]) -> None:
@@ -284,6 +311,11 @@ def _abstract_methods(it: Any, cls: Class) -> List[str]:
     return out
 
 
+#: Bases that make instances tensors (``class MyParam(nn.Parameter)``): registered by torch as
+#: parameters or not depending on ``__new__``/``__torch_function__`` machinery not modelled.
+_TENSOR_CLASSES = frozenset(("torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.Tensor",
+                             "torch.nn.parameter.Buffer", "torch.nn.Buffer"))
+
 _COUNT_HOOKS = ("__setattr__", "__delattr__", "parameters", "named_parameters", "register_parameter", "register_module",
                 "add_module")
 
@@ -296,6 +328,16 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         return ExceptionValue(cls.name, args[0] if args and isinstance(args[0], str) else "", cls)
     if "enum" in cls.flags:
         return lazy.enums.by_value(it, cls, args, node)
+    new = class_lookup(cls, "__new__")
+    if isinstance(new, Function):  # a project __new__ decides what the call returns
+        return it.unknown(f"{cls.name}.__new__ is not modelled", node)
+    abstract = _abstract_methods(it, cls)
+    if abstract:
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises TypeError: can't instantiate abstract class {cls.name} ({abstract[0]})", node), "TypeError")
+    if any(isinstance(b, External) and b.qualname in _TENSOR_CLASSES for b in cls.mro()):
+        return it.unknown(f"{cls.name}: a subclass of a tensor class is not modelled", node)
     if cls.framework is not None:
         obj: Any = Layer(cls.framework, cls, cls.spec, it.loc(node))
         obj.node = node
@@ -312,14 +354,8 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         elif cls.framework == "flax":
             return lazy.flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
     else:
-        new = class_lookup(cls, "__new__")
-        if new is not _MISSING:  # a project __new__ decides what the call returns
+        if new is not _MISSING:  # a __new__ from outside the project
             return it.unknown(f"{cls.name}.__new__ is not modelled", node)
-        abstract = _abstract_methods(it, cls)
-        if abstract:
-            from paramlint.evaluate.interpreter import Raised
-
-            raise Raised(it.unknown(f"raises TypeError: can't instantiate abstract class {cls.name} ({abstract[0]})", node), "TypeError")
         obj = Instance(cls)
     from paramlint.evaluate.attributes import class_attr
 
@@ -373,6 +409,8 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
             obj.children.clear()
             obj.buffers.clear()
         obj.attrs["__module_init__"] = True
+    elif spec.framework == "torch":
+        obj.attrs["__module_init__"] = True  # (a catalog layer's __init__ starts with Module.__init__)
     if spec.framework == "flax":
         return lazy.flax_runtime.init(it, spec, obj, bound, node)
     if spec.framework == "keras":

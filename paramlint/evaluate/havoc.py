@@ -190,3 +190,39 @@ def escapes(stmts: Iterable[cst.CSTNode]) -> bool:
             continue
         stack.extend(children(n))
     return False
+
+
+_CLASS_READS: Dict[int, Tuple[cst.CSTNode, Tuple[str, ...]]] = {}
+
+
+def class_level_reads(node: cst.ClassDef) -> Tuple[str, ...]:
+    """The names a class body reads when it runs: at its own level, in its methods' default
+    values and decorators, in nested class bodies; not inside function or lambda bodies (those
+    run when called). Cached per node."""
+    hit = _CLASS_READS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    out: Set[str] = set()
+    stack: List[cst.CSTNode] = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else [node.body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.FunctionDef):
+            stack.extend(d.decorator for d in n.decorators)
+            stack.extend(p.default for p in (*n.params.params, *n.params.kwonly_params, *n.params.posonly_params)
+                         if p.default is not None)
+            continue
+        if isinstance(n, cst.Lambda):
+            stack.extend(p.default for p in (*n.params.params, *n.params.kwonly_params, *n.params.posonly_params)
+                         if p.default is not None)
+            continue
+        if isinstance(n, cst.Name):
+            out.add(n.value)
+        elif isinstance(n, cst.Attribute):
+            stack.append(n.value)  # (``a.b``: the name ``a``; ``b`` is not a name read)
+            continue
+        stack.extend(children(n))
+    names = tuple(sorted(out))
+    if len(_CLASS_READS) > 20_000:
+        _CLASS_READS.clear()
+    _CLASS_READS[id(node)] = (node, names)
+    return names

@@ -488,8 +488,10 @@ class Interpreter:
                 return Iterator(local[YIELDS])
             return result
         except Raised as r:
-            if self.try_depth:
-                raise  # an enclosing ``try`` may handle it
+            if self.try_depth or r.exc != NOT_AN_EXCEPTION:
+                # an enclosing ``try`` may handle it; else Python's exception ends the build,
+                # whatever the caller does with the call's value (``check(n)`` as a statement)
+                raise
             return r.unknown
         finally:
             self.module = saved_module

@@ -191,6 +191,12 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                 layer.attrs["__called__"] = True
                 layer.built = True
         if own_call:
+            ocs = class_attr(it, layer.cls, "compute_output_shape", node, layer)
+            if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None and not isinstance(ocs, Unknown) \
+                    and not hasattr(ocs, "qualname"):
+                # Keras builds a symbolic call's output from the layer's own compute_output_shape()
+                # (Layer.compute_output_spec), without running call()
+                return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, ocs, args, kwargs, node))
             return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node))
     if spec is not None and spec.name == "Sequential" or layer.graph is not None:
         if layer.graph is not None and spec is not None and spec.name != "Sequential":
@@ -216,6 +222,19 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     if not isinstance(x, Tensor):
         return x if isinstance(x, Unknown) else it.unknown(f"{layer.type_name} called on a non-tensor", node)
     return apply_leaf(it, layer, x, node)
+
+
+def _declared_output(it: Any, ocs: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """The symbolic output a subclass's ``compute_output_shape(input_shape)`` declares (one
+    tensor argument; anything else is unknown)."""
+    if len(args) != 1 or kwargs or not isinstance(args[0], Tensor):
+        return it.unknown("compute_output_shape() of a layer called on several inputs is not modelled", node)
+    r = it.call(ocs, [tuple(args[0].shape)], {}, node)
+    if isinstance(r, list):
+        r = tuple(r)
+    if isinstance(r, tuple) and all(d is None or type(d) is int for d in r):
+        return Tensor(r, "keras")
+    return r if isinstance(r, Unknown) else it.unknown("compute_output_shape() did not return a shape", node)
 
 
 def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[Any], kwargs: Dict[str, Any],
@@ -531,9 +550,17 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     model.attrs["__output_list__"] = list(outs)
     model.attrs["__io__"] = io
     model.attrs["__replay__"] = calls
+    held = {id(v) for v in model.children.values()}
     for c in calls:
-        if c.layer.name not in model.children:
-            model.children[c.layer.name or str(len(model.children))] = c.layer
+        if id(c.layer) in held:
+            continue
+        held.add(id(c.layer))
+        key = c.layer.name or str(len(model.children))
+        k = 1
+        while key in model.children:  # another layer of the same name (names are unique per model:
+            key = f"{c.layer.name}~{k}"  # two nested Sequentials may each hold an "fc")
+            k += 1
+        model.children[key] = c.layer
     model.input_shape = ins[0].shape if len(ins) == 1 and isinstance(ins[0], Tensor) else None
     model.attrs["__inputs__"] = list(ins)
     if len(ins) > 1 and all(isinstance(t, Tensor) for t in ins):

@@ -10,7 +10,7 @@ from paramlint.evaluate.builtins import _Iterator, by_keys, format_value, sort_k
 from paramlint.evaluate.iterators import IterationUnknown
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded
-from paramlint.evaluate.values import Builtin, Environ, Unknown
+from paramlint.evaluate.values import Builtin, Environ, Unknown, selected_by
 
 _PLAIN = (int, float, bool, str, type(None))
 
@@ -294,7 +294,7 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
     elif name == "get" and args:
         u = protocols.untrusted(it, args[0])
         if u is not None:
-            return u
+            return selected_by(u)
     try:
         if name == "items":  # Python's live views (a later change shows through them)
             return obj.items()
@@ -317,7 +317,7 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
             _check_size(it, len(obj))
             return None
         if isinstance(args[0] if args else None, Unknown):
-            return args[0]
+            return selected_by(args[0])
         if name == "copy":  # the same kind of dict: a defaultdict's copy makes missing keys too
             return obj.copy() if type(obj) is not dict else dict(obj)
         return getattr(obj, name)(*args)

@@ -192,6 +192,15 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         if layer.uncertain is None:
             layer.uncertain = it.unknown(f"{layer.type_name}.{name} replaced: its inner modules are not modelled one by one", node)
         return
+    if layer.cls is not None and not layer.attrs.get("__module_init__") and (
+            isinstance(value, Layer) or isinstance(value, Param) and not value.buffer):
+        # torch's __setattr__ before Module.__init__ ran (a forgotten super().__init__(), a
+        # dataclass field holding a module): no registry to put it in
+        from paramlint.evaluate.interpreter import Raised
+
+        what = "module" if isinstance(value, Layer) else "parameters"
+        raise Raised(it.unknown(f"raises AttributeError: cannot assign {what} before Module.__init__() call", node),
+                     "AttributeError")
     if isinstance(value, Param) and not value.buffer:
         _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
         layer.params[name] = value
@@ -210,6 +219,11 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         layer.children[name] = None
         if layer.uncertain is None:
             layer.uncertain = value
+    elif type(value) is Tensor and value.maybe is not None and layer.framework == "torch":
+        # ``nn.Parameter(w).to(device)``: the parameter itself (registered) or a copy (not)
+        layer.attrs[name] = value
+        if layer.uncertain is None:
+            layer.uncertain = it.unknown(f"{layer.type_name}.{name}: the parameter itself or a copy (device/dtype unknown)", node)
     elif isinstance(value, Unknown) and layer.framework == "torch" and value.kind != "bool":
         # torch registers a Module or Parameter assigned to an attribute: an unknown value may
         # be one, so what this module holds is unknown (never silently dropped).
@@ -691,6 +705,9 @@ def deepcopy_value(it: Any, v: Any, memo: Dict[int, Any]) -> Any:
     u = it.poison_of(v)  # changed under an unknown condition: so is its copy
     if u is not None:
         return u
+    if isinstance(v, (Layer, Instance)) and v.cls is not None and any(
+            it.fw.class_lookup(v.cls, hook) is not it.fw._MISSING for hook in ("__deepcopy__", "__reduce_ex__", "__reduce__", "__getstate__", "__setstate__")):
+        return it.unknown(f"copy.deepcopy of a {v.cls.name}: its own copy hooks are not modelled", None)
     if isinstance(v, Param):
         out: Any = Param(v.shape, v.trainable, v.buffer, v.collection, v.variable)
     elif isinstance(v, Layer):

@@ -78,7 +78,10 @@ class Project:
         self.arrays_mutated: Optional[Any] = None
         #: Objects that outlive one entry point's build (module and class namespaces, function
         #: defaults, what they hold): id -> object. See ``evaluate/isolation.py``.
-        self.shared: Dict[int, Any] = {id(self.environ): self.environ}
+        #: Attributes the analyzed code set on names from outside the project
+        #: (``nn.LayerNorm = MyNorm``): qualified name -> value, seen by later lookups.
+        self.patched: Dict[str, Any] = {}
+        self.shared: Dict[int, Any] = {id(self.environ): self.environ, id(self.patched): self.patched}
         #: True while an entry point is being built; ``dirty`` once a build changed a shared object.
         self.building = False
         self.dirty = False

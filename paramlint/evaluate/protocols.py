@@ -9,7 +9,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import ModuleNS
-from paramlint.evaluate.values import DICT_VIEWS, Builtin, Class, Environ, EqualityNotModelled, compares_by_identity, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import DICT_VIEWS, selected_by, Builtin, Class, Environ, EqualityNotModelled, compares_by_identity, External, Function, GenericAlias, Instance, Layer, Param, Tensor, Unknown
 
 
 def _materialize(it: Any, cls: Class) -> Any:
@@ -264,7 +264,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if u is not None:
         return u
     if isinstance(index, Unknown):
-        return index
+        return selected_by(index)
     if isinstance(obj, Layer):
         return lazy.modules.getitem(it, obj, index, node)
     if isinstance(obj, (Tensor, Param)):

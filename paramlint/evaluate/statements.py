@@ -10,8 +10,8 @@ import libcst as cst
 from paramlint.evaluate import exceptions, iterators, lazy_modules, neutral
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
-from paramlint.evaluate.havoc import escapes
-from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body
+from paramlint.evaluate.havoc import class_level_reads, escapes
+from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body, _peek
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
@@ -492,6 +492,7 @@ def _class(it: Any, node: cst.ClassDef, env: Env) -> None:
         else:
             bases.append(it.eval(a.value, env))
     cls = Class(node.name.value, node, env.module, env, tuple(bases))
+    cls.seen = {n: _peek(n, env) for n in class_level_reads(node)}
     it.fw.init_class(it, cls)
     for kw in node.keywords:
         if kw.keyword is not None and kw.keyword.value == "metaclass":
@@ -613,6 +614,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
                 env.vars[bind] = it.project.environ
             elif f"{base}.{name}" in CONSTANTS:  # from typing import TYPE_CHECKING
                 env.vars[bind] = CONSTANTS[f"{base}.{name}"]
+            elif f"{base}.{name}" in it.project.patched:  # after ``nn.LayerNorm = MyNorm``
+                env.vars[bind] = it.project.patched[f"{base}.{name}"]
             else:
                 env.vars[bind] = External(f"{base}.{name}")
 

@@ -302,6 +302,8 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
         return t.trainable if isinstance(t, Param) else False
     if name in ("dtype", "device", "is_cuda", "grad", "layout"):
         return it.unknown(f"tensor {name} is not modelled", node)
+    if isinstance(t, Param) and name in _SELF_OR_COPY:
+        return Builtin(f"Tensor.{name}", lambda it2, a, k, n: _self_or_copy(it2, t, name, a, k, n))
     m = _METHODS.get(name) or tensor_ops.METHODS.get(name)
     if m is not None:
         return Builtin(f"Tensor.{name}", lambda it2, a, k, n: m(it2, t, a, k, n))
@@ -310,6 +312,19 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
     if name.endswith("_") and not name.startswith("_"):  # in-place initialisers: shape unchanged
         return Builtin(f"Tensor.{name}", lambda it2, a, k, n: t)
     return it.unknown(f"tensor method {name} is not modelled", node)
+
+
+#: Methods of a parameter that return the parameter itself when nothing changes (device,
+#: dtype, layout already as asked) and a new tensor otherwise.
+_SELF_OR_COPY = frozenset(("to", "cpu", "cuda", "float", "half", "double", "bfloat16", "type", "contiguous"))
+
+
+def _self_or_copy(it: Any, p: Param, name: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if name == "contiguous":  # a parameter made by torch is contiguous: itself
+        return p
+    r = Tensor(p.shape)
+    r.maybe = p
+    return r
 
 
 #: In-place methods that change a tensor's shape (and may change its element count).

@@ -161,7 +161,7 @@ class Class:
 
     __slots__ = (
         "name", "node", "module", "env", "bases", "_ns", "framework", "spec", "flags",
-        "fields", "kw_fields", "uncertain", "_mro",
+        "fields", "kw_fields", "uncertain", "_mro", "seen",
     )
 
     def __init__(self, name: str, node: Any, module: "ModuleNS", env: Any, bases: Tuple[Any, ...]) -> None:
@@ -183,6 +183,9 @@ class Class:
         self.kw_fields: set[str] = set()
         self.uncertain: Optional[Unknown] = None
         self._mro: Optional[List[Any]] = None
+        #: What the names its body reads were bound to at the class statement (the body runs
+        #: later, at first use: a name rebound in between would give other values).
+        self.seen: Optional[Dict[str, Any]] = None
 
     def __repr__(self) -> str:
         return f"Class({self.name})"
@@ -357,7 +360,7 @@ class Param:
 class Tensor:
     """A symbolic tensor: a shape whose dims are ints or None (unknown), plus graph history."""
 
-    __slots__ = ("shape", "framework", "producer", "inputs")
+    __slots__ = ("shape", "framework", "producer", "inputs", "maybe")
 
     def __init__(self, shape: Shape, framework: str = "torch", producer: Any = None, inputs: Tuple[Any, ...] = ()) -> None:
         self.shape = shape
@@ -365,6 +368,9 @@ class Tensor:
         #: The layer call that produced it (Keras functional graphs).
         self.producer = producer
         self.inputs = inputs
+        #: The parameter it may be (``p.to(device)``, ``p.float()`` return ``p`` itself when
+        #: nothing changes): assigned to a module, it may register as that parameter.
+        self.maybe: Optional["Param"] = None
 
     def __repr__(self) -> str:
         return f"Tensor{self.shape}"
@@ -445,3 +451,9 @@ def first_set(current: Any, new: Any) -> Any:
     """``current`` unless it is None: an object's first reason to be uncertain is kept
     (``current or new`` would ask an Unknown for its truth)."""
     return current if current is not None else new
+
+
+def selected_by(key: "Unknown") -> "Unknown":
+    """The unknown value something selects by an unknown key (``d[u]``, ``d.get(u)``): not a
+    bool because the key is one (``{True: nn.Linear(2, 2), ...}[flag]`` is a module)."""
+    return key if key.kind is None else Unknown(key.reason, key._location, key._where)
