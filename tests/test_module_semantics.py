@@ -464,3 +464,37 @@ def test_python_and_torch_behaviour_that_was_counted_as_something_else(tmp_path:
     for name in ("Late", "Picked", "Moved", "Checked", "Copied", "Made", "Sub"):
         assert models[name].total_params is None, name
     assert models["Patched"].total_params == 8
+
+
+def test_a_module_assigned_before_module_init_is_not_counted(tmp_path: Path) -> None:
+    # torch raises AttributeError ("cannot assign module before Module.__init__() call") for
+    # both; 6 and 14 were given. A catalog subclass is initialised by its own __init__.
+    pkg = write_package(tmp_path, {"m.py": '''
+        from dataclasses import dataclass
+
+        import torch.nn as nn
+
+
+        class Forgot(nn.Module):
+            def __init__(self):
+                self.fc = nn.Linear(2, 2)
+                super().__init__()
+
+
+        @dataclass(eq=False)
+        class Wrapper(nn.Module):
+            inner: nn.Module = nn.Linear(3, 3)
+
+            def __post_init__(self):
+                super().__init__()
+
+
+        class Extra(nn.Linear):
+            def __init__(self):
+                super().__init__(2, 2)
+                self.more = nn.Linear(2, 1)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["Forgot"].total_params is None and "before Module.__init__" in models["Forgot"].unresolved[0].reason
+    assert models["Wrapper"].total_params is None
+    assert models["Extra"].total_params == 6 + 3
