@@ -262,10 +262,12 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         trace = []
         it.trace = trace
         it.op_macs = op_macs
+        it.trace_gap = None
         try:
             out = it.fw.call_layer(it, layer, [Tensor(s, layer.framework) for s in shapes], {}, entry.node)
-            if isinstance(out, Unknown):
-                shape_notes.append(Unresolved(f"forward: {out.reason}", out.location))
+            gap = out if isinstance(out, Unknown) else _unknown_inside(out) or it.trace_gap
+            if gap is not None:
+                shape_notes.append(Unresolved(f"forward: {gap.reason}", gap.location))
         except LimitExceeded as e:
             shape_notes.append(Unresolved(f"forward: {e.message}", loc))
         finally:
@@ -284,6 +286,20 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
+
+
+def _unknown_inside(out: Any, depth: int = 0) -> Any:
+    """An Unknown held in a forward pass's result (``return logits, aux`` with ``aux`` not
+    followed): the pass's totals would miss what produced it."""
+    from paramlint.evaluate.values import Unknown
+
+    if isinstance(out, Unknown):
+        return out
+    if depth < 8 and isinstance(out, (list, tuple)):
+        return next((u for u in (_unknown_inside(x, depth + 1) for x in out) if u is not None), None)
+    if depth < 8 and isinstance(out, dict):
+        return next((u for u in (_unknown_inside(x, depth + 1) for x in out.values()) if u is not None), None)
+    return None
 
 
 def _catalog_required(cls) -> List[str]:  # type: ignore[no-untyped-def]

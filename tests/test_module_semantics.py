@@ -498,3 +498,50 @@ def test_a_module_assigned_before_module_init_is_not_counted(tmp_path: Path) -> 
     assert models["Forgot"].total_params is None and "before Module.__init__" in models["Forgot"].unresolved[0].reason
     assert models["Wrapper"].total_params is None
     assert models["Extra"].total_params == 6 + 3
+
+
+def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> None:
+    # torch (FlopCounterMode / 2, forward hooks): Pair 64 MACs and 192 activations; ours were
+    # 0 and 128 (LPPool2d is not in the catalog; its output went into a returned tuple).
+    # Spread: x.std(1, True) is (2, 3), the second positional being ``unbiased``: 18 MACs.
+    # AsTensor: torch.as_tensor(x) keeps x's shape: 60 MACs (3 were given).
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=1,2,8,8
+        class Pair(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pre = nn.ReLU()
+                self.lp = nn.LPPool2d(2, 2)
+                self.conv = nn.Conv2d(2, 2, 1)
+
+            def forward(self, x):
+                return self.pre(x), self.conv(self.lp(x))
+
+
+        # paramlint: input-shape=2,4,3
+        class Spread(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(3, 3)
+
+            def forward(self, x):
+                return self.fc(x.std(1, True))
+
+
+        # paramlint: input-shape=20,1
+        class AsTensor(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(1, 3)
+
+            def forward(self, x):
+                return self.fc(torch.as_tensor(x))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["Pair"].total_macs is None and models["Pair"].total_activations is None
+    assert models["Spread"].total_macs == 2 * 3 * 3
+    assert models["AsTensor"].total_macs == 20 * 3

@@ -217,8 +217,11 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
                     it.fw.may_mutate(it, [fn], fn)
             it.fw.may_mutate(it, [*args, *kwargs.values()], fn)
     r = it.call(fn, args, kwargs, node)
-    if type(r) is Unknown and it.flax_frames and type(fn) is not Builtin:
-        lazy.flax_runtime.unknown_call(it, r)
+    if type(r) is Unknown and type(fn) is not Builtin:
+        if it.flax_frames:
+            lazy.flax_runtime.unknown_call(it, r)
+        if it.trace is not None and it.trace_gap is None:
+            it.trace_gap = r  # a forward-pass call not followed: what it cost is not in the totals
     return r
 
 

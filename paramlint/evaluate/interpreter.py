@@ -110,6 +110,9 @@ class Interpreter:
         self.fw = framework
         #: Flax module methods running (``flax_runtime.Frame``), innermost last.
         self.flax_frames: List[Any] = []
+        #: The first call of a forward pass that gave an unknown value (its MACs and outputs
+        #: are missing from the totals even if the value goes nowhere).
+        self.trace_gap: Optional[Unknown] = None
         #: Leaf-layer applications, recorded while tracing a forward pass.
         self.trace: Optional[List[Call]] = None
         #: MACs of matrix products in forward code (``@``, ``einsum``...), recorded while tracing.

@@ -266,19 +266,33 @@ def _bin(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) ->
 
 # ---- reductions ---------------------------------------------------------------------------
 
-def _reduction(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], first: int) -> Any:
+def _reduction(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], first: int, keep_at: int = 1) -> Any:
     dim = arg(args, kwargs, first, "dim")
     if dim is None and "axis" in kwargs:
         dim = arg([], kwargs, 0, "axis")
-    keep = arg(args, kwargs, first + 1, "keepdim", False)
+    keep = arg(args, kwargs, first + keep_at, "keepdim", False)
     if not isinstance(keep, bool):
         raise ArgError("keepdim must be a bool")
     return tensor(S.reduce(t.shape, _dims_arg(dim), keep))
 
 
-@method("sum", "mean", "amax", "amin", "prod", "std", "var", "logsumexp", "all", "any", "nansum",
-        "nanmean", "argmax", "argmin", "count_nonzero")
+@method("sum", "mean", "amax", "amin", "prod", "logsumexp", "all", "any", "nansum",
+        "nanmean", "argmax", "argmin")
 def _reduce(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return _reduction(it, t, args, kwargs, 0)
+
+
+@method("std", "var")
+def _spread(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``std(dim, unbiased, keepdim)``: the second positional is ``unbiased``."""
+    return _reduction(it, t, args, kwargs, 0, keep_at=2)
+
+
+@method("count_nonzero")
+def _count_nonzero(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``count_nonzero(dim)``: no keepdim."""
+    if len(args) > 1 or "keepdim" in kwargs:
+        raise ArgError("count_nonzero() takes no keepdim")
     return _reduction(it, t, args, kwargs, 0)
 
 

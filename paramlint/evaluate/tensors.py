@@ -114,14 +114,36 @@ def _legacy_tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) 
 
 @fn("torch.tensor", "torch.as_tensor")
 def _tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    data = args[0] if args else None
-    shape: List[int] = []
-    while isinstance(data, (list, tuple)):
-        shape.append(len(data))
-        data = data[0] if data else None
+    data = args[0] if args else kwargs.get("data")
+    if isinstance(data, (Tensor, Param)):  # ``torch.as_tensor(t)``: the same shape
+        return Tensor(tuple(data.shape))
+    if isinstance(data, lazy.arrays.Array):
+        return Tensor(() if data.scalar else (len(data.vals),))
+    shape = _nested_shape(data, 0)
+    if isinstance(shape, Unknown):
+        return shape
+    if shape is None:
+        return it.unknown("torch.tensor() of nested data that is ragged or holds tensors or non-numbers", node)
+    return Tensor(shape)
+
+
+def _nested_shape(data: Any, depth: int) -> Any:
+    """The shape of nested lists of numbers (None if ragged, or holding anything else)."""
     if isinstance(data, Unknown):
         return data
-    return Tensor(tuple(shape))
+    if isinstance(data, (bool, int, float, complex)):
+        return ()
+    if not isinstance(data, (list, tuple)) or depth > 32:
+        return None
+    if not data:
+        return (0,)
+    inner = [_nested_shape(x, depth + 1) for x in data[:10_000]]
+    for x in inner:
+        if isinstance(x, Unknown):
+            return x
+    if len(data) > 10_000 or any(x is None or x != inner[0] for x in inner):
+        return None
+    return (len(data),) + inner[0]
 
 
 @fn("torch.tril", "torch.triu", "torch.abs", "torch.exp", "torch.log", "torch.sqrt", "torch.sigmoid", "torch.tanh",
