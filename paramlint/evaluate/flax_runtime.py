@@ -392,6 +392,12 @@ def _pool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     padding = args[3] if len(args) > 3 else kwargs.get("padding", "VALID")
     if x is None or not isinstance(window, (tuple, list)):
         return it.unknown("pooling of a non-array or with an unknown window", node)
+    # flax.linen.pooling.pool: ``(1,) * n + strides + (1,)`` and ``tuple(map(tuple, padding))``
+    # raise TypeError for a list window or strides, an int stride or padding, flat int pads
+    if not isinstance(window, tuple) or strides and not isinstance(strides, tuple) or not (
+            isinstance(padding, str) or isinstance(padding, (tuple, list))
+            and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in padding)):
+        return it.unknown("flax raises TypeError for these pooling arguments (tuples are required)", node)
     n = len(window)
     a = Args("pool", {"kernel_size": tuple(window), "strides": strides, "padding": padding, "features": 1,
                       "kernel_dilation": None, "input_dilation": None})
