@@ -135,23 +135,29 @@ def test_user_modules_setup_compact_and_state(tmp_path):
     assert "Block" not in ms  # needs its `features` field: skipped like a torch constructor with arguments
 
 
-@pytest.mark.oracle
-def test_user_modules_figures_are_flax_figures(tmp_path):
+def _flax_sizes(tmp_path, source, shapes):
+    """Collection sizes of ``model.init(key, jnp.zeros(shape))`` for each module-level model of
+    ``source``, by flax itself (the oracle side: it imports our own test source)."""
     jax = pytest.importorskip("jax")
     pytest.importorskip("flax")
     import importlib.util
 
     p = tmp_path / "mods.py"
-    p.write_text(_MODULES)
-    spec = importlib.util.spec_from_file_location("_flax_mods", p)
+    p.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"_flax_mods_{id(source)}", p)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     sizes = {}
-    for name, shape in SHAPES.items():
+    for name, shape in shapes.items():
         model = getattr(mod, name)
         v = jax.eval_shape(lambda m=model, s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
         sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
-    assert sizes == FLAX_SIZES
+    return sizes
+
+
+@pytest.mark.oracle
+def test_user_modules_figures_are_flax_figures(tmp_path):
+    assert _flax_sizes(tmp_path, _MODULES, SHAPES) == FLAX_SIZES
 
 
 @pytest.mark.oracle
@@ -275,18 +281,4 @@ def test_methods_nesting_state_and_hidden_parameters(tmp_path):
 
 @pytest.mark.oracle
 def test_methods_figures_are_flax_figures(tmp_path):
-    jax = pytest.importorskip("jax")
-    pytest.importorskip("flax")
-    import importlib.util
-
-    p = tmp_path / "methods.py"
-    p.write_text(_METHODS)
-    spec = importlib.util.spec_from_file_location("_flax_methods", p)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    sizes = {}
-    for name, shape in METHODS_SHAPES.items():
-        model = getattr(mod, name)
-        v = jax.eval_shape(lambda m=model, s=shape: m.init(jax.random.key(0), jax.numpy.zeros(s)))
-        sizes[name] = {c: sum(int(x.size) for x in jax.tree_util.tree_leaves(t)) for c, t in v.items()}
-    assert sizes == METHODS_SIZES
+    assert _flax_sizes(tmp_path, _METHODS, METHODS_SHAPES) == METHODS_SIZES
