@@ -786,3 +786,34 @@ def test_dataclass_fields_figures(tmp_path: Path, builder: str) -> None:
     pkg = write_package(tmp_path, FIELDS)
     m = ours(tmp_path, pkg, "m.py")[builder]
     assert m.total_params == FIELDS_TOTALS[builder], m.unresolved  # torch's figures (test above)
+
+
+def test_a_framework_name_paramlint_does_not_model_may_be_missing(tmp_path: Path) -> None:
+    # torch 2.13: with_fallback is 18 (FusedRMSNormXYZ does not exist: the except branch runs);
+    # 34 was given. A name paramlint models (scaled_dot_product_attention) is taken as present.
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+        try:
+            from torch.nn import FusedRMSNormXYZ
+            HIDDEN = 16
+        except ImportError:
+            HIDDEN = 8
+
+        try:
+            from torch.nn.functional import scaled_dot_product_attention
+            FLASH = 1
+        except ImportError:
+            FLASH = 0
+
+
+        def with_fallback():
+            return nn.Linear(HIDDEN, 2)
+
+
+        def modelled_name():
+            return nn.Linear(FLASH + 1, 2)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["with_fallback"].total_params is None
+    assert models["modelled_name"].total_params == 6

@@ -26,6 +26,23 @@ def known(qualname: str) -> bool:
     return head == "torch" and short in tensor_ops.AS_FUNCTIONS
 
 
+_MODULES: Any = None
+
+
+def known_module(qualname: str) -> bool:
+    """A framework or standard-library module paramlint models names of (``torch.nn.functional``):
+    a prefix of a name it knows."""
+    global _MODULES
+    if _MODULES is None:
+        from paramlint import catalog
+        from paramlint.evaluate import tensor_ops, tensors
+        from paramlint.evaluate.builtins import CONSTANTS, STDLIB
+
+        names = [*STDLIB, *CONSTANTS, *tensors._FUNCS, *tensor_ops.FUNCS, *(p for p, _ in catalog._PREFIXES)]
+        _MODULES = frozenset(n[:i] for n in names for i, ch in enumerate(n) if ch == ".")
+    return qualname in _MODULES
+
+
 class ExternalDir:
     """``dir(<framework module>)``: membership answered from what paramlint models."""
 

@@ -549,9 +549,29 @@ def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
     if not it.try_depth or not name:
         return
     top = name.split(".")[0]
-    if top in _ASSUMED or top in _STDLIB or it.project.find(top) is not None:
+    if top in _ASSUMED:
+        from paramlint.evaluate.externals import known_module
+
+        if "." in name and not known_module(name):  # ``import torch.nn.attention.flex_attention``
+            it.unknown(f"whether {name} exists in the installed {top}", node)  # (the version decides)
+        return
+    if top in _STDLIB or it.project.find(top) is not None:
         return
     it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
+
+
+def _optional_names(it: Any, base: str, names: List[str], node: cst.CSTNode) -> None:
+    """``try: from torch.nn import RMSNorm`` / ``except ImportError``: a framework name paramlint
+    does not model may be missing from the installed version (the fallback may be what runs)."""
+    if not it.try_depth or base.split(".")[0] not in _ASSUMED:
+        return
+    from paramlint.evaluate.externals import known, known_module
+
+    for n in names:
+        q = f"{base}.{n}"
+        if not known(q) and not known_module(q):
+            it.unknown(f"whether {base} has {n!r} in the installed version", node)  # (counted by the try)
+            return
 
 
 @handles(cst.Import)
@@ -578,6 +598,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
     else:
         base = target or ""
         _optional_import(it, base, node)
+        if not isinstance(node.names, cst.ImportStar):
+            _optional_names(it, base, [_dotted(a.name) for a in node.names], node)
     if isinstance(node.names, cst.ImportStar):
         if it.lazy_star:
             env.vars.setdefault(lazy_modules.STARS, []).append(base)
