@@ -196,3 +196,39 @@ def test_what_is_not_modelled_is_unknown(tmp_path: Path) -> None:
     '''})
     for name, m in ours(tmp_path, pkg, "m.py").items():
         assert m.total_params is None and m.unresolved, name
+
+
+NAMES = '''
+import keras
+from keras import layers
+
+
+def ops_take_names():
+    inp = keras.Input((5, 8))
+    a = inp + 1.0  # an operation named "add"
+    x = layers.Add()([a, inp])  # so this layer is "add_1"
+    x = layers.MultiHeadAttention(2, 4)(x, x)  # its build makes a Softmax and a Dropout
+    x = layers.Dropout(0.1)(x)  # so this one is "dropout_1"
+    return keras.Model(inp, layers.Dense(3)(x))
+'''
+#: Keras 3.15.1 over torch, in a fresh session: [layer.name for layer in model.layers][1:]
+NAMES_TRUTH = ["add_1", "multi_head_attention", "dropout_1", "dense"]
+
+
+def test_operations_and_inner_layers_take_auto_names(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": NAMES})
+    m = ours(tmp_path, pkg, "m.py")["ops_take_names"]
+    assert [r.path for r in m.layers] == NAMES_TRUTH
+
+
+@pytest.mark.oracle
+def test_auto_names_are_keras_names(tmp_path: Path) -> None:
+    if os.environ.get("KERAS_BACKEND", "torch") != "torch":
+        pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
+    pytest.importorskip("torch")
+    keras = pytest.importorskip("keras")
+    keras.backend.clear_session()
+    pkg = write_package(tmp_path, {"m.py": NAMES})
+    model = built(tmp_path, pkg, "m.py", "ops_take_names")
+    assert [layer.name for layer in model.layers][1:] == NAMES_TRUTH
+    keras.backend.clear_session()

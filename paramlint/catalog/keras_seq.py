@@ -569,7 +569,7 @@ CATALOG = [
         "sliding_window=None, flash_attention=None, kernel_initializer='glorot_uniform', bias_initializer='zeros', "
         "kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, "
         f"bias_constraint=None, use_gate=False, seed=None, {_KW}",
-        _mha_params, _mha_output, lazy=True, extra={"forward": _MHA_FWD},
+        _mha_params, _mha_output, lazy=True, extra={"forward": _MHA_FWD, "build_names": ("softmax", "dropout")},
         note="query/key/value kernels (dim, heads, key_dim|value_dim) + biases (heads, dim); output (heads, value_dim, out)",
     ),
     LayerSpec("keras", "Attention", f"use_scale=False, score_mode='dot', dropout=0.0, seed=None, {_KW}",

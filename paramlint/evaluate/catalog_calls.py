@@ -115,6 +115,8 @@ def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
         layer.input_shape = next((v for v in inputs.values() if isinstance(v, tuple)), None) if isinstance(inputs, Inputs) else inputs
         it.fw.build_params(it, layer, inputs, node)
         layer.built = True
+        for name in spec.extra.get("build_names", ()):  # unnamed sublayers its build() makes take
+            it.keras_names[name] = it.keras_names.get(name, 0) + 1  # auto-names (MHA: softmax, dropout)
     out: Any
     out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
     ins = tuple(_tensors([*args, *kwargs.values()]))

@@ -267,7 +267,7 @@ def _unary(it: Any, node: cst.UnaryOperation, env: Any) -> Any:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, (Tensor, Param)):
-        return lazy.tensors.keras_op(Tensor(v.shape), v)
+        return lazy.tensors.keras_op(Tensor(v.shape), v, it=it, op=op)
     if isinstance(v, Array) and op in ("Minus", "Plus"):
         u = arrays.poisoned(it, v)
         if u is not None:

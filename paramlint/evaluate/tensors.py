@@ -427,7 +427,7 @@ def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
         if isinstance(x, slice) and any(isinstance(v, Unknown) for v in (x.start, x.stop, x.step)):
             return it.unknown("slice with unknown bounds", node)
     try:
-        return keras_op(Tensor(index_shape(t.shape, items)), t)
+        return keras_op(Tensor(index_shape(t.shape, items)), t, it=it, op="getitem")
     except ArgError as e:
         return it.unknown(e.message, node)
 
@@ -439,28 +439,42 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
         return flax_runtime.as_flax(binary(it, op, flax_runtime.as_torch(a), flax_runtime.as_torch(b), node))
     sa, sb = _as_shape(a), _as_shape(b)
     if sa is None:
-        return keras_op(Tensor(sb), a, b) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
+        return keras_op(Tensor(sb), a, b, it=it, op=op) if isinstance(a, (int, float)) and sb is not None else it.unknown(f"{op} of a tensor and a {type(a).__name__}", node)
     if sb is None:
-        return keras_op(Tensor(sa), a, b) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
+        return keras_op(Tensor(sa), a, b, it=it, op=op) if isinstance(b, (int, float)) else it.unknown(f"{op} of a tensor and a {type(b).__name__}", node)
     try:
         if op == "MatrixMultiply":
             out = Tensor(matmul(sa, sb))
             tensor_ops.record_macs(it, macs.matmul(sa, sb))
-            return keras_op(out, a, b)
-        return keras_op(Tensor(broadcast(sa, sb)), a, b)
+            return keras_op(out, a, b, it=it, op=op)
+        return keras_op(Tensor(broadcast(sa, sb)), a, b, it=it, op=op)
     except ArgError as e:
         return it.unknown(e.message, node)
 
 
-def keras_op(out: Tensor, *operands: Any) -> Tensor:
+def keras_op(out: Tensor, *operands: Any, it: Any = None, op: str = "") -> Tensor:
     """``out``, an operation's result; on Keras symbolic tensors it keeps the operands it was
     computed from, so a functional model's graph walks through ``x + shortcut`` to the layers
-    before it (a Keras operation node, with no weights of its own)."""
+    before it (a Keras operation node, with no weights of its own). Such a node is a Keras
+    ``Operation`` that takes an auto-name from the counters layers use (``x + 1.0`` is "add", so
+    the next ``layers.Add()`` is "add_1"): ``op``, the Python operator, names it."""
     ins = tuple(x for x in operands if isinstance(x, Tensor) and x.framework == "keras")
     if ins:
         out.framework = "keras"
         out.inputs = ins
+        name = _KERAS_OPS.get(op)
+        if it is not None and name is not None:
+            it.keras_names[name] = it.keras_names.get(name, 0) + 1
     return out
+
+
+#: The Keras operation each Python operator on a KerasTensor creates (its auto-name).
+_KERAS_OPS = {
+    "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "MatrixMultiply": "matmul",
+    "Divide": "true_divide", "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power",
+    "BitAnd": "logical_and", "BitOr": "logical_or", "BitXor": "logical_xor",
+    "Minus": "negative", "BitInvert": "logical_not", "getitem": "get_item",
+}
 
 
 # ---- calling a torch module ----------------------------------------------------------------
