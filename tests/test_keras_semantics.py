@@ -210,25 +210,37 @@ def ops_take_names():
     x = layers.MultiHeadAttention(2, 4)(x, x)  # its build makes a Softmax and a Dropout
     x = layers.Dropout(0.1)(x)  # so this one is "dropout_1"
     return keras.Model(inp, layers.Dense(3)(x))
+
+
+def after_clear_session():
+    layers.Dense(2)
+    keras.backend.clear_session()  # names start again
+    i = keras.Input((4,))
+    inner = keras.Model(i, layers.Dense(3)(i))  # Keras 3: a functional model is "functional"
+    o = keras.Input((4,))
+    return keras.Model(o, layers.Dense(1)(inner(o)))
 '''
 #: Keras 3.15.1 over torch, in a fresh session: [layer.name for layer in model.layers][1:]
-NAMES_TRUTH = ["add_1", "multi_head_attention", "dropout_1", "dense"]
+NAMES_TRUTH = {"ops_take_names": ["add_1", "multi_head_attention", "dropout_1", "dense"],
+               "after_clear_session": ["functional", "dense_1"]}
 
 
-def test_operations_and_inner_layers_take_auto_names(tmp_path: Path) -> None:
+@pytest.mark.parametrize("builder", sorted(NAMES_TRUTH))
+def test_operations_and_inner_layers_take_auto_names(tmp_path: Path, builder: str) -> None:
     pkg = write_package(tmp_path, {"m.py": NAMES})
-    m = ours(tmp_path, pkg, "m.py")["ops_take_names"]
-    assert [r.path for r in m.layers] == NAMES_TRUTH
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert [r.path for r in m.layers] == NAMES_TRUTH[builder]
 
 
 @pytest.mark.oracle
-def test_auto_names_are_keras_names(tmp_path: Path) -> None:
+@pytest.mark.parametrize("builder", sorted(NAMES_TRUTH))
+def test_auto_names_are_keras_names(tmp_path: Path, builder: str) -> None:
     if os.environ.get("KERAS_BACKEND", "torch") != "torch":
         pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
     pytest.importorskip("torch")
     keras = pytest.importorskip("keras")
     keras.backend.clear_session()
     pkg = write_package(tmp_path, {"m.py": NAMES})
-    model = built(tmp_path, pkg, "m.py", "ops_take_names")
-    assert [layer.name for layer in model.layers][1:] == NAMES_TRUTH
+    model = built(tmp_path, pkg, "m.py", builder)
+    assert [layer.name for layer in model.layers][1:] == NAMES_TRUTH[builder]
     keras.backend.clear_session()

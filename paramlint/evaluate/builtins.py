@@ -867,6 +867,16 @@ _KERAS_NAMESPACES = ("keras.backend", "keras.config", "keras.src.backend", "kera
 STDLIB.update({f"{ns}.{name}": _keras_config(name) for ns in _KERAS_NAMESPACES for name in _KERAS_CONFIG})
 STDLIB.update({f"{ns}.set_{name}": _keras_set_config(name) for ns in _KERAS_NAMESPACES for name in _KERAS_CONFIG})
 
+
+def _keras_clear_session(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+    """``keras.backend.clear_session()``: auto-naming starts again ("dense", not "dense_3")."""
+    it.keras_names.clear()
+    return None
+
+
+STDLIB.update({f"{ns}.clear_session": Builtin("clear_session", _keras_clear_session)
+               for ns in ("keras.backend", "keras.utils", "keras.src.backend", "tensorflow.keras.backend", "tf_keras.backend")})
+
 from paramlint.evaluate import introspection as _introspection  # noqa: E402
 
 STDLIB.update(_introspection.STDLIB)

@@ -25,7 +25,8 @@ def assign_name(it: Any, layer: Layer, name: Any) -> None:
     if isinstance(name, str):
         layer.name = name
         return
-    base = snake(layer.type_name)
+    # a Model built from inputs and outputs is Keras 3's Functional: "functional", "functional_1"
+    base = "functional" if layer.cls is None and layer.spec is not None and layer.spec.name == "Model" else snake(layer.type_name)
     n = it.keras_names.get(base, 0)
     it.keras_names[base] = n + 1
     layer.name = base if n == 0 else f"{base}_{n}"
