@@ -291,7 +291,7 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
         _maybe_ran(it, node.right, env, t)  # ``u and xs.append(1)``: the right side may run
         # its value is ``a`` or the right side's: a flag only if both are (``u and nn.Linear(4, 4)``
         # may be a module)
-        return _either(t, a if isinstance(a, (bool, Unknown)) and _is_flag(a) else None, node.right)
+        return _either(t, _is_flag(a), node.right)
     is_and = type(node.operator) is cst.And
     if (is_and and not t) or (not is_and and t):
         return a
@@ -455,7 +455,7 @@ def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
     if isinstance(t, Unknown):
         _maybe_ran(it, node.body, env, t)  # ``xs.append(3) if flag else None``: either side may run
         _maybe_ran(it, node.orelse, env, t)
-        v = _either(t, True if _flag_syntax(node.body) else None, node.orelse)
+        v = _either(t, _flag_syntax(node.body), node.orelse)
         aliases = [a for a in (_read_only(it, node.body, env), _read_only(it, node.orelse, env))
                    if isinstance(a, (Layer, Instance, list, dict, set))]
         if aliases:  # ``y = x if flag else []``: a change through ``y`` may be one to ``x``
@@ -469,12 +469,12 @@ def _is_flag(v: Any) -> bool:
     return type(v) is bool or isinstance(v, Unknown) and v.kind == "bool"
 
 
-def _either(t: Unknown, first: Any, other: cst.BaseExpression) -> Unknown:
+def _either(t: Unknown, first_is_flag: bool, other: cst.BaseExpression) -> Unknown:
     """The value of a conditional or ``and``/``or`` whose condition is unknown: one of two
     values. Known to be a bool (a flag, not a module) only when both are; never the
     condition's own bool-kind Unknown (``nn.Linear(4, 4) if u else nn.Identity()`` is a
     module, which a flag assigned to a module attribute is not)."""
-    if first is not None and _flag_syntax(other):
+    if first_is_flag and _flag_syntax(other):
         return t.as_bool()
     return Unknown(t.reason, t._location, t._where)
 
@@ -514,13 +514,13 @@ def _read_only(it: Any, expr: cst.BaseExpression, env: Any) -> Any:
     if t is cst.Subscript and len(expr.slice) == 1 and type(expr.slice[0].slice) is cst.Index:  # type: ignore[attr-defined]
         base = _read_only(it, expr.value, env)  # type: ignore[attr-defined]
         key = expr.slice[0].slice.value  # type: ignore[attr-defined]
-        k = int(key.value) if type(key) is cst.Integer else key.evaluated_value if type(key) is cst.SimpleString else None
         try:
+            k = key.evaluated_value if type(key) in (cst.Integer, cst.SimpleString) else None  # type: ignore[attr-defined]
             if isinstance(base, (list, tuple)) and isinstance(k, int):
                 return base[k]
             if isinstance(base, dict) and k is not None:
                 return base.get(k)
-        except (IndexError, TypeError, ValueError):
+        except (IndexError, TypeError, ValueError, SyntaxError):
             return None
     return None
 
