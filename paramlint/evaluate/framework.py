@@ -169,8 +169,8 @@ def _check_seen(it: Any, cls: Class) -> None:
             then = it.resolve_lazy(then)
         if type(now) is LazyImport:
             now = it.resolve_lazy(now)
-        if now is then or type(now) is type(then) and type(now) in (int, float, str, bool) and now == then:
-            continue
+        if now is then or type(now) is type(then) and type(now) in (int, float, str, bool, External) and now == then:
+            continue  # (the same value bound again: an External is a name, compared by its name)
         u = it.unknown(f"class {cls.name}: its body reads {n!r}, rebound after the class statement "
                        "(class bodies are evaluated at first use)", cls.node)
         if cls.uncertain is None:
