@@ -34,10 +34,11 @@ NOT_AN_EXCEPTION = "<not an exception>"
 
 
 class Raised(Exception):
-    """User code raised (or hit a Python error we model as raising). Outside a ``try`` the
-    nearest call becomes Unknown; inside one it propagates to the handlers, which run when
-    the exception's type is known to match (``exc``: a builtin exception name, or None;
-    ``value.cls``: a project exception class)."""
+    """User code raised (or hit a Python error we model as raising). It propagates as Python's
+    exception does: to the handlers of an enclosing ``try``, which run when the exception's type
+    is known to match (``exc``: a builtin exception name, or None; ``value.cls``: a project
+    exception class), else out of the entry point (its figures become unknown) or, at a module
+    top level, to the end of that module's evaluation."""
 
     def __init__(self, unknown: Unknown, exc: Optional[str] = None, value: Any = None) -> None:
         self.unknown = unknown
