@@ -370,6 +370,8 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
         touch(it, it.project.patched)
         it.project.patched[f"{obj.qualname}.{name}"] = value
     elif isinstance(obj, Unknown):
+        if obj.aliases:  # ``setattr(b, "items", v)`` where ``b`` may be ``a``
+            it.fw.may_mutate(it, list(obj.aliases), obj)
         return
     else:
         return

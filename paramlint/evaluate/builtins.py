@@ -267,23 +267,25 @@ def _tuple(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return seqs if isinstance(seqs, Unknown) else tuple(seqs[0])
 
 
-@builtin("set")
-def _set(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    if not args:
-        return set()
-    seqs = _iter_args(it, args[:1], node, ordered=False)
-    if isinstance(seqs, Unknown):
-        return seqs
-    u = protocols.untrusted_in(it, seqs[0])
-    if u is not None:
-        return u
-    try:
-        return set(seqs[0])
-    except TypeError:
-        return it.unknown("set of unhashable values", node)
+def _set_of(kind: type) -> Any:
+    def make(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if not args:
+            return kind()
+        seqs = _iter_args(it, args[:1], node, ordered=False)
+        if isinstance(seqs, Unknown):
+            return seqs
+        u = protocols.untrusted_in(it, seqs[0])
+        if u is not None:
+            return u
+        try:
+            return kind(seqs[0])
+        except TypeError:
+            return it.unknown(f"{kind.__name__} of unhashable values", node)
+    return make
 
 
-BUILTINS["frozenset"] = BUILTINS["set"]
+BUILTINS["set"] = Builtin("set", _set_of(set))
+BUILTINS["frozenset"] = Builtin("frozenset", _set_of(frozenset))  # (hashable, immutable: not a set)
 
 
 @builtin("dict")

@@ -10,7 +10,7 @@ from paramlint import catalog
 from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
+    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, first_set, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -244,6 +244,12 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
                     return True
                 continue
             return it.unknown(f"issubclass({c.qualname}, {t.qualname})", node)
+        elif isinstance(c, External) and catalog.lookup(c.qualname) is None:
+            # a library class against a builtin (OrderedDict is a dict, JSONDecodeError a ValueError)
+            unknown = first_set(unknown, it.unknown(f"issubclass({c.qualname}, ...): its bases are not modelled", node))
+        elif isinstance(c, Builtin) and isinstance(t, External) and catalog.lookup(t.qualname) is None:
+            # a builtin against a library class or ABC (dict is a collections.abc.MutableMapping)
+            unknown = first_set(unknown, it.unknown(f"issubclass({c.name}, {t.qualname})", node))
     return unknown if unknown is not None else False
 
 

@@ -291,7 +291,11 @@ def _boolop(it: Any, node: cst.BooleanOperation, env: Any) -> Any:
         _maybe_ran(it, node.right, env, t)  # ``u and xs.append(1)``: the right side may run
         # its value is ``a`` or the right side's: a flag only if both are (``u and nn.Linear(4, 4)``
         # may be a module)
-        return _either(t, _is_flag(a), node.right)
+        v = _either(t, _is_flag(a), node.right)
+        aliases = alias_targets(a, _read_only(it, node.right, env))
+        if aliases:  # ``y = u and x``: a change through ``y`` may be one to ``x``
+            v.aliases = tuple(aliases)
+        return v
     is_and = type(node.operator) is cst.And
     if (is_and and not t) or (not is_and and t):
         return a
@@ -456,13 +460,27 @@ def _ifexp(it: Any, node: cst.IfExp, env: Any) -> Any:
         _maybe_ran(it, node.body, env, t)  # ``xs.append(3) if flag else None``: either side may run
         _maybe_ran(it, node.orelse, env, t)
         v = _either(t, _flag_syntax(node.body), node.orelse)
-        aliases = [a for a in (_read_only(it, node.body, env), _read_only(it, node.orelse, env))
-                   if isinstance(a, (Layer, Instance, list, dict, set))]
+        aliases = alias_targets(_read_only(it, node.body, env), _read_only(it, node.orelse, env))
         if aliases:  # ``y = x if flag else []``: a change through ``y`` may be one to ``x``
-            v = Unknown(v.reason, v._location, v._where, v.kind)
             v.aliases = tuple(aliases)
         return v
     return it.eval(node.body if t else node.orelse, env)
+
+
+#: Objects a change through an alias may reach.
+_MUTABLE = (Layer, Instance, list, dict, set)
+
+
+def alias_targets(*values: Any) -> List[Any]:
+    """The mutable objects ``values`` may be: themselves, or what an Unknown among them may be
+    (``c = b if u else [4]`` with ``b`` itself one of two)."""
+    out: List[Any] = []
+    for v in values:
+        if isinstance(v, _MUTABLE):
+            out.append(v)
+        elif type(v) is Unknown and v.aliases:
+            out.extend(v.aliases)
+    return out
 
 
 def _is_flag(v: Any) -> bool:
@@ -474,9 +492,8 @@ def _either(t: Unknown, first_is_flag: bool, other: cst.BaseExpression) -> Unkno
     values. Known to be a bool (a flag, not a module) only when both are; never the
     condition's own bool-kind Unknown (``nn.Linear(4, 4) if u else nn.Identity()`` is a
     module, which a flag assigned to a module attribute is not)."""
-    if first_is_flag and _flag_syntax(other):
-        return t.as_bool()
-    return Unknown(t.reason, t._location, t._where)
+    # (a new Unknown each time: the caller may record what it may alias on it)
+    return Unknown(t.reason, t._location, t._where, "bool" if first_is_flag and _flag_syntax(other) else None)
 
 
 def _flag_syntax(e: cst.BaseExpression) -> bool:

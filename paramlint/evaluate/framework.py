@@ -142,9 +142,12 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
 
     if cls._ns is not None:
         return cls._ns
-    if cls.seen:
-        _check_seen(it, cls)
+    changed = _check_seen(it, cls) if cls.seen else None
     ns = class_body(it, cls)
+    if changed is not None:  # what the body made from the later values is not what Python made
+        for k in ns:
+            if k not in ("__name__", "__qualname__", "__module__"):
+                ns[k] = changed
     if "dataclass" in cls.flags or "namedtuple" in cls.flags:
         lazy.records.collect_fields(it, cls, ns)
     if "enum" in cls.flags:
@@ -155,7 +158,7 @@ def materialize(it: Any, cls: Class) -> Dict[str, Any]:
     return ns
 
 
-def _check_seen(it: Any, cls: Class) -> None:
+def _check_seen(it: Any, cls: Class) -> Optional[Unknown]:
     """The body runs now, at first use, not at the class statement: if a name it reads was
     rebound in between (a module constant changed later, a loop variable, a name defined only
     after the class), what it builds is not what Python built, so the class is unknown."""
@@ -177,7 +180,8 @@ def _check_seen(it: Any, cls: Class) -> None:
             cls.uncertain = u
         touch(it, cls)
         it.poisoned.setdefault(id(cls), (cls, u))
-        return
+        return u
+    return None
 
 
 def _set_names(it: Any, cls: Class, ns: Dict[str, Any]) -> None:

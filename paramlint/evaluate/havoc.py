@@ -226,3 +226,17 @@ def class_level_reads(node: cst.ClassDef) -> Tuple[str, ...]:
         _CLASS_READS.clear()
     _CLASS_READS[id(node)] = (node, names)
     return names
+
+
+def may_raise(stmts: Iterable[cst.CSTNode]) -> bool:
+    """Whether ``stmts`` hold a ``raise`` or an ``assert`` of their own (not one inside a
+    function, lambda or class defined there)."""
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.Raise, cst.Assert)):
+            return True
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        stack.extend(children(n))
+    return False

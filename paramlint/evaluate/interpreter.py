@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from paramlint.evaluate.havoc import children
 from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import Limits, LimitExceeded
@@ -93,6 +94,26 @@ def _peek(name: str, env: Env) -> Any:
         v = e.vars.get(name, _MISSING)
         e = e.parent
     return env.module.ns.get(name, _MISSING) if v is _MISSING else v
+
+
+def _assigned_objects(it: Any, stmts: List[cst.CSTNode], env: Env) -> Dict[str, List[Any]]:
+    """For code that may or may not run: the mutable objects its plain ``name = <name or
+    attribute or constant index>`` assignments would bind, by name (what the name may alias)."""
+    from paramlint.evaluate.expressions import _read_only, alias_targets
+
+    out: Dict[str, List[Any]] = {}
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
+            found = alias_targets(_read_only(it, n.value, env))
+            if found:
+                out.setdefault(n.targets[0].target.value, []).extend(found)
+            continue
+        stack.extend(children(n))
+    return out
 
 
 class Interpreter:
@@ -560,13 +581,24 @@ class Interpreter:
 
     def havoc(self, stmts: Iterable[cst.CSTNode], env: Env, why: Unknown) -> None:
         """Code that may or may not run: whatever it could change becomes Unknown."""
-        from paramlint.evaluate.havoc import effects
+        from paramlint.evaluate.havoc import effects, may_raise
 
+        stmts = list(stmts)
         names, roots, returns = effects(stmts)
+        if self.try_depth and may_raise(stmts):
+            # ``if u: raise ValueError`` in a function a ``try`` called: the try may catch it
+            # (its own frame's unknowns are counted as they are made; this one is deeper)
+            self.unknowns_made += 1
         said = why.reason if why.reason.startswith("depends on ") else f"depends on {why.reason}"
         reason = why.because(said)
+        aliases = _assigned_objects(self, stmts, env) if names else {}
         for n in names:
-            self.assign_name(n, reason, env)
+            if n in aliases:  # ``if u: y = x``: a change through ``y`` may be one to ``x``
+                u = why.because(said)
+                u.aliases = tuple(aliases[n])
+                self.assign_name(n, u, env)
+            else:
+                self.assign_name(n, reason, env)
         for r in roots:
             self.havoc_root(r, env, reason, why)
         if returns and env.maybe_returned is None:

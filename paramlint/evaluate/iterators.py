@@ -107,16 +107,31 @@ def stream(it: Any, v: Any, node: Any) -> Any:
         return v.stream(it)
     seq = it.fw.iterate(it, v, node)
     if (type(v) is dict or type(v) in DICT_VIEWS) and not isinstance(seq, Unknown):
-        return _live_dict(v)
+        return _live_dict(it, v)
     return seq
 
 
-def _live_dict(v: Any) -> PyIterator[Any]:
+def _live_dict(it: Any, v: Any) -> PyIterator[Any]:
     """A dict (or a view of one) walked live, as Python does: a value changed in the loop is
     seen, and a change of size or of keys raises RuntimeError where Python does (the
     evaluator's dicts are Python dicts given the same operations: Python's own iterator tells
-    when)."""
-    src = iter(v)
+    when). Python's iterator is made now, as ``iter(d)`` makes it; a dict whose contents
+    became unknown meanwhile stops the walk."""
+    return _walk_dict(it, v, iter(v))
+
+
+def _dict_of(v: Any) -> Any:
+    """The dict a view shows (a view holds no public reference to it; the collector knows it)."""
+    if type(v) not in DICT_VIEWS:
+        return v
+    import gc
+
+    refs = [r for r in gc.get_referents(v) if isinstance(r, dict)]
+    return refs[0] if len(refs) == 1 else v
+
+
+def _walk_dict(it: Any, v: Any, src: PyIterator[Any]) -> PyIterator[Any]:
+    d = _dict_of(v)
     while True:
         try:
             x = next(src)
@@ -126,6 +141,9 @@ def _live_dict(v: Any) -> PyIterator[Any]:
             from paramlint.evaluate.interpreter import Raised
 
             raise Raised(Unknown(f"raises RuntimeError: {e}"), "RuntimeError") from None
+        u = it.poison_of(d)
+        if u is not None:
+            raise IterationUnknown(u)
         yield x
 
 
@@ -146,6 +164,9 @@ def of(it: Any, v: Any, node: Any) -> Any:
     if isinstance(v, list):
         u = it.poison_of(v)
         return u if u is not None else Iterator(source=_live_list(v))
+    if type(v) is dict or type(v) in DICT_VIEWS:  # ``iter(d)``, ``enumerate(d.items())``: walked live
+        seq = it.fw.iterate(it, v, node)
+        return seq if isinstance(seq, Unknown) else Iterator(source=_live_dict(it, v))
     seq = it.fw.iterate(it, v, node)
     if isinstance(seq, Unknown):
         return seq

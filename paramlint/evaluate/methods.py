@@ -294,7 +294,7 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
     elif name == "get" and args:
         u = protocols.untrusted(it, args[0])
         if u is not None:
-            return selected_by(u)
+            return selected_by(u, obj)
     try:
         if name == "items":  # Python's live views (a later change shows through them)
             return obj.items()
@@ -317,7 +317,7 @@ def _dict_method(it: Any, obj: Dict[Any, Any], name: str, args: List[Any], kwarg
             _check_size(it, len(obj))
             return None
         if isinstance(args[0] if args else None, Unknown):
-            return selected_by(args[0])
+            return selected_by(args[0], obj)
         if name == "copy":  # the same kind of dict: a defaultdict's copy makes missing keys too
             return obj.copy() if type(obj) is not dict else dict(obj)
         return getattr(obj, name)(*args)

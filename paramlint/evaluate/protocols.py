@@ -264,7 +264,7 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
     if u is not None:
         return u
     if isinstance(index, Unknown):
-        return selected_by(index)
+        return selected_by(index, obj)
     if isinstance(obj, Layer):
         return lazy.modules.getitem(it, obj, index, node)
     if isinstance(obj, (Tensor, Param)):

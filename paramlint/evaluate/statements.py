@@ -241,6 +241,8 @@ def _assert(it: Any, node: cst.Assert, env: Env) -> None:
     t = it.truth(it.eval(node.test, env), node.test)
     if t is False:
         raise Raised(it.unknown("assertion fails", node), "AssertionError")
+    if isinstance(t, Unknown) and it.try_depth:
+        it.unknowns_made += 1  # it may fail: an enclosing try, frames up, may catch the AssertionError
 
 
 @handles(cst.Global)
@@ -373,6 +375,7 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
     # A handler runs only when the raised exception's type is known to match it; otherwise
     # the exception goes on (and the surrounding call becomes Unknown), never a guess.
     saved_frame = it.try_call_depth
+    run_else = False
     try:
         it.try_depth += 1
         it.try_call_depth = it.call_depth
@@ -394,7 +397,7 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
             # int("x"), an unmodelled call), skipping the rest and running a handler.
             _may_have_raised(it, node, env)
         elif node.orelse is not None:
-            it.exec_block(_body(node.orelse.body), env)
+            run_else = True  # (after the handlers' scope: they do not catch what ``else`` raises)
     except Raised as r:
         for handler in node.handlers:
             m = _handler_matches(it, handler, r, env)
@@ -405,10 +408,18 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
                     caught = r.value if r.value is not None else ExceptionValue(r.exc, r.unknown.reason) if r.exc is not None \
                         else it.unknown("the caught exception", handler)
                     assign_target(it, handler.name.name, caught, env)
-                it.exec_block(_body(handler.body), env)
+                try:
+                    it.exec_block(_body(handler.body), env)
+                finally:
+                    bound = handler.name.name if handler.name is not None else None
+                    if type(bound) is cst.Name:
+                        env.vars.pop(bound.value, None)  # Python deletes ``e`` after the handler
                 break
         else:
             raise
+    else:
+        if run_else:
+            it.exec_block(_body(node.orelse.body), env)  # type: ignore[union-attr]
     finally:
         if node.finalbody is not None:
             it.exec_block(_body(node.finalbody.body), env)
@@ -452,7 +463,15 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
     from paramlint.evaluate.protocols import _NO_DUNDER, dunder
 
     exits = []
+    suppressed: List[Any] = []
     for item in node.items:
+        if type(item.item) is cst.Call:
+            f = it.eval(item.item.func, env)
+            if isinstance(f, External) and f.qualname == "contextlib.suppress":  # ``with suppress(KeyError):``
+                suppressed.extend(it.eval(a.value, env) for a in item.item.args)
+                if item.asname is not None:
+                    assign_target(it, item.asname.name, None, env)
+                continue
         cm = it.eval(item.item, env)
         entered: Any = _NO_DUNDER
         if isinstance(cm, Instance):  # a project class: its __enter__ runs, __exit__ after the body
@@ -464,9 +483,31 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
             assign_target(it, item.asname.name, value, env)
     try:
         it.exec_block(_body(node.body), env)
-    except Raised:
-        if exits:  # __exit__ would see the exception and may suppress it: not modelled
-            raise Raised(it.unknown("an exception inside a with-statement of a project context manager", node), None)
+    except Raised as r:
+        if exits:
+            # each __exit__ sees the exception: a true result swallows it, a false one lets it on
+            swallowed = False
+            for cm in reversed(exits):
+                got = dunder(it, cm, "__exit__", [it.unknown("the exception's type", node), r.value or r.unknown,
+                                                  it.unknown("the traceback", node)], node)
+                t = it.truth(got, node)
+                if isinstance(t, Unknown):
+                    raise Raised(it.unknown(f"whether {cm.cls.name}.__exit__ swallows the exception", node), None) from None
+                if t:
+                    swallowed = True
+                    break
+            if swallowed:
+                return
+            raise
+        if suppressed:
+            from paramlint.evaluate.interpreter import NOT_AN_EXCEPTION
+
+            cls = r.value.cls if r.value is not None else None
+            hits = [None if r.exc == NOT_AN_EXCEPTION else exceptions.catches(it, t, r.exc, cls) for t in suppressed]
+            if any(hits):
+                return  # contextlib.suppress swallows it; the statements after the with run
+            if None in hits:
+                raise Raised(it.unknown("whether contextlib.suppress swallows the exception", node), None) from None
         raise
     for cm in reversed(exits):
         dunder(it, cm, "__exit__", [None, None, None], node)

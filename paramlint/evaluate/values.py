@@ -453,7 +453,14 @@ def first_set(current: Any, new: Any) -> Any:
     return current if current is not None else new
 
 
-def selected_by(key: "Unknown") -> "Unknown":
+def selected_by(key: "Unknown", container: Any = None) -> "Unknown":
     """The unknown value something selects by an unknown key (``d[u]``, ``d.get(u)``): not a
-    bool because the key is one (``{True: nn.Linear(2, 2), ...}[flag]`` is a module)."""
-    return key if key.kind is None else Unknown(key.reason, key._location, key._where)
+    bool because the key is one (``{True: nn.Linear(2, 2), ...}[flag]`` is a module), and any
+    of the container's mutable items (a change through it may be a change to one of them)."""
+    items = container.values() if isinstance(container, dict) else container if isinstance(container, (list, tuple)) else ()
+    aliases = tuple(x for i, x in zip(range(1000), items) if isinstance(x, (Layer, Instance, list, dict, set)))
+    if key.kind is None and not aliases:
+        return key
+    u = Unknown(key.reason, key._location, key._where)
+    u.aliases = aliases
+    return u
