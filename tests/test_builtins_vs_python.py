@@ -210,18 +210,24 @@ EXACT = {
 }
 
 
-def test_expressions_agree_with_cpython(tmp_path: Path) -> None:
-    src = "import math, itertools, functools\n" + "\n".join(f"V{i} = {e}" for i, e in enumerate(EXPRESSIONS))
-    path = tmp_path / "probe.py"
+def _evaluated(tmp_path: Path, name: str, src: str) -> dict:
+    """The module namespace paramlint's evaluator leaves for ``src`` (never imported or run)."""
+    path = tmp_path / name
     path.write_text(src + "\n")
     project = Project()
     mod = project.module_for_path(str(path), None)
     Interpreter(project).run_module(mod)
+    return mod.ns
+
+
+def test_expressions_agree_with_cpython(tmp_path: Path) -> None:
+    src = "import math, itertools, functools\n" + "\n".join(f"V{i} = {e}" for i, e in enumerate(EXPRESSIONS))
+    ns = _evaluated(tmp_path, "probe.py", src)
     python: dict = {}
     exec(compile(src, "probe.py", "exec"), python)  # our own literal text, not analyzed code
     wrong, unknown = [], []
     for i, e in enumerate(EXPRESSIONS):
-        ours, want = mod.ns.get(f"V{i}"), python[f"V{i}"]
+        ours, want = ns.get(f"V{i}"), python[f"V{i}"]
         if isinstance(ours, Unknown):
             unknown.append(e)
         elif ours != want or type(ours) is not type(want):
@@ -425,14 +431,10 @@ PROGRAMS = [
 def test_programs_agree_with_cpython(tmp_path: Path) -> None:
     wrong, unknown = [], []
     for i, src in enumerate(PROGRAMS):
-        path = tmp_path / f"p{i}.py"
-        path.write_text(src + "\n")
-        project = Project()
-        mod = project.module_for_path(str(path), None)
-        Interpreter(project).run_module(mod)
+        ns = _evaluated(tmp_path, f"p{i}.py", src)
         python: dict = {}
         exec(compile(src, f"p{i}.py", "exec", dont_inherit=True), python)  # our own literal text, not analyzed code
-        ours = mod.ns.get("V")
+        ours = ns.get("V")
         if isinstance(ours, Unknown):
             unknown.append(src)
         elif ours != python["V"]:
@@ -469,12 +471,7 @@ UNKNOWABLE = [
 def test_what_depends_on_an_unknown_condition_is_unknown(tmp_path: Path) -> None:
     known = []
     for i, src in enumerate(UNKNOWABLE):
-        path = tmp_path / f"u{i}.py"
-        path.write_text(src + "\n")
-        project = Project()
-        mod = project.module_for_path(str(path), None)
-        Interpreter(project).run_module(mod)
-        v = mod.ns.get("V")
+        v = _evaluated(tmp_path, f"u{i}.py", src).get("V")
         if not isinstance(v, Unknown):
             known.append((src, v))
     assert not known
