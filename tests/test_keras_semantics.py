@@ -146,14 +146,19 @@ TOTALS = {
 }
 
 
-@pytest.mark.oracle
-@pytest.mark.parametrize("builder", sorted(TOTALS))
-def test_matches_keras(tmp_path: Path, builder: str) -> None:
+def _keras():  # type: ignore[no-untyped-def]
+    """Keras over torch for the oracle side (skipped without them, or with another backend)."""
     if os.environ.get("KERAS_BACKEND", "torch") != "torch":
         pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
     pytest.importorskip("torch")
     os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    return pytest.importorskip("keras")
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", sorted(TOTALS))
+def test_matches_keras(tmp_path: Path, builder: str) -> None:
+    keras = _keras()
     pkg = write_package(tmp_path, {"m.py": MODELS})
     m = ours(tmp_path, pkg, "m.py")[builder]
     try:
@@ -235,10 +240,7 @@ def test_operations_and_inner_layers_take_auto_names(tmp_path: Path, builder: st
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", sorted(NAMES_TRUTH))
 def test_auto_names_are_keras_names(tmp_path: Path, builder: str) -> None:
-    if os.environ.get("KERAS_BACKEND", "torch") != "torch":
-        pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
-    pytest.importorskip("torch")
-    keras = pytest.importorskip("keras")
+    keras = _keras()
     keras.backend.clear_session()
     pkg = write_package(tmp_path, {"m.py": NAMES})
     model = built(tmp_path, pkg, "m.py", builder)
