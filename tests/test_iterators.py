@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_evaluator import ours, run_module_ns, torch_total, write_package
+from test_evaluator import matches_torch, ours, run_module_ns, write_package
 
 LAZY = {
     "m.py": '''
@@ -104,9 +104,7 @@ LAZY = {
     "map_is_lazy", "exhausted_zip", "pairwise_widths", "chain_and_filter",
 ])
 def test_lazy_iteration_matches_torch(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, LAZY)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, LAZY, builder)
 
 
 def test_endless_iterators_are_bounded(tmp_path: Path) -> None:
@@ -208,6 +206,4 @@ GENERATORS = {
 def test_generator_functions(tmp_path: Path, builder: str) -> None:
     """Generator functions run to completion when called (the README's known gap: one whose
     items depend on what its consumer does between items differs); these do not."""
-    pkg = write_package(tmp_path, GENERATORS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, GENERATORS, builder)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_evaluator import ours, torch_total, write_package
+from test_evaluator import has_total, matches_torch, ours, write_package
 
 MODELS = {"m.py": '''
     import torch
@@ -78,17 +78,13 @@ TOTALS = {
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", sorted(TOTALS))
 def test_matches_torch(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, MODELS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, MODELS, builder)
 
 
 @pytest.mark.parametrize("builder", sorted(TOTALS))
 def test_figures(tmp_path: Path, builder: str) -> None:
     # were 12, 12 (0 for the head), 0, 12, 20 and 2 + ... : the writes and calls were ignored
-    pkg = write_package(tmp_path, MODELS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == TOTALS[builder], m.unresolved  # torch's figures (test above)
+    has_total(tmp_path, MODELS, builder, TOTALS[builder])  # torch's figures (test above)
 
 
 UNKNOWN = {"m.py": '''

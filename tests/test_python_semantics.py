@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_evaluator import ours, torch_total, write_package
+from test_evaluator import has_total, matches_torch, ours, torch_total, write_package
 
 MODELS = {
     "m.py": '''
@@ -88,9 +88,7 @@ MODELS = {
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", ["init_subclass_dataclass", "registered_width", "type_checking_branch", "Tied"])
 def test_matches_torch(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, MODELS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, MODELS, builder)
 
 
 def test_an_external_constant_is_not_taken_as_true(tmp_path: Path) -> None:
@@ -300,9 +298,7 @@ LAZY_BUILDERS = ["lazy_package", "class_introspection", "wrapped_dataclass_init"
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", LAZY_BUILDERS)
 def test_lazy_package_and_introspection_match_torch(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, LAZY)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, LAZY, builder)
 
 
 # Figures from torch (the oracle test above): without torch the same numbers must still come out.
@@ -312,9 +308,7 @@ LAZY_TOTALS = {"lazy_package": 8 * 24 + 24 + 24 * 8 + 8 + 16 + 8 * 24 + 24, "cla
 
 @pytest.mark.parametrize("builder", LAZY_BUILDERS)
 def test_lazy_package_and_introspection_figures(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, LAZY)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == LAZY_TOTALS[builder], m.unresolved
+    has_total(tmp_path, LAZY, builder, LAZY_TOTALS[builder])
 
 
 def test_positional_arguments_to_keyword_only_fields_are_unknown(tmp_path: Path) -> None:
@@ -682,9 +676,7 @@ def test_project_exceptions_match_torch(tmp_path: Path, builder: str) -> None:
 def test_project_exceptions_figures(tmp_path: Path, builder: str) -> None:
     # ``except ValueError`` after ``raise ConfigError`` was "cannot tell": the exception went on
     # to ``except Exception`` and Linear(2, 1) was counted (3, torch 9)
-    pkg = write_package(tmp_path, EXCEPTIONS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == EXCEPTIONS_TOTALS[builder], m.unresolved
+    has_total(tmp_path, EXCEPTIONS, builder, EXCEPTIONS_TOTALS[builder])
 
 
 def test_a_change_through_an_object_that_may_be_another_is_unknown(tmp_path: Path) -> None:
@@ -774,18 +766,14 @@ FIELDS_TOTALS = {"field_order": 2 * (5 * 5 + 5), "keyword_only_fields": 6 * 10 +
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", sorted(FIELDS_TOTALS))
 def test_dataclass_fields_match_torch(tmp_path: Path, builder: str) -> None:
-    pkg = write_package(tmp_path, FIELDS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == torch_total(tmp_path, pkg, "m.py", builder), m.unresolved
+    matches_torch(tmp_path, FIELDS, builder)
 
 
 @pytest.mark.parametrize("builder", sorted(FIELDS_TOTALS))
 def test_dataclass_fields_figures(tmp_path: Path, builder: str) -> None:
     # were wrong: Wide(5) set ``depth`` (2 x (32*32+32)); Mixed(12, 3) set ``dropout``, and a
     # KW_ONLY sentinel or field(kw_only=True) made the whole class unknown or took ``_`` as a field
-    pkg = write_package(tmp_path, FIELDS)
-    m = ours(tmp_path, pkg, "m.py")[builder]
-    assert m.total_params == FIELDS_TOTALS[builder], m.unresolved  # torch's figures (test above)
+    has_total(tmp_path, FIELDS, builder, FIELDS_TOTALS[builder])  # torch's figures (test above)
 
 
 def test_a_framework_name_paramlint_does_not_model_may_be_missing(tmp_path: Path) -> None:

@@ -38,13 +38,9 @@ class Frame:
         self.counters: Dict[str, int] = {}
 
 
-def _frames(it: Any) -> List[Frame]:
-    return it.flax_frames  # type: ignore[no-any-return]
-
-
 def _detach(it: Any, child: Layer) -> None:
     """A module handed to another (nn.Sequential, nn.RNN, a field) leaves its auto-parent."""
-    for f in _frames(it):
+    for f in it.flax_frames:
         for k, v in list(f.layer.children.items()):
             if v is child:
                 del f.layer.children[k]
@@ -52,7 +48,7 @@ def _detach(it: Any, child: Layer) -> None:
 
 def adopt(it: Any, layer: Layer, name: Any) -> None:
     """A module constructed while a compact method runs is that module's child."""
-    frames = _frames(it)
+    frames = it.flax_frames
     if isinstance(name, str):
         layer.name = name
         layer.attrs["__flax_named__"] = True  # name=...: kept wherever the module is assigned
@@ -164,7 +160,7 @@ def _ensure_setup(it: Any, layer: Layer, node: Any) -> Any:
     setup = class_attr(it, layer.cls, "setup", node, layer)
     if isinstance(setup, (Unknown, External)) or hasattr(setup, "qualname"):
         return None
-    frames = _frames(it)
+    frames = it.flax_frames
     frames.append(Frame(layer, False))
     try:
         r = it.call(setup, [], {}, node)
@@ -223,7 +219,7 @@ def call_method(it: Any, layer: Layer, fn: Function, args: List[Any], kwargs: Di
 
 
 def _run_method(it: Any, layer: Layer, fn: Function, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    frames = _frames(it)
+    frames = it.flax_frames
     compact = bool(fn.attrs.get("__flax_compact__"))
     top = frames[-1] if frames else None
     if top is not None and top.layer is layer and (top.compact or not compact):
@@ -247,7 +243,7 @@ def unknown_call(it: Any, out: Unknown) -> None:
     during that run (``init`` is the forward pass), so what it hid (``nn.remat(Block)()(x)``,
     a layer outside the catalog) makes the module's size unknown even when the value itself
     goes nowhere."""
-    frames = _frames(it)
+    frames = it.flax_frames
     if frames:
         layer = frames[-1].layer
         if layer.uncertain is None:
