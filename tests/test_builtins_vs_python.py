@@ -424,7 +424,10 @@ PROGRAMS = [
 'd = {"x": 1, "y": 2}\ng = (v for v in d.values())\nd["z"] = 10\ntry:\n    V = list(g)\nexcept RuntimeError:\n    V = "RE"',
 'd = {"x": 1, "y": 2}\nV = []\nfor i, (k, v) in enumerate(d.items()):\n    if i == 0:\n        d["y"] = 50\n    V.append(v)',
 'd = {"x": 1, "y": 2}\nV = []\nfor (k, v), z in zip(d.items(), [0, 0]):\n    d["y"] = 50\n    V.append(v)',
-'def f():\n    try:\n        pass\n    except KeyError:\n        return "handler ran"\n    else:\n        raise KeyError\ntry:\n    V = f()\nexcept KeyError:\n    V = "outer"',
+'def f():\n    try:\n        pass\n    except KeyError:\n        return "handler ran"\n    else:\n        raise KeyError\ntry:\n    V = f()\nexcept KeyError:\n    V = "outer"',# the fast paths for int arithmetic, comparisons and plain subscripts; a division by zero raises
+'d = {"a": 1, 2: "b", (1, "x"): 3}\nV = [d["a"], d[2], d[(1, "x")], "a" in d, 3 in d, (1, "x") in d, (1, "y") not in d, True in {1: 2}, d.get("q")]',
+'xs = [1, 2, 3]\ntry:\n    V = xs[3]\nexcept IndexError:\n    V = xs[-3]',
+'V = [1 < 2, "a" < "b", 3 == 3, "x" != "x", 2**40 * 2**40, -7 // 2, -7 % 3, 7 % -3, (1 << 29) * (1 << 29)]\ntry:\n    V.append(1 // 0)\nexcept ZeroDivisionError:\n    V.append("zd")\ntry:\n    V.append(5 % 0.0)\nexcept ArithmeticError:\n    V.append("zm")',
 ]
 
 
@@ -464,7 +467,7 @@ UNKNOWABLE = [
 'import sys\nu = len(sys.argv) > 0\na = [1]\nb = a if u else [2]\nc = b if u else [4]\nc.append(3)\nV = a',
 'import sys\nu = len(sys.argv) > 0\nclass A: pass\na = A(); a.items = [1]\nb = a if u else A()\nsetattr(b, "items", [9])\nV = a.items',
 'import collections\nV = issubclass(collections.OrderedDict, dict)',
-'import collections.abc\nV = issubclass(dict, collections.abc.MutableMapping)',
+'import collections.abc\nV = issubclass(dict, collections.abc.MutableMapping)','import sys\nd = {(3, 1): 5}\nx = len(sys.argv) + 1\ntry:\n    V = d[(x, 1)]\nexcept KeyError:\n    V = "missing"',
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
@@ -39,22 +40,24 @@ def _name(it: Any, node: cst.Name, env: Any) -> Any:
 #: Values of number and plain string literals already evaluated, by node: a literal in a
 #: loop or in a helper called for every layer is decoded once. Only values small enough to
 #: pass any configured limit are kept, and the table is emptied when it grows large (it
-#: keeps its nodes alive, and a long-lived process analyzes many trees).
-_LITERALS: Dict[Any, Any] = {}
+#: keeps its nodes alive, and a long-lived process analyzes many trees). Keyed by ``id``
+#: with the node kept beside its value (a node's own ``__hash__`` is a Python call); the
+#: identity check makes a reused id a miss.
+_LITERALS: Dict[int, Any] = {}
 _MAX_LITERALS = 200_000
 
 
 def _remember(node: Any, v: Any) -> None:
     if len(_LITERALS) >= _MAX_LITERALS:
         _LITERALS.clear()
-    _LITERALS[node] = v
+    _LITERALS[id(node)] = (node, v)
 
 
 @handles(cst.Integer)
 def _integer(it: Any, node: cst.Integer, env: Any) -> Any:
-    v = _LITERALS.get(node, _LITERALS)
-    if v is not _LITERALS:
-        return v
+    e = _LITERALS.get(id(node))
+    if e is not None and e[0] is node:
+        return e[1]
     text = node.value.replace("_", "")
     if len(text) > 200:
         raise LimitExceeded("integer literal too long")
@@ -67,9 +70,9 @@ def _integer(it: Any, node: cst.Integer, env: Any) -> Any:
 
 @handles(cst.Float)
 def _float(it: Any, node: cst.Float, env: Any) -> Any:
-    v = _LITERALS.get(node, _LITERALS)
-    if v is not _LITERALS:
-        return v
+    e = _LITERALS.get(id(node))
+    if e is not None and e[0] is node:
+        return e[1]
     v = float(node.value.replace("_", ""))
     _remember(node, v)
     return v
@@ -82,9 +85,9 @@ def _imaginary(it: Any, node: cst.Imaginary, env: Any) -> Any:
 
 @handles(cst.SimpleString)
 def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
-    v = _LITERALS.get(node, _LITERALS)
-    if v is not _LITERALS:
-        return v
+    e = _LITERALS.get(id(node))
+    if e is not None and e[0] is node:
+        return e[1]
     text = node.value
     if len(text) > it.limits.max_string:
         raise LimitExceeded("string literal exceeds the string limit")
@@ -232,7 +235,20 @@ def _binop(it: Any, node: cst.BinaryOperation, env: Any) -> Any:
     return binary(it, type(node.operator).__name__, a, b, node)
 
 
+#: Operators on two small ints that need no check but a zero divisor (the loops of real
+#: code are index and width arithmetic: ``binary``'s fast path).
+_INT_OPS: Dict[str, Callable[[int, int], int]] = {
+    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul,
+    "FloorDivide": operator.floordiv, "Modulo": operator.mod,
+}
+
+
 def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    if type(a) is int and type(b) is int:
+        f = _INT_OPS.get(op)
+        small = it.small_int
+        if f is not None and -small < a < small and -small < b < small and (b or op in ("Add", "Subtract", "Multiply")):
+            return f(a, b)
     if isinstance(a, Unknown):
         return a
     if isinstance(b, Unknown):
@@ -251,8 +267,10 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return operators.binary(op, a, b, it.limits)
     except LimitExceeded:
         raise
-    except ZeroDivisionError:
-        return it.unknown("division by zero", node)
+    except ZeroDivisionError as e:  # as Python: an exception a ``try`` may catch
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown(f"raises ZeroDivisionError: {e}", node), "ZeroDivisionError")
     except Exception as e:
         return it.unknown(f"{op}: {e}", node)
 
@@ -323,7 +341,19 @@ def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
     return r
 
 
+#: Comparisons of two ints or two strs, answered without the checks other values need.
+_PLAIN_COMPARE: Dict[str, Callable[[Any, Any], bool]] = {
+    "LessThan": operator.lt, "GreaterThan": operator.gt, "LessThanEqual": operator.le,
+    "GreaterThanEqual": operator.ge, "Equal": operator.eq, "NotEqual": operator.ne,
+}
+
+
 def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    ta = type(a)
+    if (ta is int or ta is str) and type(b) is ta:
+        f = _PLAIN_COMPARE.get(op)
+        if f is not None:
+            return f(a, b)
     if op in ("Is", "IsNot"):
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             # `x is None` on an Unknown is still unknown; identity of known values is exact.
@@ -340,6 +370,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if u is not None:
             return u
     if op in ("In", "NotIn"):
+        if type(b) is dict and (type(a) is str or type(a) is int or type(a) is tuple and _plain_key(a)) and it.poison_of(b) is None:
+            return (a in b) is (op == "In")  # (a key whose equality is known, as below)
         if isinstance(b, Unknown):
             return b
         if isinstance(a, Unknown) and not isinstance(b, (str, dict)):
@@ -629,7 +661,28 @@ def _subscript(it: Any, node: cst.Subscript, env: Any) -> Any:
         index = _slice_value(it, node.slice[0].slice, env)
     else:
         index = tuple(_slice_value(it, s.slice, env) for s in node.slice)
+    t = type(obj)
+    ti = type(index)
+    if (t is list or t is tuple) and ti is int or t is dict and (ti is str or ti is int or ti is tuple and _plain_key(index)):
+        # the common case first (an index in range, a key present); the rest as below
+        if it.poison_of(obj) is None:
+            if t is dict:
+                v = obj.get(index, _ABSENT)
+                if v is not _ABSENT:
+                    return v
+            elif -len(obj) <= index < len(obj):
+                return obj[index]
     return it.fw.subscript(it, obj, index, node)
+
+
+_ABSENT = object()
+
+
+def _plain_key(t: tuple) -> bool:
+    for x in t:
+        if type(x) is not int and type(x) is not str:
+            return False
+    return True
 
 
 def _slice_value(it: Any, s: Any, env: Any) -> Any:

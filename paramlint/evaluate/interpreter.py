@@ -167,6 +167,9 @@ class Interpreter:
         self._max_steps = self.limits.max_steps
         self._max_depth = self.limits.max_eval_depth
         self._dispatch_stmt = _STMT
+        #: Integers below this magnitude add, multiply and compare without the limit checks:
+        #: any result of two of them stays within ``max_int_bits`` (``expressions.binary``).
+        self.small_int = 1 << max(0, min(30, (self.limits.max_int_bits - 2) // 2))
 
     # ---- helpers -------------------------------------------------------------------
 
@@ -185,7 +188,10 @@ class Interpreter:
 
     def poison(self, obj: Any, why: Unknown) -> Unknown:
         """Mark a mutable object's contents unknown (every later read of it, through any
-        reference, is Unknown); returns ``why``."""
+        reference, is Unknown); returns ``why``. Not ints and strings: they cannot change
+        (and the fast paths of ``expressions.binary``/``compare`` do not look them up)."""
+        if type(obj) in (int, str):
+            return why
         touch(self, obj)
         self.poisoned.setdefault(id(obj), (obj, why))
         return why

@@ -292,6 +292,10 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
         obj = [obj.attrs.get(n) for n, _ in obj.cls.fields]
     from paramlint.evaluate.iteration import DefaultDict, missing_key
 
+    if isinstance(obj, dict):  # ``d[(u, 1)]`` may be any key (``untrusted``), not a KeyError
+        u = untrusted(it, index)
+        if u is not None:
+            return selected_by(u, obj)
     if isinstance(obj, DefaultDict):
         try:
             if index not in obj:
