@@ -424,7 +424,20 @@ PROGRAMS = [
 'd = {"x": 1, "y": 2}\ng = (v for v in d.values())\nd["z"] = 10\ntry:\n    V = list(g)\nexcept RuntimeError:\n    V = "RE"',
 'd = {"x": 1, "y": 2}\nV = []\nfor i, (k, v) in enumerate(d.items()):\n    if i == 0:\n        d["y"] = 50\n    V.append(v)',
 'd = {"x": 1, "y": 2}\nV = []\nfor (k, v), z in zip(d.items(), [0, 0]):\n    d["y"] = 50\n    V.append(v)',
-'def f():\n    try:\n        pass\n    except KeyError:\n        return "handler ran"\n    else:\n        raise KeyError\ntry:\n    V = f()\nexcept KeyError:\n    V = "outer"',# the fast paths for int arithmetic, comparisons and plain subscripts; a division by zero raises
+'def f():\n    try:\n        pass\n    except KeyError:\n        return "handler ran"\n    else:\n        raise KeyError\ntry:\n    V = f()\nexcept KeyError:\n    V = "outer"',# found by a third differential pass: property(fget, fset), staticmethod(f) leaves f, a bare raise,
+# getattr/hasattr over a raising __getattr__ or property, __exit__ on return/break, float powers,
+# NamedTuple slices, builtins' own TypeErrors
+'class A:\n    def get(self): return 1\n    def set(self, v): self._v = v\n    v = property(get, set)\na = A()\na.v = 7\nV = [a._v, a.v, a.get()]',
+'class A:\n    def f(x): return x + 1\n    g = staticmethod(f)\nV = [A.g(1), A().g(2), A.f(3)]',
+'def f():\n    try:\n        raise KeyError("k")\n    except KeyError:\n        raise\ntry:\n    f()\nexcept LookupError:\n    V = "lookup"',
+'class Cfg:\n    def __init__(self): self._d = {"a": 1}\n    def __getattr__(self, k):\n        try:\n            return self._d[k]\n        except KeyError:\n            raise AttributeError(k)\nc = Cfg()\nV = [getattr(c, "a", 5), getattr(c, "b", 9), hasattr(c, "b"), hasattr(c, "a")]',
+'class A:\n    @property\n    def p(self):\n        raise AttributeError("p")\n    def __getattr__(self, k):\n        return "fallback"\nV = [A().p, hasattr(A(), "q")]',
+'log = []\nclass A:\n    def __enter__(self): return self\n    def __exit__(self, *a): log.append("exit")\ndef f():\n    with A():\n        return 1\nf()\nfor i in range(2):\n    with A():\n        break\nV = log',
+'V = [1.0001 ** 20000, 2.0 ** -20000]\ntry:\n    V.append(2.0 ** 20000)\nexcept OverflowError:\n    V.append("of")',
+'from typing import NamedTuple\nclass P(NamedTuple):\n    a: int = 1\n    b: int = 2\nV = [P()[:], P(5)[:1], P()[0]]',
+'l = [1, 2, 3]\ntry:\n    l[::2] = [0]\nexcept ValueError:\n    V = "ve"',
+'V = []\ntry:\n    V.append(sum(["a"], ""))\nexcept TypeError:\n    V.append("te")\ntry:\n    V.append(max(1, 2, default=0))\nexcept TypeError:\n    V.append("te")\ntry:\n    V.append(list(zip([1, 2], [3], strict=1)))\nexcept ValueError:\n    V.append("ve")',
+# the fast paths for int arithmetic, comparisons and plain subscripts; a division by zero raises
 'd = {"a": 1, 2: "b", (1, "x"): 3}\nV = [d["a"], d[2], d[(1, "x")], "a" in d, 3 in d, (1, "x") in d, (1, "y") not in d, True in {1: 2}, d.get("q")]',
 'xs = [1, 2, 3]\ntry:\n    V = xs[3]\nexcept IndexError:\n    V = xs[-3]',
 'V = [1 < 2, "a" < "b", 3 == 3, "x" != "x", 2**40 * 2**40, -7 // 2, -7 % 3, 7 % -3, (1 << 29) * (1 << 29)]\ntry:\n    V.append(1 // 0)\nexcept ZeroDivisionError:\n    V.append("zd")\ntry:\n    V.append(5 % 0.0)\nexcept ArithmeticError:\n    V.append("zm")',
@@ -467,7 +480,10 @@ UNKNOWABLE = [
 'import sys\nu = len(sys.argv) > 0\na = [1]\nb = a if u else [2]\nc = b if u else [4]\nc.append(3)\nV = a',
 'import sys\nu = len(sys.argv) > 0\nclass A: pass\na = A(); a.items = [1]\nb = a if u else A()\nsetattr(b, "items", [9])\nV = a.items',
 'import collections\nV = issubclass(collections.OrderedDict, dict)',
-'import collections.abc\nV = issubclass(dict, collections.abc.MutableMapping)','import sys\nd = {(3, 1): 5}\nx = len(sys.argv) + 1\ntry:\n    V = d[(x, 1)]\nexcept KeyError:\n    V = "missing"',
+'import collections.abc\nV = issubclass(dict, collections.abc.MutableMapping)','import sys\nd = {(3, 1): 5}\nx = len(sys.argv) + 1\ntry:\n    V = d[(x, 1)]\nexcept KeyError:\n    V = "missing"','import sys\nV = sys.platform == "linux"',
+'import sys\nV = sys.version_info[0] == 3',
+'import math\nV = getattr(math, "nonexistent_zzz", None) is None',
+'import contextlib\ncfg = {"d": 1}\n@contextlib.contextmanager\ndef override(d):\n    old = cfg["d"]\n    cfg["d"] = d\n    yield\n    cfg["d"] = old\nwith override(2):\n    V = cfg["d"]',
 ]
 
 

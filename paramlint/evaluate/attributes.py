@@ -10,6 +10,7 @@ import libcst as cst
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS
+from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
@@ -106,11 +107,22 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             return obj.cls
         if name == "__dict__":  # live: self.__dict__.update(kwargs) sets attributes
             return instance_dict(it, obj, node)
-        v = class_attr(it, obj.cls, name, node, obj)
+        hook = it.fw.class_lookup(obj.cls, "__getattr__")  # Python's fallback for a miss
+        if not isinstance(hook, Function):
+            return class_attr(it, obj.cls, name, node, obj)
+        from paramlint.evaluate.interpreter import Raised
+
+        try:
+            v = class_attr(it, obj.cls, name, node, obj)
+        except Raised as r:  # (a property raising AttributeError falls back too)
+            m = exceptions.raised_is(it, r, "AttributeError")
+            if m is None:
+                return it.unknown(f"whether {obj.cls.name}.{name} raised AttributeError", node)
+            if not m:
+                raise
+            v = it.unknown("no attribute (raised AttributeError)", node)
         if isinstance(v, Unknown) and v.reason.startswith("no attribute"):
-            hook = it.fw.class_lookup(obj.cls, "__getattr__")  # Python's fallback for a miss
-            if isinstance(hook, Function):
-                return it.call(hook, [obj, name], {}, node)
+            return it.call(hook, [obj, name], {}, node)
         return v
     if isinstance(obj, (Tensor, Param)):
         return it.fw.tensor_attr(it, obj, name, node)

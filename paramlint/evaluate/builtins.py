@@ -232,7 +232,10 @@ def _zip(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     srcs = iterators.sources(it, args, node)
     if isinstance(srcs, Unknown):
         return srcs
-    return iterators.lazy(it, iterators.zip_items(srcs, kwargs.get("strict") is True))
+    strict = it.truth(kwargs.get("strict", False), node)
+    if isinstance(strict, Unknown):
+        return strict
+    return iterators.lazy(it, iterators.zip_items(srcs, strict))
 
 
 @builtin("reversed")
@@ -322,6 +325,10 @@ def _reduce(name: str, fn: Callable[..., Any]) -> None:
         unexpected = set(kwargs) - ({"key", "reverse"} if name == "sorted" else {"key", "default"})
         if unexpected:
             return it.unknown(f"{name}() got an unexpected keyword argument {sorted(unexpected)[0]!r}", node)
+        if name != "sorted" and len(args) > 1 and "default" in kwargs:
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises TypeError: {name}() takes no default with several arguments", node), "TypeError")
         key = kwargs.get("key")
         if isinstance(key, Unknown):
             return key
@@ -389,6 +396,10 @@ def _sum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if isinstance(seqs, Unknown):
         return seqs
     total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if isinstance(total, (str, bytes, bytearray)):
+        from paramlint.evaluate.interpreter import Raised
+
+        raise Raised(it.unknown("raises TypeError: sum() can't sum strings", node), "TypeError")
     for v in seqs[0]:
         total = binary(it, "Add", total, v, node)
     return total
@@ -454,7 +465,22 @@ def _callable(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> An
 def _getattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if len(args) < 2 or not isinstance(args[1], str):
         return args[1] if len(args) > 1 and isinstance(args[1], Unknown) else it.unknown("getattr() with a non-constant name", node)
-    v = it.get_attr(args[0], args[1], node)
+    from paramlint.evaluate.interpreter import Raised
+
+    try:
+        v = it.get_attr(args[0], args[1], node)
+    except Raised as r:  # (a ``__getattr__`` or property raising AttributeError: the default)
+        m = exceptions.raised_is(it, r, "AttributeError") if len(args) > 2 else False
+        if m is None:
+            return it.unknown(f"getattr(): whether looking up {args[1]!r} raised AttributeError", node)
+        if not m:
+            raise
+        return args[2]
+    if len(args) > 2 and isinstance(v, External) and isinstance(args[0], External):
+        from paramlint.evaluate.externals import known, known_module
+
+        if not known(v.qualname) and not known_module(v.qualname):  # (it may be missing: the default)
+            return it.unknown(f"getattr(): whether {args[0].qualname} has {args[1]!r}", node)
     if len(args) > 2 and isinstance(v, Unknown) and v.reason.startswith("no attribute"):
         from paramlint.evaluate.attributes import certain_miss
 
@@ -472,7 +498,17 @@ def _hasattr(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any
         from paramlint.evaluate.externals import has_attr
 
         return has_attr(it, args[0], args[1], node)
-    v = it.get_attr(args[0], args[1], node)
+    from paramlint.evaluate.interpreter import Raised
+
+    try:
+        v = it.get_attr(args[0], args[1], node)
+    except Raised as r:  # hasattr is False exactly when the lookup raises AttributeError
+        m = exceptions.raised_is(it, r, "AttributeError")
+        if m is None:
+            return it.unknown(f"hasattr(): whether looking up {args[1]!r} raised AttributeError", node).as_bool()
+        if not m:
+            raise
+        return False
     if isinstance(v, Unknown):
         if v.reason.startswith("no attribute"):
             from paramlint.evaluate.attributes import certain_miss
@@ -595,11 +631,20 @@ def _filter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 
 def _decorator_marker(kind: str) -> None:
+    """``staticmethod(f)``, ``classmethod(f)``, ``property(fget, fset, fdel)`` called (not as
+    decorators): a marked copy, ``f`` itself stays a plain function."""
     def call(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-        fn = args[0] if args else None
-        if isinstance(fn, Function):
-            fn.kind = kind
-            return fn
+        fn = args[0] if args else kwargs.get("fget") if kind == "property" else None
+        parts = {"__setter__": args[1] if len(args) > 1 else kwargs.get("fset"),
+                 "__deleter__": args[2] if len(args) > 2 else kwargs.get("fdel")} if kind == "property" else {}
+        if isinstance(fn, Function) and all(p is None or isinstance(p, Function) for p in parts.values()):
+            import copy
+
+            new = copy.copy(fn)
+            new.kind = kind
+            new.attrs = dict(fn.attrs)
+            new.attrs.update((k, p) for k, p in parts.items() if p is not None)
+            return new
         return it.unknown(f"{kind} of a non-function", node)
     BUILTINS[kind] = Builtin(kind, call)
 

@@ -102,3 +102,17 @@ def catches(it: Any, target: Any, exc: Optional[str], cls: Any) -> Any:
             return False  # a builtin exception is never an instance of a project class
         return None
     return None  # a library's exception class, or not a class at all
+
+
+def raised_is(it: Any, r: Any, target: str) -> Any:
+    """Whether the exception a ``Raised`` carries is a ``target`` (a builtin exception name):
+    True/False, or None when it cannot be known (``getattr(obj, n, default)`` takes the default
+    for an AttributeError only)."""
+    from paramlint.evaluate.values import Unknown
+
+    if r.value is not None and getattr(r.value, "cls", None) is not None:
+        m = class_is(it, r.value.cls, target)
+        return None if isinstance(m, Unknown) else m
+    if r.exc in BASES:
+        return builtin_is(r.exc, target)
+    return None

@@ -267,10 +267,10 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return operators.binary(op, a, b, it.limits)
     except LimitExceeded:
         raise
-    except ZeroDivisionError as e:  # as Python: an exception a ``try`` may catch
+    except (ZeroDivisionError, OverflowError) as e:  # as Python: an exception a ``try`` may catch
         from paramlint.evaluate.interpreter import Raised
 
-        raise Raised(it.unknown(f"raises ZeroDivisionError: {e}", node), "ZeroDivisionError")
+        raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
     except Exception as e:
         return it.unknown(f"{op}: {e}", node)
 
@@ -348,6 +348,11 @@ _PLAIN_COMPARE: Dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+#: Plain data an external name may hold as a constant (not None: a class or function is not
+#: None, and ``x == None`` on one is False).
+_DATA = (int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
+
+
 def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     ta = type(a)
     if (ta is int or ta is str) and type(b) is ta:
@@ -393,6 +398,9 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return _instance_binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
         return it.unknown("comparison of tensors", node)  # (elementwise: ``y.min() == 0`` is a tensor)
+    if op in ("Equal", "NotEqual") and (type(a) is External and isinstance(b, _DATA) or type(b) is External and isinstance(a, _DATA)):
+        # a library's attribute may be a constant (``sys.platform == "linux"``, ``os.sep``)
+        return it.unknown(f"value of {(a if type(a) is External else b).qualname}", node).as_bool()
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, complex, str, bytes, bool, tuple, list, dict, type(None), set, frozenset, range, *protocols.VIEWS)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same

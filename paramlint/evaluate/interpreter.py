@@ -161,6 +161,8 @@ class Interpreter:
         self.module_dicts: Dict[int, Tuple[Dict[str, Any], Any, str]] = {}
         #: Inside a lazy module's ``TYPE_CHECKING`` branch (``evaluate/lazy_modules.py``).
         self.lazy_star = 0
+        #: The exceptions whose ``except`` handlers are running, innermost last (a bare ``raise``).
+        self.handling: List[Raised] = []
         #: Imports being resolved (cycle guard).
         self._resolving: set = set()
         self._dispatch_expr = _EXPR
@@ -469,7 +471,13 @@ class Interpreter:
 
     def call_function(self, fn: Function, args: List[Any], kwargs: Dict[str, Any], node: Optional[cst.CSTNode]) -> Any:
         if fn.decorated_unknown is not None:
-            return fn.decorated_unknown
+            # its decorator is not followed, but the body may run (``@contextmanager`` setting a
+            # global config, a project decorator that could not be evaluated): its effects on
+            # what it can reach and on its arguments are unknown
+            u = fn.decorated_unknown
+            self.havoc_function(fn, u, u)
+            self.fw.may_mutate(self, [*args, *kwargs.values()], u)
+            return u
         self.call_depth += 1
         saved_module = self.module
         try:
@@ -615,30 +623,38 @@ class Interpreter:
         """A project function called in code that may or may not run (``if u: extra()``): what
         it changes through its closure, ``global``/``nonlocal`` names and the functions it calls
         becomes unknown too (its arguments are already roots of the call)."""
-        from paramlint.evaluate.havoc import called_names, declared, effects
+        from paramlint.evaluate.havoc import called_names
 
         if depth > 3:
             return
         for name in called_names(stmts):
             f = _peek(name, env)
-            if not isinstance(f, Function) or not isinstance(f.node, (cst.FunctionDef, cst.Lambda)) or f.closure is None:
-                continue
-            body: Any = f.node.body if isinstance(f.node, cst.FunctionDef) else cst.Expr(f.node.body)
-            names, roots, _ = effects([body])
-            globals_, nonlocals = declared(f.node) if isinstance(f.node, cst.FunctionDef) else (set(), set())
-            ps = f.node.params
-            params = {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)}
-            for star in (ps.star_arg, ps.star_kwarg):
-                if isinstance(star, cst.Param):
-                    params.add(star.name.value)
-            local = (names | params) - globals_ - nonlocals
-            for r in roots - local:
-                self.havoc_root(r, f.closure, reason, why)
-            for n in names & globals_:
-                f.module.ns[n] = reason
-            for n in names & nonlocals:
-                self._assign_outer(n, reason, f.closure)
-            self._havoc_callees([body], f.closure, reason, why, depth + 1)
+            if isinstance(f, Function):
+                self.havoc_function(f, reason, why, depth)
+
+    def havoc_function(self, f: Function, reason: Unknown, why: Unknown, depth: int = 0) -> None:
+        """A project function that may have run, not followed: what it changes through its
+        closure, ``global``/``nonlocal`` names and the functions it calls becomes unknown."""
+        from paramlint.evaluate.havoc import declared, effects
+
+        if not isinstance(f.node, (cst.FunctionDef, cst.Lambda)) or f.closure is None:
+            return
+        body: Any = f.node.body if isinstance(f.node, cst.FunctionDef) else cst.Expr(f.node.body)
+        names, roots, _ = effects([body])
+        globals_, nonlocals = declared(f.node) if isinstance(f.node, cst.FunctionDef) else (set(), set())
+        ps = f.node.params
+        params = {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)}
+        for star in (ps.star_arg, ps.star_kwarg):
+            if isinstance(star, cst.Param):
+                params.add(star.name.value)
+        local = (names | params) - globals_ - nonlocals
+        for r in roots - local:
+            self.havoc_root(r, f.closure, reason, why)
+        for n in names & globals_:
+            f.module.ns[n] = reason
+        for n in names & nonlocals:
+            self._assign_outer(n, reason, f.closure)
+        self._havoc_callees([body], f.closure, reason, why, depth + 1)
 
     def _assign_outer(self, name: str, value: Any, env: Optional[Env]) -> None:
         """``nonlocal name`` assigned: the nearest enclosing function scope that has it."""

@@ -44,9 +44,8 @@ def binary(op: str, a: Any, b: Any, limits: Limits) -> Any:
             if a.bit_length() * b > limits.max_int_bits + b:  # over-estimate of the result's bits
                 if abs(a) > 1:
                     raise LimitExceeded(f"integer larger than 2**{limits.max_int_bits} (max-int-bits)")
-        elif isinstance(a, float) or isinstance(b, float):
-            if isinstance(b, (int, float)) and abs(b) > 10_000 and isinstance(a, (int, float)) and abs(a) > 1:
-                return float("inf") if a > 0 else operator.pow(a, b)
+        # (a float power takes constant time whatever the exponent; an overflow raises
+        # OverflowError, as in Python)
     elif op == "Multiply":
         seq, n = (a, b) if isinstance(b, int) else (b, a)
         if isinstance(seq, (str, bytes, tuple, list)) and isinstance(n, int):

@@ -286,10 +286,12 @@ def subscript(it: Any, obj: Any, index: Any, node: Any) -> Any:
         if mod is not None:
             return it.import_module(index)
         return it.unknown(f"sys.modules[{index!r}]", node)
-    if isinstance(obj, (External, Class)):
+    if isinstance(obj, Class) or isinstance(obj, External) and obj.qualname.rsplit(".", 1)[-1][:1].isupper():
         return obj  # typing subscripts: List[int], Optional[X], a generic class
+    if isinstance(obj, External):  # a library's value: ``sys.argv[1]``, ``string.digits[:3]``
+        return it.unknown(f"{obj.qualname}[...]", node)
     if isinstance(obj, Instance) and "namedtuple" in obj.cls.flags:
-        obj = [obj.attrs.get(n) for n, _ in obj.cls.fields]
+        obj = tuple(obj.attrs.get(n) for n, _ in obj.cls.fields)  # (a slice of one is a tuple)
     from paramlint.evaluate.iteration import DefaultDict, missing_key
 
     if isinstance(obj, dict):  # ``d[(u, 1)]`` may be any key (``untrusted``), not a KeyError
@@ -368,7 +370,7 @@ def set_item(it: Any, obj: Any, index: Any, value: Any, node: Any) -> None:
             obj[index] = value
             if isinstance(obj, dict) and len(obj) > it.limits.max_collection:
                 raise LimitExceeded("collection exceeds the collection limit")
-        except (KeyError, IndexError, TypeError) as e:
+        except (KeyError, IndexError, TypeError, ValueError) as e:  # (``xs[::2] = [0]``: ValueError)
             from paramlint.evaluate.interpreter import Raised
 
             raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)

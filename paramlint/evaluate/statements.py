@@ -219,6 +219,8 @@ def _continue(it: Any, node: Any, env: Env) -> None:
 
 @handles(cst.Raise)
 def _raise(it: Any, node: cst.Raise, env: Env) -> None:
+    if node.exc is None and it.handling:  # a bare ``raise`` in a handler: the same exception again
+        raise it.handling[-1]
     exc = it.eval(node.exc, env) if node.exc is not None else None
     if isinstance(exc, Builtin) and exceptions.is_builtin_exception(exc.name):
         exc = ExceptionValue(exc.name, "")  # ``raise ValueError``: the class, instantiated by Python
@@ -408,9 +410,11 @@ def _try(it: Any, node: cst.Try, env: Env) -> None:
                     caught = r.value if r.value is not None else ExceptionValue(r.exc, r.unknown.reason) if r.exc is not None \
                         else it.unknown("the caught exception", handler)
                     assign_target(it, handler.name.name, caught, env)
+                it.handling.append(r)
                 try:
                     it.exec_block(_body(handler.body), env)
                 finally:
+                    it.handling.pop()
                     bound = handler.name.name if handler.name is not None else None
                     if type(bound) is cst.Name:
                         env.vars.pop(bound.value, None)  # Python deletes ``e`` after the handler
@@ -508,6 +512,10 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
                 return  # contextlib.suppress swallows it; the statements after the with run
             if None in hits:
                 raise Raised(it.unknown("whether contextlib.suppress swallows the exception", node), None) from None
+        raise
+    except (_Return, _Break, _Continue, _MaybeLeft):  # left by return/break/continue: __exit__ runs
+        for cm in reversed(exits):
+            dunder(it, cm, "__exit__", [None, None, None], node)
         raise
     for cm in reversed(exits):
         dunder(it, cm, "__exit__", [None, None, None], node)
