@@ -400,7 +400,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return it.unknown("comparison of tensors", node)  # (elementwise: ``y.min() == 0`` is a tensor)
     if op in ("Equal", "NotEqual") and (type(a) is External and isinstance(b, _DATA) or type(b) is External and isinstance(a, _DATA)):
         # a library's attribute may be a constant (``sys.platform == "linux"``, ``os.sep``)
-        return it.unknown(f"value of {(a if type(a) is External else b).qualname}", node).as_bool()
+        ext: Any = a if type(a) is External else b
+        return it.unknown(f"value of {ext.qualname}", node).as_bool()
     if op in ("Equal", "NotEqual") and not isinstance(a, (int, float, complex, str, bytes, bool, tuple, list, dict, type(None), set, frozenset, range, *protocols.VIEWS)):
         same = a is b or (isinstance(a, External) and a == b)
         return same if op == "Equal" else not same
