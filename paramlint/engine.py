@@ -265,7 +265,9 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         it.trace_gap = None
         try:
             out = it.fw.call_layer(it, layer, [Tensor(s, layer.framework) for s in shapes], {}, entry.node)
-            gap = out if isinstance(out, Unknown) else _unknown_inside(out) or it.trace_gap
+            gap = out if isinstance(out, Unknown) else _unknown_inside(out)
+            if gap is None:
+                gap = it.trace_gap
             if gap is not None:
                 shape_notes.append(Unresolved(f"forward: {gap.reason}", gap.location))
         except LimitExceeded as e:

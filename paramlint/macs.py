@@ -70,8 +70,12 @@ def linear(in_shape: Shape, in_features: int, out_features: int) -> Optional[int
 
 
 def matmul(a: Shape, b: Shape) -> Optional[int]:
-    """``a @ b``: broadcast batch × M × K × N. A 1-D right operand makes torch use aten.mv/dot,
-    which FlopCounterMode does not count: 0; a 1-D left operand is one row (M = 1)."""
+    """``a @ b``: broadcast batch × M × K × N. A 1-D right operand of a matrix makes torch use
+    aten.mv/dot, which FlopCounterMode does not count: 0; a 1-D left operand of a matrix is one
+    row (M = 1); a vector with a batched (3-D+) operand is unknown (mv or mm, by autograd and
+    memory layout)."""
+    if len(b) == 1 and len(a) >= 3 or len(a) == 1 and len(b) >= 3:
+        return None  # torch folds the batch and picks mv or mm by autograd and contiguity
     if len(b) < 2 or not a:
         return 0
     if len(a) == 1:

@@ -198,6 +198,33 @@ def test_what_is_not_modelled_is_unknown(tmp_path: Path) -> None:
 
         def conv_lora():  # Keras: 99
             return keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(3, 3, lora_rank=2)])
+
+
+        def units_set_before_build():  # Keras builds from the attribute: 50 (15 were given)
+            d = layers.Dense(3)
+            d.units = 10
+            return keras.Sequential([keras.Input((4,)), d])
+
+
+        def center_set_before_build():  # Keras: 12, 4 trainable (16 and 8 were given)
+            bn = layers.BatchNormalization()
+            bn.center = False
+            return keras.Sequential([keras.Input((4,)), bn])
+
+
+        def padding_as_keras_stores_it():  # c.padding is "same": 197 (170 were given)
+            c = layers.Conv2D(8, 3, padding="SAME")
+            inp = keras.Input((8, 8, 2))
+            x = c(inp)
+            n = 5 if c.padding == "same" else 2
+            return keras.Model(inp, layers.Dense(n)(x))
+
+
+        def pool_strides_as_keras_stores_them():  # strides=None is stored as the pool size: 21 (12)
+            p = layers.MaxPooling2D(3)
+            inp = keras.Input((9, 9, 2))
+            n = 7 if p.strides == (3, 3) else 4
+            return keras.Model(inp, layers.Dense(n)(p(inp)))
     '''})
     for name, m in ours(tmp_path, pkg, "m.py").items():
         assert m.total_params is None and m.unresolved, name

@@ -88,6 +88,7 @@ def test_figures(tmp_path: Path, builder: str) -> None:
 
 
 UNKNOWN = {"m.py": '''
+    import torch
     import torch.nn as nn
 
 
@@ -123,11 +124,45 @@ UNKNOWN = {"m.py": '''
         t = nn.Transformer(8, 2, 1, 1, 8)
         del t.decoder  # torch: 480; was 1264
         return t
+
+
+    def through_a_local():
+        a = nn.MultiheadAttention(8, 2)
+        op = a.out_proj  # (an inner module not modelled: a change through it is one to ``a``)
+        op.bias = None  # torch: 280; was 288
+        return a
+
+
+    class FrozenInner(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.t = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 2)
+            self.t.layers[0].requires_grad_(False)  # torch: 600 of 1200 trainable; was 1200
+
+
+    def activation_module():
+        return nn.TransformerEncoderLayer(8, 2, 16, activation=nn.PReLU())  # torch: 601; was 600
+
+
+    def quantized_linear():
+        import torch.ao.nn.quantized as nnq
+
+        return nn.Sequential(nnq.Linear(4, 4))  # torch: 0 (packed weights are not parameters); was 20
+
+
+    class RunningStatsHook(nn.BatchNorm1d):
+        def __init__(self):
+            super().__init__(4)
+
+        def reset_running_stats(self):  # torch's __init__ calls it: 15; was 8
+            super().reset_running_stats()
+            self.extra = nn.Parameter(torch.zeros(7))
 '''}
 
 
 @pytest.mark.parametrize("builder", ["replaced_inner_module", "tied_inside_composite", "WalkedThrough",
-                                     "ReplacedInSubclass", "deleted_inner_module"])
+                                     "ReplacedInSubclass", "deleted_inner_module", "through_a_local",
+                                     "FrozenInner", "activation_module", "quantized_linear", "RunningStatsHook"])
 def test_inner_modules_of_composites_are_unknown_when_touched(tmp_path: Path, builder: str) -> None:
     pkg = write_package(tmp_path, UNKNOWN)
     m = ours(tmp_path, pkg, "m.py")[builder]
@@ -541,3 +576,115 @@ def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> No
     assert models["Pair"].total_macs is None and models["Pair"].total_activations is None
     assert models["Spread"].total_macs == 2 * 3 * 3
     assert models["AsTensor"].total_macs == 20 * 3
+
+
+TRAINABLE = {"m.py": '''
+    import torch.nn as nn
+
+
+    class NextParameter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(4, 3)
+            self.b = nn.Linear(1, 1)
+            p = next(self.parameters())  # a.weight (torch's generator; was "next() of a non-iterator")
+            p.requires_grad = False
+
+
+    class ChildrenOnce(nn.Module):
+        def __init__(self):
+            super().__init__()
+            src = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+            ch = src.children()
+            n = len(list(ch))
+            self.copy = nn.Sequential(*ch)  # the generator is spent: empty (was 9 parameters)
+            self.head = nn.Linear(n, 1)
+
+
+    def frozen_embedding():
+        return nn.Embedding(10, 4, _freeze=True)  # trainable 0; was 40
+'''}
+
+#: (total, trainable) as torch 2.13 reports them for TRAINABLE's builders (checked by the oracle test).
+TRAINABLE_FIGURES = {"NextParameter": (17, 5), "ChildrenOnce": (3, 3), "frozen_embedding": (40, 0)}
+
+
+@pytest.mark.parametrize("builder", sorted(TRAINABLE_FIGURES))
+def test_module_generators_and_frozen_weights(tmp_path: Path, builder: str) -> None:
+    pkg = write_package(tmp_path, TRAINABLE)
+    m = ours(tmp_path, pkg, "m.py")[builder]
+    assert (m.total_params, m.trainable_params) == TRAINABLE_FIGURES[builder], m.unresolved  # type: ignore[attr-defined]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", sorted(TRAINABLE_FIGURES))
+def test_module_generators_and_frozen_weights_match_torch(tmp_path: Path, builder: str) -> None:
+    from test_evaluator import built
+
+    pytest.importorskip("torch")
+    pkg = write_package(tmp_path, TRAINABLE)
+    model = built(tmp_path, pkg, "m.py", builder)
+    params = list(model.parameters())  # type: ignore[attr-defined]
+    assert (sum(p.numel() for p in params), sum(p.numel() for p in params if p.requires_grad)) == TRAINABLE_FIGURES[builder]
+
+
+def test_tensor_ops_from_a_forward_probing_pass(tmp_path: Path) -> None:
+    # torch 2.13 (parameters; forward hooks and FlopCounterMode / 2): TypeAsParam 1,544 (type_as
+    # keeps x's shape: 8,256 were given), KeywordRanges 34 (arange(0, 16, step=2), arange(2,
+    # end=10), eye(3, m=6): 40 + 9 were given), KeywordOperands 264 parameters, 40,960 MACs and
+    # 256 activations (``a.mul(other=x)`` and ``clamp(a, max=x)`` broadcast, ``mask == 0`` is a
+    # bool tensor, ``mode()`` reduces the last dim). NotKnowable: a vector @ a batch is mv or mm
+    # by autograd (torch counted 8,192 here, 8,320 without grad), ``sum(dim=[])`` reduces every
+    # dim (the shape was kept): unknown totals.
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        class TypeAsParam(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(64, 8)
+                self.pos = nn.Parameter(torch.zeros(1, 16, 64).type_as(self.proj.weight))
+
+
+        class KeywordRanges(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.freq = nn.Parameter(torch.arange(0, 16, step=2).float())
+                self.tail = nn.Parameter(torch.arange(2, end=10).float())
+                self.eye = nn.Parameter(torch.eye(3, m=6))
+
+
+        # paramlint: input-shape=2,16,32
+        class KeywordOperands(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(32, 8)
+
+            def forward(self, x):
+                a = x[:, :1, :]
+                y = a.mul(other=x) + torch.clamp(a, max=x)
+                mask = torch.ones(16, 16).tril()
+                s = (y @ y.transpose(1, 2)).masked_fill(mask == 0, 0.0)
+                return self.fc(s @ y), y.mode()[0]
+
+
+        # paramlint: input-shape=2,16,32
+        class NotKnowable(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(32, 8)
+                self.q = nn.Parameter(torch.zeros(32))
+
+            def forward(self, x):
+                pooled = torch.matmul(self.q, x.transpose(1, 2))
+                return self.fc(x) + x.sum(dim=[]), pooled
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["TypeAsParam"].total_params == 1544
+    assert models["KeywordRanges"].total_params == 34
+    m = models["KeywordOperands"]
+    assert (m.total_params, m.total_macs, m.total_activations) == (264, 40960, 256)
+    m = models["NotKnowable"]
+    assert m.total_params == 296 and m.total_macs is None and m.total_activations is None

@@ -60,10 +60,17 @@ def lookup(qualname: str) -> Optional[LayerSpec]:
         pass
     fw = framework_of(qualname)
     spec: Optional[LayerSpec] = None
-    if fw is not None and ".functional." not in qualname and ".init." not in qualname:
+    if fw is not None and ".functional." not in qualname and ".init." not in qualname \
+            and not (fw == "torch" and _QUANTIZED.intersection(qualname.split(".")) and not qualname.endswith(_QUANT_OWN)):
         spec = table(fw).get(qualname.rsplit(".", 1)[-1])
     _LOOKUP[qualname] = spec
     return spec
 
 
 _LOOKUP: Dict[str, Optional[LayerSpec]] = {}
+#: torch's quantized, quantizable, QAT and fused module namespaces: their classes share the float
+#: layers' names (``torch.ao.nn.quantized.Linear``) but not their parameters (packed weights are
+#: not parameters; ``quantizable.MultiheadAttention`` adds projections): none is in the catalog.
+_QUANTIZED = frozenset(("quantized", "quantizable", "qat", "intrinsic", "sparse", "dynamic"))
+#: The float helpers those namespaces hold under their own names (catalog entries of their own).
+_QUANT_OWN = (".FloatFunctional", ".QuantStub", ".DeQuantStub")

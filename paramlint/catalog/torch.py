@@ -308,7 +308,8 @@ def _embedding_params(a: Args, _: Optional[Shape]) -> List[ParamSpec]:
     idx = a.raw("padding_idx")
     if idx is not None and not (isinstance(idx, int) and not isinstance(idx, bool) and -n <= idx < n):
         raise ArgError(f"{a.layer}: padding_idx must be within num_embeddings, got {idx!r}")
-    return [ParamSpec("weight", (n, a.int("embedding_dim")))]
+    # (``Embedding(_freeze=True)``: the weight does not require grad)
+    return [ParamSpec("weight", (n, a.int("embedding_dim")), trainable=not a.bool("_freeze"))]
 
 
 def _embedding_output(a: Args, x: Shape) -> Shape:

@@ -207,9 +207,16 @@ def layer_params(e: int, h: int, ff: int, bias: bool, decoder: bool, prefix: str
 
 
 def _check_activation(a: Args) -> None:
+    """A string or a function; a module is registered as ``.activation`` (in each layer copy):
+    only a catalog layer without parameters (``nn.GELU()``) leaves the count as it is."""
     act = a.raw("activation")
     if isinstance(act, str) and act not in ("relu", "gelu"):
         raise ArgError(f"activation should be relu/gelu, not {act}")
+    spec, args = getattr(act, "spec", None), getattr(act, "args", None)
+    if hasattr(act, "children") and hasattr(act, "framework"):  # a module object
+        if spec is None or args is None or getattr(act, "cls", None) is not None or act.children \
+                or getattr(act, "uncertain", None) is not None or spec.params(Args(spec.name, args), None):
+            raise ArgError(f"{a.layer}: an activation module with parameters (or not from the catalog) is not modelled")
 
 
 def _tlayer_params(decoder: bool):  # type: ignore[no-untyped-def]

@@ -397,7 +397,7 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if op in _REFLECTED_ORDER_OPS and (isinstance(a, Instance) or isinstance(b, Instance)):
         return _instance_binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
-        return it.unknown("comparison of tensors", node)  # (elementwise: ``y.min() == 0`` is a tensor)
+        return _tensor_compare(it, op, a, b, node)
     if op in ("Equal", "NotEqual") and (type(a) is External and isinstance(b, _DATA) or type(b) is External and isinstance(a, _DATA)):
         # a library's attribute may be a constant (``sys.platform == "linux"``, ``os.sep``)
         ext: Any = a if type(a) is External else b
@@ -413,6 +413,27 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return operators.compare(op, a, b)
     except Exception as e:
         return it.unknown(f"comparison {op}: {e}", node)
+
+
+def _tensor_compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+    """``x > 0``, ``mask == 0``, ``a < b`` on torch tensors: an elementwise bool tensor of the
+    broadcast shape (its truth, in an ``if``, stays unknown)."""
+    from paramlint.catalog.shapes import broadcast
+    from paramlint.catalog.spec import ArgError
+
+    shapes = []
+    for v in (a, b):
+        if isinstance(v, (Tensor, Param)):
+            if type(v) is not Tensor or v.framework != "torch":
+                return it.unknown("comparison of tensors", node)
+            shapes.append(v.shape)
+        elif type(v) not in (int, float, bool):
+            return it.unknown("comparison of a tensor with a value that is not a number", node)
+    try:
+        out = broadcast(shapes[0], shapes[1]) if len(shapes) == 2 else shapes[0]
+    except ArgError as e:
+        return it.unknown(f"comparison of tensors: {e.message}", node)
+    return Tensor(tuple(out))
 
 
 _DUNDER_OPS = {

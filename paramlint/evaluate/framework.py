@@ -88,7 +88,7 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
             spec = catalog.lookup(base.qualname)
             if name == "__init__":
                 if spec is not None:
-                    return Builtin(f"{spec.name}.__init__", lambda it2, a, k, n, s=spec: base_init(it2, s, obj, a, k, n))
+                    return Builtin(f"{spec.name}.__init__", lambda it2, a, k, n, s=spec: _super_init(it2, s, obj, a, k, n))
                 if base.qualname in ("builtins.object", "typing.Generic") or base.qualname.startswith("typing."):
                     return Builtin("object.__init__", lambda it2, a, k, n: None)
             if spec is not None and isinstance(obj, Layer):
@@ -389,6 +389,17 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     return obj
 
 
+def _super_init(it: Any, spec: LayerSpec, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``super().__init__(...)`` into a catalog layer: a failure there (a hook override not
+    followed, arguments the layer refuses) makes the object unknown, not just the statement's
+    discarded value."""
+    r = base_init(it, spec, obj, args, kwargs, node)
+    if isinstance(r, Unknown) and isinstance(obj, Layer) and obj.uncertain is None:
+        touch(it, obj)
+        obj.uncertain = r
+    return r
+
+
 def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """A framework base class's ``__init__`` run on ``obj`` (``super().__init__(...)``)."""
     if spec is None or not isinstance(obj, Layer):
@@ -425,6 +436,11 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
         obj.built = False  # torch Lazy*: parameters come from the first input
     elif spec.role == "leaf":
         build_params(it, obj, None, node)
+        cls = obj.cls
+        if spec.framework == "torch" and cls is not None:
+            for m in _INTERNAL_CALLS.get(spec.name, ()):
+                if isinstance(class_lookup(cls, m), Function):  # (a project override of a hook torch calls)
+                    return it.unknown(f"{cls.name} overrides {m}(), which torch's {spec.name}.__init__ calls", node)
         hook = _RESETS.get(spec.name) if spec.framework == "torch" else None
         if hook is not None and obj.cls is not None:
             # torch's __init__ ends with self.reset_parameters(): a subclass's override runs there
@@ -439,6 +455,14 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
     return None
 
 
+#: Other methods torch's ``__init__`` (or its ``reset_parameters``) calls on ``self``: an override
+#: in a subclass runs there and may add parameters (it is not followed: the layer is unknown).
+_INTERNAL_CALLS = {
+    **{n: ("reset_running_stats",) for n in (
+        "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d")},
+    "Embedding": ("_fill_padding_idx_with_zero",), "EmbeddingBag": ("_fill_padding_idx_with_zero",),
+    **{n: ("_init_flat_weights", "flatten_parameters") for n in ("RNN", "LSTM", "GRU")},
+}
 #: torch layers whose ``__init__`` calls ``self.reset_parameters()`` (or ``_reset_parameters``).
 _RESETS = {
     **{n: "reset_parameters" for n in (
@@ -712,7 +736,7 @@ def may_change_receiver(method: str) -> bool:
     shapes, nor the framework methods that only reset values."""
     if method in _VALUES_ONLY or (method.lstrip("_").startswith("register_") and "hook" in method):
         return False
-    return not (method.endswith("_") and not method.startswith("_") and method not in ("resize_", "set_", "resize_as_"))
+    return not (method.endswith("_") and not method.startswith("_") and method not in ("resize_", "set_", "resize_as_", "requires_grad_"))
 
 
 def unknown_call(it: Any, fn: Any, u: Unknown, node: Any) -> Any:

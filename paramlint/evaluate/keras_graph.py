@@ -8,6 +8,7 @@ import re
 from typing import Any, Dict, List, Sequence
 
 from paramlint.catalog.spec import LayerSpec
+from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
 _MISSING = object()
@@ -787,6 +788,14 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
                 layer.uncertain = value.because(f"{layer.type_name}.trainable: {value.reason}")
             return
         set_trainable(layer, bool(value), set())
+        return
+    if layer.spec is not None and name in layer.args:
+        # ``d.units = 10`` before the layer is built: Keras builds from the attribute (a
+        # different layer); after, the call uses the built weights: not followed either way
+        if layer.uncertain is None:
+            touch(it, layer)
+            layer.uncertain = it.unknown(f"{layer.type_name}.{name} set after construction", node)
+        layer.attrs[name] = value
         return
     old = layer.children.get(name)
     if isinstance(old, Layer) and old is not value:

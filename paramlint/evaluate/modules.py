@@ -95,6 +95,12 @@ def torch_attr(it: Any, layer: Layer, spec_name: str, name: str, v: Any, node: A
     return v
 
 
+#: Keras arguments stored as tuples or lists whatever was given (an int is read back as a tuple).
+_KERAS_NORMALIZED = frozenset((
+    "kernel_size", "strides", "dilation_rate", "pool_size", "size", "padding", "cropping", "axis", "dims",
+    "target_shape", "output_padding", "shared_axes", "noise_shape", "attention_axes", "depth_multiplier_shape"))
+
+
 def walk(layer: Layer, prefix: str = "", seen: Optional[set] = None) -> Iterator[Tuple[str, Layer]]:
     """``named_modules()``: each module once, depth-first in registration order."""
     if seen is None:
@@ -145,6 +151,10 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         v = layer.args[name]
         if spec is not None and spec.framework == "torch":
             return torch_attr(it, layer, spec.name, name, v, node)
+        if layer.framework == "keras" and (type(v) not in (int, float, bool) or name in _KERAS_NORMALIZED):
+            # Keras stores most arguments normalized (``padding="SAME"`` as "same", a kernel
+            # size as a tuple, ``strides=None`` as the pool size, an activation as a function)
+            return it.unknown(f"{layer.type_name}.{name} as Keras stores it", node)
         return v
     if name == "__class__":
         return layer.cls if layer.cls is not None else External(f"torch.nn.{layer.type_name}")
@@ -169,7 +179,10 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
             return v
     if layer.uncertain is not None:
         return layer.uncertain
-    return it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
+    # (a part not modelled, ``mha.out_proj``: a change made through it is one to ``layer``)
+    u = it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
+    u.aliases = (layer,)
+    return u
 
 
 def hidden_submodule(layer: Layer, name: str) -> bool:
@@ -254,8 +267,8 @@ def _parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         return layer.uncertain
     recurse = kwargs.get("recurse", args[0] if args else True)
     if recurse is False:
-        return [p for p in layer.params.values() if p is not None]
-    return [p for _, p in named_params(layer)]
+        return _once(it, [p for p in layer.params.values() if p is not None])
+    return _once(it, [p for _, p in named_params(layer)])
 
 
 def _named_parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -263,11 +276,19 @@ def _named_parameters(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, 
         return layer.uncertain
     if args or kwargs.get("remove_duplicate", True) is not True or kwargs.get("recurse", True) is not True or kwargs.get("prefix", "") != "":
         return it.unknown("named_parameters() with prefix, recurse or remove_duplicate is not modelled", node)
-    return [tuple(x) for x in named_params(layer)]
+    return _once(it, [tuple(x) for x in named_params(layer)])
 
 
 def _buffers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return [p for _, p in named_params(layer, buffers=True)]
+    return _once(it, [p for _, p in named_params(layer, buffers=True)])
+
+
+def _once(it: Any, xs: List[Any]) -> Any:
+    """``parameters()``, ``children()``...: torch's generators, consumed once (``next(...)``
+    works on them, a second ``for`` over the same one sees nothing)."""
+    from paramlint.evaluate import iterators
+
+    return iterators.lazy(it, iter(xs))
 
 
 def _hidden_in(it: Any, layer: Layer, node: Any, deep: bool = True) -> Optional[Unknown]:
@@ -283,7 +304,7 @@ def _modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], nod
     if layer.uncertain is not None:
         return layer.uncertain
     u = _hidden_in(it, layer, node)
-    return u if u is not None else [m for _, m in walk(layer)]
+    return u if u is not None else _once(it, [m for _, m in walk(layer)])
 
 
 def _named_modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -295,7 +316,7 @@ def _named_modules(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any
     if not isinstance(prefix, str):
         return it.unknown("named_modules() prefix", node)
     u = _hidden_in(it, layer, node)
-    return u if u is not None else [(prefix + ("." if prefix and p else "") + p, m) for p, m in walk(layer)]
+    return u if u is not None else _once(it, [(prefix + ("." if prefix and p else "") + p, m) for p, m in walk(layer)])
 
 
 def _children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -308,12 +329,12 @@ def _children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
         if c is not None and id(c) not in seen:
             seen.add(id(c))
             out.append(c)
-    return out
+    return _once(it, out)
 
 
 def _named_children(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     u = _hidden_in(it, layer, node, deep=False)
-    return u if u is not None else [(k, c) for k, c in layer.children.items() if c is not None]
+    return u if u is not None else _once(it, [(k, c) for k, c in layer.children.items() if c is not None])
 
 
 def _add_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -583,7 +604,7 @@ def _unknown_result(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, An
 
 _METHODS = {
     "parameters": _parameters, "named_parameters": _named_parameters, "buffers": _buffers,
-    "named_buffers": lambda it, l, a, k, n: named_params(l, buffers=True),
+    "named_buffers": lambda it, l, a, k, n: _once(it, named_params(l, buffers=True)),
     "modules": _modules, "named_modules": _named_modules, "children": _children, "named_children": _named_children,
     "add_module": _add_module, "register_module": _add_module, "register_buffer": _register_buffer,
     "register_parameter": _register_parameter, "apply": _apply,

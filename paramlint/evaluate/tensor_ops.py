@@ -69,9 +69,13 @@ def _varargs(args: Sequence[Any], kwargs: Dict[str, Any], name: str) -> List[Any
     """``f(1, 2, 3)`` or ``f((1, 2, 3))`` or ``f(name=(1, 2, 3))`` → the values."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         return list(args[0])
+    if len(args) == 1 and isinstance(args[0], Unknown):
+        raise _Unk(args[0])  # (one unknown argument may be the whole sequence: its length is unknown)
     if args:
         return list(args)
     v = kwargs.get(name)
+    if isinstance(v, Unknown):
+        raise _Unk(v)
     return list(v) if isinstance(v, (tuple, list)) else ([] if v is None else [v])
 
 
@@ -113,6 +117,8 @@ def record_macs(it: Any, n: Optional[int]) -> None:
 @method("view", "reshape", function=False)
 def _view(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     want = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else (args or kwargs.get("shape") or kwargs.get("size") or ())
+    if isinstance(want, Unknown) or len(args) == 1 and isinstance(args[0], Unknown):
+        raise _Unk(want if isinstance(want, Unknown) else args[0])  # (a whole shape unknown: its rank too)
     total = S.numel(t.shape)
     out: List[Optional[int]] = []
     infer = -1
@@ -142,12 +148,33 @@ def _view(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -
     return tensor(tuple(out))
 
 
-@method("view_as", "reshape_as", "expand_as", "type_as", function=False)
-def _as(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    other = shape_of(arg(args, kwargs, 0, "other"))
-    if other is None:
-        raise ArgError("*_as of a non-tensor")
-    return tensor(other)
+def _as(op: str) -> None:
+    """``x.view_as(y)``, ``reshape_as``, ``expand_as`` (``y``'s shape, where torch accepts it)
+    and ``type_as`` (``x``'s shape: only the dtype is ``y``'s)."""
+    @method(op, function=False)
+    def run(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        other = shape_of(arg(args, kwargs, 0, "other"))
+        if other is None:
+            raise ArgError(f"{op} of a non-tensor")
+        if op == "type_as":
+            return tensor(t.shape)
+        if op == "expand_as":
+            if len(t.shape) > len(other):
+                raise ArgError("expand_as: the target has fewer dims (torch raises)")
+            for d, e in zip(reversed(t.shape), reversed(other)):
+                if d is None or e is None:
+                    raise ArgError("expand_as with an unknown dim (it may not expand)")
+                if d != e and d != 1:
+                    raise ArgError(f"expand_as: {d} does not expand to {e} (torch raises)")
+        else:
+            n, m = S.numel(t.shape), S.numel(other)
+            if n is not None and m is not None and n != m:
+                raise ArgError(f"{op}: {n} elements do not fit {tuple(other)} (torch raises)")
+        return tensor(other)
+
+
+for _op in ("view_as", "reshape_as", "expand_as", "type_as"):
+    _as(_op)
 
 
 @method("permute")
@@ -239,21 +266,51 @@ def _narrow(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
 
 
 @method("contiguous", "clone", "detach", "float", "half", "double", "bfloat16", "long", "int", "bool", "to", "cpu",
-        "cuda", "type", "requires_grad_", "abs", "exp", "log", "sqrt", "rsqrt", "neg", "sigmoid", "tanh", "relu",
-        "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "clamp", "clip", "clamp_min",
-        "clamp_max", "softmax", "log_softmax", "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_",
-        "zero_", "normal_", "uniform_", "float_power", "exp_", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
+        "cuda", "requires_grad_", "abs", "exp", "log", "sqrt", "rsqrt", "neg", "sigmoid", "tanh", "relu",
+        "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "softmax", "log_softmax", "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_",
+        "zero_", "normal_", "uniform_", "exp_", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
         "add_", "sub_", "masked_fill_", "nan_to_num", "erf", "logical_not", "isnan", "isinf", function=False)
 def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return tensor(t.shape)
 
 
+@method("type", function=False)
+def _type(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if not args and "dtype" not in kwargs:
+        raise ArgError("x.type() is the type's name (a str)")
+    return tensor(t.shape)
+
+
+def _bounds(t: Any, args: List[Any], kwargs: Dict[str, Any]) -> Shape:
+    """Tensor bounds broadcast with ``x`` (``x[:, :1].clamp(max=y)`` has ``y``'s shape)."""
+    out = t.shape
+    for o in [*args, *kwargs.values()]:
+        if isinstance(o, Unknown):
+            raise _Unk(o)
+        s = shape_of(o)
+        if s is not None:
+            out = S.broadcast(out, s)
+    return out
+
+
+@method("clamp", "clip", "clamp_min", "clamp_max")
+def _clamp(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(_bounds(t, args, kwargs))
+
+
+@method("clamp_", "clip_", "clamp_min_", "clamp_max_", function=False)
+def _clamp_inplace(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if _bounds(t, args, kwargs) != t.shape:
+        raise ArgError("an in-place clamp cannot broadcast its input (torch raises)")
+    return tensor(t.shape)
+
+
 @method("add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "eq", "ne", "lt", "le", "gt", "ge",
         "logical_and", "logical_or", "true_divide", "floor_divide", "remainder", "fmod", "atan2", "lerp",
-        "subtract", "multiply", "divide", function=False)
+        "subtract", "multiply", "divide", "float_power", function=False)
 def _bin(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     out = t.shape
-    for o in args:
+    for o in [*args, *(v for v in kwargs.values() if shape_of(v) is not None or isinstance(v, Unknown))]:
         if isinstance(o, Unknown):
             return Unknown(o.reason, o.location)  # a tensor, even from an unknown condition
         s = shape_of(o)
@@ -273,6 +330,8 @@ def _reduction(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], first: 
     keep = arg(args, kwargs, first + keep_at, "keepdim", False)
     if not isinstance(keep, bool):
         raise ArgError("keepdim must be a bool")
+    if isinstance(dim, (tuple, list)) and not dim:
+        raise ArgError("a reduction over dim=() (torch reduces every dim for some ops)")
     return tensor(S.reduce(t.shape, _dims_arg(dim), keep))
 
 
@@ -302,7 +361,7 @@ def _norm(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -
     return _reduction(it, t, args, kwargs, 1)
 
 
-@method("max", "min", "median", "mode")
+@method("max", "min", "median")
 def _max(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``max()``: a scalar; ``max(dim)``: (values, indices); ``max(other)``: elementwise."""
     first = arg(args, kwargs, 0, "dim", kwargs.get("other"))
@@ -313,6 +372,14 @@ def _max(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) ->
     d = _int(first, "dim")
     keep = arg(args, kwargs, 1, "keepdim", False)
     out = S.reduce(t.shape, [d], bool(keep))
+    return (tensor(out), tensor(out))
+
+
+@method("mode")
+def _mode(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``mode(dim=-1, keepdim=False)``: values and indices, over the last dim by default."""
+    d = _int(arg(args, kwargs, 0, "dim", -1), "dim")
+    out = S.reduce(t.shape, [d], bool(arg(args, kwargs, 1, "keepdim", False)))
     return (tensor(out), tensor(out))
 
 
@@ -491,6 +558,12 @@ def _embedding(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
     return tensor(tuple(x) + (w[1],))
 
 
+def _where_fn(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) + len(kwargs) < 3:  # ``torch.where(cond)``: the indices where it holds (data)
+        raise ArgError("torch.where(condition) gives data-dependent indices")
+    return _binary_fn(it, args, kwargs, node)
+
+
 def _binary_fn(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     out: Optional[Shape] = None
     for o in list(args) + [kwargs[k] for k in ("other", "input") if k in kwargs]:
@@ -550,6 +623,7 @@ FUNCS: Dict[str, Callable[..., Any]] = {
     **{f"torch.conv{n}d": _wrap(_conv_fn(n)) for n in (1, 2, 3)},
     _F + "scaled_dot_product_attention": _wrap(_sdpa), _F + "embedding": _wrap(_embedding),
     **{f"torch.{n}": _wrap(_binary_fn) for n in (
-        "add", "sub", "mul", "div", "maximum", "minimum", "pow", "where", "subtract", "multiply", "divide",
+        "add", "sub", "mul", "div", "maximum", "minimum", "pow", "subtract", "multiply", "divide",
         "logical_and", "logical_or", "eq", "ne", "lt", "gt", "le", "ge", "lerp", "atan2", "true_divide")},
+    "torch.where": _wrap(_where_fn),
 }

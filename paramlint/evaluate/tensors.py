@@ -32,6 +32,8 @@ def _dims(it: Any, args: Sequence[Any], node: Any) -> Any:
     """``torch.zeros(1, 2, 3)`` or ``torch.zeros((1, 2, 3))`` → a shape of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
+    elif len(args) == 1 and isinstance(args[0], Unknown):
+        return args[0]  # (one unknown argument may be a whole size, ``torch.Size(...)``: the rank too)
     out: List[Optional[int]] = []
     for a in args:
         if isinstance(a, Unknown):  # an unknown size is an unknown dim, not an unknown tensor
@@ -79,12 +81,30 @@ def _like(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 @fn("torch.eye")
 def _eye(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    shape = _dims(it, args[:2] if len(args) > 1 else args[:1] * 2, node)
+    n = args[0] if args else kwargs.get("n")
+    m = args[1] if len(args) > 1 else kwargs.get("m", n)
+    if n is None:
+        return it.unknown("torch.eye without n", node)
+    shape = _dims(it, [n, m], node)
     return shape if isinstance(shape, Unknown) else Tensor(shape)
 
 
 @fn("torch.arange")
 def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if any(k in kwargs for k in ("start", "end", "step")):  # torch.arange(0, n, step=2), arange(end=n)
+        names = ("start", "end", "step")
+        if len(args) == 1 and "end" not in kwargs:  # (one positional is ``end``)
+            vals = {"start": kwargs.get("start", 0), "end": args[0], "step": kwargs.get("step", 1)}
+        else:
+            vals = dict(zip(names, args))
+            for k in names:
+                if k in kwargs:
+                    if k in vals:
+                        return it.unknown(f"arange() got {k} twice", node)
+                    vals[k] = kwargs[k]
+        if "end" not in vals:
+            return it.unknown("arange() without end", node)
+        args = [vals.get("start", 0), vals["end"], vals.get("step", 1)]
     if any(isinstance(a, Unknown) for a in args):
         return next(a for a in args if isinstance(a, Unknown))
     try:
@@ -154,7 +174,7 @@ def _nested_shape(data: Any, depth: int) -> Any:
     "torch.nn.functional.log_softmax", "torch.nn.functional.normalize", "torch.nn.functional.mish",
     "torch.softmax", "torch.log_softmax", "torch.nn.functional.relu_", "torch.nn.functional.dropout2d",
     "torch.nn.functional.layer_norm", "torch.nn.functional.group_norm", "torch.nn.functional.batch_norm",
-    "torch.neg", "torch.square", "torch.rsqrt", "torch.erf", "torch.sin", "torch.cos", "torch.clamp", "torch.clip",
+    "torch.neg", "torch.square", "torch.rsqrt", "torch.erf", "torch.sin", "torch.cos",
     "torch.nn.functional.softplus", "torch.nn.functional.alpha_dropout", "torch.nn.functional.dropout1d",
     "torch.sign", "torch.log2", "torch.log10", "torch.log1p", "torch.expm1", "torch.floor", "torch.ceil",
     "torch.round", "torch.reciprocal", "torch.sinh", "torch.cosh", "torch.atan", "torch.asin", "torch.acos",
