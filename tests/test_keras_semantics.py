@@ -130,6 +130,19 @@ MODELS = '''
         for i, f in enumerate((4, 8, 8)):
             x = block(i, f)(x)
         return keras.Model(inp, x)
+
+
+    def scale(t, factor=2.0):
+        return t * factor
+
+
+    def lambdas_in_a_graph():
+        inp = keras.Input((5, 4))
+        x = layers.Lambda(scale, arguments={"factor": 3.0})(inp)
+        x = layers.Lambda(lambda t: t[:, 0])(x)
+        x = layers.Dense(6)(x)
+        x = layers.Lambda(lambda t: t[..., None] + 1.0)(x)
+        return keras.Model(inp, layers.Conv1D(2, 2)(x))
 '''
 
 TOTALS = {
@@ -143,6 +156,8 @@ TOTALS = {
     "declared_output_shape": 6 + 1,  # was 3 (call() traced)
     # was 128: the second and third blocks' "conv"/"bn" were taken for the first's
     "same_names_in_nested_blocks": (3 * 3 * 3 * 4 + 4 + 4 * 4) + (3 * 3 * 4 * 8 + 8 + 4 * 8) + (3 * 3 * 8 * 8 + 8 + 4 * 8),
+    # Keras runs a Lambda's function on the symbolic input (was unknown: "an arbitrary function")
+    "lambdas_in_a_graph": 4 * 6 + 6 + 2 * 1 * 2 + 2,
 }
 
 
@@ -220,6 +235,14 @@ def test_what_is_not_modelled_is_unknown(tmp_path: Path) -> None:
             return keras.Model(inp, layers.Dense(n)(x))
 
 
+        def layers_of_a_graph_calling_a_sequential():  # Keras: 8 (m.layers[2] is dense_2; 15 were given)
+            inner = keras.Sequential([keras.Input((6,)), layers.Dense(4), layers.Dense(3)])
+            inp = keras.Input((6,))
+            m = keras.Model(inp, layers.Dense(2)(inner(inp)))
+            x = keras.Input((3,))
+            return keras.Model(x, m.layers[2](x))
+
+
         def pool_strides_as_keras_stores_them():  # strides=None is stored as the pool size: 21 (12)
             p = layers.MaxPooling2D(3)
             inp = keras.Input((9, 9, 2))
@@ -273,3 +296,29 @@ def test_auto_names_are_keras_names(tmp_path: Path, builder: str) -> None:
     model = built(tmp_path, pkg, "m.py", builder)
     assert [layer.name for layer in model.layers][1:] == NAMES_TRUTH[builder]
     keras.backend.clear_session()
+
+
+def test_trainable_flags_keras_does_not_apply_as_set_are_unknown(tmp_path: Path) -> None:
+    # Keras 3.15 (count_params and trainable_weights): mha_frozen_before_build 182 of which 182
+    # trainable (its sublayers are made in build(), after the flag: 12 were given);
+    # kernel_frozen 54 of which 6 trainable (a variable's own setter: 54 were given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def mha_frozen_before_build():
+            inp = keras.Input((4, 6))
+            m = layers.MultiHeadAttention(2, 3, trainable=False)
+            return keras.Model(inp, layers.Dense(2)(m(inp, inp)))
+
+
+        def kernel_frozen():
+            d = layers.Dense(6)
+            m = keras.Sequential([keras.Input((8,)), d])
+            d.kernel.trainable = False
+            return m
+    '''})
+    for name, m in ours(tmp_path, pkg, "m.py").items():
+        assert m.trainable_params is None, (name, m.trainable_params)
+    assert ours(tmp_path, pkg, "m.py")["kernel_frozen"].total_params == 54

@@ -333,7 +333,14 @@ def split_sizes(n: Dim, size_or_sections: object, chunks: bool = False) -> Tuple
 
 
 def index(x: Shape, items: Sequence[object]) -> Shape:
-    """Basic indexing: ints, slices, None, Ellipsis (no tensor/bool indices)."""
+    """Basic indexing: ints, slices, None, Ellipsis; and one list of ints (``x[:, [-1], :]``,
+    an advanced index whose result dim stays in place). No tensor or bool indices: a tensor's
+    dtype (a mask?) is not known."""
+    lists = [it for it in items if isinstance(it, list)]
+    if len(lists) > 1:
+        raise ArgError("several advanced (list) indices are not modelled")
+    if lists and not all(isinstance(v, int) and not isinstance(v, bool) for v in lists[0]):
+        raise ArgError("a list index of values that are not ints is not modelled")
     consumed = sum(1 for it in items if it is not None and it is not Ellipsis)
     if consumed > len(x):
         raise ArgError(f"too many indices for a {len(x)}D tensor")
@@ -363,6 +370,12 @@ def index(x: Shape, items: Sequence[object]) -> Shape:
                 out.append(None)  # a slice of an unknown dim stays unknown
             else:
                 out.append(len(range(*it.indices(d))))
+            pos += 1
+        elif isinstance(it, list):
+            d = x[pos]
+            if d is not None and any(not -d <= v < d for v in it):
+                raise ArgError(f"an index in {it} is out of bounds for size {d}")
+            out.append(len(it))
             pos += 1
         else:
             raise ArgError(f"tensor index of type {type(it).__name__} is not modelled")

@@ -60,8 +60,6 @@ def _rnn_output(mode: str):  # type: ignore[no-untyped-def]
         s = x.get("input")
         if not isinstance(s, tuple):
             raise ArgError(f"{mode}: input is not a tensor")
-        if x.get("hx") is not None:
-            raise ArgError(f"{mode}: an explicit initial state is not modelled")
         i, h, layers, proj, dirs, _ = _rnn_dims(a, mode)
         if len(s) not in (2, 3):
             raise ArgError(f"{mode}: expected a 2D or 3D input, got {fmt(s)}")
@@ -74,6 +72,11 @@ def _rnn_output(mode: str):  # type: ignore[no-untyped-def]
         else:
             n = s[0] if a.bool("batch_first") else s[1]
             hn, cn = (dirs * layers, n, real), (dirs * layers, n, h)
+        hx = x.get("hx")
+        if hx is not None:  # an initial state: torch checks its shapes (the outputs' are the same)
+            want = (hn, cn) if mode == "LSTM" else hn
+            if hx != want or None in hn or None in cn:
+                raise ArgError(f"{mode}: an initial state of shape {hx} where {want} is expected (or unknown)")
         return Outputs((out, Outputs((hn, cn)) if mode == "LSTM" else hn))
     return output
 

@@ -16,6 +16,7 @@ from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
 from paramlint.evaluate.protocols import special_method
 from paramlint.evaluate.values import (
+    ReturnPair,
     BARE_BASES, BoundMethod, Builtin, Class, External, Function, Instance, Layer, Param, Partial, Tensor, Unknown,
 )
 
@@ -54,6 +55,8 @@ def certain_miss(obj: Any, name: str) -> bool:
 def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
     if isinstance(obj, Unknown):
         return obj
+    if type(obj) is ReturnPair and name in ("values", "indices"):
+        return obj[0] if name == "values" else obj[1]
     if isinstance(obj, Layer):
         return it.fw.layer_get_attr(it, obj, name, node)
     if isinstance(obj, External):
@@ -369,6 +372,10 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
                 obj.trainable = None  # type: ignore[assignment]
             else:
                 obj.trainable = bool(t)
+        elif name == "trainable":
+            # a Keras variable's setter freezes it; on a torch Parameter it is a plain attribute
+            # (the weight is not told apart here): unknown either way
+            obj.trainable = None  # type: ignore[assignment]
         elif name == "data":
             # ``p.data = t`` swaps the parameter's storage: it takes t's shape (torch counts
             # ``p.numel()`` of the new data), for every module that shares p.

@@ -559,6 +559,10 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     if spec.framework == "keras" and spec.name == "Bidirectional" and isinstance(layer.args.get("layer"), Layer):
         # Keras rebuilds both directions from the wrapped layer's config, trainable flag included
         trainable_flag = trainable_flag is not False and layer_trainable(layer.args["layer"])
+    if spec.framework == "keras" and spec.name in _SUBLAYERS_IN_BUILD and trainable_flag is False:
+        # the sublayers holding its weights are made in build(), after the flag was set: Keras
+        # 3.15 counts them trainable (155 of 155 for a probe); not followed
+        trainable_flag = None
     backward = layer.args.get("backward_layer") if spec.framework == "keras" and spec.name == "Bidirectional" else None
     if isinstance(backward, Layer):  # Keras uses the given backward layer itself: its weights are shared
         shape = in_shape.get("sequences") if isinstance(in_shape, dict) else in_shape
@@ -567,12 +571,17 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
             return
         specs = [ps for ps in specs if not ps.name.startswith("backward_layer.")]
     for ps in specs:
-        p = Param(ps.shape, ps.trainable and trainable_flag is not False, ps.buffer, ps.collection, ps.trainable)
+        p = Param(ps.shape, (ps.trainable and trainable_flag is not False) if trainable_flag is not None else None,  # type: ignore[arg-type]
+                  ps.buffer, ps.collection, ps.trainable)
         if ps.buffer:
             layer.buffers[ps.name] = p
         else:
             layer.params[ps.name] = p
     layer.built = True
+
+
+#: Keras layers whose weights live in sublayers created by ``build()``.
+_SUBLAYERS_IN_BUILD = frozenset(("MultiHeadAttention", "GroupQueryAttention"))
 
 
 def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], node: Any) -> Any:

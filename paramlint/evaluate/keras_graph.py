@@ -200,12 +200,26 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                 # (Layer.compute_output_spec), without running call()
                 return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, ocs, args, kwargs, node))
             return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node))
+    if spec is not None and spec.name == "Lambda" and layer.cls is None and layer.args.get("output_shape") is None \
+            and isinstance(x, Tensor) and x.framework == "keras" and it.trace is None:
+        # Keras infers a Lambda's output by running its function on the symbolic input (the
+        # node is the Lambda layer itself, no weights); an explicit output_shape wins (not here)
+        extra = layer.args.get("arguments")
+        if extra is None or isinstance(extra, dict) and all(isinstance(k, str) for k in extra):
+            saved = dict(it.keras_names)
+            out = it.call(layer.args.get("function"), [x], dict(extra or {}), node)
+            it.keras_names = saved  # (a symbolic run inside the layer names no layers)
+            if isinstance(out, Tensor):
+                layer.built = True
+                return _as_node(it, layer, x, out)
     if spec is not None and spec.name == "Sequential" or layer.graph is not None:
         if layer.graph is not None and spec is not None and spec.name != "Sequential":
             return apply_model(it, layer, x, node)
         for child in layer.children.values():
             if child is None:
                 continue
+            if isinstance(x, Tensor) and x.framework == "keras":
+                it.keras_inlined.add(id(child))  # (a graph node of its own in Keras: see _layers)
             x = call(it, child, [x], {}, node)
         return x
     if spec is not None and "forward" in spec.extra:
@@ -729,6 +743,9 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
     if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
         return out  # Sequential and subclassed models: their layers in the order they were added
     by_id = {id(c.layer): c.layer for c in model.graph}  # Keras' order (depth, then discovery)
+    if any(i in it.keras_inlined for i in by_id):
+        # a Sequential called in the graph is one layer of it for Keras; here its layers are
+        return it.unknown("model.layers of a functional model that calls a Sequential is not modelled", node)
     out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
     if len(ins) != 1:
         return it.unknown("model.layers of a functional model with several inputs is not modelled", node)

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from paramlint import macs
 from paramlint.catalog import shapes as S
 from paramlint.catalog.spec import ArgError
-from paramlint.evaluate.values import Param, Tensor, Unknown
+from paramlint.evaluate.values import Param, ReturnPair, Tensor, Unknown
 from paramlint.types import Shape
 
 Method = Callable[[Any, Any, List[Any], Dict[str, Any], Any], Any]
@@ -372,7 +372,7 @@ def _max(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) ->
     d = _int(first, "dim")
     keep = arg(args, kwargs, 1, "keepdim", False)
     out = S.reduce(t.shape, [d], bool(keep))
-    return (tensor(out), tensor(out))
+    return ReturnPair((tensor(out), tensor(out)))
 
 
 @method("mode")
@@ -380,7 +380,7 @@ def _mode(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -
     """``mode(dim=-1, keepdim=False)``: values and indices, over the last dim by default."""
     d = _int(arg(args, kwargs, 0, "dim", -1), "dim")
     out = S.reduce(t.shape, [d], bool(arg(args, kwargs, 1, "keepdim", False)))
-    return (tensor(out), tensor(out))
+    return ReturnPair((tensor(out), tensor(out)))
 
 
 # ---- splitting ----------------------------------------------------------------------------

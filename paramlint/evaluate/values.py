@@ -464,3 +464,18 @@ def selected_by(key: "Unknown", container: Any = None) -> "Unknown":
     u = Unknown(key.reason, key._location, key._where)
     u.aliases = aliases
     return u
+
+
+class ReturnPair(tuple):
+    """torch's ``(values, indices)`` results (``x.max(dim)``, ``mode``): a tuple whose items are
+    also ``.values`` and ``.indices``."""
+
+    __slots__ = ()
+
+    @property
+    def values(self) -> Any:
+        return self[0]
+
+    @property
+    def indices(self) -> Any:
+        return self[1]
