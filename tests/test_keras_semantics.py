@@ -132,6 +132,20 @@ MODELS = '''
         return keras.Model(inp, x)
 
 
+    def keras_ops_in_a_graph():
+        inp = keras.Input((5, 4))
+        x = keras.ops.relu(layers.Dense(8)(inp))
+        m = keras.ops.mean(x, axis=1)
+        s = keras.ops.sum(x, axis=(1, 2), keepdims=True)
+        c = keras.ops.concatenate([m, keras.ops.max(x, axis=1)], axis=-1)
+        r = keras.ops.reshape(x, (-1, 40))
+        t = keras.ops.transpose(x, (0, 2, 1))
+        q = keras.ops.squeeze(keras.ops.expand_dims(c, 1), 1)
+        y = layers.Dense(3)(q) + keras.ops.matmul(t, keras.ops.transpose(t, (0, 2, 1)))[:, 0, :3] * 0
+        z = keras.ops.abs(layers.Dense(2)(r)) + keras.ops.cast(keras.ops.exp(layers.Dense(2)(s[:, 0])), "float32")
+        return keras.Model(inp, [y, z, layers.Dense(4)(keras.ops.softmax(t))])
+
+
     def scale(t, factor=2.0):
         return t * factor
 
@@ -158,6 +172,8 @@ TOTALS = {
     "same_names_in_nested_blocks": (3 * 3 * 3 * 4 + 4 + 4 * 4) + (3 * 3 * 4 * 8 + 8 + 4 * 8) + (3 * 3 * 8 * 8 + 8 + 4 * 8),
     # Keras runs a Lambda's function on the symbolic input (was unknown: "an arbitrary function")
     "lambdas_in_a_graph": 4 * 6 + 6 + 2 * 1 * 2 + 2,
+    # keras.ops on symbolic tensors (each was "call to keras.ops.* is not modelled")
+    "keras_ops_in_a_graph": (4 * 8 + 8) + (16 * 3 + 3) + (40 * 2 + 2) + (1 * 2 + 2) + (5 * 4 + 4),
 }
 
 

@@ -20,6 +20,8 @@ _KW = "**kwargs"
 def _need(x: Optional[Shape], layer: str) -> Shape:
     if x is None:
         raise ArgError(f"{layer} has no input shape yet (Keras builds weights on first call)")
+    if not x:
+        raise ArgError(f"{layer}: a 0-D input (Keras raises)")
     return x
 
 

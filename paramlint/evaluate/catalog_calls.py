@@ -29,6 +29,8 @@ def spec_output(it: Any, spec: Any, args: Dict[str, Any], inputs: Any, node: Any
         return spec.output(Args(spec.name, args), inputs)
     except ArgError as e:
         return arg_error(it, spec.name, e, node)
+    except IndexError:  # (an input of a rank the formula does not expect: never a crash)
+        return it.unknown(f"{spec.name}: an input of this rank is not modelled", node)
 
 
 def bind_inputs(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

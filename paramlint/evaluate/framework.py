@@ -539,7 +539,10 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     assert spec is not None
     touch(it, layer)  # (a module-level Keras layer built by one builder stays built for the next)
     try:
-        specs = spec.params(Args(spec.name, layer.args), in_shape)
+        try:
+            specs = spec.params(Args(spec.name, layer.args), in_shape)
+        except IndexError:  # (an input of a rank the formula does not expect: never a crash)
+            raise ArgError(f"{spec.name}: an input of rank {len(in_shape) if isinstance(in_shape, tuple) else '?'} is not modelled") from None
     except ArgError as e:
         u = e.unknown if e.unknown is not None else it.unknown(e.message, node)
         if layer.uncertain is None:

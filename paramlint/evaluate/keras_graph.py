@@ -468,11 +468,14 @@ _FUNCTIONAL_MERGES = {
 
 
 def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    """``keras.layers.add([a, b])`` and friends: a fresh merge layer applied to the list."""
+    """``keras.layers.add([a, b])`` and friends: a fresh merge layer applied to the list;
+    ``keras.ops.*`` on symbolic tensors (:func:`_ops_call`)."""
     from paramlint.catalog import table
     from paramlint.evaluate.tensors import NOT_MODELLED
 
     short = qualname.rsplit(".", 1)[-1]
+    if qualname.startswith(("keras.ops.", "keras.src.ops.")) and short in _OPS:
+        return _ops_call(it, short, args, kwargs, node)
     cls = _FUNCTIONAL_MERGES.get(short)
     if cls is None or ".layers." not in qualname and not qualname.startswith("keras.layers"):
         return NOT_MODELLED
@@ -485,6 +488,125 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     if isinstance(layer, Unknown):
         return layer
     return call(it, layer, [inputs], {}, node)
+
+
+#: ``keras.ops`` functions on KerasTensors: their kind, and the Operation's auto-name (its
+#: class name in snake case, from the counters layers use: Keras 3.15, probed).
+_OPS = {
+    **{n: ("same", n) for n in (
+        "relu", "gelu", "silu", "sigmoid", "tanh", "softmax", "log_softmax", "exp", "log", "sqrt", "negative",
+        "square", "stop_gradient", "softplus", "elu", "selu", "relu6", "leaky_relu", "hard_sigmoid", "erf",
+        "floor", "ceil", "round", "sign", "cast", "clip", "rsqrt", "sin", "cos", "tan", "reciprocal", "log1p",
+        "expm1", "arctan", "logical_not", "sinh", "cosh", "softsign", "celu", "log_sigmoid", "hard_silu")},
+    "abs": ("same", "absolute"), "absolute": ("same", "absolute"), "swish": ("same", "silu"),
+    "hard_swish": ("same", "hard_silu"),
+    **{n: ("binary", n) for n in ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")},
+    **{n: ("reduce", n) for n in ("mean", "sum", "max", "min", "prod", "std", "var")},
+    "matmul": ("matmul", "matmul"), "concatenate": ("concatenate", "concatenate"), "reshape": ("reshape", "reshape"),
+    "transpose": ("transpose", "transpose"), "expand_dims": ("expand_dims", "expand_dims"),
+    "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""),
+}
+
+
+def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.ops.mean(x, axis=1)`` and the like on KerasTensors: the output shape Keras infers
+    (checked against Keras 3.15), an operation node of the graph (no weights) that takes an
+    auto-name. Other arguments (concrete arrays, unknown values) are not modelled."""
+    from paramlint.catalog import shapes as S
+    from paramlint.catalog.spec import ArgError
+    from paramlint.evaluate.tensors import NOT_MODELLED
+
+    kind, name = _OPS[short]
+    first = args[0] if args else kwargs.get("x", kwargs.get("x1", kwargs.get("xs")))
+    operands: List[Any] = list(first) if kind == "concatenate" and isinstance(first, (list, tuple)) else [first]
+    if kind in ("binary", "matmul"):
+        operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
+    graph_inputs = tuple(t for t in operands if isinstance(t, Tensor))
+    if kind == "binary":
+        if type(operands[1]) in (int, float) and isinstance(operands[0], Tensor):
+            operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
+        elif type(operands[0]) in (int, float) and isinstance(operands[1], Tensor):
+            operands[0] = Tensor((), "keras")
+    if not operands or not all(isinstance(t, Tensor) and t.framework == "keras" for t in operands):
+        return NOT_MODELLED
+    rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate") else [*args[2:], *kwargs.values()]
+    bad = next((v for v in rest if isinstance(v, (Unknown, Tensor, Param))), None)
+    if bad is not None and kind != "same":
+        return bad if isinstance(bad, Unknown) else it.unknown(f"keras.ops.{short} with a tensor argument", node)
+    x = operands[0].shape
+    try:
+        if kind == "shape":
+            return tuple(x)
+        if kind == "same":
+            if bad is not None:  # (``clip`` bounds given as tensors)
+                return bad if isinstance(bad, Unknown) else it.unknown(f"keras.ops.{short} with a tensor argument", node)
+            out = tuple(x)
+        elif kind == "binary":
+            out = S.broadcast(x, operands[1].shape)
+        elif kind == "matmul":
+            out = S.matmul(x, operands[1].shape)
+        elif kind == "reduce":
+            axis = args[1] if len(args) > 1 else kwargs.get("axis")
+            keep = args[2] if len(args) > 2 else kwargs.get("keepdims", False)
+            if not isinstance(keep, bool) or not (axis is None or _ints(axis)):
+                return it.unknown(f"keras.ops.{short} arguments", node)
+            out = S.reduce(x, None if axis is None else list(axis) if isinstance(axis, (list, tuple)) else [axis], keep)
+        elif kind == "concatenate":
+            axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
+            if not _ints(axis) or isinstance(axis, (list, tuple)):
+                return it.unknown("keras.ops.concatenate axis", node)
+            out = S.cat([t.shape for t in operands], axis)
+        elif kind == "reshape":
+            want = args[1] if len(args) > 1 else kwargs.get("newshape", kwargs.get("new_shape"))
+            if not isinstance(want, (list, tuple)) or not _ints(want) or sum(1 for d in want if d == -1) > 1 \
+                    or any(d < -1 for d in want):
+                return it.unknown("keras.ops.reshape shape", node)
+            total = S.numel(x)
+            known = 1
+            for d in want:
+                known *= d if d != -1 else 1
+            if -1 in want:
+                fill = None if total is None or known == 0 else total // known
+                if fill is not None and fill * known != total:
+                    return it.unknown("keras.ops.reshape: the sizes do not fit", node)
+                out = tuple(fill if d == -1 else d for d in want)
+            else:
+                if total is not None and known != total:
+                    return it.unknown("keras.ops.reshape: the sizes do not fit", node)
+                out = tuple(want)
+        elif kind == "transpose":
+            axes = args[1] if len(args) > 1 else kwargs.get("axes")
+            if axes is None:
+                out = tuple(reversed(x))
+            elif isinstance(axes, (list, tuple)) and _ints(axes):
+                out = S.permute(x, list(axes))
+            else:
+                return it.unknown("keras.ops.transpose axes", node)
+        elif kind == "expand_dims":
+            axis = args[1] if len(args) > 1 else kwargs.get("axis")
+            if not isinstance(axis, int) or isinstance(axis, bool):
+                return it.unknown("keras.ops.expand_dims axis", node)
+            out = S.unsqueeze(x, axis)
+        else:  # squeeze
+            axis = args[1] if len(args) > 1 else kwargs.get("axis")
+            if axis is not None and not _ints(axis):
+                return it.unknown("keras.ops.squeeze axis", node)
+            dims = None if axis is None else list(axis) if isinstance(axis, (list, tuple)) else [axis]
+            if dims is not None and any(x[S.norm_axis(d, len(x), "squeeze")] != 1 for d in dims):
+                return it.unknown("keras.ops.squeeze of a dim that is not 1", node)
+            out = S.squeeze(x, dims)
+    except ArgError as e:
+        return it.unknown(f"keras.ops.{short}: {e.message}", node)
+    res = Tensor(tuple(out), "keras")
+    res.inputs = graph_inputs
+    it.keras_names[name] = it.keras_names.get(name, 0) + 1
+    return res
+
+
+def _ints(v: Any) -> bool:
+    """An int, or a list/tuple of ints (no bools)."""
+    items = v if isinstance(v, (list, tuple)) else [v]
+    return all(isinstance(d, int) and not isinstance(d, bool) for d in items)
 
 
 def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:

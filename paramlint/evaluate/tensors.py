@@ -270,6 +270,8 @@ def _apply_spec(it: Any, spec: Any, bound: Dict[str, Any], x: Any, node: Any) ->
         return to_value(spec.output(Args(spec.name, bound), s), "torch")  # (a tuple with return_indices)
     except ArgError as e:
         return e.unknown if e.unknown is not None else it.unknown(e.message, node)
+    except IndexError:  # (an input of a rank the formula does not expect: never a crash)
+        return it.unknown(f"{spec.name}: an input of this rank is not modelled", node)
 
 
 def _noop(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
