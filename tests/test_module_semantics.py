@@ -778,3 +778,75 @@ def test_values_and_indices_of_a_reduction(tmp_path: Path) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["Pool"]
     assert (m.total_params, m.total_macs, m.total_activations) == (132, 256, 8)
+
+
+def test_more_tensor_operations_are_followed(tmp_path: Path) -> None:
+    # torch 2.13 (hooks, FlopCounterMode / 2): 136 parameters, 2,696 MACs, 1,178 activations;
+    # timm's drop_path (``new_empty(...).bernoulli_()``), pixel_(un)shuffle, glu, movedim, tile,
+    # topk/sort (``.values``), reshape as a function, ravel, repeat_interleave, gather,
+    # index_select, outer, new_zeros/new_full, vstack/hstack and Tensor.unfold were unknown
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        def drop_path(x, drop_prob: float = 0.1, training: bool = True):
+            if drop_prob == 0. or not training:
+                return x
+            keep_prob = 1 - drop_prob
+            shape = (x.shape[0],) + (1,) * (x.ndim - 1)
+            random_tensor = x.new_empty(shape).bernoulli_(keep_prob)
+            return x * random_tensor / keep_prob
+
+
+        # paramlint: input-shape=2,8,6,6
+        class Ops(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv2d(2, 4, 1)
+                self.fc = nn.Linear(16, 5)
+                self.fc2 = nn.Linear(12, 3)
+
+            def forward(self, x):
+                a = drop_path(F.pixel_shuffle(x, 2))             # (2, 2, 12, 12)
+                b = self.c(a)                                    # (2, 4, 12, 12)
+                u = F.pixel_unshuffle(b, 2)                      # (2, 16, 6, 6)
+                g = F.glu(u, dim=1)                              # (2, 8, 6, 6)
+                m = torch.movedim(g, 1, -1)                      # (2, 6, 6, 8)
+                t = m.reshape(2, 36, 8).tile((1, 1, 2))          # (2, 36, 16)
+                v, i = t.topk(4, dim=1)                          # (2, 4, 16)
+                s = t.sort(dim=-1).values                        # (2, 36, 16)
+                r = torch.reshape(s, (2, -1)).ravel()            # (1152,)
+                ri = v.repeat_interleave(3, dim=1)               # (2, 12, 16)
+                gi = torch.gather(ri, 1, torch.zeros(2, 5, 16, dtype=torch.long))   # (2, 5, 16)
+                sel = gi.index_select(1, torch.tensor([0, 2]))   # (2, 2, 16)
+                o = torch.outer(torch.ones(3), torch.ones(12))   # (3, 12)
+                w = x.new_zeros(2, 12) + x.new_full((2, 12), 1.0) + torch.vstack([o[:1], o[1:]]).sum(0)
+                un = x[:, 0].unfold(2, 3, 1)                     # (2, 6, 4, 3)
+                h = torch.hstack([w, w])                         # (2, 24)
+                return self.fc(sel), self.fc2(w), r, un, h
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["Ops"]
+    assert (m.total_params, m.total_macs, m.total_activations) == (136, 2696, 1178)
+
+
+def test_torch_size_is_a_shape(tmp_path: Path) -> None:
+    # torch 2.13: 40 parameters, 96 MACs, 32 activations (torch.Size was "not modelled")
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=4,8
+        class Sz(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.ln = nn.LayerNorm(torch.Size([8]))
+                self.w = nn.Parameter(torch.zeros(torch.Size((3, 8))))
+
+            def forward(self, x):
+                return self.ln(x.reshape(torch.Size((2, 16))).view(4, 8)) @ self.w.t()
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["Sz"]
+    assert (m.total_params, m.total_macs, m.total_activations) == (40, 96, 32)

@@ -268,7 +268,7 @@ def _narrow(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
 @method("contiguous", "clone", "detach", "float", "half", "double", "bfloat16", "long", "int", "bool", "to", "cpu",
         "cuda", "requires_grad_", "abs", "exp", "log", "sqrt", "rsqrt", "neg", "sigmoid", "tanh", "relu",
         "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "softmax", "log_softmax", "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_",
-        "zero_", "normal_", "uniform_", "exp_", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
+        "zero_", "normal_", "uniform_", "exp_", "bernoulli_", "bernoulli", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
         "add_", "sub_", "masked_fill_", "nan_to_num", "erf", "logical_not", "isnan", "isinf", function=False)
 def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return tensor(t.shape)
@@ -421,6 +421,143 @@ def _unbind(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
     return tuple(tensor(t.shape[:dim] + t.shape[dim + 1:]) for _ in range(n))
 
 
+# ---- new tensors, reorderings, selections ---------------------------------------------------
+
+@method("new_zeros", "new_ones", "new_empty", function=False)
+def _new(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``x.new_zeros(size)``: a fresh tensor of that size (its dtype and device are x's)."""
+    return tensor(tuple(None if d is None else _nonneg(d) for d in _sizes(args, kwargs, "size")))
+
+
+@method("new_full", function=False)
+def _new_full(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    size = arg(args, kwargs, 0, "size")
+    if not isinstance(size, (list, tuple)):
+        raise ArgError("new_full: size must be a sequence")
+    return tensor(tuple(_nonneg(d) for d in size))
+
+
+def _nonneg(d: Any) -> int:
+    d = _int(d, "size")
+    if d < 0:
+        raise ArgError("a negative size (torch raises)")
+    return d
+
+
+@method("movedim", "moveaxis")
+def _movedim(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    src = arg(args, kwargs, 0, "source")
+    dst = arg(args, kwargs, 1, "destination")
+    srcs = [_int(d, "source") for d in (src if isinstance(src, (list, tuple)) else [src])]
+    dsts = [_int(d, "destination") for d in (dst if isinstance(dst, (list, tuple)) else [dst])]
+    n = len(t.shape)
+    srcs = [S.norm_axis(d, n, "movedim") for d in srcs]
+    dsts = [S.norm_axis(d, n, "movedim") for d in dsts]
+    if len(srcs) != len(dsts) or len(set(srcs)) != len(srcs) or len(set(dsts)) != len(dsts):
+        raise ArgError("movedim: source and destination do not match")
+    order: List[Optional[int]] = [None] * n
+    for a, b in zip(srcs, dsts):
+        order[b] = a
+    rest = iter(d for d in range(n) if d not in srcs)
+    return tensor(tuple(t.shape[order[i] if order[i] is not None else next(rest)] for i in range(n)))
+
+
+@method("ravel")
+def _ravel(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor((S.numel(t.shape),))
+
+
+@method("tile")
+def _tile(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    reps = [_int(r, "dims") for r in _ints(args, kwargs, "dims")]
+    n = max(len(reps), len(t.shape))
+    reps = [1] * (n - len(reps)) + reps
+    x = (1,) * (n - len(t.shape)) + tuple(t.shape)
+    return tensor(tuple(None if d is None else d * r for d, r in zip(x, reps)))
+
+
+@method("repeat_interleave")
+def _repeat_interleave(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    r = arg(args, kwargs, 0, "repeats")
+    if shape_of(r) is not None or isinstance(r, bool) or not isinstance(r, int) or r < 0:
+        raise ArgError("repeat_interleave with repeats that are not an int is not modelled")
+    dim = arg(args, kwargs, 1, "dim")
+    if dim is None:
+        n = S.numel(t.shape)
+        return tensor((None if n is None else n * r,))
+    i = S.norm_axis(_int(dim, "dim"), len(t.shape), "repeat_interleave")
+    d = t.shape[i]
+    return tensor(t.shape[:i] + (None if d is None else d * r,) + t.shape[i + 1:])
+
+
+@method("outer", "ger")
+def _outer(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    other = shape_of(arg(args, kwargs, 0, "vec2"))
+    if other is None or len(other) != 1 or len(t.shape) != 1:
+        raise ArgError("outer of tensors that are not 1-D")
+    return tensor((t.shape[0], other[0]))
+
+
+@method("topk")
+def _topk(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    k = _int(arg(args, kwargs, 0, "k"), "k")
+    i = S.norm_axis(_int(arg(args, kwargs, 1, "dim", -1), "dim"), len(t.shape), "topk")
+    d = t.shape[i] if t.shape else 1
+    if k < 0 or d is None or k > d:
+        raise ArgError("topk: k out of range (or the dim is unknown)")
+    out = t.shape[:i] + (k,) + t.shape[i + 1:] if t.shape else ()
+    return ReturnPair((tensor(out), tensor(out)))
+
+
+@method("sort")
+def _sort(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    dim = arg(args, kwargs, 0, "dim", -1)
+    if not isinstance(dim, bool):
+        _int(dim, "dim")
+    return ReturnPair((tensor(t.shape), tensor(t.shape)))
+
+
+@method("argsort")
+def _argsort(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return tensor(t.shape)
+
+
+@method("gather")
+def _gather(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    i = S.norm_axis(_int(arg(args, kwargs, 0, "dim"), "dim"), len(t.shape), "gather")
+    index = shape_of(arg(args, kwargs, 1, "index"))
+    if index is None or len(index) != len(t.shape):
+        raise ArgError("gather: the index must be a tensor of the same rank")
+    for j, (a, b) in enumerate(zip(index, t.shape)):
+        if j != i and (a is None or b is None or a > b):
+            raise ArgError("gather: the index is larger than the input (or unknown)")
+    return tensor(index)
+
+
+@method("index_select")
+def _index_select(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    i = S.norm_axis(_int(arg(args, kwargs, 0, "dim"), "dim"), len(t.shape), "index_select")
+    index = shape_of(arg(args, kwargs, 1, "index"))
+    if index is None or len(index) > 1:
+        raise ArgError("index_select: the index must be a 1-D tensor")
+    return tensor(t.shape[:i] + (index[0] if index else 1,) + t.shape[i + 1:])
+
+
+@method("unfold", function=False)
+def _unfold(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``x.unfold(dim, size, step)``: windows along ``dim``, each appended as a last dim."""
+    i = S.norm_axis(_int(arg(args, kwargs, 0, "dimension"), "dimension"), len(t.shape), "unfold")
+    size = _int(arg(args, kwargs, 1, "size"), "size")
+    step = _int(arg(args, kwargs, 2, "step"), "step")
+    d = t.shape[i]
+    if step <= 0 or size < 0 or d is None or size > d:
+        raise ArgError("unfold: size/step out of range (or the dim is unknown)")
+    return tensor(t.shape[:i] + ((d - size) // step + 1,) + t.shape[i + 1:] + (size,))
+
+
+AS_FUNCTIONS.append("reshape")  # (``torch.reshape(x, shape)``; ``view`` is a method only)
+
+
 # ---- products -----------------------------------------------------------------------------
 
 @method("matmul", "mm", "bmm")
@@ -558,6 +695,45 @@ def _embedding(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
     return tensor(tuple(x) + (w[1],))
 
 
+def _pixel_shuffle(up: bool):  # type: ignore[no-untyped-def]
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        x = shape_of(arg(args, kwargs, 0, "input"))
+        r = _int(arg(args, kwargs, 1, "upscale_factor" if up else "downscale_factor"), "factor")
+        if x is None or len(x) < 3 or r <= 0 or any(d is None for d in x[-3:]):
+            raise ArgError("pixel_(un)shuffle of an input that is not (*, C, H, W) with known dims")
+        c, h, w = (int(d or 0) for d in x[-3:])  # (known: checked above)
+        if up:
+            if c % (r * r):
+                raise ArgError("pixel_shuffle: channels not divisible by the factor squared (torch raises)")
+            return tensor(tuple(x[:-3]) + (c // (r * r), h * r, w * r))
+        if h % r or w % r:
+            raise ArgError("pixel_unshuffle: height or width not divisible by the factor (torch raises)")
+        return tensor(tuple(x[:-3]) + (c * r * r, h // r, w // r))
+    return run
+
+
+def _glu(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    x = shape_of(arg(args, kwargs, 0, "input"))
+    if x is None or not x:
+        raise ArgError("glu of a non-tensor")
+    i = S.norm_axis(_int(arg(args, kwargs, 1, "dim", -1), "dim"), len(x), "glu")
+    d = x[i]
+    if d is None or d % 2:
+        raise ArgError("glu: the dim must be known and even (torch raises)")
+    return tensor(x[:i] + (d // 2,) + x[i + 1:])
+
+
+def _hvstack(vertical: bool):  # type: ignore[no-untyped-def]
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        shapes = tensors_of(arg(args, kwargs, 0, "tensors"))
+        if not shapes:
+            raise ArgError("stack of no tensors")
+        if vertical:  # atleast_2d, then cat along 0
+            return tensor(S.cat([(1,) + tuple(s) if len(s) == 1 else s for s in shapes], 0))
+        return tensor(S.cat(shapes, 0 if len(shapes[0]) == 1 else 1))
+    return run
+
+
 def _where_fn(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if len(args) + len(kwargs) < 3:  # ``torch.where(cond)``: the indices where it holds (data)
         raise ArgError("torch.where(condition) gives data-dependent indices")
@@ -626,4 +802,7 @@ FUNCS: Dict[str, Callable[..., Any]] = {
         "add", "sub", "mul", "div", "maximum", "minimum", "pow", "subtract", "multiply", "divide",
         "logical_and", "logical_or", "eq", "ne", "lt", "gt", "le", "ge", "lerp", "atan2", "true_divide")},
     "torch.where": _wrap(_where_fn),
+    _F + "pixel_shuffle": _wrap(_pixel_shuffle(True)), _F + "pixel_unshuffle": _wrap(_pixel_shuffle(False)),
+    "torch.pixel_shuffle": _wrap(_pixel_shuffle(True)), "torch.pixel_unshuffle": _wrap(_pixel_shuffle(False)),
+    _F + "glu": _wrap(_glu), "torch.hstack": _wrap(_hvstack(False)), "torch.vstack": _wrap(_hvstack(True)),
 }

@@ -113,6 +113,15 @@ def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         return it.unknown("arange arguments", node)
 
 
+@fn("torch.Size")
+def _torch_size(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``torch.Size([2, 3])``: a tuple of ints (what shapes are made of here)."""
+    seq = args[0] if len(args) == 1 and not kwargs else () if not args and not kwargs else None
+    if isinstance(seq, (list, tuple)) and all(isinstance(d, int) and not isinstance(d, bool) for d in seq):
+        return tuple(seq)
+    return it.unknown("torch.Size() of values that are not ints", node)
+
+
 @fn("torch.Tensor", "torch.FloatTensor", "torch.LongTensor", "torch.DoubleTensor", "torch.IntTensor",
     "torch.HalfTensor", "torch.BoolTensor", "torch.ByteTensor")
 def _legacy_tensor(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
