@@ -850,3 +850,29 @@ def test_torch_size_is_a_shape(tmp_path: Path) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["Sz"]
     assert (m.total_params, m.total_macs, m.total_activations) == (40, 96, 32)
+
+
+def test_assignments_torch_refuses(tmp_path: Path) -> None:
+    # torch 2.13 raises for each (TypeError, TypeError, RuntimeError); 6, 6 and 40 were given
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+
+        class ModuleOverParam(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.x = nn.Parameter(nn.init.zeros_(nn.Linear(2, 2).weight))
+                self.x = nn.Linear(2, 2)
+
+
+        def int_key():
+            return nn.ModuleDict({1: nn.Linear(2, 2)})
+
+
+        def int_requires_grad():
+            m = nn.Linear(4, 8)
+            m.bias.requires_grad = 0
+            return m
+    '''})
+    for name, m in ours(tmp_path, pkg, "m.py").items():
+        assert m.total_params is None, (name, m.total_params)

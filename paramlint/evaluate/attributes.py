@@ -367,11 +367,14 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
         obj.attrs[name] = value
     elif isinstance(obj, Param):
         if name == "requires_grad":
-            t = it.truth(value, node)
-            if isinstance(t, Unknown):
+            if isinstance(value, Unknown):
                 obj.trainable = None  # type: ignore[assignment]
+            elif type(value) is not bool:  # (torch's setter takes a bool only)
+                from paramlint.evaluate.interpreter import Raised
+
+                raise Raised(it.unknown("raises RuntimeError: requires_grad must be a bool", node), "RuntimeError")
             else:
-                obj.trainable = bool(t)
+                obj.trainable = value
         elif name == "trainable":
             # a Keras variable's setter freezes it; on a torch Parameter it is a plain attribute
             # (the weight is not told apart here): unknown either way

@@ -615,7 +615,7 @@ def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], 
             return None
         if isinstance(src, dict):
             for k, v in src.items():
-                add_child(it, obj, str(k), v, node)
+                add_child(it, obj, _str_key(it, k, node), v, node)
         else:
             seq = iterate(it, src, node)
             if isinstance(seq, Unknown):
@@ -623,11 +623,22 @@ def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], 
                 return None
             for pair in seq:
                 if isinstance(pair, (tuple, list)) and len(pair) == 2:
-                    add_child(it, obj, str(pair[0]), pair[1], node)
+                    add_child(it, obj, _str_key(it, pair[0], node), pair[1], node)
                 else:
                     obj.uncertain = it.unknown("ModuleDict of non-pairs", node)
         return None
     return None
+
+
+def _str_key(it: Any, k: Any, node: Any) -> str:
+    """A ModuleDict/ParameterDict key: torch takes strings only (TypeError otherwise)."""
+    if isinstance(k, str):
+        return k
+    from paramlint.evaluate.interpreter import Raised
+
+    if isinstance(k, Unknown):
+        raise Raised(k.because(f"a container key: {k.reason}"), None)
+    raise Raised(it.unknown(f"raises TypeError: a module name should be a string, got {type(k).__name__}", node), "TypeError")
 
 
 def check_registration_name(it: Any, obj: Layer, name: str, table: str, node: Any) -> None:

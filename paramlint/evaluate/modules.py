@@ -214,6 +214,12 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
         what = "module" if isinstance(value, Layer) else "parameters"
         raise Raised(it.unknown(f"raises AttributeError: cannot assign {what} before Module.__init__() call", node),
                      "AttributeError")
+    if name in layer.params and value is not None and not (isinstance(value, Param) and not value.buffer) \
+            and (isinstance(value, (Layer, Param)) or type(value) is Tensor and value.maybe is None):
+        from paramlint.evaluate.interpreter import Raised  # torch: only a Parameter or None replaces one
+
+        raise Raised(it.unknown(f"raises TypeError: cannot assign a {type(value).__name__} as parameter {name!r}", node),
+                     "TypeError")
     if isinstance(value, Param) and not value.buffer:
         _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
         layer.params[name] = value
