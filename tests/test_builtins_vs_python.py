@@ -483,6 +483,8 @@ UNKNOWABLE = [
 'import collections.abc\nV = issubclass(dict, collections.abc.MutableMapping)','import sys\nd = {(3, 1): 5}\nx = len(sys.argv) + 1\ntry:\n    V = d[(x, 1)]\nexcept KeyError:\n    V = "missing"','import sys\nV = sys.platform == "linux"',
 'import sys\nV = sys.version_info[0] == 3',
 'import math\nV = getattr(math, "nonexistent_zzz", None) is None',
+'try:\n    from itertools import batched\n    V = "imported"\nexcept ImportError:\n    V = "fallback"',
+'try:\n    import tomllib\n    V = 1\nexcept ImportError:\n    V = 2',
 'import contextlib\ncfg = {"d": 1}\n@contextlib.contextmanager\ndef override(d):\n    old = cfg["d"]\n    cfg["d"] = d\n    yield\n    cfg["d"] = old\nwith override(2):\n    V = cfg["d"]',
 ]
 

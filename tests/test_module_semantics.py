@@ -876,3 +876,41 @@ def test_assignments_torch_refuses(tmp_path: Path) -> None:
     '''})
     for name, m in ours(tmp_path, pkg, "m.py").items():
         assert m.total_params is None, (name, m.total_params)
+
+
+def test_a_transposed_convolution_with_output_size(tmp_path: Path) -> None:
+    # torch 2.13: UNetUp 469 parameters, 31,464 MACs, 1,435 activations ("an explicit output_size
+    # is not modelled"); Out: torch raises (40 is outside [33, 34])
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=1,3,17,15
+        class UNetUp(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.down = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+                self.up = nn.ConvTranspose2d(8, 3, 3, stride=2, padding=1)
+                self.up1 = nn.ConvTranspose1d(3, 2, 4, stride=3)
+
+            def forward(self, x):
+                h = self.down(x)
+                y = self.up(h, output_size=x.size())
+                z = self.up1(y[:, :, 0], output_size=[47])
+                return y + x, z
+
+
+        # paramlint: input-shape=1,3,17,15
+        class Out(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.up = nn.ConvTranspose2d(3, 3, 3, stride=2, padding=1)
+
+            def forward(self, x):
+                return self.up(x, output_size=(40, 40))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    m = models["UNetUp"]
+    assert (m.total_params, m.total_macs, m.total_activations) == (469, 31464, 1435)
+    assert models["Out"].total_macs is None

@@ -7,7 +7,7 @@ are not parameters. Sources: ``torch/nn/modules/{conv,linear,batchnorm,pooling,.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 from paramlint.catalog import torch_seq
 from paramlint.catalog.shapes import (
@@ -268,17 +268,38 @@ def _convT_params(n: int):  # type: ignore[no-untyped-def]
     return params
 
 
+def _convT_sized(n: int, want: Any, spatial: Shape, k: Tuple[int, ...], st: Tuple[int, ...], p: Tuple[int, ...],
+                 d: Tuple[int, ...]) -> Shape:
+    """torch's ``_output_padding``: ``output_size`` (the spatial sizes, or with batch and channels
+    in front) must lie within [the size without output padding, that + stride - 1]; the layer's
+    own ``output_padding`` is not used."""
+    if not isinstance(want, (tuple, list)) or not all(isinstance(v, int) and not isinstance(v, bool) for v in want):
+        raise ArgError("ConvTranspose: output_size must be ints")
+    if len(want) == n + 2:
+        want = want[2:]
+    if len(want) != n:
+        raise ArgError(f"ConvTranspose: output_size must have {n} or {n + 2} elements (torch raises)")
+    for i, L in enumerate(spatial):
+        low = conv_transpose_len(L, k[i], st[i], p[i], d[i], 0)
+        if low is None:
+            raise ArgError("ConvTranspose: output_size with an unknown input size is not checked")
+        if not low <= want[i] <= low + st[i] - 1:
+            raise ArgError(f"ConvTranspose: output_size {want[i]} is not within [{low}, {low + st[i] - 1}] (torch raises)")
+    return tuple(want)
+
+
 def _convT_output(n: int):  # type: ignore[no-untyped-def]
     def output(a: Args, x: Inputs) -> Shape:
         s = x.get("input")
         if not isinstance(s, tuple):
             raise ArgError(f"ConvTranspose{n}d: input is not a tensor")
-        if x.get("output_size") is not None:
-            raise ArgError(f"ConvTranspose{n}d: an explicit output_size is not modelled")
         batch, c, spatial = split_channels_first(s, n, f"ConvTranspose{n}d")
         check_dim(c, a.int("in_channels"), f"ConvTranspose{n}d input channels")
         k, st, d = a.ints("kernel_size", n, 1), a.ints("stride", n, 1), a.ints("dilation", n, 1)
         p, op = a.ints("padding", n), a.ints("output_padding", n)
+        want = x.get("output_size")
+        if want is not None:  # (the UNet idiom ``up(x, output_size=skip.size())``)
+            return batch + (a.int("out_channels"),) + _convT_sized(n, want, spatial, k, st, p, d)
         for i in range(n):
             if op[i] >= max(st[i], d[i]):
                 raise ArgError("output padding must be smaller than either stride or dilation")

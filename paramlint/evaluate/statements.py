@@ -604,15 +604,50 @@ def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
         if "." in name and not known_module(name):  # ``import torch.nn.attention.flex_attention``
             it.unknown(f"whether {name} exists in the installed {top}", node)  # (the version decides)
         return
+    if top in _VERSIONED_MODULES:
+        it.unknown(f"whether the Python version that runs the code has {top}", node)
+        return
     if top in _STDLIB or it.project.find(top) is not None:
         return
     it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
 
 
+#: Standard-library names that exist only in some Python versions (added after 3.8, or removed
+#: since): ``try: from itertools import batched`` / ``except ImportError`` depends on the version
+#: the code runs under, which is not known here.
+_VERSIONED = {
+    "typing": frozenset((
+        "Annotated", "ParamSpec", "Concatenate", "TypeAlias", "TypeGuard", "ParamSpecArgs", "ParamSpecKwargs",
+        "is_typeddict", "Self", "LiteralString", "Never", "TypeVarTuple", "Unpack", "Required", "NotRequired",
+        "assert_never", "assert_type", "reveal_type", "dataclass_transform", "clear_overloads", "get_overloads",
+        "override", "TypeAliasType", "get_original_bases", "TypeIs", "ReadOnly", "NoDefault",
+        "get_protocol_members", "is_protocol")),
+    "itertools": frozenset(("pairwise", "batched")),
+    "functools": frozenset(("cache",)),
+    "math": frozenset(("lcm", "nextafter", "ulp", "cbrt", "exp2", "sumprod", "fma")),
+    "dataclasses": frozenset(("KW_ONLY",)),
+    "contextlib": frozenset(("chdir", "aclosing")),
+    "collections": frozenset((
+        "Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator", "Callable", "Set",
+        "MutableSet", "Hashable", "Sized", "Container", "Generator", "Awaitable", "Coroutine", "AsyncIterable",
+        "AsyncIterator", "KeysView", "ItemsView", "ValuesView", "MappingView", "ByteString")),
+}
+_VERSIONED_MODULES = frozenset(("tomllib", "distutils", "imp", "asynchat", "asyncore", "smtpd"))
+
+
 def _optional_names(it: Any, base: str, names: List[str], node: cst.CSTNode) -> None:
     """``try: from torch.nn import RMSNorm`` / ``except ImportError``: a framework name paramlint
-    does not model may be missing from the installed version (the fallback may be what runs)."""
-    if not it.try_depth or base.split(".")[0] not in _ASSUMED:
+    does not model may be missing from the installed version, a standard-library name from the
+    Python version (the fallback may be what runs)."""
+    if not it.try_depth:
+        return
+    versioned = _VERSIONED.get(base)
+    if versioned is not None:
+        for n in names:
+            if n in versioned:
+                it.unknown(f"whether {base} has {n!r} in the Python version that runs the code", node)
+                return
+    if base.split(".")[0] not in _ASSUMED:
         return
     from paramlint.evaluate.externals import known, known_module
 
