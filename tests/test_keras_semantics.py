@@ -146,6 +146,31 @@ MODELS = '''
         return keras.Model(inp, [y, z, layers.Dense(4)(keras.ops.softmax(t))])
 
 
+    def _backbone():
+        inp = keras.Input((16, 16, 3))
+        x = layers.Conv2D(8, 3, name="c1")(inp)
+        x = layers.Conv2D(4, 3, name="c2")(x)
+        x = layers.GlobalAveragePooling2D()(x)
+        return keras.Model(inp, layers.Dense(10)(x))
+
+
+    def feature_extractor():
+        m = _backbone()
+        return keras.Model(m.input, m.get_layer("c1").output)
+
+
+    def head_swapped():
+        m = _backbone()
+        return keras.Model(m.inputs, layers.Dense(3)(m.layers[-2].output))
+
+
+    def group_per_channel_and_attention_axes():
+        inp = keras.Input((5, 6))
+        x = layers.MultiHeadAttention(2, 3, attention_axes=(1,))(inp, inp)
+        x = layers.GroupNormalization(groups=-1)(x)
+        return keras.Model(inp, x)
+
+
     def scale(t, factor=2.0):
         return t * factor
 
@@ -172,6 +197,11 @@ TOTALS = {
     "same_names_in_nested_blocks": (3 * 3 * 3 * 4 + 4 + 4 * 4) + (3 * 3 * 4 * 8 + 8 + 4 * 8) + (3 * 3 * 8 * 8 + 8 + 4 * 8),
     # Keras runs a Lambda's function on the symbolic input (was unknown: "an arbitrary function")
     "lambdas_in_a_graph": 4 * 6 + 6 + 2 * 1 * 2 + 2,
+    # model.input/inputs and layer.output (the transfer-learning pattern; "no attribute 'output'")
+    "feature_extractor": 3 * 3 * 3 * 8 + 8,
+    "head_swapped": (3 * 3 * 3 * 8 + 8) + (3 * 3 * 8 * 4 + 4) + (4 * 3 + 3),
+    # groups=-1 is a group per channel, attention_axes=(1,) the default for 3-D inputs (both unknown)
+    "group_per_channel_and_attention_axes": 168 + 6 + 6,
     # keras.ops on symbolic tensors (each was "call to keras.ops.* is not modelled")
     "keras_ops_in_a_graph": (4 * 8 + 8) + (16 * 3 + 3) + (40 * 2 + 2) + (1 * 2 + 2) + (5 * 4 + 4),
 }

@@ -287,8 +287,9 @@ def _sn_output(a: Args, x: Any) -> Any:
 # --- attention ------------------------------------------------------------------------
 
 def _mha_dims(a: Args, x: Any) -> Tuple[Shape, Shape, Shape, int, int, int, Tuple[int, ...]]:
-    if a.raw("attention_axes") is not None:
-        raise ArgError("MultiHeadAttention: attention_axes is not modelled")
+    axes = a.raw("attention_axes")
+    if axes is not None and axes not in (1, (1,), [1]):  # (over a 3-D input, axis 1 is the default)
+        raise ArgError("MultiHeadAttention: attention_axes other than the sequence axis are not modelled")
     if a.bool("use_gate"):
         raise ArgError("MultiHeadAttention: use_gate is not modelled")
     q, v = _shape_of(x, "query", "MultiHeadAttention"), _shape_of(x, "value", "MultiHeadAttention")
@@ -496,7 +497,7 @@ def _groupnorm_params(a: Args, x: Optional[Shape]) -> List[ParamSpec]:
     s = _shape_of(x, "inputs", "GroupNormalization")
     axes = _axes(a, s, "GroupNormalization")
     (c,) = _dims(s, axes, "GroupNormalization")
-    g = a.int("groups", 1)
+    g = c if a.raw("groups") == -1 and c is not None else a.int("groups", 1)  # (Keras: -1 is a group per channel)
     if g > c or c % g:
         raise ArgError(f"GroupNormalization: {c} channels cannot be split into {g} groups")
     out = []

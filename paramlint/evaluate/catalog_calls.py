@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from paramlint.catalog.spec import ArgError, Args, Inputs, Outputs, first_shape
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import signatures
 from paramlint.evaluate.values import Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
@@ -133,4 +134,4 @@ def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
             return [value(x) for x in o]
         return None if o is None else Tensor(o, "keras", c, ins)
 
-    return value(out)
+    return lazy.keras_graph.applied(layer, value(out)) if ins else value(out)

@@ -161,8 +161,6 @@ class Interpreter:
         self.module_dicts: Dict[int, Tuple[Dict[str, Any], Any, str]] = {}
         #: Inside a lazy module's ``TYPE_CHECKING`` branch (``evaluate/lazy_modules.py``).
         self.lazy_star = 0
-        #: Layers of a Keras Sequential applied one by one inside a functional graph (ids).
-        self.keras_inlined: set = set()
         #: The exceptions whose ``except`` handlers are running, innermost last (a bare ``raise``).
         self.handling: List[Raised] = []
         #: Imports being resolved (cycle guard).

@@ -151,7 +151,16 @@ def apply_leaf(it: Any, layer: Layer, x: Any, node: Any) -> Any:
         it.trace.append(c)
     if isinstance(out, Unknown):
         return out
-    return Tensor(out, "keras", c, xs)
+    return applied(layer, Tensor(out, "keras", c, xs))
+
+
+def applied(layer: Layer, out: Any) -> Any:
+    """Record one symbolic application's output (``layer.output`` is it when there is one)."""
+    apps = layer.attrs.get("__applications__")
+    if apps is None:
+        apps = layer.attrs["__applications__"] = []
+    apps.append(out)
+    return out
 
 
 def _is_merge(layer: Layer) -> bool:
@@ -218,8 +227,9 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
         for child in layer.children.values():
             if child is None:
                 continue
-            if isinstance(x, Tensor) and x.framework == "keras":
-                it.keras_inlined.add(id(child))  # (a graph node of its own in Keras: see _layers)
+            if isinstance(x, Tensor) and x.framework == "keras" and not child.attrs.get("__inlined__"):
+                touch(it, child)
+                child.attrs["__inlined__"] = True  # (the Sequential is one graph node in Keras: see _layers)
             x = call(it, child, [x], {}, node)
         return x
     if spec is not None and "forward" in spec.extra:
@@ -379,7 +389,7 @@ def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:
         return out
     c = Call(layer, outs[0].shape, tuple(t.shape for t in xs))
     res = [Tensor(t.shape, "keras", c, xs) for t in outs]
-    return res[0] if not isinstance(out, (list, tuple)) else type(out)(res) if isinstance(out, tuple) else res
+    return applied(layer, res[0] if not isinstance(out, (list, tuple)) else type(out)(res) if isinstance(out, tuple) else res)
 
 
 def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
@@ -399,7 +409,7 @@ def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
     if it.trace is not None:
         it.trace.append(c)
     res = [Tensor(t.shape, "keras", c, xs) if isinstance(t, Tensor) else t for t in outs]
-    return res[0] if len(res) == 1 else res
+    return applied(model, res[0] if len(res) == 1 else res)
 
 
 def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
@@ -783,6 +793,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "output_shape":
         out = layer.attrs.get("__outputs__")
         return out.shape if isinstance(out, Tensor) else it.unknown("output_shape", node)
+    if name in ("output", "input", "inputs", "outputs"):
+        return _io(it, layer, name, node)
     if name in ("summary", "compile", "fit", "save", "load_weights"):
         return Builtin(name, lambda it2, a, k, n: None)
     if name == "build":
@@ -822,6 +834,30 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
+
+
+def _io(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    """``model.input``/``inputs``/``output``/``outputs`` of a functional model (its own graph's
+    tensors), and ``layer.output`` of a layer applied exactly once on symbolic tensors (the
+    feature-extractor pattern ``Model(m.input, m.get_layer("x").output)``; with several
+    applications Keras 3 answers the first, tf.keras raises: unknown)."""
+    if layer.graph is not None and (layer.spec is None or layer.spec.name != "Sequential"):
+        ins, outs = layer.attrs.get("__inputs__"), layer.attrs.get("__output_list__")
+        if name in ("inputs", "outputs"):
+            v = ins if name == "inputs" else outs
+            if isinstance(v, list):
+                return list(v)
+        else:
+            v = ins if name == "input" else outs
+            if isinstance(v, list) and len(v) == 1:
+                return v[0]
+        return it.unknown(f"{layer.type_name}.{name}", node)
+    if layer.spec is not None and layer.spec.name == "Sequential":
+        return it.unknown(f"Sequential.{name} (Keras 3.15 raises for some)", node)
+    apps = layer.attrs.get("__applications__") or []
+    if name == "output" and len(apps) == 1 and layer.uncertain is None:
+        return apps[0]
+    return it.unknown(f"{layer.type_name}.{name} (applied {len(apps)} times)", node)
 
 
 def _get_layer(it: Any, model: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -865,7 +901,7 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
     if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
         return out  # Sequential and subclassed models: their layers in the order they were added
     by_id = {id(c.layer): c.layer for c in model.graph}  # Keras' order (depth, then discovery)
-    if any(i in it.keras_inlined for i in by_id):
+    if any(v.attrs.get("__inlined__") for v in by_id.values()):
         # a Sequential called in the graph is one layer of it for Keras; here its layers are
         return it.unknown("model.layers of a functional model that calls a Sequential is not modelled", node)
     out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
