@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any, Callable, Dict, List, cast
 
 import libcst as cst
@@ -237,10 +236,8 @@ def _binop(it: Any, node: cst.BinaryOperation, env: Any) -> Any:
 
 #: Operators on two small ints that need no check but a zero divisor (the loops of real
 #: code are index and width arithmetic: ``binary``'s fast path).
-_INT_OPS: Dict[str, Callable[[int, int], int]] = {
-    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul,
-    "FloorDivide": operator.floordiv, "Modulo": operator.mod,
-}
+_INT_OPS: Dict[str, Callable[[Any, Any], Any]] = {
+    op: operators.BINARY[op] for op in ("Add", "Subtract", "Multiply", "FloorDivide", "Modulo")}
 
 
 def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
@@ -341,13 +338,6 @@ def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
     return r
 
 
-#: Comparisons of two ints or two strs, answered without the checks other values need.
-_PLAIN_COMPARE: Dict[str, Callable[[Any, Any], bool]] = {
-    "LessThan": operator.lt, "GreaterThan": operator.gt, "LessThanEqual": operator.le,
-    "GreaterThanEqual": operator.ge, "Equal": operator.eq, "NotEqual": operator.ne,
-}
-
-
 #: Plain data an external name may hold as a constant (not None: a class or function is not
 #: None, and ``x == None`` on one is False).
 _DATA = (int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
@@ -355,8 +345,8 @@ _DATA = (int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
 
 def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     ta = type(a)
-    if (ta is int or ta is str) and type(b) is ta:
-        f = _PLAIN_COMPARE.get(op)
+    if (ta is int or ta is str) and type(b) is ta:  # (two ints or two strs: no other check applies)
+        f = operators.COMPARE.get(op)
         if f is not None:
             return f(a, b)
     if op in ("Is", "IsNot"):

@@ -541,15 +541,13 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
         return NOT_MODELLED
     rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate") else [*args[2:], *kwargs.values()]
     bad = next((v for v in rest if isinstance(v, (Unknown, Tensor, Param))), None)
-    if bad is not None and kind != "same":
+    if bad is not None:  # (``clip`` bounds given as tensors, an unknown axis...)
         return bad if isinstance(bad, Unknown) else it.unknown(f"keras.ops.{short} with a tensor argument", node)
     x = operands[0].shape
     try:
         if kind == "shape":
             return tuple(x)
         if kind == "same":
-            if bad is not None:  # (``clip`` bounds given as tensors)
-                return bad if isinstance(bad, Unknown) else it.unknown(f"keras.ops.{short} with a tensor argument", node)
             out = tuple(x)
         elif kind == "binary":
             out = S.broadcast(x, operands[1].shape)
@@ -568,22 +566,14 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             out = S.cat([t.shape for t in operands], axis)
         elif kind == "reshape":
             want = args[1] if len(args) > 1 else kwargs.get("newshape", kwargs.get("new_shape"))
-            if not isinstance(want, (list, tuple)) or not _ints(want) or sum(1 for d in want if d == -1) > 1 \
-                    or any(d < -1 for d in want):
+            if not isinstance(want, (list, tuple)) or not _ints(want):
                 return it.unknown("keras.ops.reshape shape", node)
-            total = S.numel(x)
-            known = 1
-            for d in want:
-                known *= d if d != -1 else 1
-            if -1 in want:
-                fill = None if total is None or known == 0 else total // known
-                if fill is not None and fill * known != total:
-                    return it.unknown("keras.ops.reshape: the sizes do not fit", node)
-                out = tuple(fill if d == -1 else d for d in want)
-            else:
-                if total is not None and known != total:
-                    return it.unknown("keras.ops.reshape: the sizes do not fit", node)
-                out = tuple(want)
+            from paramlint.evaluate.tensor_ops import METHODS  # torch's view rules: one -1, sizes fit
+
+            r = METHODS["reshape"](it, Tensor(tuple(x)), [tuple(want)], {}, node)
+            if not isinstance(r, Tensor):
+                return r
+            out = r.shape
         elif kind == "transpose":
             axes = args[1] if len(args) > 1 else kwargs.get("axes")
             if axes is None:

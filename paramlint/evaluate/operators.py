@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict
 
 from paramlint.evaluate.limits import Limits, LimitExceeded
 
-_BINARY: Dict[str, Callable[[Any, Any], Any]] = {
+BINARY: Dict[str, Callable[[Any, Any], Any]] = {
     "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul,
     "Divide": operator.truediv, "FloorDivide": operator.floordiv, "Modulo": operator.mod,
     "Power": operator.pow, "LeftShift": operator.lshift, "RightShift": operator.rshift,
@@ -64,13 +64,13 @@ def binary(op: str, a: Any, b: Any, limits: Limits) -> Any:
             raise LimitExceeded(f"sequence exceeds the collection limit ({cap:,})")
     elif op == "Modulo" and isinstance(a, (str, bytes)):
         return _percent_format(a, b, limits)
-    fn = _BINARY.get(op)
+    fn = BINARY.get(op)
     if fn is None:
         raise TypeError(f"operator {op} is not modelled")
     return check_int(fn(a, b), limits)
 
 
-_COMPARE: Dict[str, Callable[[Any, Any], Any]] = {
+COMPARE: Dict[str, Callable[[Any, Any], Any]] = {
     "LessThan": operator.lt, "GreaterThan": operator.gt, "LessThanEqual": operator.le,
     "GreaterThanEqual": operator.ge, "Equal": operator.eq, "NotEqual": operator.ne,
 }
@@ -81,7 +81,7 @@ def compare(op: str, a: Any, b: Any) -> bool:
     if op in ("LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual"):
         if not isinstance(a, _SAFE_TYPES) or not isinstance(b, _SAFE_TYPES):
             raise TypeError("ordering comparison of non-plain values")
-    return bool(_COMPARE[op](a, b))
+    return bool(COMPARE[op](a, b))
 
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?([-#0 +]*)(\*|\d*)(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])")

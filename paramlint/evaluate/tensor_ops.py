@@ -267,9 +267,10 @@ def _narrow(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
 
 @method("contiguous", "clone", "detach", "float", "half", "double", "bfloat16", "long", "int", "bool", "to", "cpu",
         "cuda", "requires_grad_", "abs", "exp", "log", "sqrt", "rsqrt", "neg", "sigmoid", "tanh", "relu",
-        "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "softmax", "log_softmax", "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_",
-        "zero_", "normal_", "uniform_", "exp_", "bernoulli_", "bernoulli", "pin_memory", "sigmoid_", "relu_", "div_", "mul_",
-        "add_", "sub_", "masked_fill_", "nan_to_num", "erf", "logical_not", "isnan", "isinf", function=False)
+        "gelu", "sin", "cos", "square", "reciprocal", "sign", "floor", "ceil", "round", "softmax", "log_softmax",
+        "cumsum", "flip", "roll", "tril", "triu", "masked_fill", "fill_", "zero_", "normal_", "uniform_", "exp_",
+        "bernoulli_", "bernoulli", "pin_memory", "sigmoid_", "relu_", "div_", "mul_", "add_", "sub_",
+        "masked_fill_", "nan_to_num", "erf", "logical_not", "isnan", "isinf", function=False)
 def _same(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return tensor(t.shape)
 
