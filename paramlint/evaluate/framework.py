@@ -95,6 +95,8 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
                 if name == "build" and spec.framework == "keras":  # the catalog layer's own weights
                     return Builtin(f"{spec.name}.build", lambda it2, a, k, n: lazy.keras_graph.build(
                         it2, obj, a[0] if a else k.get("input_shape"), n))
+                if name == "forward" and spec.framework == "torch" and spec.role in ("leaf", "container"):
+                    return Builtin(f"{spec.name}.forward", lambda it2, a, k, n: lazy.tensors.call_unhooked(it2, obj, a, k, n, False))
                 return BoundMethod(External(f"{base.qualname}.{name}"), obj)
         elif isinstance(base, Unknown):
             return base

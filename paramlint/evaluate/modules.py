@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from paramlint.evaluate.isolation import touch
 from paramlint.catalog.spec import NONE_WHEN_ABSENT
+from paramlint.evaluate import signatures
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     BoundMethod, Builtin, External, Instance, Layer, Param, Tensor, Unknown,
@@ -555,8 +556,35 @@ def _update(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
     return None
 
 
-def _forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+def _call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.fw.call_layer(it, layer, args, kwargs, node)
+
+
+def _forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``layer.forward(x)``: for torch, the forward code without the module's hooks."""
+    if layer.framework == "torch":
+        return lazy.tensors.call_unhooked(it, layer, args, kwargs, node)
+    return it.fw.call_layer(it, layer, args, kwargs, node)
+
+
+def _conv_forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``self._conv_forward(x, w, b)`` in a torch Conv subclass (weight standardization): the
+    layer's own convolution applied with another weight of the same shape, without hooks."""
+    spec = layer.spec
+    if layer.framework != "torch" or spec is None or spec.name not in ("Conv1d", "Conv2d", "Conv3d"):
+        return it.unknown(f"{layer.type_name}._conv_forward is not modelled", node)
+    bound = signatures.bind("input, weight, bias", list(args), dict(kwargs), "_conv_forward")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    x, w, b = bound["input"], bound["weight"], bound["bias"]
+    own = layer.params.get("weight")
+    for v in (x, w, b):
+        if isinstance(v, Unknown):
+            return v
+    if not isinstance(w, (Tensor, Param)) or not isinstance(own, Param) or tuple(w.shape) != tuple(own.shape) \
+            or not (b is None or isinstance(b, (Tensor, Param)) and tuple(b.shape) == tuple(w.shape[:1])):
+        return it.unknown("_conv_forward with a weight or bias of another shape than the layer's", node)
+    return lazy.tensors.call_unhooked(it, layer, [x], {}, node, False)
 
 
 def _get_submodule(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -624,7 +652,7 @@ _METHODS = {
     "register_forward_hook": _none, "register_forward_pre_hook": _none, "register_full_backward_hook": _none,
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,
     "append": _append, "extend": _extend, "insert": _insert, "pop": _pop, "clear": _clear, "keys": _keys, "values": _values, "items": _items,
-    "update": _update, "forward": _forward, "__call__": _forward, "get_submodule": _get_submodule,
+    "update": _update, "forward": _forward, "__call__": _call, "_conv_forward": _conv_forward, "get_submodule": _get_submodule,
     "get_parameter": _get_tensor("parameter"), "get_buffer": _get_tensor("buffer"),
     "extra_repr": lambda it, l, a, k, n: "",
 }

@@ -510,14 +510,15 @@ _KERAS_OPS = {
 
 # ---- calling a torch module ----------------------------------------------------------------
 
-def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    """``module(x)``: a catalog leaf computes its output shape; others run ``forward``."""
+def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any, own: bool = True) -> Any:
+    """``module(x)``: a catalog leaf computes its output shape; others run ``forward``.
+    ``own=False``: the catalog class's forward even where a subclass overrides it."""
     spec = layer.spec
     if it.observe is not None and layer.cls is not None and id(layer.cls.node) not in it.observe:
         shapes = tuple(a.shape for a in args if isinstance(a, (Tensor, Param)))
         if shapes and len(shapes) == len(args):
             it.observe[id(layer.cls.node)] = shapes
-    if layer.cls is not None:
+    if layer.cls is not None and own:
         from paramlint.evaluate.attributes import class_attr
 
         fwd = class_attr(it, layer.cls, "forward", node, layer)
@@ -562,6 +563,31 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         first = out[0] if isinstance(out, tuple) and out else out
         it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))
     return out
+
+
+def call_unhooked(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any, own: bool = True) -> Any:
+    """``layer.forward(x)`` and ``super().forward(x)``: torch runs the forward code without
+    ``__call__``, so no hook of ``layer`` fires and it gets no row (no output shape, no
+    activation) for this application; what it computes still costs its MACs. Its submodules,
+    called as usual inside, keep theirs."""
+    trace = it.trace
+    start = len(trace) if trace is not None else 0
+    out = call_module(it, layer, args, kwargs, node, own)
+    if trace is not None and len(trace) > start and trace[-1].layer is layer:  # its own row comes last
+        c = trace.pop()
+        ops = getattr(it, "op_macs", None)
+        if ops is not None:
+            ops.append(_call_macs(c))
+    return out
+
+
+def _call_macs(c: Call) -> Optional[int]:
+    if isinstance(c, UserLeafCall):
+        return c.macs
+    layer, shapes = c.layer, (*c.input_shapes, c.output_shape)
+    if layer.spec is None or layer.uncertain is not None or any(s is None or None in s for s in shapes):
+        return None
+    return macs.layer_macs(layer.framework, layer.spec.name, layer.args, c.input_shapes, c.output_shape)
 
 
 class UserLeafCall(Call):
