@@ -150,11 +150,19 @@ def report(
     leaves = [m for _, m in modules if _is_leaf(m)]
     traced_rows: List[LayerRow] = []
     calls = trace if trace is not None else root.graph
+    #: MACs of applications of layers the model does not hold (a module kept in a plain list:
+    #: torch registers no hook for it, but its products are computed all the same).
+    unheld_macs: List[Optional[int]] = []
     if calls:
         for c in calls:
+            out, ins = _plain(c.output_shape), tuple(_plain(i) for i in c.input_shapes)
             if id(c.layer) in paths or c.layer.framework == "keras":
-                rows.append(row_for(c.layer, c.output_shape, True, tuple(c.input_shapes), c))
+                rows.append(row_for(c.layer, out, True, ins, c))
                 traced_rows.append(rows[-1])
+            else:
+                sized = _sized(c.layer, out, concrete) and all(_sized(c.layer, i, concrete) for i in ins)
+                unheld_macs.append((getattr(c, "macs") if hasattr(c, "macs") else layer_macs(c.layer, ins, out))
+                                   if sized else None)
     for m in leaves:
         if m is root and calls:
             continue
@@ -212,9 +220,17 @@ def report(
         name=name, location=location, framework=root.framework, input_shape=input_shape,
         total_params=total, trainable_params=trainable, non_trainable_params=non_trainable,
         layers=tuple(rows), unresolved=tuple(unresolved.values()),
-        total_macs=_total_macs(traced_rows, op_macs) if calls else None,
+        total_macs=_total_macs(traced_rows, [*(op_macs or ()), *unheld_macs]) if calls else None,
         total_activations=_total_activations(traced_rows) if calls else None,
     )
+
+
+def _plain(shape: Any) -> Optional[Shape]:
+    """A traced shape as reports hold it: sizes and None (a batch left open); a shape with a
+    dimension the evaluator does not know (a tensor reshaped in place) is not known at all."""
+    if shape is None or all(d is None or type(d) is int for d in shape):
+        return shape
+    return None
 
 
 def _sized(layer: Layer, shape: Optional[Shape], concrete: bool) -> bool:
@@ -233,8 +249,8 @@ def layer_macs(layer: Layer, ins: Tuple[Optional[Shape], ...], out: Optional[Sha
             return None
         parts = [layer_macs(c.layer, tuple(c.input_shapes), c.output_shape) for c in layer.graph]
         return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
-    if layer.spec is None or layer.cls is not None or layer.uncertain is not None:
-        return None
+    if layer.spec is None or layer.cls is not None and layer.framework != "torch" or layer.uncertain is not None:
+        return None  # (a torch subclass's application is traced as the catalog's only when it keeps its forward)
     return macs.layer_macs(layer.framework, layer.spec.name, layer.args, ins, out)
 
 

@@ -1037,3 +1037,106 @@ def test_forward_called_without_the_module_call(tmp_path: Path) -> None:
     assert figures(models["Tok"]) == (3300, 22400, 1624)
     m = models["Sliced"]
     assert m.total_params == 224 and m.total_macs is None
+
+
+def test_modules_called_around_the_hooks(tmp_path: Path) -> None:
+    # torch 2.13 (forward hooks, FlopCounterMode / 2): modules kept in a plain list or dict are
+    # not the model's (no parameters, no hooks) but their products are computed: PlainList 68
+    # parameters, 1,152 MACs (ours were 128), 8 activations; a ``__call__`` override runs instead
+    # of nn.Module's (CallOverrides 252 / 896 / 112: ours were 128 MACs short and a Doubler's row
+    # had half its batch); checkpoint(), checkpoint_sequential(), @torch.no_grad() and autocast
+    # run the code as without them (Checkpointed 1,667 / 3,168 / 230: was unknown), and a tensor
+    # reshaped in place ended the build in an internal error
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+        from torch import Tensor
+        from torch.utils.checkpoint import checkpoint, checkpoint_sequential
+
+
+        # paramlint: input-shape=2,16
+        class PlainList(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.plain = [nn.Linear(16, 16)]
+                self.table = {"a": nn.Linear(16, 16)}
+                self.reg = nn.Linear(16, 4)
+
+            def forward(self, x):
+                return self.reg(self.table["a"](self.plain[0](x)))
+
+
+        class Doubler(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(8, 8)
+
+            def __call__(self, x):
+                return super().__call__(torch.cat([x, x], 0))
+
+            def forward(self, x):
+                return self.l(x)
+
+
+        class WithCallNoSuper(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(8, 8)
+                self.m = nn.Linear(8, 8)
+
+            def forward(self, x):
+                return self.l(x)
+
+            def __call__(self, x):
+                return self.m(self.forward(x))
+
+
+        class TypedLinear(nn.Linear):
+            def __call__(self, x: Tensor) -> Tensor:
+                return super().__call__(x)
+
+
+        # paramlint: input-shape=2,8
+        class CallOverrides(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.d = Doubler()
+                self.w = WithCallNoSuper()
+                self.t = TypedLinear(8, 4)
+
+            def forward(self, x):
+                return self.t(self.w(self.d(x)))
+
+
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 16)
+
+            def forward(self, x, scale=1.0):
+                return self.fc(x) * scale
+
+
+        # paramlint: input-shape=2,16
+        class Checkpointed(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.blocks = nn.ModuleList([Block() for _ in range(2)])
+                self.seq = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 16))
+                self.head = nn.Linear(16, 3)
+
+            @torch.no_grad()
+            def forward(self, x):
+                for blk in self.blocks:
+                    x = checkpoint(blk, x, scale=2.0, use_reentrant=False)
+                x = checkpoint_sequential(self.seq, 2, x, use_reentrant=False)
+                with torch.autocast("cpu", enabled=False):
+                    y = self.head(x)
+                y.unsqueeze_(1)
+                return y
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert figures(models["PlainList"]) == (68, 1152, 8)
+    assert figures(models["CallOverrides"]) == (252, 896, 112)
+    assert [r.output_shape for r in models["CallOverrides"].layers if r.path == "d.l"] == [(4, 8)]
+    assert figures(models["Checkpointed"]) == (1667, 3168, 230)

@@ -95,6 +95,8 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
                 if name == "build" and spec.framework == "keras":  # the catalog layer's own weights
                     return Builtin(f"{spec.name}.build", lambda it2, a, k, n: lazy.keras_graph.build(
                         it2, obj, a[0] if a else k.get("input_shape"), n))
+                if name == "__call__" and spec.framework == "torch":  # the hooks and forward of a module
+                    return Builtin("Module.__call__", lambda it2, a, k, n: lazy.tensors.call_module(it2, obj, a, k, n))
                 if name == "forward" and spec.framework == "torch" and spec.role in ("leaf", "container"):
                     return Builtin(f"{spec.name}.forward", lambda it2, a, k, n: lazy.tensors.call_unhooked(it2, obj, a, k, n, False))
                 return BoundMethod(External(f"{base.qualname}.{name}"), obj)
@@ -788,7 +790,23 @@ def call_layer(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
         return lazy.flax_runtime.call(it, layer, args, kwargs, node)
     if layer.framework == "keras":
         return lazy.keras_graph.call(it, layer, args, kwargs, node)
+    if layer.cls is not None:
+        own_call = _user_call(it, layer.cls)
+        if own_call is not None:  # ``module(x)`` runs it; nn.Module.__call__ (hooks, forward) only through super()
+            return it.call(BoundMethod(own_call, layer), args, kwargs, node)
     return lazy.tensors.call_module(it, layer, args, kwargs, node)
+
+
+def _user_call(it: Any, cls: Class) -> Any:
+    """A ``__call__`` a project class in the MRO defines over torch's, or None."""
+    for b in cls.mro():
+        if not isinstance(b, Class):
+            return None
+        ns = b._ns if b._ns is not None else materialize(it, b)
+        v = ns.get("__call__", _MISSING)
+        if v is not _MISSING:
+            return v
+    return None
 
 
 def class_lookup(cls: Class, name: str) -> Any:
@@ -796,6 +814,11 @@ def class_lookup(cls: Class, name: str) -> Any:
         if isinstance(b, Class) and b._ns is not None and name in b._ns:
             return b._ns[name]
     return _MISSING
+
+
+def project_defines(cls: Class, name: str) -> bool:
+    """Whether a project class along the MRO defines ``name`` (not only the framework base)."""
+    return class_lookup(cls, name) is not _MISSING
 
 
 def deepcopy(it: Any, v: Any, node: Any) -> Any:

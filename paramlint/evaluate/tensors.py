@@ -10,7 +10,7 @@ from paramlint.catalog.shapes import broadcast, flatten_shape_generic, matmul
 from paramlint.catalog.shapes import index as index_shape
 from paramlint.catalog.spec import Args, ArgError
 from paramlint import macs
-from paramlint.evaluate import catalog_calls, tensor_ops
+from paramlint.evaluate import catalog_calls, signatures, tensor_ops
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
@@ -287,6 +287,52 @@ def _noop(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return args[0] if args else None
 
 
+#: Grad-mode and autocast switches: as context managers and as decorators they change no
+#: shape and no count (``@torch.no_grad()`` over a forward, ``with torch.autocast("cuda"):``).
+_MODE_SWITCHES = ("torch.no_grad", "torch.enable_grad", "torch.inference_mode", "torch.set_grad_enabled",
+                  "torch.autograd.no_grad", "torch.autograd.enable_grad", "torch.autograd.set_grad_enabled",
+                  "torch.autograd.inference_mode", "torch.autocast", "torch.amp.autocast",
+                  "torch.cuda.amp.autocast", "torch.cpu.amp.autocast")
+
+
+@fn(*_MODE_SWITCHES)
+def _mode_switch(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    from paramlint.evaluate.values import External
+
+    return External("torch.no_grad")  # (a decorator the framework knows to be transparent)
+
+
+#: ``checkpoint``'s own keyword arguments; the others go to the function.
+_CHECKPOINT_OPTIONS = ("use_reentrant", "context_fn", "determinism_check", "debug", "preserve_rng_state")
+
+
+@fn("torch.utils.checkpoint.checkpoint")
+def _checkpoint(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """Activation checkpointing runs the function once in the forward pass (hooks and all)."""
+    if not args:
+        return it.unknown("checkpoint() without a function", node)
+    rest = {k: v for k, v in kwargs.items() if k not in _CHECKPOINT_OPTIONS}
+    return it.call(args[0], list(args[1:]), rest, node)
+
+
+@fn("torch.utils.checkpoint.checkpoint_sequential")
+def _checkpoint_sequential(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``checkpoint_sequential(functions, segments, input)``: the functions in order."""
+    bound = signatures.bind("functions, segments, input, use_reentrant=None, **kwargs", list(args), dict(kwargs),
+                            "checkpoint_sequential")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    fns = bound["functions"]
+    if isinstance(fns, Layer) and fns.spec is not None and fns.spec.name == "Sequential" and fns.uncertain is None:
+        fns = [c for c in fns.children.values() if c is not None]
+    if not isinstance(fns, (list, tuple)) or bound["kwargs"]:
+        return it.unknown("checkpoint_sequential() of these functions is not modelled", node)
+    x = bound["input"]
+    for f in fns:
+        x = it.call(f, [x], {}, node)
+    return x
+
+
 def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """A torch function by qualified name, or NOT_MODELLED."""
     f = _FUNCS.get(qualname) or tensor_ops.FUNCS.get(qualname)
@@ -319,7 +365,7 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         if isinstance(target, lazy.arrays.Array):  # values change in place
             return lazy.arrays.mutated(it, qualname.rsplit(".", 1)[-1] + "()", node)
         return _noop(it, args, kwargs, node)
-    if qualname in ("torch.manual_seed", "torch.set_grad_enabled", "torch._assert", "torch._C._log_api_usage_once"):
+    if qualname in ("torch.manual_seed", "torch._assert", "torch._C._log_api_usage_once"):
         return None
     if qualname in ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.compiler.is_compiling",
                     "torch._dynamo.is_compiling", "torch.onnx.is_in_onnx_export"):
@@ -522,7 +568,9 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         from paramlint.evaluate.attributes import class_attr
 
         fwd = class_attr(it, layer.cls, "forward", node, layer)
-        if not isinstance(fwd, (Unknown,)) and not hasattr(fwd, "qualname"):
+        if isinstance(fwd, Unknown) and it.fw.project_defines(layer.cls, "forward"):
+            return fwd  # a project class's forward, not followed (not the catalog's)
+        if not isinstance(fwd, Unknown) and not hasattr(fwd, "qualname"):
             if it.trace is None or any(c is not None for c in layer.children.values()):
                 return it.call(fwd, args, kwargs, node)
             return _user_leaf(it, layer, fwd, args, kwargs, node)
