@@ -1140,3 +1140,106 @@ def test_modules_called_around_the_hooks(tmp_path: Path) -> None:
     assert figures(models["CallOverrides"]) == (252, 896, 112)
     assert [r.output_shape for r in models["CallOverrides"].layers if r.path == "d.l"] == [(4, 8)]
     assert figures(models["Checkpointed"]) == (1667, 3168, 230)
+
+
+def test_forward_hooks_registered_on_modules(tmp_path: Path) -> None:
+    # torch 2.13 (forward hooks, FlopCounterMode / 2): a pre-hook flattening the input (PreHook,
+    # SelfPreHook: 294 parameters, 576 MACs, 12 activations; the hook was ignored and the forward
+    # pass ended at "expected 48, got 4"), feature taps (tapped 826 / 25,376 / 772), a removed
+    # hook and one removed by a with block (Removed 294 / 576 / 108, WithHandle 100 / 160 / 20),
+    # and a forward hook slicing the output (OutHook 82 / 144; its row's own shape is left open)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,3,4,4
+        class PreHook(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(48, 6)
+                self.fc.register_forward_pre_hook(lambda m, inp: (inp[0].flatten(1),))
+
+            def forward(self, x):
+                return self.fc(x)
+
+
+        # paramlint: input-shape=2,3,4,4
+        class SelfPreHook(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(48, 6)
+                self.register_forward_pre_hook(lambda m, inp: inp[0].flatten(1))
+
+            def forward(self, x):
+                return self.fc(x)
+
+
+        class FeatureTap(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1))
+                self.feats = {}
+                for name, m in self.body.named_children():
+                    m.register_forward_hook(self._save(name))
+                self.head = nn.Linear(8, 2)
+
+            def _save(self, name):
+                def hook(module, args, out):
+                    self.feats[name] = out
+                return hook
+
+            def forward(self, x):
+                x = self.body(x)
+                return self.head(self.feats["0"].mean((2, 3)))
+
+
+        # paramlint: input-shape=2,3,4,4
+        def tapped():
+            return FeatureTap()
+
+
+        # paramlint: input-shape=2,3,4,4
+        class Removed(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(48, 6)
+                h = self.fc.register_forward_pre_hook(lambda m, inp: (inp[0] * 2,))
+                h.remove()
+                self.flat = nn.Flatten()
+
+            def forward(self, x):
+                return self.fc(self.flat(x))
+
+
+        # paramlint: input-shape=2,8
+        class OutHook(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(8, 8)
+                self.b = nn.Linear(4, 2)
+                self.a.register_forward_hook(lambda m, i, o: o[:, :4])
+
+            def forward(self, x):
+                return self.b(self.a(x))
+
+
+        # paramlint: input-shape=2,8
+        class WithHandle(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(8, 8)
+                self.b = nn.Linear(4, 2)
+                self.c = nn.Linear(8, 2)
+                with self.a.register_forward_hook(lambda m, i, o: o[:, :4]):
+                    pass
+
+            def forward(self, x):
+                return self.c(self.a(x))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert figures(models["PreHook"]) == figures(models["SelfPreHook"]) == (294, 576, 12)
+    assert figures(models["tapped"]) == (826, 25376, 772)
+    assert figures(models["Removed"]) == (294, 576, 108)
+    assert figures(models["WithHandle"]) == (100, 160, 20)
+    assert figures(models["OutHook"])[:2] == (82, 144)

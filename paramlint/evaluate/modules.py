@@ -4,6 +4,7 @@ module API (``parameters()``, ``add_module``, ``register_buffer``...) and contai
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from paramlint.evaluate.isolation import touch
@@ -422,6 +423,55 @@ def _none(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: 
     return None
 
 
+_HOOK_IDS = itertools.count(1)
+
+
+class HookHandle:
+    """What ``register_forward_hook`` returns: ``remove()`` takes the hook off again."""
+
+    __slots__ = ("layer", "hooks", "key")
+
+    def __init__(self, layer: Layer, hooks: Dict[int, Any], key: int) -> None:
+        self.layer = layer
+        self.hooks = hooks
+        self.key = key
+
+    def attr(self, it: Any, name: str, node: Any) -> Any:
+        if name == "remove":
+            return Builtin("RemovableHandle.remove", lambda it2, a, k, n: self.remove(it2))
+        if name == "id":
+            return self.key
+        return it.unknown(f"RemovableHandle.{name} is not modelled", node)
+
+    def remove(self, it: Any) -> None:
+        touch(it, self.layer)
+        self.hooks.pop(self.key, None)
+
+    with_exit = remove  # ``with m.register_forward_hook(f):`` removes it on the way out
+
+
+def _register_hook(kind: str) -> Any:
+    """``register_forward_pre_hook(hook)`` / ``register_forward_hook(hook)``: kept on the module
+    (``_forward_pre_hooks`` / ``_forward_hooks``, as torch names them) and run around its forward
+    on each ``module(x)``; a hook taking keyword arguments is not followed."""
+    def register(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        bound = signatures.bind("hook, *, prepend=False, with_kwargs=False, always_call=False", list(args),
+                                dict(kwargs), f"register_{kind}")
+        if isinstance(bound, str):
+            return it.unknown(bound, node)
+        touch(it, layer)
+        hooks = layer.attrs.get(f"_{kind}s")
+        if not isinstance(hooks, dict):
+            hooks = layer.attrs[f"_{kind}s"] = {}
+        hook = bound["hook"]
+        if bound["with_kwargs"] is not False or bound["prepend"] is not False:
+            hook = it.unknown(f"a {kind.replace('_', ' ')} with prepend or with_kwargs is not modelled", node)
+        key = next(_HOOK_IDS)
+        hooks[key] = hook
+        return HookHandle(layer, hooks, key)
+    return register
+
+
 def _requires_grad(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     touch(it, layer)
     flag = args[0] if args else kwargs.get("requires_grad", True)
@@ -649,7 +699,8 @@ _METHODS = {
     "__delattr__": lambda it, l, a, k, n: it.fw.del_attr(it, l, a[0], n) if len(a) == 1 and isinstance(a[0], str) else it.unknown("__delattr__() arguments", n),
     "type": _self, "share_memory": _self, "to_empty": _self,
     "requires_grad_": _requires_grad, "zero_grad": _none, "reset_parameters": _none, "_reset_parameters": _none,
-    "register_forward_hook": _none, "register_forward_pre_hook": _none, "register_full_backward_hook": _none,
+    "register_forward_hook": _register_hook("forward_hook"), "register_forward_pre_hook": _register_hook("forward_pre_hook"),
+    "register_full_backward_hook": _none,
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,
     "append": _append, "extend": _extend, "insert": _insert, "pop": _pop, "clear": _clear, "keys": _keys, "values": _values, "items": _items,
     "update": _update, "forward": _forward, "__call__": _call, "_conv_forward": _conv_forward, "get_submodule": _get_submodule,

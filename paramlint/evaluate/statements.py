@@ -482,6 +482,9 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
             entered = dunder(it, cm, "__enter__", [], node)
             if entered is not _NO_DUNDER:
                 exits.append(cm)
+        elif hasattr(cm, "with_exit"):  # an evaluator object that is its own context (a hook handle)
+            entered = cm
+            exits.append(cm)
         if item.asname is not None:
             value = entered if entered is not _NO_DUNDER else it.unknown("value of a with-statement target", item)
             assign_target(it, item.asname.name, value, env)
@@ -492,6 +495,9 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
             # each __exit__ sees the exception: a true result swallows it, a false one lets it on
             swallowed = False
             for cm in reversed(exits):
+                if not isinstance(cm, Instance):
+                    cm.with_exit(it)  # (never swallows)
+                    continue
                 got = dunder(it, cm, "__exit__", [it.unknown("the exception's type", node), r.value or r.unknown,
                                                   it.unknown("the traceback", node)], node)
                 t = it.truth(got, node)
@@ -514,11 +520,19 @@ def _with(it: Any, node: cst.With, env: Env) -> None:
                 raise Raised(it.unknown("whether contextlib.suppress swallows the exception", node), None) from None
         raise
     except (_Return, _Break, _Continue, _MaybeLeft):  # left by return/break/continue: __exit__ runs
-        for cm in reversed(exits):
-            dunder(it, cm, "__exit__", [None, None, None], node)
+        _exit_all(it, exits, node)
         raise
+    _exit_all(it, exits, node)
+
+
+def _exit_all(it: Any, exits: List[Any], node: Any) -> None:
+    from paramlint.evaluate.protocols import dunder
+
     for cm in reversed(exits):
-        dunder(it, cm, "__exit__", [None, None, None], node)
+        if isinstance(cm, Instance):
+            dunder(it, cm, "__exit__", [None, None, None], node)
+        else:
+            cm.with_exit(it)
 
 
 @handles(cst.FunctionDef)

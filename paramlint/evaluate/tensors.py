@@ -556,9 +556,41 @@ _KERAS_OPS = {
 
 # ---- calling a torch module ----------------------------------------------------------------
 
-def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any, own: bool = True) -> Any:
-    """``module(x)``: a catalog leaf computes its output shape; others run ``forward``.
-    ``own=False``: the catalog class's forward even where a subclass overrides it."""
+def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``module(x)`` (``nn.Module.__call__``): its forward between its registered hooks."""
+    attrs = layer.attrs
+    if attrs.get("_forward_pre_hooks") or attrs.get("_forward_hooks"):
+        return _hooked(it, layer, args, kwargs, node)
+    return forward(it, layer, args, kwargs, node)
+
+
+def _hooked(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """torch's order: each pre-hook may replace the positional arguments, each forward hook the
+    output. A row already traced for this module keeps no output shape when a hook replaced it
+    (what the module computed and what its hooks made of it would then differ)."""
+    for hook in list((layer.attrs.get("_forward_pre_hooks") or {}).values()):
+        r = hook if isinstance(hook, Unknown) else it.call(hook, [layer, tuple(args)], {}, node)
+        if isinstance(r, Unknown):
+            return r
+        if r is not None:
+            args = list(r) if isinstance(r, tuple) else [r]
+    trace = it.trace
+    start = len(trace) if trace is not None else 0
+    out = forward(it, layer, args, kwargs, node)
+    for hook in list((layer.attrs.get("_forward_hooks") or {}).values()):
+        r = hook if isinstance(hook, Unknown) else it.call(hook, [layer, tuple(args), out], {}, node)
+        if isinstance(r, Unknown):
+            return r
+        if r is not None and r is not out:
+            out = r
+            if trace is not None and len(trace) > start and trace[-1].layer is layer:
+                trace[-1].output_shape = None
+    return out
+
+
+def forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any, own: bool = True) -> Any:
+    """A module's forward without its hooks: a catalog leaf computes its output shape; others
+    run ``forward``. ``own=False``: the catalog class's forward even where a subclass overrides it."""
     spec = layer.spec
     if it.observe is not None and layer.cls is not None and id(layer.cls.node) not in it.observe:
         shapes = tuple(a.shape for a in args if isinstance(a, (Tensor, Param)))
@@ -583,7 +615,7 @@ def call_module(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], 
         for child in layer.children.values():
             if child is None:
                 continue
-            x = call_module(it, child, [x], {}, node)
+            x = it.fw.call_layer(it, child, [x], {}, node)
         return x
     if spec.role != "leaf":
         return it.unknown(f"{layer.type_name} has no forward()", node)
@@ -620,7 +652,7 @@ def call_unhooked(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any]
     called as usual inside, keep theirs."""
     trace = it.trace
     start = len(trace) if trace is not None else 0
-    out = call_module(it, layer, args, kwargs, node, own)
+    out = forward(it, layer, args, kwargs, node, own)
     if trace is not None and len(trace) > start and trace[-1].layer is layer:  # its own row comes last
         c = trace.pop()
         ops = getattr(it, "op_macs", None)
