@@ -539,7 +539,8 @@ def test_a_module_assigned_before_module_init_is_not_counted(tmp_path: Path) -> 
 
 def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> None:
     # torch (FlopCounterMode / 2, forward hooks): Pair 64 MACs and 192 activations; ours were
-    # 0 and 128 (LPPool2d is not in the catalog; its output went into a returned tuple).
+    # 0 and 128 when LPPool2d was not in the catalog (its output went into a returned tuple),
+    # then unknown; it is in the catalog now.
     # Spread: x.std(1, True) is (2, 3), the second positional being ``unbiased``: 18 MACs.
     # AsTensor: torch.as_tensor(x) keeps x's shape: 60 MACs (3 were given).
     pkg = write_package(tmp_path, {"m.py": '''
@@ -579,7 +580,7 @@ def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> No
                 return self.fc(torch.as_tensor(x))
     '''})
     models = ours(tmp_path, pkg, "m.py")
-    assert models["Pair"].total_macs is None and models["Pair"].total_activations is None
+    assert (models["Pair"].total_macs, models["Pair"].total_activations) == (64, 192)
     assert models["Spread"].total_macs == 2 * 3 * 3
     assert models["AsTensor"].total_macs == 20 * 3
 
@@ -1243,3 +1244,58 @@ def test_forward_hooks_registered_on_modules(tmp_path: Path) -> None:
     assert figures(models["Removed"]) == (294, 576, 108)
     assert figures(models["WithHandle"]) == (100, 160, 20)
     assert figures(models["OutHook"])[:2] == (82, 144)
+
+
+def test_losses_distances_and_unpooling_from_the_catalog(tmp_path: Path) -> None:
+    # torch 2.13 (forward hooks, FlopCounterMode / 2; buffers: sum of numel() over buffers()):
+    # SegNetTiny 516 parameters, 64,512 MACs, 3,840 activations, 8 buffer elements (the loss
+    # weights); Heads 604 / 1,152 / 176, 5 buffer elements (SyncBatchNorm's running stats).
+    # Losses, MaxUnpool2d, ChannelShuffle, Unflatten, SyncBatchNorm, CosineSimilarity,
+    # PairwiseDistance and LPPool2d were "not in paramlint's torch catalog" (unknown)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        # paramlint: input-shape=2,3,8,8
+        class SegNetTiny(nn.Module):
+            def __init__(self, num_classes=4):
+                super().__init__()
+                self.enc = nn.Conv2d(3, 8, 3, padding=1)
+                self.pool = nn.MaxPool2d(2, return_indices=True)
+                self.unpool = nn.MaxUnpool2d(2)
+                self.dec = nn.Conv2d(8, num_classes, 3, padding=1)
+                self.shuffle = nn.ChannelShuffle(2)
+                self.criterion = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 2.0, 0.5]), ignore_index=255)
+                self.aux_loss = nn.BCEWithLogitsLoss(pos_weight=torch.ones(4))
+
+            def forward(self, x, target=None):
+                y, idx = self.pool(self.shuffle(F.relu(self.enc(x))))
+                out = self.dec(self.unpool(y, idx))
+                if target is not None:
+                    return self.criterion(out, target)
+                return out
+
+
+        # paramlint: input-shape=2,24
+        class Heads(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(24, 24)
+                self.unflat = nn.Unflatten(1, (2, 3, 4))
+                self.bn = nn.SyncBatchNorm(2)
+                self.sim = nn.CosineSimilarity(dim=-1)
+                self.dist = nn.PairwiseDistance(keepdim=True)
+                self.lp = nn.LPPool2d(2, 2)
+                self.loss = nn.MSELoss()
+
+            def forward(self, x):
+                h = self.bn(self.unflat(self.fc(x)))
+                return self.sim(h, h), self.dist(h, h), self.lp(h)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name, want, buffers in (("SegNetTiny", (516, 64512, 3840), 8), ("Heads", (604, 1152, 176), 5)):
+        m = models[name]
+        assert figures(m) == want, name
+        assert sum(r.buffers for r in m.layers) == buffers, name

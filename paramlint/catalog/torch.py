@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, List, Optional, Tuple
 
-from paramlint.catalog import torch_seq
+from paramlint.catalog import torch_more, torch_seq
 from paramlint.catalog.shapes import (
     check_dim,
     conv_len,
@@ -194,6 +194,21 @@ def _bn_output(n: int):  # type: ignore[no-untyped-def]
         check_dim(x[1], a.int("num_features"), f"BatchNorm{n}d channels")
         return x
     return output
+
+
+def _syncbn_output(a: Args, x: Shape) -> Shape:
+    if len(x) < 2:
+        raise ArgError(f"SyncBatchNorm expects at least a 2D input, got {len(x)}D")
+    check_dim(x[1], a.int("num_features"), "SyncBatchNorm channels")
+    return x
+
+
+_SYNC_BN = LayerSpec(
+    "torch", "SyncBatchNorm",
+    f"num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, process_group=None, {_DD}, *, bias=True",
+    _bn_params, _syncbn_output, extra={NONE_WHEN_ABSENT: _NORM},
+    note="BatchNorm's weight + bias; running stats are buffers (synchronized across processes when training)",
+)
 
 
 def _bn(n: int) -> LayerSpec:
@@ -594,7 +609,7 @@ CATALOG = [
     LayerSpec("torch", "AdaptiveMaxPool1d", "output_size, return_indices=False", output=_adaptive_output(1, "AdaptiveMaxPool1d")),
     LayerSpec("torch", "AdaptiveMaxPool2d", "output_size, return_indices=False", output=_adaptive_output(2, "AdaptiveMaxPool2d")),
     LayerSpec("torch", "AdaptiveMaxPool3d", "output_size, return_indices=False", output=_adaptive_output(3, "AdaptiveMaxPool3d")),
-    _bn(1), _bn(2), _bn(3), _instancenorm(1), _instancenorm(2), _instancenorm(3),
+    _bn(1), _bn(2), _bn(3), _SYNC_BN, _instancenorm(1), _instancenorm(2), _instancenorm(3),
     LayerSpec(
         "torch", "LayerNorm", f"normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, {_DD}",
         _layernorm_params, _layernorm_output, note="weight + bias over normalized_shape",
@@ -628,6 +643,7 @@ CATALOG = [
     *_pads(),
     *_ACTIVATIONS,
     *torch_seq.CATALOG,
+    *torch_more.CATALOG,
     *_lazies(),
 ]
 
@@ -635,7 +651,7 @@ CATALOG = [
 #: another class), and the catalog layers deriving from them (``isinstance(m,
 #: nn.modules.batchnorm._BatchNorm)`` in init code). Checked against torch's own class
 #: hierarchy by an oracle test.
-_NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d")
+_NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "SyncBatchNorm")
 _INSTANCE_NORMS = ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
                    "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d")
 _CONV_T = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
@@ -649,7 +665,8 @@ PRIVATE_BASES = {
     "torch.nn.modules.conv._ConvNd": frozenset(("Conv1d", "Conv2d", "Conv3d") + _CONV_T + _LAZY_CONV),
     "torch.nn.modules.conv._ConvTransposeNd": frozenset(_CONV_T),
     "torch.nn.modules.conv._LazyConvXdMixin": frozenset(_LAZY_CONV),
-    "torch.nn.modules.dropout._DropoutNd": frozenset(("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")),
+    "torch.nn.modules.dropout._DropoutNd": frozenset(("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                                                      "FeatureAlphaDropout")),
     "torch.nn.modules.padding._CircularPadNd": frozenset(("CircularPad1d", "CircularPad2d", "CircularPad3d")),
     "torch.nn.modules.padding._ConstantPadNd": frozenset(("ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d")),
     "torch.nn.modules.padding._ReflectionPadNd": frozenset(("ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d")),
@@ -658,4 +675,9 @@ PRIVATE_BASES = {
     "torch.nn.modules.pooling._AdaptiveMaxPoolNd": frozenset(("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")),
     "torch.nn.modules.pooling._AvgPoolNd": frozenset(("AvgPool1d", "AvgPool2d", "AvgPool3d")),
     "torch.nn.modules.pooling._MaxPoolNd": frozenset(("MaxPool1d", "MaxPool2d", "MaxPool3d")),
+    "torch.nn.modules.pooling._LPPoolNd": frozenset(("LPPool1d", "LPPool2d", "LPPool3d")),
+    "torch.nn.modules.pooling._MaxUnpoolNd": frozenset(("MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d")),
+    "torch.nn.modules.loss._Loss": frozenset(s.name for s in torch_more.CATALOG if s.name.endswith("Loss") or s.name == "NLLLoss2d"),
+    "torch.nn.modules.loss._WeightedLoss": frozenset(("CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "BCELoss",
+                                                      "MultiLabelSoftMarginLoss", "MultiMarginLoss")),
 }
