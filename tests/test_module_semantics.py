@@ -1299,3 +1299,35 @@ def test_losses_distances_and_unpooling_from_the_catalog(tmp_path: Path) -> None
         m = models[name]
         assert figures(m) == want, name
         assert sum(r.buffers for r in m.layers) == buffers, name
+
+
+def test_nn_buffer_assigned_to_an_attribute(tmp_path: Path) -> None:
+    # torch 2.13: 288 parameters, 5,120 MACs, 320 activations (``nn.Buffer`` was "not in the
+    # catalog": the model was unknown); assigning one over a child module raises TypeError
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,10,16
+        class WithBuffer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 16)
+                self.pos = nn.Buffer(torch.zeros(1, 10, 16))
+                self.mask = nn.Buffer(torch.ones(10, 10), persistent=False)
+                self.scale = nn.Parameter(torch.ones(16))
+
+            def forward(self, x):
+                return self.fc(x + self.pos) * self.scale
+
+
+        class OverChild(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(2, 2)
+                self.fc = nn.Buffer(torch.zeros(2))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert figures(models["WithBuffer"]) == (288, 5120, 320)
+    assert models["OverChild"].total_params is None

@@ -12,7 +12,7 @@ from paramlint.catalog.spec import NONE_WHEN_ABSENT
 from paramlint.evaluate import signatures
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, External, Instance, Layer, Param, Tensor, Unknown,
+    BoundMethod, Builtin, BufferTensor, External, Instance, Layer, Param, Tensor, Unknown,
 )
 
 _MISSING = object()
@@ -222,9 +222,18 @@ def set_attr(it: Any, layer: Layer, name: str, value: Any, node: Any) -> None:
 
         raise Raised(it.unknown(f"raises TypeError: cannot assign a {type(value).__name__} as parameter {name!r}", node),
                      "TypeError")
+    if type(value) is BufferTensor and name not in layer.buffers:
+        from paramlint.evaluate.interpreter import Raised
+
+        if name in layer.children:
+            raise Raised(it.unknown(f"raises TypeError: cannot assign a Buffer as child module {name!r}", node), "TypeError")
+        if name in layer.attrs:
+            raise Raised(it.unknown(f"raises KeyError: attribute '{name}' already exists", node), "KeyError")
     if isinstance(value, Param) and not value.buffer:
         _drop(layer, name, keep=layer.params)  # re-assignment keeps the registration position
         layer.params[name] = value
+    elif type(value) is BufferTensor:  # ``self.pos = nn.Buffer(torch.zeros(1, n, d))``
+        layer.buffers[name] = value
     elif isinstance(value, Layer):
         _drop(layer, name, keep=layer.children)
         layer.children[name] = value

@@ -12,7 +12,7 @@ from paramlint.catalog.spec import Args, ArgError
 from paramlint import macs
 from paramlint.evaluate import catalog_calls, signatures, tensor_ops
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate.values import Builtin, Call, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import Builtin, BufferTensor, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
 NOT_MODELLED = object()
@@ -220,6 +220,22 @@ def _parameter(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> A
             return it.unknown("nn.Parameter of an integer tensor (torch raises: only floating point tensors can require gradients)", node)
         return Param(() if data.scalar else (len(data.vals),), trainable=rg is not False)
     return it.unknown("nn.Parameter of a non-tensor", node)
+
+
+@fn("torch.nn.Buffer", "torch.nn.parameter.Buffer")
+def _buffer(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``nn.Buffer(data, persistent=True)``: registered as a buffer by the assignment."""
+    bound = signatures.bind("data=None, *, persistent=True", list(args), dict(kwargs), "Buffer")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    data = bound["data"]
+    if isinstance(data, Unknown):
+        return data
+    if isinstance(data, lazy.arrays.Array) and data.lib == "torch":
+        return BufferTensor(() if data.scalar else (len(data.vals),))
+    if isinstance(data, (Tensor, Param)) and all(isinstance(d, int) for d in data.shape):
+        return BufferTensor(tuple(data.shape))
+    return it.unknown("nn.Buffer of a tensor of unknown shape", node)
 
 
 @fn("torch.flatten")

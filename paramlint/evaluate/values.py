@@ -357,6 +357,16 @@ class Param:
         return f"Param{self.shape}"
 
 
+class BufferTensor(Param):
+    """``nn.Buffer(t)``: a tensor that a module registers as a buffer when it is assigned to
+    one of its attributes (torch's ``Module.__setattr__``)."""
+
+    __slots__ = ()
+
+    def __init__(self, shape: Tuple[Any, ...]) -> None:
+        super().__init__(shape, False, True)
+
+
 class Tensor:
     """A symbolic tensor: a shape whose dims are ints or None (unknown), plus graph history."""
 
