@@ -244,6 +244,10 @@ def test_expressions_agree_with_cpython(tmp_path: Path) -> None:
 #: frozen dataclass were wrong (identity, always true, ignored).
 PROGRAMS = [
 "a = [1, 2]\nb = a\nb += [3]\nV = a",
+# dataclasses.is_dataclass, set operators of a keys view, itertools.cycle (were unknown)
+"import dataclasses\n@dataclasses.dataclass\nclass C:\n    a: int = 1\nclass D:\n    pass\nV = [dataclasses.is_dataclass(x) for x in (C, C(), D, D(), 3, [C])]",
+'d = {"a": 1, "b": 2}\ne = {"b": 3, "c": 4}\nV = (sorted(d.keys() | e.keys()), sorted(d.keys() & e), sorted(d.keys() - {"a"}), sorted(d.keys() ^ e.keys()))',
+"import itertools\nc = itertools.cycle([1, 2])\nV = (list(zip(range(5), itertools.cycle('ab'))), [next(c) for _ in range(3)], list(itertools.cycle([])))",
 "d = {}\nd.setdefault('k', []).append(1)\nV = d",
 "s = {1}\ns |= {2}\nV = sorted(s)",
 "x = (1, 2)\ny = x\ny += (3,)\nV = x",

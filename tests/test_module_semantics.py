@@ -1331,3 +1331,44 @@ def test_nn_buffer_assigned_to_an_attribute(tmp_path: Path) -> None:
     models = ours(tmp_path, pkg, "m.py")
     assert figures(models["WithBuffer"]) == (288, 5120, 320)
     assert models["OverChild"].total_params is None
+
+
+REGISTRY = {
+    "m.py": '''
+        import importlib
+
+
+        def create(name, **kwargs):
+            mod = importlib.import_module(f".models.{name}", __package__)
+            return mod.build(**kwargs)
+
+
+        def mlp64():
+            return create("mlp", width=64)
+
+
+        def mlp_absolute():
+            return importlib.import_module(__package__ + ".models.mlp").build()
+    ''',
+    "models/__init__.py": "",
+    "models/mlp.py": '''
+        import torch.nn as nn
+
+
+        def build(width=32):
+            return nn.Sequential(nn.Linear(16, width), nn.ReLU(), nn.Linear(width, 4))
+    ''',
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("builder", ["mlp64", "mlp_absolute"])
+def test_import_module_registry_matches_torch(tmp_path: Path, builder: str) -> None:
+    pytest.importorskip("torch")
+    matches_torch(tmp_path, REGISTRY, builder)
+
+
+@pytest.mark.parametrize("builder, want", [("mlp64", 1348), ("mlp_absolute", 676)])
+def test_import_module_registry(tmp_path: Path, builder: str, want: int) -> None:
+    # importlib.import_module(f".models.{name}", __package__): was "not modelled" (torch: above)
+    has_total(tmp_path, REGISTRY, builder, want)

@@ -864,7 +864,33 @@ def _ordered_dict(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -
     return OrderedDictValue(d) if type(d) is dict else d
 
 
+def _import_module(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``importlib.import_module(name, package=None)``: as an import statement of that name
+    (a registry's ``import_module(f".{name}", __package__)``)."""
+    from paramlint.evaluate.project import resolve_relative
+    from paramlint.evaluate.signatures import bind
+
+    bound = bind("name, package=None", list(args), dict(kwargs), "import_module")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    name, package = bound["name"], bound["package"]
+    for v in (name, package):
+        if isinstance(v, Unknown):
+            return v
+    if not isinstance(name, str) or not name.strip("."):
+        return it.unknown("import_module() of a non-module name", node)
+    if name.startswith("."):
+        if not isinstance(package, str) or not package:
+            return it.unknown("import_module() of a relative name without a package", node)
+        target = name.lstrip(".")
+        name = resolve_relative(package, True, len(name) - len(target), target) or ""
+        if not name:
+            return it.unknown("import_module(): relative import beyond the top-level package", node)
+    return it.import_module(name)
+
+
 STDLIB.update({
+    "importlib.import_module": Builtin("import_module", _import_module),
     "functools.partial": Builtin("partial", _partial),
     "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: _lru_cache(it, a, k, n)),
     "functools.cache": Builtin("cache", lambda it, a, k, n: _cached(a[0], None) if a else it.unknown("cache()", n)),

@@ -44,6 +44,16 @@ def _repeat(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return Iterator([obj] * max(times, 0))
 
 
+def _cycle(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``itertools.cycle(xs)``: endless (the loop limit bounds it) over the items of ``xs``."""
+    if len(args) != 1 or kwargs:
+        return it.unknown("cycle() arguments", node)
+    items = it.fw.iterate(it, args[0], node)
+    if isinstance(items, Unknown):
+        return items
+    return iterators.lazy(it, itertools.cycle(list(items)))
+
+
 def _count(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     start = args[0] if args else kwargs.get("start", 0)
     step = args[1] if len(args) > 1 else kwargs.get("step", 1)
@@ -226,6 +236,7 @@ STDLIB: Dict[str, Any] = {
     "itertools.accumulate": Builtin("accumulate", _accumulate),
     "itertools.islice": Builtin("islice", _islice),
     "itertools.count": Builtin("count", _count),
+    "itertools.cycle": Builtin("cycle", _cycle),
     "itertools.pairwise": Builtin("pairwise", _pairwise),
     "itertools.zip_longest": Builtin("zip_longest", _zip_longest),
 }

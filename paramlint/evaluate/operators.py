@@ -20,7 +20,10 @@ BINARY: Dict[str, Callable[[Any, Any], Any]] = {
     "MatrixMultiply": operator.matmul,
 }
 
-_SAFE_TYPES = (int, float, bool, str, tuple, list, dict, set, frozenset, type(None), range, slice, bytes)
+#: ``type({}.keys())``: a keys view's set operators (``d.keys() | other``) give plain sets of
+#: its keys, which are already hashed values of the dict.
+_KEYS_VIEW: type = type({}.keys())
+_SAFE_TYPES = (int, float, bool, str, tuple, list, dict, set, frozenset, type(None), range, slice, bytes, _KEYS_VIEW)
 
 
 def _size(v: Any) -> int:

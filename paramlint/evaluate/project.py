@@ -25,7 +25,8 @@ class ModuleNS:
         self.name = name
         self.path = path
         self.source = source
-        self.ns: Dict[str, Any] = {"__name__": name, "__file__": path}
+        self.ns: Dict[str, Any] = {"__name__": name, "__file__": path,
+                                   "__package__": name if is_package else name.rpartition(".")[0]}
         #: "new" | "loading" | "loaded"
         self.state = "new"
         self.error: Optional[str] = None

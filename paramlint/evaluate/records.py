@@ -170,7 +170,21 @@ def _fields(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return tuple(FieldInfo(name, default, name in cls.kw_fields) for name, default in cls.fields)
 
 
+def _is_dataclass(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``dataclasses.is_dataclass(obj)``: a class or an instance made by ``@dataclass``."""
+    if len(args) != 1 or kwargs:
+        return it.unknown("is_dataclass() arguments", node)
+    obj = args[0]
+    cls = obj.cls if isinstance(obj, (Instance, Layer)) else obj
+    if isinstance(cls, Class):
+        return "dataclass" in cls.flags
+    if isinstance(obj, Unknown) or isinstance(cls, (External, Unknown)) or isinstance(obj, Layer):
+        return obj if isinstance(obj, Unknown) else it.unknown("is_dataclass() of a library class", node)
+    return False  # plain values, functions: never dataclasses
+
+
 STDLIB: Dict[str, Any] = {
+    "dataclasses.is_dataclass": Builtin("is_dataclass", _is_dataclass),
     "dataclasses.fields": Builtin("fields", _fields),
     "dataclasses.dataclass": Builtin("dataclass", _dataclass),
     "dataclasses.field": Builtin("field", _field),
