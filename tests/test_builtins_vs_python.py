@@ -247,6 +247,7 @@ PROGRAMS = [
 # dataclasses.is_dataclass, set operators of a keys view, itertools.cycle (were unknown)
 "import dataclasses\n@dataclasses.dataclass\nclass C:\n    a: int = 1\nclass D:\n    pass\nV = [dataclasses.is_dataclass(x) for x in (C, C(), D, D(), 3, [C])]",
 'd = {"a": 1, "b": 2}\ne = {"b": 3, "c": 4}\nV = (sorted(d.keys() | e.keys()), sorted(d.keys() & e), sorted(d.keys() - {"a"}), sorted(d.keys() ^ e.keys()))',
+"import numpy as np\ngrid = np.array((12, 12)) // np.array((4, 3))\nV = (int(np.prod(grid)), int(np.sum(grid)), int(np.prod((4, 5, 6))), int(np.sum([1, 2, 3])), int(np.prod([])), int(np.ceil(10 / 3)), float(np.floor(2.5)), float(np.round(2.5)), int(np.trunc(-2.7)), float(np.sqrt(16)))",
 "import itertools\nc = itertools.cycle([1, 2])\nV = (list(zip(range(5), itertools.cycle('ab'))), [next(c) for _ in range(3)], list(itertools.cycle([])))",
 "d = {}\nd.setdefault('k', []).append(1)\nV = d",
 "s = {1}\ns |= {2}\nV = sorted(s)",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from paramlint.evaluate.arrays import (
@@ -121,6 +123,9 @@ def _tensor(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
 
 def _elementwise(name: str) -> Callable[..., Any]:
     def f(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) == 1 and not kwargs and lib == "numpy" and type(args[0]) in (int, float) \
+                and abs(args[0]) < 2**53:  # ``np.ceil(10 / 3)``: a float64 scalar
+            args = [Array([float(args[0])], [0.0], "float64", "numpy", True)]
         if len(args) != 1 or kwargs or not isinstance(args[0], Array):
             return NOT_HANDLED
         if name in ("round", "floor", "ceil", "trunc"):
@@ -204,15 +209,41 @@ def _pow_fn(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: An
     return _power(it, A, B, node)
 
 
+def _int_reduce(name: str) -> Callable[..., Any]:
+    """``np.prod(grid)`` / ``np.sum(sizes)`` of integers, over every element: exact while it
+    fits in int64 (numpy wraps around silently past it); floating-point ones are left open."""
+    def f(it: Any, lib: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        if len(args) != 1 or kwargs:
+            return NOT_HANDLED
+        a = args[0]
+        if isinstance(a, Array):
+            if a.is_float or a.dtype.startswith("uint"):
+                return NOT_HANDLED
+            vals = a.vals
+        elif lib == "numpy" and isinstance(a, (list, tuple)) and all(type(v) is int for v in a):
+            vals = list(a)
+        else:
+            return NOT_HANDLED
+        total = math.prod(vals) if name == "prod" else sum(vals)
+        if not -2**63 <= total < 2**63:
+            return it.unknown(f"{lib}.{name}() past int64 (it wraps around)", node)
+        return Array([total], [0.0], "int64", lib, True)
+    return f
+
+
 _FUNCS: Dict[str, Callable[..., Any]] = {
+    "prod": _int_reduce("prod"), "sum": _int_reduce("sum"),
     "arange": _arange, "linspace": _linspace, "tensor": _tensor, "array": _tensor, "asarray": _tensor,
     "as_tensor": _tensor, "diff": _diff, "unique": _unique, "cumsum": _cumsum, "pow": _pow_fn, "power": _pow_fn,
     "divide": _binary_fn("Divide"), "div": _binary_fn("Divide"), "true_divide": _binary_fn("Divide"),
     "multiply": _binary_fn("Multiply"), "mul": _binary_fn("Multiply"), "add": _binary_fn("Add"),
     "subtract": _binary_fn("Subtract"), "sub": _binary_fn("Subtract"), "floor_divide": _binary_fn("FloorDivide"),
 }
-for _n in ("log", "log2", "exp", "sqrt", "round", "floor", "ceil", "trunc"):
+_ELEMENTWISE = ("log", "log2", "exp", "sqrt", "round", "floor", "ceil", "trunc")
+for _n in _ELEMENTWISE:
     _FUNCS[_n] = _elementwise(_n)
+#: Functions of values that are not arrays yet (constructors; numpy's reductions of lists).
+_ANY_ARGS = frozenset(("arange", "linspace", "tensor", "array", "asarray", "as_tensor", "prod", "sum"))
 _FUNCS["around"] = _FUNCS["round"]
 
 
@@ -231,7 +262,7 @@ def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: 
         for a in args:
             if isinstance(a, Unknown):
                 return a  # the reason the input is unknown, not "not modelled"
-    if name not in ("arange", "linspace", "tensor", "array", "asarray", "as_tensor") and not any(isinstance(a, Array) for a in args):
+    if name not in _ANY_ARGS and not (lib == "numpy" and name in _ELEMENTWISE) and not any(isinstance(a, Array) for a in args):
         return NOT_HANDLED
     from paramlint.evaluate.arrays import mutated, poisoned
 
