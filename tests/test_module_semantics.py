@@ -1372,3 +1372,54 @@ def test_import_module_registry_matches_torch(tmp_path: Path, builder: str) -> N
 def test_import_module_registry(tmp_path: Path, builder: str, want: int) -> None:
     # importlib.import_module(f".models.{name}", __package__): was "not modelled" (torch: above)
     has_total(tmp_path, REGISTRY, builder, want)
+
+
+def test_module_getattr_override_delegates(tmp_path: Path) -> None:
+    # torch 2.13: UsesWrapper 103 parameters, 120 MACs, 16 activations; a wrapper's __getattr__
+    # falling back to what it wraps (``self.w.out_features`` was "no attribute"), and
+    # super().__getattr__ as torch's lookup raising AttributeError (hasattr False)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+
+        class Wrapper(nn.Module):
+            def __init__(self, inner):
+                super().__init__()
+                self.inner = inner
+
+            def __getattr__(self, name):
+                try:
+                    return super().__getattr__(name)
+                except AttributeError:
+                    return getattr(self.inner, name)
+
+            def forward(self, x):
+                return self.inner(x)
+
+
+        class Strict(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+
+            def __getattr__(self, name):
+                if name.startswith("fc"):
+                    return super().__getattr__(name)
+                raise AttributeError(name)
+
+
+        # paramlint: input-shape=2,8
+        class UsesWrapper(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = Wrapper(nn.Linear(8, 6))
+                self.head = nn.Linear(self.w.out_features, 2)
+                self.s = Strict()
+                self.extra = nn.Linear(4, 4) if hasattr(self.s, "bias") else nn.Identity()
+                self.extra2 = nn.Linear(4, 3) if hasattr(self.w, "bias") else nn.Identity()
+
+            def forward(self, x):
+                return self.head(self.w(x))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert figures(models["UsesWrapper"]) == (103, 120, 16)

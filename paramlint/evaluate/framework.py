@@ -95,6 +95,8 @@ def super_attr(it: Any, sup: Super, name: str, node: Any) -> Any:
                 if name == "build" and spec.framework == "keras":  # the catalog layer's own weights
                     return Builtin(f"{spec.name}.build", lambda it2, a, k, n: lazy.keras_graph.build(
                         it2, obj, a[0] if a else k.get("input_shape"), n))
+                if name == "__getattr__" and spec.framework == "torch":
+                    return Builtin("Module.__getattr__", lambda it2, a, k, n: lazy.modules.module_getattr(it2, obj, a, k, n))
                 if name == "__call__" and spec.framework == "torch":  # the hooks and forward of a module
                     return Builtin("Module.__call__", lambda it2, a, k, n: lazy.tensors.call_module(it2, obj, a, k, n))
                 if name == "forward" and spec.framework == "torch" and spec.role in ("leaf", "container"):

@@ -181,6 +181,12 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
             return v
     if layer.uncertain is not None:
         return layer.uncertain
+    if layer.framework == "torch" and layer.cls is not None and it.fw.project_defines(layer.cls, "__getattr__"):
+        # Python's fallback for a miss: a wrapper's ``__getattr__`` delegating to what it wraps
+        # (``super().__getattr__`` is torch's lookup of parameters, buffers and submodules)
+        from paramlint.evaluate.attributes import class_attr
+
+        return it.call(class_attr(it, layer.cls, "__getattr__", node, layer), [name], {}, node)
     # (a part not modelled, ``mha.out_proj``: a change made through it is one to ``layer``)
     u = it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
     u.aliases = (layer,)
@@ -624,6 +630,20 @@ def _forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], nod
     if layer.framework == "torch":
         return lazy.tensors.call_unhooked(it, layer, args, kwargs, node)
     return it.fw.call_layer(it, layer, args, kwargs, node)
+
+
+def module_getattr(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """torch's ``Module.__getattr__(name)``: a parameter, buffer or submodule, else AttributeError."""
+    name = args[0] if len(args) == 1 and not kwargs else None
+    if not isinstance(name, str):
+        return name if isinstance(name, Unknown) else it.unknown("Module.__getattr__() arguments", node)
+    for table in (layer.params, layer.buffers, layer.children):
+        if name in table:
+            return table[name]
+    from paramlint.evaluate.interpreter import Raised
+
+    raise Raised(it.unknown(f"raises AttributeError: '{layer.type_name}' object has no attribute {name!r}", node),
+                 "AttributeError")
 
 
 def _conv_forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
