@@ -126,6 +126,8 @@ def report(
         trainable: Optional[int] = None
         if known and all(p.trainable is not None for _, p in own):
             trainable = sum(p.numel() for _, p in own if p.trainable)
+        if trainable and layer.framework == "keras" and layer.attrs.get("trainable", layer.args.get("trainable")) is False:
+            trainable = 0  # a frozen Keras layer or model lists no trainable weights of its own, whatever its sublayers say
         buffers = 0
         for b in layer.buffers.values():
             if b is not None and isinstance(b.numel(), int):

@@ -368,3 +368,46 @@ def test_trainable_flags_keras_does_not_apply_as_set_are_unknown(tmp_path: Path)
     for name, m in ours(tmp_path, pkg, "m.py").items():
         assert m.trainable_params is None, (name, m.trainable_params)
     assert ours(tmp_path, pkg, "m.py")["kernel_frozen"].total_params == 54
+
+
+def test_a_frozen_nested_model_lists_no_trainable_weights(tmp_path: Path) -> None:
+    # Keras 3.15 (count_params, trainable_weights of the model and of the nested model):
+    # frozen_then_unfreeze_one 182 parameters, 46 trainable, the nested model's row 172 with 0
+    # trainable (was 36: its last layer set back to trainable); model_trainable_ctor 23, 23, and
+    # 15 with 0 (was 15). MaxPooling2D(padding="Same") raises in Keras (a count was given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def make_base():
+            inp = keras.Input((16,))
+            x = layers.Dense(8)(inp)
+            x = layers.Dense(4)(x)
+            return keras.Model(inp, x)
+
+
+        def frozen_then_unfreeze_one():
+            base = make_base()
+            base.trainable = False
+            base.layers[-1].trainable = True
+            inp = keras.Input((16,))
+            return keras.Model(inp, layers.Dense(2)(base(inp)))
+
+
+        def model_trainable_ctor():
+            inp = keras.Input((4,))
+            m = keras.Model(inp, layers.Dense(3)(inp), trainable=False)
+            i2 = keras.Input((4,))
+            return keras.Model(i2, layers.Dense(2)(m(i2)))
+
+
+        def upper_padding_pool():
+            return keras.Sequential([keras.Input((8, 8, 3)), layers.MaxPooling2D(2, padding="Same"), layers.Flatten(), layers.Dense(3)])
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name, total, trainable, nested in (("frozen_then_unfreeze_one", 182, 46, 172), ("model_trainable_ctor", 23, 23, 15)):
+        m = models[name]
+        assert (m.total_params, m.trainable_params) == (total, trainable), name
+        assert [(r.params, r.trainable) for r in m.layers if r.path == "functional"] == [(nested, 0)], name
+    assert models["upper_padding_pool"].total_params is None

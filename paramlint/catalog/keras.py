@@ -76,7 +76,11 @@ def _spatial_output(n: int, kernel: str, strides: str, channels_from: Optional[s
         k = a.ints(kernel, n, 1)
         s = k if a.raw(strides) is None else a.ints(strides, n, 1)
         d = a.ints("dilation_rate", n, 1) if "dilation_rate" in a.values else (1,) * n
-        pad = a.str("padding").lower()
+        pad = a.str("padding")
+        if kernel == "pool_size" and pad not in ("valid", "same"):
+            # (Keras' pooling ops refuse "SAME" where its convolutions lower-case it: torch backend)
+            raise ArgError(f"pooling padding {pad!r} is not 'valid' or 'same'")
+        pad = pad.lower()
         sizes = tuple(keras_conv_len(L, k[i], s[i], pad, d[i]) for i, L in enumerate(spatial))
         c = a.int(channels_from, 1) if channels_from else (x[1] if first else x[-1])
         return (x[0], c) + sizes if first else (x[0],) + sizes + (c,)
