@@ -1423,3 +1423,47 @@ def test_module_getattr_override_delegates(tmp_path: Path) -> None:
     '''})
     models = ours(tmp_path, pkg, "m.py")
     assert figures(models["UsesWrapper"]) == (103, 120, 16)
+
+
+def test_routing_loop_keeps_the_parameter_count(tmp_path: Path) -> None:
+    # torch 2.13: 4,352 parameters. A data-dependent ``continue`` in ``for e, expert in
+    # enumerate(self.experts)`` made the loop's code "may or may not run", and the call
+    # ``enumerate(self.experts)`` counted as one that may change ``self``: the total was unknown.
+    # (The MACs depend on the routing: unknown, as they should be.)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        class Expert(nn.Module):
+            def __init__(self, d, h):
+                super().__init__()
+                self.fc1 = nn.Linear(d, h)
+                self.fc2 = nn.Linear(h, d)
+
+            def forward(self, x):
+                return self.fc2(torch.relu(self.fc1(x)))
+
+
+        # paramlint: input-shape=2,8,16
+        class MoELayer(nn.Module):
+            def __init__(self, d=16, hidden=32, num_experts=4, top_k=2):
+                super().__init__()
+                self.router = nn.Linear(d, num_experts, bias=False)
+                self.experts = nn.ModuleList([Expert(d, hidden) for _ in range(num_experts)])
+                self.top_k = top_k
+
+            def forward(self, x):
+                B, T, D = x.shape
+                flat = x.view(-1, D)
+                weights, idx = torch.topk(self.router(flat), self.top_k, dim=-1)
+                out = torch.zeros_like(flat)
+                for e, expert in enumerate(self.experts):
+                    rows = (idx == e).any(dim=-1).nonzero(as_tuple=True)[0]
+                    if rows.numel() == 0:
+                        continue
+                    out.index_add_(0, rows, expert(flat[rows]))
+                return out.view(B, T, D)
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["MoELayer"]
+    assert m.total_params == 4352 and m.total_macs is None

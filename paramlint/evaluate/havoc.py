@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Dict, Iterable, Iterator, List, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Set, Tuple
 
 import libcst as cst
 
@@ -41,8 +41,18 @@ def children(n: cst.CSTNode) -> Iterator[cst.CSTNode]:
                 yield v
 
 
-def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
-    """(names assigned, root names of mutated objects, contains a return) in ``stmts``."""
+#: Builtins that never change what they are given (``for i, m in enumerate(self.blocks)``,
+#: ``len(self.layers)``, ``isinstance(m, nn.Linear)``): their arguments are not roots of a
+#: change. Passed to :func:`effects` only when the name is not rebound in the code's scope.
+NON_MUTATING = frozenset((
+    "enumerate", "len", "range", "zip", "isinstance", "issubclass", "hasattr", "id", "type", "reversed",
+    "list", "tuple", "iter", "str", "repr", "int", "float", "bool", "abs", "any", "all", "sum", "min", "max",
+))
+
+
+def effects(stmts: Iterable[cst.CSTNode], pure: FrozenSet[str] = frozenset()) -> Tuple[Set[str], Set[str], bool]:
+    """(names assigned, root names of mutated objects, contains a return) in ``stmts``; calls
+    of the names in ``pure`` change none of their arguments."""
     names: Set[str] = set()
     roots: Set[str] = set()
     returns = [False]
@@ -79,7 +89,7 @@ def effects(stmts: Iterable[cst.CSTNode]) -> Tuple[Set[str], Set[str], bool]:
                         names.add(nm.value)
         elif isinstance(n, cst.Del):
             _target(n.target, names, roots)
-        elif isinstance(n, cst.Call):
+        elif isinstance(n, cst.Call) and not (isinstance(n.func, cst.Name) and n.func.value in pure):
             # A method call may mutate its receiver (layers.append), and a call may mutate
             # the objects passed to it.
             if isinstance(n.func, cst.Attribute):

@@ -7,7 +7,7 @@ names and objects they could change become Unknown ("havoc").
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -94,6 +94,13 @@ def _peek(name: str, env: Env) -> Any:
         v = e.vars.get(name, _MISSING)
         e = e.parent
     return env.module.ns.get(name, _MISSING) if v is _MISSING else v
+
+
+def non_mutating(env: Env) -> FrozenSet[str]:
+    """The builtins known not to change their arguments that ``env`` has not rebound."""
+    from paramlint.evaluate.havoc import NON_MUTATING
+
+    return frozenset(n for n in NON_MUTATING if _peek(n, env) is _MISSING)
 
 
 def _assigned_objects(it: Any, stmts: List[cst.CSTNode], env: Env) -> Dict[str, List[Any]]:
@@ -598,7 +605,7 @@ class Interpreter:
         from paramlint.evaluate.havoc import effects, may_raise
 
         stmts = list(stmts)
-        names, roots, returns = effects(stmts)
+        names, roots, returns = effects(stmts, non_mutating(env))
         if self.try_depth and may_raise(stmts):
             # ``if u: raise ValueError`` in a function a ``try`` called: the try may catch it
             # (its own frame's unknowns are counted as they are made; this one is deeper)
@@ -640,7 +647,7 @@ class Interpreter:
         if not isinstance(f.node, (cst.FunctionDef, cst.Lambda)) or f.closure is None:
             return
         body: Any = f.node.body if isinstance(f.node, cst.FunctionDef) else cst.Expr(f.node.body)
-        names, roots, _ = effects([body])
+        names, roots, _ = effects([body], non_mutating(f.closure))
         globals_, nonlocals = declared(f.node) if isinstance(f.node, cst.FunctionDef) else (set(), set())
         ps = f.node.params
         params = {p.name.value for p in (*ps.posonly_params, *ps.params, *ps.kwonly_params)}

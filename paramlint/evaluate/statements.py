@@ -11,7 +11,7 @@ from paramlint.evaluate import exceptions, iterators, lazy_modules, neutral
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import class_level_reads, escapes
-from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body, _peek
+from paramlint.evaluate.interpreter import Env, Raised, _Break, _Continue, _MaybeLeft, _Return, _body, _peek, non_mutating
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
@@ -328,7 +328,7 @@ def _items_changed(it: Any, node: cst.For, env: Env, why: Unknown) -> None:
     from paramlint.evaluate.havoc import effects
 
     loop_names, _, _ = effects([cst.Assign([cst.AssignTarget(node.target)], cst.Name("None"))])
-    _, roots, _ = effects(_body(node.body))
+    _, roots, _ = effects(_body(node.body), non_mutating(env))
     if not roots & loop_names:
         return
     root: Any = node.iter
