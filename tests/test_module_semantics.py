@@ -1467,3 +1467,28 @@ def test_routing_loop_keeps_the_parameter_count(tmp_path: Path) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["MoELayer"]
     assert m.total_params == 4352 and m.total_macs is None
+
+
+def test_library_results_changed_in_forward_keep_the_count(tmp_path: Path) -> None:
+    # torch 2.13: 81 parameters. ``np.eye(self.k).flatten().astype(...)`` in forward (PointNet's
+    # input transform): a method of an unknown library result was taken as a change to what the
+    # expression names (``self``), and the parameter total became unknown
+    pkg = write_package(tmp_path, {"m.py": '''
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,8
+        class STN(nn.Module):
+            def __init__(self, k=3):
+                super().__init__()
+                self.k = k
+                self.fc = nn.Linear(8, k * k)
+
+            def forward(self, x):
+                iden = torch.from_numpy(np.eye(self.k).flatten().astype(np.float32)).view(1, self.k * self.k)
+                return self.fc(x) + iden
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["STN"]
+    assert m.total_params == 81 and m.total_macs is None

@@ -24,6 +24,11 @@ from paramlint.evaluate.values import (
 
 _MISSING = object()
 
+#: ``Unknown.kind`` of a library call's result that is not followed: a new object, or one of
+#: the arguments that call was given (which are already taken as changed by it). A change made
+#: through it (``np.eye(k).flatten()``) changes nothing the call's own arguments name.
+FRESH = "fresh"
+
 # Decorators that do not change what a function or class builds.
 TRANSPARENT_DECORATORS = {
     "torch.no_grad", "torch.jit.ignore", "torch.jit.unused", "torch.jit.export", "torch.jit.script",
@@ -711,7 +716,8 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
         return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))
     u = it.unknown(f"call to {q} is not modelled", node)
-    _may_mutate(it, q, [*args, *kwargs.values()], u)
+    if _may_mutate(it, q, [*args, *kwargs.values()], u):
+        u.kind = FRESH  # (not so for the "pure" ones: ``inspect.unwrap(f)`` returns ``f``, unchanged)
     return u
 
 
@@ -729,18 +735,20 @@ _VALUES_ONLY = frozenset(("reset_parameters", "_reset_parameters", "reset_runnin
                           "flatten_parameters", "compile", "summary", "set_weights", "zero_grad", "share_memory"))
 
 
-def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
+def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> bool:
     """An unmodelled call may change the mutable objects it is given (a third-party
     ``configure(cfg)``, ``register_parametrization(module, ...)`` adding parameters): what they
-    hold afterwards is unknown, as is a module's parameter count."""
+    hold afterwards is unknown, as is a module's parameter count. False for the calls taken
+    to change nothing (they may return what they were given, unchanged)."""
     from paramlint.evaluate.iterators import Iterator
 
     for a in args:  # even a value-only function consumes an iterator it is given
         if isinstance(a, Iterator):
             it.poison(a, why)
     if q.split(".", 1)[0] in _PURE_STDLIB or q.rsplit(".", 1)[-1] in _VALUES_ONLY or q.startswith("torch.nn.init."):
-        return
+        return False
     may_mutate(it, args, why)
+    return True
 
 
 def may_mutate(it: Any, args: List[Any], why: Unknown) -> None:
