@@ -1492,3 +1492,53 @@ def test_library_results_changed_in_forward_keep_the_count(tmp_path: Path) -> No
     '''})
     m = ours(tmp_path, pkg, "m.py")["STN"]
     assert m.total_params == 81 and m.total_macs is None
+
+
+def test_del_of_a_container_item(tmp_path: Path) -> None:
+    # torch 2.13 (forward hooks, FlopCounterMode / 2): ReplaceHead 490 parameters, 16,016 MACs,
+    # 1,242 activations (``del self.heads["reg"]`` made it unknown); ``del`` of a Sequential or
+    # ModuleList index renumbers the rest (the paths are torch's); Missing 20 (torch raises
+    # KeyError for a missing key, and the handler adds "reg")
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,3,8,8
+        class ReplaceHead(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.backbone = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 100))
+                in_f = self.backbone[-1].in_features
+                del self.backbone[-1]
+                self.heads = nn.ModuleDict({"cls": nn.Linear(in_f, 3), "reg": nn.Linear(in_f, 4)})
+                del self.heads["reg"]
+                self.heads.update({"box": nn.Linear(in_f, 2)})
+                self.blocks = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+                del self.blocks[0]
+                self.extra = nn.Linear(8, 8)
+                self.blocks.append(self.extra)
+                self.pd = nn.ParameterDict({"a": nn.Parameter(torch.zeros(3)), "b": nn.Parameter(torch.zeros(5))})
+                del self.pd["a"]
+
+            def forward(self, x):
+                f = self.backbone(x)
+                for b in self.blocks:
+                    f = b(f)
+                return {k: h(f) for k, h in self.heads.items()}
+
+
+        class Missing(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.heads = nn.ModuleDict({"cls": nn.Linear(4, 3)})
+                try:
+                    del self.heads["reg"]
+                except KeyError:
+                    self.heads["reg"] = nn.Linear(4, 1)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    m = models["ReplaceHead"]
+    assert figures(m) == (490, 16016, 1242)
+    assert [r.path for r in m.layers if r.path.startswith("blocks")] == ["blocks.0", "blocks.1", "blocks.2"]
+    assert models["Missing"].total_params == 20

@@ -193,6 +193,32 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     return u
 
 
+def delitem(it: Any, layer: Layer, key: Any, node: Any) -> bool:
+    """``del container[key]`` on a torch ModuleDict/ParameterDict (a key) or Sequential/ModuleList
+    (an int index; the rest renumbered from 0, as torch does). False when not modelled."""
+    spec = layer.spec
+    if layer.framework != "torch" or spec is None or layer.uncertain is not None or isinstance(key, Unknown):
+        return False
+    from paramlint.evaluate.interpreter import Raised
+
+    if spec.name in ("ModuleDict", "ParameterDict") and isinstance(key, str):
+        table = layer.children if spec.name == "ModuleDict" else layer.params
+        if key not in table:
+            raise Raised(it.unknown(f"raises KeyError: {key!r}", node), "KeyError")
+        touch(it, layer)
+        del table[key]
+        return True
+    if spec.name in ("Sequential", "ModuleList") and type(key) is int:
+        items = list(layer.children.values())
+        if not -len(items) <= key < len(items):
+            raise Raised(it.unknown(f"raises IndexError: index {key} is out of range", node), "IndexError")
+        touch(it, layer)
+        del items[key]
+        layer.children = {str(i): m for i, m in enumerate(items)}
+        return True
+    return False
+
+
 def hidden_submodule(layer: Layer, name: str) -> bool:
     """Whether ``name`` is an inner module of a catalog layer whose weights the catalog keeps
     flat (``MultiheadAttention.out_proj``, ``TransformerEncoderLayer.linear1``): replacing or

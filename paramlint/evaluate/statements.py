@@ -16,7 +16,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.limits import loop_limit
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.project import LazyImport, resolve_relative
-from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Instance, Unknown
+from paramlint.evaluate.values import Builtin, Class, External, ExceptionValue, Function, Instance, Layer, Unknown
 
 Handler = Callable[[Any, Any, Env], None]
 _UNSET = object()
@@ -199,6 +199,8 @@ def _del_item(it: Any, t: cst.Subscript, node: cst.Del, env: Env) -> None:
                 del obj[key]
                 return
             raise Raised(it.unknown("del of a list index out of range", t), "IndexError")
+        if isinstance(obj, Layer) and lazy.modules.delitem(it, obj, key, t):
+            return
     it.havoc([node], env, it.unknown("del of a subscript", t))
 
 
