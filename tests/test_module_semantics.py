@@ -1542,3 +1542,26 @@ def test_del_of_a_container_item(tmp_path: Path) -> None:
     assert figures(m) == (490, 16016, 1242)
     assert [r.path for r in m.layers if r.path.startswith("blocks")] == ["blocks.0", "blocks.1", "blocks.2"]
     assert models["Missing"].total_params == 20
+
+
+def test_a_tensor_item_changed_in_forward_keeps_the_count(tmp_path: Path) -> None:
+    # torch 2.13: 266 parameters. ``self.table[self.index.view(-1)].view(...)`` (Swin's relative
+    # position bias): a method of an unknown tensor item was taken as a change to ``self``
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,9,8
+        class RelBias(nn.Module):
+            def __init__(self, w=3, heads=2):
+                super().__init__()
+                self.table = nn.Parameter(torch.zeros((2 * w - 1) ** 2, heads))
+                self.register_buffer("index", torch.zeros(w * w, w * w, dtype=torch.long))
+                self.qkv = nn.Linear(8, 24)
+
+            def forward(self, x):
+                bias = self.table[self.index.view(-1)].view(9, 9, -1).permute(2, 0, 1)
+                return self.qkv(x), bias
+    '''})
+    assert ours(tmp_path, pkg, "m.py")["RelBias"].total_params == 266

@@ -213,14 +213,15 @@ def _call(it: Any, node: cst.Call, env: Any) -> Any:
         if it.fw.may_change_receiver(name):
             # ``obj.m(...)`` with ``m`` unknown (``m._parameters.pop("bias")``, ``d.move_to_end(k)``)
             # may change ``obj`` and what it is given (``list.append(xs, x)``): unknown afterwards
-            if type(node.func) is cst.Attribute and not (fn.kind == it.fw.FRESH and type(node.func.value) is cst.Call):
+            if type(node.func) is cst.Attribute and not (fn.kind == it.fw.FRESH and type(node.func.value) in (cst.Call, cst.Subscript)):
                 it.havoc([cst.Del(cast(Any, node.func.value))], env, fn)
                 if fn.aliases:  # ``y.append(3)`` where ``y`` may be ``x``
                     it.fw.may_mutate(it, [fn], fn)
             it.fw.may_mutate(it, [*args, *kwargs.values()], fn)
     r = it.call(fn, args, kwargs, node)
-    if type(r) is Unknown and type(fn) is Unknown and fn.kind == it.fw.FRESH and r.kind is None:
-        r.kind = it.fw.FRESH  # (``np.eye(k).flatten()``: a method of a new object gives one too)
+    if type(r) is Unknown and type(fn) is Unknown and fn.kind == it.fw.FRESH and r.kind is None \
+            and it.fw.plain(args) and it.fw.plain(kwargs.values()):
+        r.kind = it.fw.FRESH  # (``np.eye(k).flatten()``: a method of such a value given plain values)
     if type(r) is Unknown and type(fn) is not Builtin:
         if it.flax_frames:
             lazy.flax_runtime.unknown_call(it, r)

@@ -18,16 +18,29 @@ from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     first_set,
-    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    BoundMethod, Builtin, BufferTensor, Class, ExceptionValue, External, Function, Instance, Layer, Param,
     Partial, Tensor, Unknown,
 )
 
 _MISSING = object()
 
-#: ``Unknown.kind`` of a library call's result that is not followed: a new object, or one of
-#: the arguments that call was given (which are already taken as changed by it). A change made
-#: through it (``np.eye(k).flatten()``) changes nothing the call's own arguments name.
+#: ``Unknown.kind`` of a value that can hold none of the project's mutable objects: the result
+#: of a library call given only plain values and tensors, a tensor's item. A change made through
+#: it (``np.eye(k).flatten()``, ``table[idx].view(...)``) changes nothing the expression names.
 FRESH = "fresh"
+
+
+def plain(values: Any) -> bool:
+    """Whether ``values`` are numbers, strings, None, tensors, library names (``np.float32``) and
+    tuples of them: nothing a call's result could alias that a change through it would matter for."""
+    for v in values:
+        if isinstance(v, tuple):
+            if not plain(v):
+                return False
+        elif not (v is None or isinstance(v, (int, float, str, bytes, Tensor, Param, External)) and not isinstance(v, BufferTensor)
+                  or type(v) is Unknown and v.kind == FRESH):
+            return False
+    return True
 
 # Decorators that do not change what a function or class builds.
 TRANSPARENT_DECORATORS = {
@@ -716,8 +729,9 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
         return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))
     u = it.unknown(f"call to {q} is not modelled", node)
-    if _may_mutate(it, q, [*args, *kwargs.values()], u):
-        u.kind = FRESH  # (not so for the "pure" ones: ``inspect.unwrap(f)`` returns ``f``, unchanged)
+    _may_mutate(it, q, [*args, *kwargs.values()], u)
+    if plain(args) and plain(kwargs.values()):
+        u.kind = FRESH
     return u
 
 
@@ -735,20 +749,18 @@ _VALUES_ONLY = frozenset(("reset_parameters", "_reset_parameters", "reset_runnin
                           "flatten_parameters", "compile", "summary", "set_weights", "zero_grad", "share_memory"))
 
 
-def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> bool:
+def _may_mutate(it: Any, q: str, args: List[Any], why: Unknown) -> None:
     """An unmodelled call may change the mutable objects it is given (a third-party
     ``configure(cfg)``, ``register_parametrization(module, ...)`` adding parameters): what they
-    hold afterwards is unknown, as is a module's parameter count. False for the calls taken
-    to change nothing (they may return what they were given, unchanged)."""
+    hold afterwards is unknown, as is a module's parameter count."""
     from paramlint.evaluate.iterators import Iterator
 
     for a in args:  # even a value-only function consumes an iterator it is given
         if isinstance(a, Iterator):
             it.poison(a, why)
     if q.split(".", 1)[0] in _PURE_STDLIB or q.rsplit(".", 1)[-1] in _VALUES_ONLY or q.startswith("torch.nn.init."):
-        return False
+        return
     may_mutate(it, args, why)
-    return True
 
 
 def may_mutate(it: Any, args: List[Any], why: Unknown) -> None:

@@ -522,7 +522,9 @@ def getitem(it: Any, t: Any, index: Any, node: Any) -> Any:
     try:
         return keras_op(Tensor(index_shape(t.shape, items)), t, it=it, op="getitem")
     except ArgError as e:
-        return it.unknown(e.message, node)
+        u = it.unknown(e.message, node)
+        u.kind = it.fw.FRESH  # (a tensor all the same: changing it changes no module)
+        return u
 
 
 def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
