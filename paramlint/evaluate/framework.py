@@ -18,7 +18,7 @@ from paramlint.evaluate.isolation import share, touch
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     first_set,
-    BoundMethod, Builtin, BufferTensor, Class, ExceptionValue, External, Function, Instance, Layer, Param,
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Param,
     Partial, Tensor, Unknown,
 )
 
@@ -31,13 +31,14 @@ FRESH = "fresh"
 
 
 def plain(values: Any) -> bool:
-    """Whether ``values`` are numbers, strings, None, tensors, library names (``np.float32``) and
-    tuples of them: nothing a call's result could alias that a change through it would matter for."""
+    """Whether ``values`` are numbers, strings, None, computed tensors, library names
+    (``np.float32``) and tuples of them: nothing a call's result could alias that a change
+    through it would matter for."""
     for v in values:
         if isinstance(v, tuple):
             if not plain(v):
                 return False
-        elif not (v is None or isinstance(v, (int, float, str, bytes, Tensor, Param, External)) and not isinstance(v, BufferTensor)
+        elif not (v is None or isinstance(v, (int, float, str, bytes, Tensor, External))  # (not a Param: it is the module's)
                   or type(v) is Unknown and v.kind == FRESH):
             return False
     return True
