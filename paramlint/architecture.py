@@ -145,8 +145,7 @@ def report(
             shared=repeat or shared_param,
             buffers=0 if repeat else buffers,
             formula=formula(own),
-            macs=(getattr(call, "macs") if hasattr(call, "macs") else layer_macs(layer, ins, out))
-            if traced and _sized(layer, out, concrete) and all(_sized(layer, i, concrete) for i in ins) else None,
+            macs=_application_macs(layer, ins, out, call, concrete) if traced else None,
         )
 
     leaves = [m for _, m in modules if _is_leaf(m)]
@@ -162,9 +161,7 @@ def report(
                 rows.append(row_for(c.layer, out, True, ins, c))
                 traced_rows.append(rows[-1])
             else:
-                sized = _sized(c.layer, out, concrete) and all(_sized(c.layer, i, concrete) for i in ins)
-                unheld_macs.append((getattr(c, "macs") if hasattr(c, "macs") else layer_macs(c.layer, ins, out))
-                                   if sized else None)
+                unheld_macs.append(_application_macs(c.layer, ins, out, c, concrete))
     for m in leaves:
         if m is root and calls:
             continue
@@ -225,6 +222,14 @@ def report(
         total_macs=_total_macs(traced_rows, [*(op_macs or ()), *unheld_macs]) if calls else None,
         total_activations=_total_activations(traced_rows) if calls else None,
     )
+
+
+def _application_macs(layer: Layer, ins: Tuple[Optional[Shape], ...], out: Optional[Shape], call: Optional[Call],
+                      concrete: bool) -> Optional[int]:
+    """MACs of one traced application: a user leaf's own products, else the catalog formula."""
+    if not (_sized(layer, out, concrete) and all(_sized(layer, i, concrete) for i in ins)):
+        return None
+    return getattr(call, "macs") if hasattr(call, "macs") else layer_macs(layer, ins, out)
 
 
 def _plain(shape: Any) -> Optional[Shape]:

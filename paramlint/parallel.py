@@ -113,13 +113,7 @@ def _workers(jobs: int, todo: Sequence[_Job]) -> int:
         return min(jobs, len(todo))
     if len(todo) < MIN_FILES:
         return 1
-    size = 0
-    for _, path, _, data, _ in todo:
-        try:
-            size += len(data) if data is not None else os.path.getsize(path)
-        except OSError:
-            pass
-    return 1 if size < MIN_BYTES else min(cpu_count(), len(todo))
+    return 1 if sum(_job_size(t) for t in todo) < MIN_BYTES else min(cpu_count(), len(todo))
 
 
 def _run_serial(todo: Sequence[_Job]) -> List[_Result]:
@@ -177,10 +171,12 @@ def _chunks(todo: Sequence[_Job], workers: int) -> List[List[_Job]]:
     each other, and a worker parses what it imports once: torchvision's ``detection/`` files
     share a dozen modules), in runs of at most a ``2 * workers``-th of the bytes so that the
     workers still finish together; the largest tasks first."""
-    def size(t: _Job) -> int:
-        return len(t[3]) if t[3] is not None else _size(t[1])
+    sizes = {t[0]: _job_size(t) for t in todo}  # (one stat per file)
 
-    cap = sum(size(t) for t in todo) / (2 * workers)
+    def size(t: _Job) -> int:
+        return sizes[t[0]]
+
+    cap = sum(sizes.values()) / (2 * workers)
     by_dir: Dict[str, List[_Job]] = {}
     for t in sorted(todo, key=lambda t: t[1]):
         by_dir.setdefault(os.path.dirname(os.path.abspath(t[1])), []).append(t)
@@ -204,9 +200,12 @@ def _worker_init() -> None:
     _tune_gc()
 
 
-def _size(path: str) -> int:
+def _job_size(t: _Job) -> int:
+    """A job's bytes: its data if read already, else the file's size (0 if it cannot be had)."""
+    if t[3] is not None:
+        return len(t[3])
     try:
-        return os.path.getsize(path)
+        return os.path.getsize(t[1])
     except OSError:
         return 0
 

@@ -601,9 +601,17 @@ def _hooked(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
             return r
         if r is not None and r is not out:
             out = r
-            if trace is not None and len(trace) > start and trace[-1].layer is layer:
-                trace[-1].output_shape = None
+            row = _own_row(trace, start, layer)
+            if row is not None:
+                row.output_shape = None
     return out
+
+
+def _own_row(trace: Optional[List[Call]], start: int, layer: Layer) -> Optional[Call]:
+    """The row a call of ``layer`` traced for itself (appended after ``start``, and last)."""
+    if trace is not None and len(trace) > start and trace[-1].layer is layer:
+        return trace[-1]
+    return None
 
 
 def forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any, own: bool = True) -> Any:
@@ -671,8 +679,8 @@ def call_unhooked(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any]
     trace = it.trace
     start = len(trace) if trace is not None else 0
     out = forward(it, layer, args, kwargs, node, own)
-    if trace is not None and len(trace) > start and trace[-1].layer is layer:  # its own row comes last
-        c = trace.pop()
+    if _own_row(trace, start, layer) is not None:
+        c = trace.pop()  # type: ignore[union-attr]
         ops = getattr(it, "op_macs", None)
         if ops is not None:
             ops.append(_call_macs(c))
