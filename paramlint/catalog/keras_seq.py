@@ -459,6 +459,30 @@ def _embedding_output(a: Args, x: Shape) -> Shape:
     return tuple(x) + (a.int("output_dim", 1),)
 
 
+def _reversible_params(a: Args, x: Any) -> List[ParamSpec]:
+    kw = a.raw("kwargs")
+    if isinstance(kw, dict) and any(kw.get(k) is not None for k in ("weights", "lora_rank", "quantization_config")):
+        raise ArgError("ReversibleEmbedding: weights / lora_rank / quantization_config are not modelled")
+    specs = _embedding_params(a, x)
+    tie = a.raw("tie_weights")
+    if not isinstance(tie, bool):
+        raise ArgError("ReversibleEmbedding: tie_weights is not a constant bool")
+    if not tie:  # its own (output_dim, input_dim) projection back to the vocabulary
+        specs.append(ParamSpec("reverse_embeddings", (a.int("output_dim", 1), a.int("input_dim", 1))))
+    return specs
+
+
+def _reversible_output(a: Args, x: Any) -> Shape:
+    s, reverse = x.get("inputs"), x.get("reverse")
+    if not isinstance(s, tuple) or not all(d is None or isinstance(d, int) for d in s):
+        raise ArgError("ReversibleEmbedding expects one tensor")
+    if not isinstance(reverse, bool):
+        raise ArgError("ReversibleEmbedding: reverse is not a constant bool")
+    if reverse:  # hidden states @ embeddings.T: logits over the vocabulary
+        return tuple(s[:-1]) + (a.int("input_dim", 1),)
+    return tuple(s) + (a.int("output_dim", 1),)
+
+
 def _axes(a: Args, x: Shape, layer: str) -> List[int]:
     v = a.raw("axis")
     axes = list(v) if isinstance(v, (list, tuple)) else [v]
@@ -591,6 +615,13 @@ CATALOG = [
         "input_dim, output_dim, embeddings_initializer='uniform', embeddings_regularizer=None, embeddings_constraint=None, "
         f"mask_zero=False, weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, {_KW}",
         _embedding_params, _embedding_output, lazy=True, note="embeddings (input_dim, output_dim)",
+    ),
+    LayerSpec(
+        "keras", "ReversibleEmbedding",
+        "input_dim, output_dim, tie_weights=True, embeddings_initializer='uniform', embeddings_regularizer=None, "
+        f"embeddings_constraint=None, mask_zero=False, reverse_dtype=None, logit_soft_cap=None, {_KW}",
+        _reversible_params, _reversible_output, lazy=True, extra={"forward": "inputs, reverse=False"},
+        note="embeddings (input_dim, output_dim), + reverse_embeddings (output_dim, input_dim) without tie_weights",
     ),
     LayerSpec("keras", "LayerNormalization", f"axis=-1, epsilon=0.001, center=True, scale=True, {_NORM}, {_KW}",
               _layernorm_params, _same, lazy=True, note="gamma + beta over the normalized axes"),

@@ -19,7 +19,7 @@ from paramlint.evaluate.values import Environ
 class ModuleNS:
     """A project module: its namespace, filled by evaluating its top level once."""
 
-    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package", "parsed")
+    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package", "parsed", "library")
 
     def __init__(self, name: str, path: str, source: Optional[SourceFile], is_package: bool = False) -> None:
         self.name = name
@@ -33,6 +33,8 @@ class ModuleNS:
         self.is_package = is_package
         #: False until the file is read and parsed (on first import, not when found).
         self.parsed = source is not None
+        #: paramlint's model of a library (``evaluate/library/``), not a file of the project.
+        self.library = False
 
     def __repr__(self) -> str:
         return f"ModuleNS({self.name})"
@@ -88,6 +90,8 @@ class Project:
         self.dirty = False
         #: Module top levels being evaluated (an import reached lazily during a build).
         self.loading = 0
+        #: The frameworks the analyzed code imported so far (their dependencies are installed).
+        self.frameworks: set = set()
 
     def add_root(self, root: str) -> None:
         if root not in self.roots:
@@ -140,6 +144,8 @@ class Project:
                     break
             if found is not None:
                 break
+        if found is None:
+            found = _library_module(name)
         self.modules[name] = found
         return found
 
@@ -194,6 +200,22 @@ class Project:
 
 
 _UNSCANNED = object()
+
+
+def _library_module(name: str) -> Optional[ModuleNS]:
+    """paramlint's model of a library the project does not hold (``evaluate/library/``): read
+    from paramlint's own files whatever ``reader`` the project has, and not a dependency of
+    the cache key (the key has paramlint's version)."""
+    from paramlint.evaluate import library
+
+    path = library.path_for(name)
+    if path is None:
+        return None
+    with open(path, "rb") as f:
+        src = load(path, name, f.read())
+    mod = ModuleNS(name, path, src, is_package=os.path.basename(path) == "__init__.py")
+    mod.library = True
+    return mod
 
 
 def _top_level_names(tree: Any) -> Optional[set]:

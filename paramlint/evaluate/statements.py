@@ -610,10 +610,15 @@ _STDLIB: frozenset = getattr(sys, "stdlib_module_names", None) or frozenset((  #
 def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
     """``try: import flash_attn`` / ``except ImportError``: whether a package outside the
     project, the standard library and the frameworks is installed is not known (the fallback
-    may be what runs): the ``try`` is then treated as possibly raising."""
-    if not it.try_depth or not name:
+    may be what runs): the ``try`` is then treated as possibly raising. A framework's own
+    dependencies are installed in code that imported the framework."""
+    if not name:
         return
     top = name.split(".")[0]
+    if top in _ASSUMED:
+        it.project.frameworks.add(top)
+    if not it.try_depth:
+        return
     if top in _ASSUMED:
         from paramlint.evaluate.externals import known_module
 
@@ -623,7 +628,14 @@ def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
     if top in _VERSIONED_MODULES:
         it.unknown(f"whether the Python version that runs the code has {top}", node)
         return
-    if top in _STDLIB or it.project.find(top) is not None:
+    if top in _STDLIB:
+        return
+    found = it.project.find(top)
+    if found is not None and not found.library:
+        return
+    from paramlint.evaluate.library import REQUIRED_BY
+
+    if REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:  # ``try: import namex`` in Keras code
         return
     it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
 
