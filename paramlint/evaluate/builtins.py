@@ -990,5 +990,8 @@ STDLIB.update(_iteration.STDLIB)
 from paramlint.evaluate import regex as _regex  # noqa: E402
 
 STDLIB.update(_regex.STDLIB)
+from paramlint.evaluate import keras_objects as _keras_objects  # noqa: E402
+
+STDLIB.update(_keras_objects.STDLIB)
 CONSTANTS.update(_regex.CONSTANTS)
 CONSTANTS.update(_introspection.CONSTANTS)

@@ -10,7 +10,7 @@ import libcst as cst
 
 from paramlint import catalog
 from paramlint.catalog.spec import Args, ArgError, LayerSpec
-from paramlint.evaluate import exceptions, signatures
+from paramlint.evaluate import exceptions, keras_objects, signatures
 from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: F401  (reached as it.fw.*)
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
@@ -726,6 +726,9 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     r = lazy.tensors.call(it, q, args, kwargs, node)
     if r is not lazy.tensors.NOT_MODELLED:
         return r
+    obj = keras_objects.construct(q)
+    if obj is not None:  # an initializer, a regularizer, a constraint: not a layer
+        return obj
     fw = catalog.framework_of(q)
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
         return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))

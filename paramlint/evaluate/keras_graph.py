@@ -4,6 +4,8 @@ functional graph (``Model(inputs, outputs)``), layer auto-naming and weight trac
 
 from __future__ import annotations
 
+import collections
+
 import re
 from typing import Any, Dict, List, Sequence
 
@@ -207,7 +209,7 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                     and not hasattr(ocs, "qualname"):
                 # Keras builds a symbolic call's output from the layer's own compute_output_shape()
                 # (Layer.compute_output_spec), without running call()
-                return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, ocs, args, kwargs, node))
+                return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, layer, fn, ocs, args, kwargs, node))
             return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node))
     if spec is not None and spec.name == "Lambda" and layer.cls is None and layer.args.get("output_shape") is None \
             and isinstance(x, Tensor) and x.framework == "keras" and it.trace is None:
@@ -250,33 +252,56 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     return apply_leaf(it, layer, x, node)
 
 
-def _declared_output(it: Any, ocs: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    """The symbolic output a subclass's ``compute_output_shape(input_shape)`` declares (one
-    tensor argument; anything else is unknown)."""
-    if len(args) != 1 or kwargs or not isinstance(args[0], Tensor):
-        return it.unknown("compute_output_shape() of a layer called on several inputs is not modelled", node)
-    r = it.call(ocs, [tuple(args[0].shape)], {}, node)
-    if isinstance(r, list):
+def _declared_output(it: Any, layer: Layer, call_fn: Any, ocs: Any, args: List[Any], kwargs: Dict[str, Any],
+                     node: Any) -> Any:
+    """The symbolic output a subclass's ``compute_output_shape`` declares (Keras's
+    ``Layer.compute_output_spec``): given the shapes of call()'s tensor arguments as build()
+    is; a shape is one tensor, a list or tuple of shapes as many (a dict of them is unknown)."""
+    r = _call_with_shapes(it, layer, call_fn, ocs, "compute_output_shape", args, kwargs, node)
+    if isinstance(r, list) and r and (r[0] is None or type(r[0]) is int):
         r = tuple(r)
-    if isinstance(r, tuple) and all(d is None or type(d) is int for d in r):
-        return Tensor(r, "keras")
+    out = _as_tensors(r)
+    if out is not None:
+        return out
     return r if isinstance(r, Unknown) else it.unknown("compute_output_shape() did not return a shape", node)
+
+
+def _as_tensors(r: Any) -> Any:
+    """Keras tensors for a shape or a list or tuple of shapes (the graph node links flat
+    outputs only); None for anything else."""
+    def shape(v: Any) -> bool:
+        return isinstance(v, tuple) and all(d is None or type(d) is int for d in v)
+
+    if shape(r):
+        return Tensor(r, "keras")
+    if isinstance(r, (list, tuple)) and r and all(shape(v) and v for v in r):
+        items = [Tensor(v, "keras") for v in r]
+        return items if isinstance(r, list) else tuple(items)
+    return None
 
 
 def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[Any], kwargs: Dict[str, Any],
                  node: Any) -> Any:
-    """Keras's ``Layer._maybe_build``: ``build()`` gets ``<arg>_shape`` for each tensor argument
-    of ``call()`` (a list or dict of tensors: the same structure of shapes; ``mask`` arguments
-    left out); a one-argument ``build`` gets the first of them, whatever its name. None, or the
-    Unknown that stops the build (an argument that may or may not be a tensor, a build that
-    fails: its weights would be missing)."""
+    """Keras's ``Layer._maybe_build``: ``build()`` with the shapes of call()'s tensor arguments.
+    None, or the Unknown that stops the build (an argument that may or may not be a tensor, a
+    build that fails: its weights would be missing)."""
+    r = _call_with_shapes(it, layer, call_fn, build_fn, "build", args, kwargs, node)
+    return r if isinstance(r, Unknown) else None
+
+
+def _call_with_shapes(it: Any, layer: Layer, call_fn: Any, target: Any, what: str, args: List[Any],
+                      kwargs: Dict[str, Any], node: Any) -> Any:
+    """``target`` (``build`` or ``compute_output_shape``) called as Keras calls it
+    (``update_shapes_dict_for_target_fn``): ``<arg>_shape`` for each tensor argument of
+    ``call()`` (a list or dict of tensors: the same structure of shapes; ``mask`` arguments
+    left out); a one-argument target gets the first of them, whatever its name."""
     from paramlint.evaluate.interpreter import _plan
     from paramlint.evaluate.values import BoundMethod, Function
 
     call = call_fn.func if isinstance(call_fn, BoundMethod) else call_fn
-    build_f = build_fn.func if isinstance(build_fn, BoundMethod) else build_fn
-    if not isinstance(build_f, Function):
-        return it.unknown(f"{layer.type_name}.build is not a plain method", node)
+    target_f = target.func if isinstance(target, BoundMethod) else target
+    if not isinstance(target_f, Function):
+        return it.unknown(f"{layer.type_name}.{what} is not a plain method", node)
     shapes: Dict[str, Any] = {}
     arg_names: List[str] = []
     if isinstance(call, Function):
@@ -303,20 +328,18 @@ def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[
         arg_names = ["inputs"]
         if s is not _NOT_TENSORS:
             shapes["inputs_shape"] = s
-    p = build_f.node.params
+    p = target_f.node.params
     names = [q.name.value for q in (*p.posonly_params, *p.params, *p.kwonly_params)][1:]
     if len(names) == 1:
-        r = it.call(build_fn, [next(iter(shapes.values()), None)], {}, node)
-    else:
-        kw: Dict[str, Any] = {}
-        for name in names:
-            if not name.endswith("_shape") or name[: -len("_shape")] not in arg_names:
-                return it.unknown(f"{layer.type_name}.build({name}): Keras raises (each argument must be "
-                                  "a call() argument's name with a _shape suffix)", node)
-            if name in shapes:
-                kw[name] = shapes[name]
-        r = it.call(build_fn, [], kw, node)
-    return r if isinstance(r, Unknown) else None
+        return it.call(target, [next(iter(shapes.values()), None)], {}, node)
+    kw: Dict[str, Any] = {}
+    for name in names:
+        if not name.endswith("_shape") or name[: -len("_shape")] not in arg_names:
+            return it.unknown(f"{layer.type_name}.{what}({name}): Keras raises (each argument must be "
+                              "a call() argument's name with a _shape suffix)", node)
+        if name in shapes:
+            kw[name] = shapes[name]
+    return it.call(target, [], kw, node)
 
 
 _NOT_TENSORS = object()
@@ -486,6 +509,12 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     short = qualname.rsplit(".", 1)[-1]
     if qualname.startswith(("keras.ops.", "keras.src.ops.")) and short in _OPS:
         return _ops_call(it, short, args, kwargs, node)
+    if qualname.startswith(("keras.activations.", "keras.src.activations.")):
+        # (each is its ``keras.ops`` function; ``linear`` returns its input)
+        if short == "linear" and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
+            return args[0]
+        if short in _OPS and _OPS[short][0] == "same":
+            return _ops_call(it, short, args, kwargs, node)
     cls = _FUNCTIONAL_MERGES.get(short)
     if cls is None or ".layers." not in qualname and not qualname.startswith("keras.layers"):
         return NOT_MODELLED
@@ -815,6 +844,11 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return Builtin("build", _build)
     if name in ("add_weight", "add_variable"):
         return Builtin(name, lambda it2, a, k, n: _add_weight(it2, layer, a, k, n))
+    if name == "_flatten_layers":
+        return Builtin(name, lambda it2, a, k, n: _flatten_layers(it2, layer, a, k, n))
+    if name == "compute_output_shape" and layer.spec is not None and layer.spec.role == "leaf" \
+            and "forward" not in layer.spec.extra:
+        return Builtin(name, lambda it2, a, k, n: _compute_output_shape(it2, layer, a, k, n))
     if name == "trainable":
         return it.fw.layer_trainable(layer)
     if name == "get_layer":
@@ -824,6 +858,46 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
+
+
+def _flatten_layers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """Keras's private ``Layer._flatten_layers(include_self=True, recursive=True)`` (keras-hub's
+    Backbone and Task take the ids of every layer): the layer, then each sublayer once, in
+    Keras's order (a deque: a layer's own sublayers come before its siblings)."""
+    from paramlint.evaluate.signatures import bind
+
+    bound = bind("include_self=True, recursive=True", args, kwargs, "_flatten_layers")
+    if isinstance(bound, str) or not all(isinstance(v, bool) for v in bound.values()):
+        return it.unknown("_flatten_layers() with these arguments", node)
+    out: List[Any] = [layer] if bound["include_self"] else []
+    first = _layers(it, layer, node)
+    if isinstance(first, Unknown):
+        return first
+    seen: set = set()
+    todo = collections.deque(first)
+    while todo:
+        sub = todo.popleft()
+        if id(sub) in seen:
+            continue
+        seen.add(id(sub))
+        out.append(sub)
+        if bound["recursive"] and isinstance(sub, Layer):
+            inner = _layers(it, sub, node)
+            if isinstance(inner, Unknown):
+                return inner
+            todo.extendleft(inner)
+    return out
+
+
+def _compute_output_shape(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``dense.compute_output_shape((None, 8))`` of a catalog layer: its output-shape rule
+    (keras-hub's build() methods chain them); one input shape, not a list of them."""
+    shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args and len(kwargs) == 1 else None
+    if isinstance(shape, list):
+        shape = tuple(shape)
+    if not isinstance(shape, tuple) or not all(d is None or type(d) is int for d in shape):
+        return shape if isinstance(shape, Unknown) else it.unknown(f"{layer.type_name}.compute_output_shape() of this value", node)
+    return _out_shape(it, layer, shape, node)
 
 
 def _io(it: Any, layer: Layer, name: str, node: Any) -> Any:
