@@ -1,4 +1,4 @@
-"""The evaluator against CPython on 186 plain expressions and 147 short programs: builtins with their keyword arguments,
+"""The evaluator against CPython on 186 plain expressions and 148 short programs: builtins with their keyword arguments,
 string and container methods, the math/itertools/functools functions model code calls, and
 operator corner cases. Each value must be CPython's (computed here by ``exec`` of the same
 trusted text) or Unknown; a different value is a wrong number waiting to happen
@@ -446,6 +446,8 @@ PROGRAMS = [
 'd = {"a": 1, 2: "b", (1, "x"): 3}\nV = [d["a"], d[2], d[(1, "x")], "a" in d, 3 in d, (1, "x") in d, (1, "y") not in d, True in {1: 2}, d.get("q")]',
 'xs = [1, 2, 3]\ntry:\n    V = xs[3]\nexcept IndexError:\n    V = xs[-3]',
 'V = [1 < 2, "a" < "b", 3 == 3, "x" != "x", 2**40 * 2**40, -7 // 2, -7 % 3, 7 % -3, (1 << 29) * (1 << 29)]\ntry:\n    V.append(1 // 0)\nexcept ZeroDivisionError:\n    V.append("zd")\ntry:\n    V.append(5 % 0.0)\nexcept ArithmeticError:\n    V.append("zm")',
+# id(): a token per object (keras-hub's ``set(id(layer) for layer in ...)``, torch's dedup of parameters)
+'class A:\n    pass\na, b = A(), A()\nxs = []\nseen = {id(a)}\nV = [id(a) == id(a), id(a) == id(b), id(a) != id(b), id(a) in seen, id(b) in seen, id(xs) in {id(xs): 1}, len(set(id(o) for o in [a, b, a])), isinstance(id(a), int), type(id(a)) is int, id(a) == 5, bool(id(a))]',
 ]
 
 
@@ -465,6 +467,16 @@ def test_programs_agree_with_cpython(tmp_path: Path) -> None:
     # __str__/__repr__, the __getitem__ iteration protocol, IntEnum arithmetic, NamedTuple._replace,
     # str() of an exception, a raise inside a loop's try
     assert len(unknown) <= 15, unknown
+
+
+def test_an_id_is_no_number(tmp_path: Path) -> None:
+    """CPython's ids are addresses: arithmetic on one, its text, its order, its identity with
+    another call's result are unknown, never a made-up number."""
+    exprs = ["id(a) + 1", "str(id(a))", "id(a) < id(b)", f"{'f'}'{{id(a):x}}'", "hex(id(a))", "int(id(a))",
+             "id(a) // 16", "id(a) is id(a)", "sorted([a, b], key=id)[0] is a", "id(1)", "id(None)", "id(a) & 255"]
+    src = "class A:\n    pass\na, b = A(), A()\n" + "\n".join(f"V{i} = {e}" for i, e in enumerate(exprs))
+    ns = _evaluated(tmp_path, "ids.py", src)
+    assert [e for i, e in enumerate(exprs) if not isinstance(ns.get(f"V{i}"), Unknown)] == []
 
 
 #: Programs whose value depends on a condition paramlint cannot know (``len(sys.argv) > 0``):

@@ -219,8 +219,9 @@ MODELS = '''
             h = keras.activations.gelu(layers.Dense(6)(i), approximate=False)
             super().__init__(i, Gated(4)(h, gate=g), **kwargs)
             self.names = [layer.name for layer in self._flatten_layers()]
-            if len(self.names) != 7:  # tower, its input layer, dense, dense_1, gated, its dense_2, dense_3
-                self.extra = layers.Dense(1000)
+            self.ids = set(id(layer) for layer in self._flatten_layers())  # (keras-hub's Backbone)
+            if len(self.names) != 7 or id(self.layers[-1]) not in self.ids:  # tower, its input layer,
+                self.extra = self.add_weight(shape=(1000,))  # dense, dense_1, gated, its dense_2, dense_3
 
 
     def gated_by_names():

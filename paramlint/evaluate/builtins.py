@@ -13,7 +13,7 @@ from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import exceptions, iterators, protocols
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, Partial, Unknown,
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, ObjectId, Partial, Unknown,
 )
 
 Fn = Callable[[Any, List[Any], Dict[str, Any], Any], Any]
@@ -156,6 +156,24 @@ _number("float", float)
 @builtin("bool")
 def _bool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return _as_bool(it.truth(args[0], node)) if args else False
+
+
+@builtin("id")
+def _id(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """A token per object (values.ObjectId). Values that are not objects with an identity
+    here (numbers, strings, tuples: CPython may or may not share them) have an unknown id."""
+    if len(args) != 1 or kwargs:
+        return it.unknown("id() takes one argument", node)
+    v = args[0]
+    if isinstance(v, Unknown):
+        return v
+    if v is None or isinstance(v, (int, float, str, bytes, tuple, frozenset, range, External, Builtin)):
+        return it.unknown(f"id() of a {type(v).__name__}", node)
+    table = it.object_ids
+    hit = table.get(id(v))
+    if hit is None:
+        hit = table[id(v)] = ObjectId(v)
+    return hit
 
 
 @builtin("str")
@@ -553,6 +571,8 @@ def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         return v.cls
     if isinstance(v, Layer) and v.spec is not None:
         return External(f"{_fw_prefix(v.framework)}.{v.spec.name}")
+    if type(v) is ObjectId:
+        return BUILTINS.get("int", External("builtins.int"))
     for t, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (list, "list"), (tuple, "tuple"), (dict, "dict"), (type(None), "NoneType")):
         if type(v) is t:
             return BUILTINS.get(name, External(f"builtins.{name}"))
@@ -692,7 +712,7 @@ def _vars(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return it.unknown("vars() of anything but a class or an instance is not modelled", node)
 
 
-for _bad in ("eval", "exec", "compile", "open", "__import__", "input", "globals", "locals", "breakpoint", "exit", "quit", "id", "hash", "memoryview", "bytearray"):
+for _bad in ("eval", "exec", "compile", "open", "__import__", "input", "globals", "locals", "breakpoint", "exit", "quit", "hash", "memoryview", "bytearray"):
     def _refuse(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, _name: str = _bad) -> Any:
         return it.unknown(f"{_name}() is never evaluated", node)
     BUILTINS[_bad] = Builtin(_bad, _refuse)

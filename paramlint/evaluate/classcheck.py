@@ -10,7 +10,7 @@ from paramlint import catalog
 from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
-    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, first_set, GenericAlias, Instance, Layer, Param, Partial, Tensor, TypeUnion, Unknown,
+    IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, first_set, GenericAlias, Instance, Layer, ObjectId, Param, Partial, Tensor, TypeUnion, Unknown,
 )
 
 
@@ -176,6 +176,8 @@ def _targets(target: Any) -> tuple:
 def isinstance_of(it: Any, v: Any, target: Any, node: Any) -> Any:
     if isinstance(v, Unknown):
         return v
+    if type(v) is ObjectId:
+        v = 1 << 47  # an id() is an int like any other (which one is not known)
     targets = _targets(target)
     unknown = None
     for t in targets:

@@ -11,7 +11,7 @@ from paramlint.evaluate.arrays import Array
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.limits import LimitExceeded, loop_limit
 from paramlint.evaluate.classcheck import is_type_like
-from paramlint.evaluate.values import Builtin, Class, External, Function, Instance, Layer, Param, Tensor, TypeUnion, Unknown, UnknownArgs
+from paramlint.evaluate.values import Builtin, Class, External, Function, Instance, Layer, ObjectId, Param, Tensor, TypeUnion, Unknown, UnknownArgs
 
 Handler = Callable[[Any, Any, Any], Any]
 HANDLERS: Dict[type, Handler] = {}
@@ -356,6 +356,8 @@ def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             # `x is None` on an Unknown is still unknown; identity of known values is exact.
             return a if isinstance(a, Unknown) else b
+        if type(a) is ObjectId or type(b) is ObjectId:  # (two id() calls make two int objects)
+            return it.unknown("identity of id() results", node).as_bool()
         same = a is b or (isinstance(a, External) and a == b) or (
             type(a) is type(b) and isinstance(a, (bool, type(None))) and a == b
         )

@@ -156,6 +156,7 @@ class Interpreter:
         self.notes: Dict[Tuple[str, Optional[Location]], Unknown] = {}
         #: Mutable objects that code under an unknown condition may have changed: id -> (obj, why).
         self.poisoned: Dict[int, Tuple[Any, Unknown]] = project.poisoned
+        self.object_ids: Dict[int, Any] = project.object_ids
         #: ``try`` bodies being executed (exceptions then propagate out of calls).
         self.try_depth = 0
         #: Unknowns made or met so far in the frame of the innermost ``try`` (at call depth

@@ -90,6 +90,9 @@ class Project:
         self.dirty = False
         #: Module top levels being evaluated (an import reached lazily during a build).
         self.loading = 0
+        #: ``id()`` tokens by the Python id of the object (values.ObjectId): one per object
+        #: for every interpreter over these modules.
+        self.object_ids: Dict[int, Any] = {}
         #: The frameworks the analyzed code imported so far (their dependencies are installed).
         self.frameworks: set = set()
 

@@ -430,6 +430,20 @@ class Layer:
         return f"Layer({self.type_name})"
 
 
+class ObjectId:
+    """``id(obj)``: one token per object (``id(a) == id(a)``, ``id(x) in seen`` and sets of ids
+    work, by identity), but no number -- the analyzed program's ids are addresses that no
+    static reading knows, so arithmetic, ordering and printing of one are unknown."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj  # (kept alive: its Python id must not be reused while the token is)
+
+    def __repr__(self) -> str:
+        return "ObjectId()"
+
+
 class Call:
     """One application of a leaf layer during tracing: what the summary rows are made of."""
 
