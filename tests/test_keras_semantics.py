@@ -226,6 +226,23 @@ MODELS = '''
 
     def gated_by_names():
         return Tower()
+
+
+    class Gather(layers.Layer):
+        """keras-hub's MaskedLMHead: a call() argument named mask_* is a tensor like any other
+        (only ``mask`` itself is left out of the shapes build() gets)."""
+
+        def build(self, inputs_shape, mask_positions_shape):
+            self.w = self.add_weight(shape=(inputs_shape[-1], mask_positions_shape[-1]))
+
+        def call(self, inputs, mask_positions):
+            return keras.ops.matmul(inputs, self.w)
+
+
+    def mask_named_argument():
+        x = keras.Input((4, 6))
+        p = keras.Input((3,), dtype="int32")
+        return keras.Model([x, p], Gather()(x, mask_positions=p))
 '''
 
 TOTALS = {
@@ -250,6 +267,7 @@ TOTALS = {
     "keras_ops_in_a_graph": (4 * 8 + 8) + (16 * 3 + 3) + (40 * 2 + 2) + (1 * 2 + 2) + (5 * 4 + 4),
     # keras.activations/initializers.get, compute_output_shape of catalog layers and of a
     # two-input layer, _flatten_layers (each was unknown)
+    "mask_named_argument": 6 * 3,  # was unknown (build() missing mask_positions_shape)
     "gated_by_names": (5 * 3 + 3) + (5 * 6 + 6) + (6 * 4 + 4) + (4 * 4 + 4) + 3 * 4,
 }
 

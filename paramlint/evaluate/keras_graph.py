@@ -313,7 +313,7 @@ def _call_with_shapes(it: Any, layer: Layer, call_fn: Any, target: Any, what: st
         kwonly = [n for n in every if n not in positional]
         arg_names = [n for n in (*positional[1:], star, *kwonly, star_kwarg) if n is not None]
         for name in arg_names:
-            if name == "mask" or name.startswith("mask_") or name in ("args", "kwargs"):
+            if name in ("mask", "args", "kwargs"):  # (Keras's get_shapes_dict)
                 continue
             s = _shape_structure(it, bound.get(name), node)
             if isinstance(s, Unknown):
@@ -561,6 +561,9 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     if kind in ("binary", "matmul"):
         operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
     graph_inputs = tuple(t for t in operands if isinstance(t, Tensor))
+    if graph_inputs:  # a layer's own weight (``ops.matmul(x, self.kernel)``): a tensor of its shape
+        operands = [Tensor(tuple(t.shape), "keras") if isinstance(t, Param) else t
+                    for t in operands]
     if kind == "binary":
         if type(operands[1]) in (int, float) and isinstance(operands[0], Tensor):
             operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
