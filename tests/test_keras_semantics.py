@@ -239,6 +239,62 @@ MODELS = '''
             return keras.ops.matmul(inputs, self.w)
 
 
+    class Checked(keras.Model):
+        """A functional model that grows a 1,000-weight vector unless ``model.layers`` lists its
+        layers and InputLayers in ``order`` (Keras's order, printed by Keras 3.15)."""
+
+        def __init__(self, inputs, outputs, order):
+            super().__init__(inputs, outputs)
+            kinds = [type(layer).__name__ for layer in self.layers]
+            if kinds != order or len(set(id(layer) for layer in self._flatten_layers())) != len(order) + 1:
+                self.w = self.add_weight(shape=(1000,))
+
+
+    def layers_of_two_inputs():
+        a = keras.Input((4,))
+        b = keras.Input((3,))
+        x = layers.Dense(5)(layers.Dense(5)(a))
+        z = layers.Add()([x, layers.Dense(5)(b)])
+        return Checked([a, b], layers.Dense(2)(z), ["InputLayer", "Dense", "InputLayer", "Dense", "Dense", "Add", "Dense"])
+
+
+    def layers_of_three_inputs_through_ops():
+        t = keras.Input((7,), dtype="int32")
+        m = keras.Input((7,))
+        s = keras.Input((7,), dtype="int32")
+        e = layers.Embedding(20, 8)(t) + layers.Embedding(2, 8)(s)
+        h = layers.Dense(8)(e * keras.ops.expand_dims(m, -1))
+        return Checked({"token_ids": t, "padding_mask": m, "segment_ids": s}, h,
+                       ["InputLayer", "InputLayer", "Embedding", "Embedding", "InputLayer", "Dense"])
+
+
+    def layers_with_an_unused_input():
+        a = keras.Input((4,))
+        b = keras.Input((3,))
+        return Checked([a, b], layers.Dense(2)(a), ["InputLayer", "InputLayer", "Dense"])
+
+
+    class Norm(layers.Layer):
+        """keras-hub's RMS norms: weights in the variable dtype, math in float32, the result cast
+        back to the compute dtype; sublayers given ``dtype=self.dtype_policy``."""
+
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), dtype=self.variable_dtype)
+            self.proj = layers.Dense(3, dtype=self.dtype_policy)
+            self.proj.build(input_shape)
+            if (self.compute_dtype, self.variable_dtype, self.proj.compute_dtype) != ("bfloat16", "float32", "bfloat16"):
+                self.extra = self.add_weight(shape=(1000,))
+
+        def call(self, x):
+            x = keras.ops.cast(x, "float32") * self.scale
+            return self.proj(keras.ops.cast(x, self.compute_dtype))
+
+
+    def mixed_precision_layer():
+        i = keras.Input((6,))
+        return keras.Model(i, Norm(dtype="mixed_bfloat16")(i))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -267,7 +323,13 @@ TOTALS = {
     "keras_ops_in_a_graph": (4 * 8 + 8) + (16 * 3 + 3) + (40 * 2 + 2) + (1 * 2 + 2) + (5 * 4 + 4),
     # keras.activations/initializers.get, compute_output_shape of catalog layers and of a
     # two-input layer, _flatten_layers (each was unknown)
-    "mask_named_argument": 6 * 3,  # was unknown (build() missing mask_positions_shape)
+    # model.layers and _flatten_layers() of functional models with several inputs (were unknown)
+    "layers_of_two_inputs": (4 * 5 + 5) + (5 * 5 + 5) + (3 * 5 + 5) + (5 * 2 + 2),
+    "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
+    "layers_with_an_unused_input": 4 * 2 + 2,
+    "mask_named_argument": 6 * 3,
+    # a layer's dtype_policy / compute_dtype / variable_dtype (were "no attribute")
+    "mixed_precision_layer": 6 + (6 * 3 + 3),  # was unknown (build() missing mask_positions_shape)
     "gated_by_names": (5 * 3 + 3) + (5 * 6 + 6) + (6 * 4 + 4) + (4 * 4 + 4) + 3 * 4,
 }
 
@@ -476,3 +538,40 @@ def test_a_frozen_nested_model_lists_no_trainable_weights(tmp_path: Path) -> Non
         assert (m.total_params, m.trainable_params) == (total, trainable), name
         assert [(r.params, r.trainable) for r in m.layers if r.path == "functional"] == [(nested, 0)], name
     assert models["upper_padding_pool"].total_params is None
+
+
+GLOBAL_POLICY = '''
+    import keras
+    from keras import layers
+
+
+    class Probe(layers.Layer):
+        def build(self, input_shape):
+            n = 2 if self.compute_dtype == "float16" and self.variable_dtype == "float32" else 1000
+            self.w = self.add_weight(shape=(input_shape[-1], n))
+
+        def call(self, x):
+            return keras.ops.matmul(x, keras.ops.cast(self.w, self.compute_dtype))
+
+
+    def global_mixed_policy():
+        keras.config.set_dtype_policy("mixed_float16")
+        i = keras.Input((5,))
+        return keras.Model(i, Probe()(i))
+'''
+
+
+def test_the_global_dtype_policy_is_followed(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": GLOBAL_POLICY})
+    assert ours(tmp_path, pkg, "m.py")["global_mixed_policy"].total_params == 5 * 2  # Keras's (oracle below)
+
+
+@pytest.mark.oracle
+def test_the_global_dtype_policy_is_keras_policy(tmp_path: Path) -> None:
+    keras = _keras()
+    pkg = write_package(tmp_path, {"m.py": GLOBAL_POLICY})
+    try:
+        assert built(tmp_path, pkg, "m.py", "global_mixed_policy").count_params() == 5 * 2  # type: ignore[attr-defined]
+    finally:
+        keras.config.set_dtype_policy("float32")
+        keras.backend.clear_session()

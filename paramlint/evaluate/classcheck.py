@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from paramlint import catalog
-from paramlint.evaluate import exceptions
+from paramlint.evaluate import exceptions, keras_objects
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     IDENTITY_BASES, BoundMethod, Builtin, Class, Environ, ExceptionValue, External, Function, first_set, GenericAlias, Instance, Layer, ObjectId, Param, Partial, Tensor, TypeUnion, Unknown,
@@ -55,6 +55,9 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
         return isinstance(v, py)
     if isinstance(target, External):
         r = lazy.abcs.matches(it, v, target)
+        if r is not None:
+            return r
+        r = keras_objects.is_instance(v, target.qualname)
         if r is not None:
             return r
     if isinstance(v, (Instance, Layer)):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import collections
 
 import re
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.isolation import touch
+from paramlint.evaluate import keras_objects
 from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
 _MISSING = object()
@@ -59,6 +60,7 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
         layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
     if isinstance(bound.get("name") or kw.get("name"), str):
         layer.name = bound.get("name") or kw.get("name")
+    layer.attrs["__dtype__"] = dtype  # (its dtype_policy, compute_dtype...: keras_objects.layer_dtype)
     if spec.name == "Sequential":
         layers = bound.get("layers")
         if layers is not None:
@@ -561,9 +563,10 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     if kind in ("binary", "matmul"):
         operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
     graph_inputs = tuple(t for t in operands if isinstance(t, Tensor))
-    if graph_inputs:  # a layer's own weight (``ops.matmul(x, self.kernel)``): a tensor of its shape
-        operands = [Tensor(tuple(t.shape), "keras") if isinstance(t, Param) else t
-                    for t in operands]
+    # a layer's own weight (``ops.matmul(x, self.kernel)``, ``ops.cast(self.w, dtype)``): a
+    # tensor of its shape, not an input of the graph
+    operands = [Tensor(tuple(t.shape), "keras") if isinstance(t, Param) and all(type(d) is int for d in t.shape) else t
+                for t in operands]
     if kind == "binary":
         if type(operands[1]) in (int, float) and isinstance(operands[0], Tensor):
             operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
@@ -715,7 +718,8 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
         stack.extend(t.inputs)
     order = {id(c): i for i, c in enumerate(_creation_order(calls))}
     calls.sort(key=lambda c: order[id(c)])
-    model.graph = _keras_layer_order(outs, calls, io)
+    model.graph, ranks, input_ranks = _keras_layer_order(outs, calls, io, ins)
+    model.attrs["__ranks__"] = (ranks, input_ranks)
     model.attrs["__outputs__"] = outs[0] if len(outs) == 1 else None
     model.attrs["__output_list__"] = list(outs)
     model.attrs["__io__"] = io
@@ -738,18 +742,25 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
     return None
 
 
-def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Tensor]) -> List[Call]:
+def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Tensor],
+                       ins: Sequence[Any] = ()) -> Tuple[List[Call], Dict[int, Tuple[int, int]], List[Tuple[int, int]]]:
     """Calls grouped by layer in the order of Keras' ``model.layers`` (``ops/function.py``
     ``map_graph``): layers by decreasing depth from the outputs, ties by first discovery in a
-    depth-first walk from the outputs; a shared layer's calls stay in creation order."""
+    depth-first walk from the outputs; a shared layer's calls stay in creation order. Also the
+    rank (depth, discovery) of each of ``ins``' InputLayers, which take their places among
+    them (an input no output depends on: depth 0, before every other layer of that depth)."""
     by_id = {id(c): c for c in calls}
-    index: Dict[int, int] = {}  # layer -> discovery index
+    index: Dict[int, int] = {}  # layer (or input tensor) -> discovery index
     finished: set = set()
     decreasing: List[Call] = []
+    given = {id(t) for t in ins}
 
     def visit(t: Any, depth: int) -> None:
         c = t.producer if isinstance(t, Tensor) else None
         if c is None and isinstance(t, Tensor) and depth <= 10_000:
+            if id(t) in given:
+                index.setdefault(id(t), len(index))
+                return
             for x in t.inputs:  # an operation node
                 visit(x, depth + 1)
             return
@@ -765,24 +776,37 @@ def _keras_layer_order(outs: Sequence[Any], calls: List[Call], io: Dict[int, Ten
         visit(t, 0)
     node_depth: Dict[int, int] = {}
     layer_depth: Dict[int, int] = {}
+    input_depth: Dict[int, int] = {}
+
+    def feed(tensors: Sequence[Any], d: int) -> None:
+        for p, pd in _feeding(tensors, d, given):
+            if isinstance(p, Tensor):  # an input of the model
+                input_depth[id(p)] = max(pd, input_depth.get(id(p), 0))
+            elif id(p) in by_id:
+                node_depth[id(p)] = max(pd, node_depth.get(id(p), 0))
+
+    for t in outs:  # (an output that is an input, or an operation on inputs only)
+        if isinstance(t, Tensor) and t.producer is None:
+            feed([t], 0)
     for c in reversed(decreasing):
         d = max(node_depth.setdefault(id(c), 0), layer_depth.get(id(c.layer), 0))
         layer_depth[id(c.layer)] = d
         node_depth[id(c)] = d
         out = io.get(id(c))
-        for p, pd in _feeding(out.inputs if out is not None else (), d + 1):
-            if id(p) in by_id:
-                node_depth[id(p)] = max(pd, node_depth.get(id(p), 0))
+        feed(out.inputs if out is not None else (), d + 1)
     layers: Dict[int, List[Call]] = {}
     for c in calls:  # creation order
         layers.setdefault(id(c.layer), []).append(c)
-    ranked = sorted(layers, key=lambda k: (-layer_depth.get(k, 0), index.get(k, 0)))
-    return [c for k in ranked for c in layers[k]]
+    ranks = {k: (layer_depth.get(k, 0), index.get(k, 0)) for k in layers}
+    ranked = sorted(layers, key=lambda k: (-ranks[k][0], ranks[k][1]))
+    inputs = [(input_depth.get(id(t), 0), index.get(id(t), -1)) for t in ins]
+    return [c for k in ranked for c in layers[k]], ranks, inputs
 
 
-def _feeding(tensors: Sequence[Any], depth: int) -> List[Any]:
-    """The layer calls that produced ``tensors``, with their depth: through operation nodes
-    (``x + y``), each a node one deeper, as in Keras' graph."""
+def _feeding(tensors: Sequence[Any], depth: int, given: Any = frozenset()) -> List[Any]:
+    """The layer calls that produced ``tensors`` (or the model inputs in ``given``: the tensors
+    themselves), with their depth: through operation nodes (``x + y``), each a node one deeper,
+    as in Keras' graph."""
     out: List[Any] = []
     stack = [(t, depth) for t in tensors]
     steps = 0
@@ -793,6 +817,8 @@ def _feeding(tensors: Sequence[Any], depth: int) -> List[Any]:
             continue
         if t.producer is not None:
             out.append((t.producer, d))
+        elif id(t) in given:
+            out.append((t, d))
         else:
             stack.extend((x, d + 1) for x in t.inputs)
     return out
@@ -847,6 +873,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return Builtin("build", _build)
     if name in ("add_weight", "add_variable"):
         return Builtin(name, lambda it2, a, k, n: _add_weight(it2, layer, a, k, n))
+    if name in ("dtype_policy", "compute_dtype", "variable_dtype", "dtype"):
+        return keras_objects.layer_dtype(it, layer.attrs.get("__dtype__"), name, node)
     if name == "_flatten_layers":
         return Builtin(name, lambda it2, a, k, n: _flatten_layers(it2, layer, a, k, n))
     if name == "compute_output_shape" and layer.spec is not None and layer.spec.role == "leaf" \
@@ -961,8 +989,8 @@ def _pop(it: Any, seq: Layer, node: Any) -> Any:
 
 
 def _layers(it: Any, model: Layer, node: Any) -> Any:
-    """``model.layers``. A functional model lists its InputLayer too (first: the input is the
-    deepest node); with several inputs their places depend on depths not modelled here."""
+    """``model.layers``. A functional model lists its InputLayers too, ranked with its layers
+    by depth in the graph, then discovery (one input is the deepest node: first)."""
     out: List[Any] = [c for c in model.children.values() if c is not None]
     ins = model.attrs.get("__inputs__")
     if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
@@ -971,17 +999,29 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
     if any(v.attrs.get("__inlined__") for v in by_id.values()):
         # a Sequential called in the graph is one layer of it for Keras; here its layers are
         return it.unknown("model.layers of a functional model that calls a Sequential is not modelled", node)
-    out = list(by_id.values()) + [c for c in out if id(c) not in by_id]
-    if len(ins) != 1:
-        return it.unknown("model.layers of a functional model with several inputs is not modelled", node)
-    marker = model.attrs.get("__input_layer__")
-    if marker is None:
+    extra = [c for c in out if id(c) not in by_id]
+    markers = model.attrs.get("__input_layers__")
+    if markers is None:
         from paramlint.catalog import table
 
-        marker = Layer("keras", None, table("keras").get("InputLayer"), model.location)
-        marker.name, marker.built = "input_layer", True
-        model.attrs["__input_layer__"] = marker
-    return [marker, *out]
+        markers = []
+        for k in range(len(ins)):
+            marker = Layer("keras", None, table("keras").get("InputLayer"), model.location)
+            marker.name, marker.built = "input_layer", True
+            if len(ins) > 1:  # (Keras names them from Input(name=...) or its counter: not followed)
+                marker.attrs["name"] = it.unknown("the name of an InputLayer of a model with several inputs", node)
+            markers.append(marker)
+        model.attrs["__input_layers__"] = markers
+    saved = model.attrs.get("__ranks__")
+    ranks: Dict[int, Tuple[int, int]] = saved[0] if saved else {}
+    input_ranks: List[Tuple[int, int]] = saved[1] if saved else []
+    if len(ins) == 1 or len(input_ranks) != len(ins):
+        return [markers[0], *by_id.values(), *extra] if len(ins) == 1 else it.unknown(
+            "model.layers of this functional model", node)
+    entries = [(ranks.get(k, (0, 0)), i, v) for i, (k, v) in enumerate(by_id.items())]
+    entries += [(r, -1, m) for r, m in zip(input_ranks, markers)]
+    entries.sort(key=lambda e: (-e[0][0], e[0][1], e[1]))
+    return [v for _, _, v in entries] + extra
 
 
 def _add_weight(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

@@ -6,7 +6,7 @@ no weights, and a value paramlint could not name there would make the layer's co
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from paramlint.evaluate.values import BoundMethod, Builtin, Class, External, Function, Layer, Partial, Unknown
 
@@ -16,50 +16,101 @@ ACTIVATIONS = frozenset((
     "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus",
     "swish", "tanh", "tanh_shrink", "threshold"))
 
-#: Each namespace's classes and their snake-case aliases (what ``get("glorot_uniform")`` finds).
-_OBJECTS = {
-    "initializers": frozenset((
-        "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "IdentityInitializer",
-        "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal", "RandomUniform",
-        "STFT", "STFTInitializer", "TruncatedNormal", "VarianceScaling", "Zeros", "constant", "glorot_normal",
-        "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal", "lecun_uniform", "ones",
-        "orthogonal", "random_normal", "random_uniform", "stft", "truncated_normal", "variance_scaling", "zeros",
-        "normal", "uniform", "one", "zero")),
-    "regularizers": frozenset(("L1", "L1L2", "L2", "OrthogonalRegularizer", "l1", "l1_l2", "l2", "orthogonal_regularizer")),
-    "constraints": frozenset(("MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "max_norm", "min_max_norm", "non_neg", "unit_norm")),
+_INITIALIZERS = ("Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "LecunNormal",
+                 "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform", "STFT", "TruncatedNormal",
+                 "VarianceScaling", "Zeros")
+
+#: Per namespace: the attribute names that are classes of objects (with their aliases) -> the class.
+_CLASSES: Dict[str, Dict[str, str]] = {
+    "initializers": {**{c: c for c in _INITIALIZERS}, "IdentityInitializer": "Identity",
+                     "OrthogonalInitializer": "Orthogonal", "STFTInitializer": "STFT", "constant": "Constant",
+                     "identity": "Identity", "ones": "Ones", "orthogonal": "Orthogonal", "zeros": "Zeros",
+                     "glorot_normal": "GlorotNormal", "glorot_uniform": "GlorotUniform", "he_normal": "HeNormal",
+                     "he_uniform": "HeUniform", "lecun_normal": "LecunNormal", "lecun_uniform": "LecunUniform",
+                     "random_normal": "RandomNormal", "random_uniform": "RandomUniform", "stft": "STFT",
+                     "truncated_normal": "TruncatedNormal", "variance_scaling": "VarianceScaling"},
+    "regularizers": {"L1": "L1", "L1L2": "L1L2", "L2": "L2", "OrthogonalRegularizer": "OrthogonalRegularizer",
+                     "l1": "L1", "l1_l2": "L1L2", "l2": "L2", "orthogonal_regularizer": "OrthogonalRegularizer"},
+    "constraints": {"MaxNorm": "MaxNorm", "MinMaxNorm": "MinMaxNorm", "NonNeg": "NonNeg", "UnitNorm": "UnitNorm",
+                    "max_norm": "MaxNorm", "min_max_norm": "MinMaxNorm", "non_neg": "NonNeg", "unit_norm": "UnitNorm"},
 }
+#: What ``keras.<kind>.get(name)`` accepts (Keras's ``ALL_OBJECTS_DICT``) -> the class.
+_BY_NAME: Dict[str, Dict[str, str]] = {
+    "initializers": {**_CLASSES["initializers"], "normal": "RandomNormal", "uniform": "RandomUniform", "one": "Ones",
+                     "zero": "Zeros"},
+    "regularizers": {**_CLASSES["regularizers"], "l1l2": "L1L2"},
+    "constraints": dict(_CLASSES["constraints"]),
+}
+_BASES = {"initializers": "Initializer", "regularizers": "Regularizer", "constraints": "Constraint"}
 _PREFIXES = ("keras.", "keras.src.", "tensorflow.keras.", "tf_keras.")
 
 
 class KerasObject:
     """An instance of a Keras initializer, regularizer or constraint: holds no weights."""
 
-    __slots__ = ("qualname",)
+    __slots__ = ("kind", "cls")
 
-    def __init__(self, qualname: str) -> None:
-        self.qualname = qualname
+    def __init__(self, kind: str, cls: str) -> None:
+        self.kind = kind  # "initializers"
+        self.cls = cls  # "GlorotUniform"
 
     def __repr__(self) -> str:
-        return f"KerasObject({self.qualname})"
+        return f"KerasObject({self.kind}.{self.cls})"
 
     def attr(self, it: Any, name: str, node: Any) -> Any:
-        return it.unknown(f"attribute {name!r} of a {self.qualname}", node)
+        if name == "__class__":
+            return External(f"keras.{self.kind}.{self.cls}")
+        if name == "get_config":  # (keras-hub's clone_initializer: cls.from_config(obj.get_config()))
+            return Builtin("get_config", lambda it2, a, k, n: ObjectConfig(self))
+        return it.unknown(f"attribute {name!r} of a keras.{self.kind}.{self.cls}", node)
 
 
-def _namespace(qualname: str) -> Optional[str]:
-    """``initializers`` for ``keras.initializers.GlorotUniform`` (and the other spellings)."""
+class ObjectConfig:
+    """``obj.get_config()`` of a :class:`KerasObject`: given back to ``from_config``; what it
+    holds (seeds, scales) is not known."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: KerasObject) -> None:
+        self.obj = obj
+
+    def attr(self, it: Any, name: str, node: Any) -> Any:
+        return it.unknown(f"the config of a keras.{self.obj.kind}.{self.obj.cls}", node)
+
+
+def _split(qualname: str) -> Tuple[Optional[str], str]:
+    """(``initializers``, ``GlorotUniform``) for ``keras.initializers.GlorotUniform`` and the
+    other spellings; (None, "") for any other name."""
     for p in _PREFIXES:
         if qualname.startswith(p):
             kind, _, name = qualname[len(p):].partition(".")
-            if kind in _OBJECTS and name in _OBJECTS[kind]:
-                return kind
-    return None
+            if kind in _CLASSES:
+                return kind, name
+    return None, ""
 
 
 def construct(qualname: str) -> Optional[KerasObject]:
-    """``keras.initializers.GlorotUniform(seed=1)``: the object (its arguments change no
-    count), or None for any other name."""
-    return KerasObject(qualname) if _namespace(qualname) is not None else None
+    """``keras.initializers.GlorotUniform(seed=1)`` (or ``.from_config(config)``): the object
+    (its arguments change no count), or None for any other name."""
+    kind, name = _split(qualname)
+    if kind is None:
+        return None
+    name = name[: -len(".from_config")] if name.endswith(".from_config") else name
+    cls = _CLASSES[kind].get(name)
+    return KerasObject(kind, cls) if cls is not None else None
+
+
+def is_instance(v: Any, qualname: str) -> Optional[bool]:
+    """``isinstance(v, keras.initializers.Initializer)`` (or a class of one); None when the
+    target is not one of these or the answer is not known here."""
+    kind, name = _split(qualname)
+    if kind is None or (name != _BASES[kind] and name not in _CLASSES[kind]):
+        return None
+    if isinstance(v, KerasObject):
+        return v.kind == kind and (name == _BASES[kind] or _CLASSES[kind][name] == v.cls)
+    if v is None or isinstance(v, (int, float, str, bytes, list, tuple, dict, Function, BoundMethod, Partial, Layer, Class)):
+        return False  # (a project class deriving from Initializer makes Instances, not these)
+    return None
 
 
 _CALLABLE = (External, Function, Builtin, BoundMethod, Partial, Layer, Class)
@@ -93,11 +144,14 @@ def _object_get(kind: str) -> Builtin:
         if v is None or isinstance(v, (Unknown, KerasObject, Function, Partial)):
             return v
         if isinstance(v, str):
-            if v in _OBJECTS[kind]:
-                return KerasObject(f"keras.{kind}.{v}")
+            cls = _BY_NAME[kind].get(v)
+            if cls is not None:
+                return KerasObject(kind, cls)
             return it.unknown(f"keras.{kind}.get({v!r}): not a name paramlint knows", node)
-        if isinstance(v, External) and _namespace(v.qualname) == kind:
-            return KerasObject(v.qualname)
+        if isinstance(v, External):  # a class: instantiated
+            obj = construct(v.qualname)
+            if obj is not None and obj.kind == kind:
+                return obj
         return it.unknown(f"keras.{kind}.get() of this value", node)
     return Builtin("get", get)
 
@@ -105,5 +159,100 @@ def _object_get(kind: str) -> Builtin:
 STDLIB: Dict[str, Any] = {}
 for _p in _PREFIXES:
     STDLIB[f"{_p}activations.get"] = Builtin("get", _activation_get)
-    for _kind in _OBJECTS:
+    for _kind in _CLASSES:
         STDLIB[f"{_p}{_kind}.get"] = _object_get(_kind)
+
+
+# ---- dtype policies ------------------------------------------------------------------------
+
+#: Policy names -> (compute dtype, variable dtype). Quantized policies ("int8_from_float32"...)
+#: change the weights and are not modelled.
+_POLICIES = {
+    "float16": ("float16", "float16"), "bfloat16": ("bfloat16", "bfloat16"), "float32": ("float32", "float32"),
+    "float64": ("float64", "float64"), "mixed_float16": ("float16", "float32"), "mixed_bfloat16": ("bfloat16", "float32"),
+}
+
+
+class DTypePolicy:
+    """``keras.DTypePolicy(name)`` and a layer's ``dtype_policy``: given as ``dtype=`` to other
+    layers (keras-hub passes ``dtype=self.dtype_policy`` down), read as ``compute_dtype`` in
+    ``ops.cast(x, self.compute_dtype)``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"DTypePolicy({self.name})"
+
+    def attr(self, it: Any, name: str, node: Any) -> Any:
+        if name == "name":
+            return self.name
+        if name == "compute_dtype":
+            return _POLICIES[self.name][0]
+        if name == "variable_dtype":
+            return _POLICIES[self.name][1]
+        if name == "quantization_mode":
+            return None
+        return it.unknown(f"attribute {name!r} of a DTypePolicy", node)
+
+
+def policy(it: Any, value: Any, node: Any) -> Any:
+    """The policy a ``dtype=`` argument names (None: the global one), or Unknown."""
+    if value is None:
+        value = it.project.keras_config.get("dtype_policy")
+        if value is None:
+            value = it.project.keras_config.get("floatx", "float32")  # (Keras's default policy is floatx())
+    if isinstance(value, DTypePolicy) or isinstance(value, Unknown):
+        return value
+    if isinstance(value, str) and value in _POLICIES:
+        return DTypePolicy(value)
+    return it.unknown(f"the dtype policy {value!r} is not modelled", node)
+
+
+def layer_dtype(it: Any, raw: Any, name: str, node: Any) -> Any:
+    """A Keras layer's ``dtype_policy``, ``compute_dtype``, ``variable_dtype`` or ``dtype``,
+    from its ``dtype=`` argument (``raw``) or the global policy."""
+    p = policy(it, raw, node)
+    if isinstance(p, Unknown) or name == "dtype_policy":
+        return p
+    return _POLICIES[p.name][0 if name == "compute_dtype" else 1]
+
+
+def _policy_new(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = args[0] if len(args) == 1 and not kwargs else kwargs.get("name") if not args and len(kwargs) == 1 else _NO_ARG
+    if v is _NO_ARG:
+        return it.unknown("DTypePolicy() with these arguments", node)
+    return policy(it, v, node) if isinstance(v, str) else it.unknown("DTypePolicy() of a name that is not a string", node)
+
+
+def _policy_get(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = _identifier(it, "keras.dtype_policies", args, kwargs, node)
+    return v if isinstance(v, (DTypePolicy, Unknown)) else policy(it, v, node) if isinstance(v, str) else it.unknown(
+        "keras.dtype_policies.get() of this value", node)
+
+
+def _set_global(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    v = args[0] if len(args) == 1 and not kwargs else kwargs.get("policy") if not args and len(kwargs) == 1 else None
+    p = policy(it, v, node) if v is not None else it.unknown("set_dtype_policy() with these arguments", node)
+    it.project.keras_config["dtype_policy"] = p if isinstance(p, Unknown) else p.name
+    return None
+
+
+def _get_global(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    return policy(it, None, node) if not args and not kwargs else it.unknown("dtype_policy() with arguments", node)
+
+
+_NO_ARG = object()
+
+for _p in ("keras.", "keras.src.", "keras.dtype_policies.", "keras.src.dtype_policies.", "keras.mixed_precision."):
+    STDLIB[f"{_p}DTypePolicy"] = Builtin("DTypePolicy", _policy_new)
+for _p in ("keras.", "keras.src."):
+    STDLIB[f"{_p}dtype_policies.get"] = Builtin("get", _policy_get)
+    STDLIB[f"{_p}config.set_dtype_policy"] = Builtin("set_dtype_policy", _set_global)
+    STDLIB[f"{_p}config.dtype_policy"] = Builtin("dtype_policy", _get_global)
+    STDLIB[f"{_p}mixed_precision.set_global_policy"] = Builtin("set_global_policy", _set_global)
+    STDLIB[f"{_p}mixed_precision.set_dtype_policy"] = Builtin("set_dtype_policy", _set_global)
+    STDLIB[f"{_p}mixed_precision.global_policy"] = Builtin("global_policy", _get_global)
+    STDLIB[f"{_p}mixed_precision.dtype_policy"] = Builtin("dtype_policy", _get_global)
