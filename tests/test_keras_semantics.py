@@ -295,6 +295,16 @@ MODELS = '''
         return keras.Model(i, Norm(dtype="mixed_bfloat16")(i))
 
 
+    def ops_pad_split_reshape():
+        x = keras.Input((5, 6, 3))
+        y = keras.ops.pad(x, [[0, 0], [1, 1], [2, 0], [0, 0]], constant_values=float("-inf"))
+        y = keras.ops.pad(layers.Conv2D(4, 3)(y), 1)
+        a, b, c = keras.ops.split(y, [2, 5], axis=2)  # (None, 7, 2|3|3, 6): pad 1 pads every dim
+        h = keras.ops.reshape(layers.Dense(5)(a), (-1, 7, 10))
+        w = keras.ops.reshape(b, (None, -1, 12))
+        return keras.Model(x, [layers.Dense(3)(h), layers.Dense(2)(w), layers.Flatten()(c)])
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -328,6 +338,8 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # keras.ops.pad / split / reshape with None dims (were "not modelled")
+    "ops_pad_split_reshape": (3 * 3 * 3 * 4 + 4) + (6 * 5 + 5) + (10 * 3 + 3) + (12 * 2 + 2),
     # a layer's dtype_policy / compute_dtype / variable_dtype (were "no attribute")
     "mixed_precision_layer": 6 + (6 * 3 + 3),  # was unknown (build() missing mask_positions_shape)
     "gated_by_names": (5 * 3 + 3) + (5 * 6 + 6) + (6 * 4 + 4) + (4 * 4 + 4) + 3 * 4,

@@ -5,6 +5,7 @@ functional graph (``Model(inputs, outputs)``), layer auto-naming and weight trac
 from __future__ import annotations
 
 import collections
+import math
 
 import re
 from typing import Any, Dict, List, Sequence, Tuple
@@ -545,7 +546,7 @@ _OPS = {
     **{n: ("reduce", n) for n in ("mean", "sum", "max", "min", "prod", "std", "var")},
     "matmul": ("matmul", "matmul"), "concatenate": ("concatenate", "concatenate"), "reshape": ("reshape", "reshape"),
     "transpose": ("transpose", "transpose"), "expand_dims": ("expand_dims", "expand_dims"),
-    "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""),
+    "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""), "pad": ("pad", "pad"), "split": ("split", "split"),
 }
 
 
@@ -572,6 +573,9 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
         elif type(operands[0]) in (int, float) and isinstance(operands[1], Tensor):
             operands[0] = Tensor((), "keras")
+    u = next((t for t in operands if isinstance(t, Unknown)), None)
+    if u is not None:
+        return u  # (the unknown operand says why, not "not modelled")
     if not operands or not all(isinstance(t, Tensor) and t.framework == "keras" for t in operands):
         return NOT_MODELLED
     rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate") else [*args[2:], *kwargs.values()]
@@ -601,14 +605,28 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             out = S.cat([t.shape for t in operands], axis)
         elif kind == "reshape":
             want = args[1] if len(args) > 1 else kwargs.get("newshape", kwargs.get("new_shape"))
-            if not isinstance(want, (list, tuple)) or not _ints(want):
+            if not isinstance(want, (list, tuple)) or not all(d is None or type(d) is int for d in want):
                 return it.unknown("keras.ops.reshape shape", node)
-            from paramlint.evaluate.tensor_ops import METHODS  # torch's view rules: one -1, sizes fit
-
-            r = METHODS["reshape"](it, Tensor(tuple(x)), [tuple(want)], {}, node)
-            if not isinstance(r, Tensor):
-                return r
-            out = r.shape
+            out = _reshape(tuple(x), tuple(want))
+        elif kind == "pad":
+            width = args[1] if len(args) > 1 else kwargs.get("pad_width")
+            mode = args[2] if len(args) > 2 else kwargs.get("mode", "constant")
+            if not isinstance(mode, str):
+                return it.unknown("keras.ops.pad mode", node)
+            out = _pad(tuple(x), width)
+        elif kind == "split":
+            sections = args[1] if len(args) > 1 else kwargs.get("indices_or_sections")
+            axis = args[2] if len(args) > 2 else kwargs.get("axis", 0)
+            if not isinstance(axis, int) or isinstance(axis, bool) or not _ints(sections):
+                return it.unknown("keras.ops.split arguments", node)
+            parts = _split(tuple(x), sections, axis)
+            it.keras_names[name] = it.keras_names.get(name, 0) + 1
+            outs = []
+            for shape in parts:
+                t = Tensor(shape, "keras")
+                t.inputs = graph_inputs
+                outs.append(t)
+            return outs
         elif kind == "transpose":
             axes = args[1] if len(args) > 1 else kwargs.get("axes")
             if axes is None:
@@ -636,6 +654,77 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     res.inputs = graph_inputs
     it.keras_names[name] = it.keras_names.get(name, 0) + 1
     return res
+
+
+def _reshape(x: Tuple[Any, ...], want: Tuple[Any, ...]) -> Tuple[Any, ...]:
+    """Keras's ``compute_reshape_output_shape``: a -1 (or None) dim stays unknown when a dim
+    of either shape is; otherwise sizes must agree."""
+    from paramlint.catalog.spec import ArgError
+
+    if any(d is not None and d < -1 for d in want) or want.count(-1) > 1:
+        raise ArgError(f"invalid shape {want}")
+    if None in x or None in want:
+        return tuple(None if d == -1 else d for d in want)
+    size = math.prod(x)
+    if -1 not in want:
+        if size != math.prod(want):
+            raise ArgError(f"cannot reshape {x} to {want}")
+        return want
+    known = math.prod(d for d in want if d != -1)
+    if known == 0 or size % known:
+        raise ArgError(f"cannot reshape {x} to {want}")
+    return tuple(size // known if d == -1 else d for d in want)
+
+
+def _pad(x: Tuple[Any, ...], width: Any) -> Tuple[Any, ...]:
+    """``keras.ops.pad``: one (before, after) pair for every dim, or a pair per dim."""
+    from paramlint.catalog.spec import ArgError
+
+    if type(width) is int:
+        pairs = [(width, width)] * len(x)
+    elif isinstance(width, (list, tuple)) and width and type(width[0]) is int:
+        if len(width) not in (1, 2) or not _ints(width):
+            raise ArgError("pad_width")
+        pairs = [(width[0], width[-1])] * len(x)
+    elif isinstance(width, (list, tuple)) and width and all(isinstance(p, (list, tuple)) and len(p) in (1, 2) and _ints(p) for p in width):
+        if len({len(p) for p in width}) != 1:
+            raise ArgError("pad_width pairs of different lengths")
+        pairs = [(p[0], p[-1]) for p in width]
+        if len(pairs) == 1:
+            pairs = pairs * len(x)
+        elif len(pairs) != len(x):
+            raise ArgError("pad_width must have the same length as x.shape")
+    else:
+        raise ArgError("pad_width")
+    if any(a < 0 or b < 0 for a, b in pairs):
+        raise ArgError("negative padding")
+    return tuple(None if d is None else d + a + b for d, (a, b) in zip(x, pairs))
+
+
+def _split(x: Tuple[Any, ...], sections: Any, axis: int) -> List[Tuple[Any, ...]]:
+    """``keras.ops.split``: N equal parts, or the parts between sorted indices."""
+    from paramlint.catalog import shapes as S
+    from paramlint.catalog.spec import ArgError
+
+    ax = S.norm_axis(axis, len(x), "split")
+    size = x[ax]
+    if type(sections) is int:
+        if sections <= 0 or sections > 10_000:
+            raise ArgError("split sections")
+        if size is not None and size % sections:
+            raise ArgError(f"size {size} is not divisible by {sections}")
+        part = None if size is None else size // sections
+        return [tuple(part if i == ax else d for i, d in enumerate(x))] * sections
+    bounds = [0, *sections, size]
+    if len(bounds) > 10_002:
+        raise ArgError("split sections")
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        # (numpy's clipping of indices past the end, or out of order: not followed)
+        if a is not None and b is not None and not (0 <= a <= b and (size is None or b <= size)):
+            raise ArgError("split indices out of order or range")
+        out.append(tuple((None if a is None or b is None else b - a) if i == ax else d for i, d in enumerate(x)))
+    return out
 
 
 def _ints(v: Any) -> bool:
