@@ -105,7 +105,13 @@ def report(
             # weights, as Keras lists it.
             items = [(f"{sub}.{n}" if sub else n, p) for sub, m in walk(layer) for n, p in m.params.items()]
             seen_layers.update(id(m) for _, m in walk(layer) if m is not layer)
-        unknown_param = False
+            # (a sublayer that is unknown, or never built here, leaves the row's figure unknown too)
+            unknown_inside = any(m.uncertain is not None or (not m.built and m.spec is not None and m.spec.role == "leaf"
+                                                             and m.spec.params is not no_params)
+                                 for _, m in walk(layer) if m is not layer)
+        else:
+            unknown_inside = False
+        unknown_param = unknown_inside
         for n, p in items:
             if p is None:
                 continue

@@ -305,6 +305,49 @@ MODELS = '''
         return keras.Model(x, [layers.Dense(3)(h), layers.Dense(2)(w), layers.Flatten()(c)])
 
 
+    def _dense_of(n):
+        i = keras.Input((4,))
+        return keras.Model(i, layers.Dense(n)(i))
+
+
+    def aliases_are_the_same_objects():
+        same = (keras.activations.swish is keras.activations.silu, keras.activations.get("hard_swish") is keras.activations.hard_silu,
+                keras.initializers.glorot_uniform is keras.initializers.GlorotUniform,
+                isinstance(keras.initializers.get("he_normal"), keras.initializers.VarianceScaling),
+                isinstance(keras.initializers.Orthogonal(), keras.initializers.VarianceScaling),
+                len({keras.activations.swish, keras.activations.silu}))
+        return _dense_of(3 if same == (True, True, True, True, False, 1) else 5)
+
+
+    def one_input_layer_per_input():
+        inp = keras.Input((4,))
+        a = keras.Model(inp, layers.Dense(4)(inp))
+        b = keras.Model(inp, layers.Dense(3)(inp))
+        m = keras.Model(a.input, layers.Dense(2)(a(a.input)))
+        return _dense_of(len(m._flatten_layers()) if a.layers[0] is b.layers[0] else 9)
+
+
+    class Gate(layers.Layer):
+        """No build(), a declared output shape, a sublayer built only by the call Keras runs to
+        build the layer (was "never built", its row 0 where Keras has 240)."""
+
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.gate = layers.Dense(units, use_bias=False)
+
+        def call(self, x):
+            return self.gate(x)
+
+        def compute_output_shape(self, s):
+            return s[:-1] + (self.units,)
+
+
+    def built_by_a_symbolic_call():
+        i = keras.Input((7, 12))
+        return keras.Model(i, Gate(20)(i))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -338,6 +381,12 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # found by probing: Keras's aliases are one object (swish is silu...), Glorot/He/Lecun
+    # initializers are VarianceScaling, one InputLayer per input tensor whatever models it
+    # feeds (each was a different count)
+    "aliases_are_the_same_objects": 4 * 3 + 3,
+    "one_input_layer_per_input": 4 * 5 + 5,  # m, the input, a, its dense, m's dense
+    "built_by_a_symbolic_call": 12 * 20,
     # keras.ops.pad / split / reshape with None dims (were "not modelled")
     "ops_pad_split_reshape": (3 * 3 * 3 * 4 + 4) + (6 * 5 + 5) + (10 * 3 + 3) + (12 * 2 + 2),
     # a layer's dtype_policy / compute_dtype / variable_dtype (were "no attribute")

@@ -79,6 +79,21 @@ MODEL = '''
         return keras.Model(inp, Block(12)(inp))
 
 
+    @hub_export("hub.layers.Scale")
+    class Scale(layers.Layer):
+        pass
+
+
+    def exported_twice():
+        try:  # namex refuses a second export of one symbol
+            hub_export("hub.layers.Again")(Scale)
+            n = 4
+        except ValueError:
+            n = 8
+        inp = keras.Input((2,))
+        return keras.Model(inp, layers.Dense(n)(inp))
+
+
     @hub_export("hub.models.tied_lm")
     def tied_lm():
         tokens = keras.Input((7,), dtype="int32")
@@ -90,7 +105,8 @@ MODEL = '''
 #: ``model.count_params()`` of Keras 3.15 (torch backend) for each builder (oracle test below).
 TOTALS = {
     "exported": (16 * 12 + 12) + (12 * 12 + 12),
-    "tied_lm": 50 * 8 + (8 * 8 + 8),  # the reverse projection is the embeddings, transposed
+    "tied_lm": 50 * 8 + (8 * 8 + 8),
+    "exported_twice": 2 * 8 + 8,  # the reverse projection is the embeddings, transposed
 }
 
 

@@ -10,6 +10,7 @@ import libcst as cst
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS
+from paramlint.evaluate.keras_objects import ALIASES
 from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
@@ -78,7 +79,7 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             if obj.qualname in _MRO_TAILS:
                 return obj.qualname.rsplit(".", 1)[-1]
             return it.unknown(f"{obj.qualname}.{name}", node)
-        return External(q)
+        return External(ALIASES.get(q, q))
     if isinstance(obj, ModuleNS):
         v = obj.ns.get(name, _MISSING)
         if v is _MISSING:

@@ -206,10 +206,19 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
             elif own_call:
                 layer.attrs["__called__"] = True
                 layer.built = True
+                if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None \
+                        and any(isinstance(c, Layer) and not c.built for c in layer.children.values()) \
+                        and _own(class_attr(it, layer.cls, "compute_output_shape", node, layer)):
+                    # Keras's _maybe_build without a build(): a layer holding unbuilt sublayers
+                    # runs call() once on the symbolic inputs to build them (ops there take no
+                    # names: they run on placeholder tensors), even when compute_output_shape()
+                    # declares its output (without one, the call below builds them)
+                    saved = dict(it.keras_names)
+                    it.call(fn, args, kwargs, node)
+                    it.keras_names = saved
         if own_call:
             ocs = class_attr(it, layer.cls, "compute_output_shape", node, layer)
-            if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None and not isinstance(ocs, Unknown) \
-                    and not hasattr(ocs, "qualname"):
+            if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None and _own(ocs):
                 # Keras builds a symbolic call's output from the layer's own compute_output_shape()
                 # (Layer.compute_output_spec), without running call()
                 return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, layer, fn, ocs, args, kwargs, node))
@@ -253,6 +262,11 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
     if not isinstance(x, Tensor):
         return x if isinstance(x, Unknown) else it.unknown(f"{layer.type_name} called on a non-tensor", node)
     return apply_leaf(it, layer, x, node)
+
+
+def _own(method: Any) -> bool:
+    """Whether a class lookup found the subclass's own method (not Keras's, not unknown)."""
+    return not isinstance(method, Unknown) and not hasattr(method, "qualname")
 
 
 def _declared_output(it: Any, layer: Layer, call_fn: Any, ocs: Any, args: List[Any], kwargs: Dict[str, Any],
@@ -1077,6 +1091,23 @@ def _pop(it: Any, seq: Layer, node: Any) -> Any:
     return last
 
 
+def _input_layer(it: Any, t: Any, model: Layer, n_inputs: int, node: Any) -> Layer:
+    """The InputLayer of the input tensor ``t``: one per tensor, whatever models it feeds
+    (``keras.Model(bb.input, ...)`` lists ``bb``'s own InputLayer)."""
+    table = it.project.keras_input_layers
+    hit = table.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]  # type: ignore[no-any-return]
+    from paramlint.catalog import table as catalog_table
+
+    marker = Layer("keras", None, catalog_table("keras").get("InputLayer"), model.location)
+    marker.name, marker.built = "input_layer", True
+    if n_inputs > 1:  # (Keras names them from Input(name=...) or its counter: not followed)
+        marker.attrs["name"] = it.unknown("the name of an InputLayer of a model with several inputs", node)
+    table[id(t)] = (t, marker)
+    return marker
+
+
 def _layers(it: Any, model: Layer, node: Any) -> Any:
     """``model.layers``. A functional model lists its InputLayers too, ranked with its layers
     by depth in the graph, then discovery (one input is the deepest node: first)."""
@@ -1089,18 +1120,7 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
         # a Sequential called in the graph is one layer of it for Keras; here its layers are
         return it.unknown("model.layers of a functional model that calls a Sequential is not modelled", node)
     extra = [c for c in out if id(c) not in by_id]
-    markers = model.attrs.get("__input_layers__")
-    if markers is None:
-        from paramlint.catalog import table
-
-        markers = []
-        for k in range(len(ins)):
-            marker = Layer("keras", None, table("keras").get("InputLayer"), model.location)
-            marker.name, marker.built = "input_layer", True
-            if len(ins) > 1:  # (Keras names them from Input(name=...) or its counter: not followed)
-                marker.attrs["name"] = it.unknown("the name of an InputLayer of a model with several inputs", node)
-            markers.append(marker)
-        model.attrs["__input_layers__"] = markers
+    markers = [_input_layer(it, t, model, len(ins), node) for t in ins]
     saved = model.attrs.get("__ranks__")
     ranks: Dict[int, Tuple[int, int]] = saved[0] if saved else {}
     input_ranks: List[Tuple[int, int]] = saved[1] if saved else []

@@ -42,7 +42,19 @@ _BY_NAME: Dict[str, Dict[str, str]] = {
     "constraints": dict(_CLASSES["constraints"]),
 }
 _BASES = {"initializers": "Initializer", "regularizers": "Regularizer", "constraints": "Constraint"}
+#: Classes deriving from another public one (besides the base).
+_PARENT = {c: "VarianceScaling" for c in ("GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")}
 _PREFIXES = ("keras.", "keras.src.", "tensorflow.keras.", "tf_keras.")
+
+#: Names that are another name's object in Keras 3.15 (``keras.activations.swish is
+#: keras.activations.silu``, ``keras.initializers.glorot_uniform is GlorotUniform``): read as
+#: that one, so identity, equality and sets of them are Keras's.
+ALIASES: Dict[str, str] = {}
+for _p in ("keras.", "keras.src."):
+    ALIASES[f"{_p}activations.swish"] = f"{_p}activations.silu"
+    ALIASES[f"{_p}activations.hard_swish"] = f"{_p}activations.hard_silu"
+    for _kind, _table in _CLASSES.items():
+        ALIASES.update((f"{_p}{_kind}.{_n}", f"{_p}{_kind}.{_c}") for _n, _c in _table.items() if _n != _c)
 
 
 class KerasObject:
@@ -107,7 +119,8 @@ def is_instance(v: Any, qualname: str) -> Optional[bool]:
     if kind is None or (name != _BASES[kind] and name not in _CLASSES[kind]):
         return None
     if isinstance(v, KerasObject):
-        return v.kind == kind and (name == _BASES[kind] or _CLASSES[kind][name] == v.cls)
+        target = _BASES[kind] if name == _BASES[kind] else _CLASSES[kind][name]
+        return v.kind == kind and target in (_BASES[kind], v.cls, _PARENT.get(v.cls))
     if v is None or isinstance(v, (int, float, str, bytes, list, tuple, dict, Function, BoundMethod, Partial, Layer, Class)):
         return False  # (a project class deriving from Initializer makes Instances, not these)
     return None
@@ -129,7 +142,8 @@ def _activation_get(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
         return External("keras.activations.linear")
     if isinstance(v, str):
         if v in ACTIVATIONS:
-            return External(f"keras.activations.{v}")
+            q = f"keras.activations.{v}"
+            return External(ALIASES.get(q, q))
         return it.unknown(f"keras.activations.get({v!r}): not an activation paramlint knows", node)
     if isinstance(v, (Unknown, *_CALLABLE)):
         return v

@@ -93,6 +93,8 @@ class Project:
         #: ``id()`` tokens by the Python id of the object (values.ObjectId): one per object
         #: for every interpreter over these modules.
         self.object_ids: Dict[int, Any] = {}
+        #: Keras InputLayers by the Python id of their input tensor: (tensor, layer).
+        self.keras_input_layers: Dict[int, Any] = {}
         #: The frameworks the analyzed code imported so far (their dependencies are installed).
         self.frameworks: set = set()
 

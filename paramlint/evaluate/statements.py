@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, List, cast
 import libcst as cst
 
 from paramlint.evaluate import exceptions, iterators, lazy_modules, neutral
+from paramlint.evaluate.keras_objects import ALIASES
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
 from paramlint.evaluate.havoc import class_level_reads, escapes
@@ -751,7 +752,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
             elif f"{base}.{name}" in it.project.patched:  # after ``nn.LayerNorm = MyNorm``
                 env.vars[bind] = it.project.patched[f"{base}.{name}"]
             else:
-                env.vars[bind] = External(f"{base}.{name}")
+                q = f"{base}.{name}"
+                env.vars[bind] = External(ALIASES.get(q, q))
 
 
 def _module_ref(it: Any, name: str) -> Any:
