@@ -76,7 +76,7 @@ def report(
                 and m.spec.role == "leaf" and m.spec.params is not no_params:  # (a Dropout has no weights to build)
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
         elif m.framework == "keras" and m.cls is not None and not m.params and not m.attrs.get("__called__") \
-                and not m.attrs.get("__built__") \
+                and not m.attrs.get("__built__") and m.graph is None \
                 and _own_build(m.cls):
             # its build() makes its weights on the first call (Keras's count_params() raises before)
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built: its build() makes its weights on the "

@@ -348,6 +348,27 @@ MODELS = '''
         return keras.Model(i, Gate(20)(i))
 
 
+    def dict_backbone():
+        t = keras.Input((6,), dtype="int32")
+        m = keras.Input((6,))
+        h = layers.Embedding(30, 8)(t) * keras.ops.expand_dims(m, -1)
+        return keras.Model({"token_ids": t, "padding_mask": m},
+                           {"sequence_output": layers.Dense(8)(h), "pooled_output": layers.Dense(4)(h[:, 0, :])})
+
+
+    class Classifier(keras.Model):
+        """keras-hub's Task: the backbone's own (dict) inputs, its dict output indexed by key."""
+
+        def __init__(self, backbone, num_classes, **kwargs):
+            inputs = backbone.input
+            pooled = backbone(inputs)["pooled_output"]
+            super().__init__(inputs=inputs, outputs=layers.Dense(num_classes)(pooled), **kwargs)
+
+
+    def task_on_a_dict_backbone():
+        return Classifier(dict_backbone(), 3)
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -381,6 +402,8 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # dict inputs and outputs of a functional model called as a layer (was "expects 2 inputs, got 1")
+    "task_on_a_dict_backbone": 30 * 8 + (8 * 8 + 8) + (8 * 4 + 4) + (4 * 3 + 3),
     # found by probing: Keras's aliases are one object (swish is silu...), Glorot/He/Lecun
     # initializers are VarianceScaling, one InputLayer per input tensor whatever models it
     # feeds (each was a different count)

@@ -337,6 +337,13 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, (Instance, Layer)) and not isinstance(value, (Layer, Param)) and _through_property(it, obj, name, value, node):
         return
+    if isinstance(obj, Layer) and obj.framework == "keras" and _through_property(it, obj, name, value, node):
+        # Keras tracks a layer or weight set on a layer, then object.__setattr__ runs the
+        # property's setter (keras-hub's Task: ``self.backbone = b`` keeps ``self._backbone``)
+        if not any(v is value for v in (*obj.children.values(), *obj.params.values())) and obj.uncertain is None:
+            obj.uncertain = it.unknown(f"{obj.type_name}.{name}: set through a property that does not keep it "
+                                       "(Keras tracks it anyway)", node)
+        return
     if isinstance(obj, Layer):
         it.fw.layer_set_attr(it, obj, name, value, node)
     elif isinstance(obj, Instance):

@@ -443,12 +443,14 @@ def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
         it.trace = saved
     if isinstance(out, Unknown):
         return out
-    outs = out if isinstance(out, list) else [out]
+    outs = list(out.values()) if isinstance(out, dict) else out if isinstance(out, list) else [out]
     xs = tuple(x) if isinstance(x, (list, tuple)) else tuple(x.values()) if isinstance(x, dict) else (x,)
     c = Call(model, outs[0].shape if isinstance(outs[0], Tensor) else None, tuple(getattr(t, "shape", None) for t in xs))
     if it.trace is not None:
         it.trace.append(c)
     res = [Tensor(t.shape, "keras", c, xs) if isinstance(t, Tensor) else t for t in outs]
+    if isinstance(out, dict):
+        return applied(model, dict(zip(out, res)))
     return applied(model, res[0] if len(res) == 1 else res)
 
 
@@ -459,11 +461,25 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
     io = model.attrs.get("__io__")
     if not isinstance(ins, list) or not isinstance(outs, list) or not isinstance(io, dict):
         return it.unknown("calling a functional model whose graph is unknown", node)
-    given = list(x) if isinstance(x, (list, tuple)) else list(x.values()) if isinstance(x, dict) else [x]
-    if len(given) != len(ins):
-        return it.unknown(f"functional model {model.name} expects {len(ins)} inputs, got {len(given)}", node)
+    struct = model.attrs.get("__inputs_struct__")
+    if isinstance(struct, dict):  # Keras maps a dict by its keys
+        if isinstance(x, dict):
+            if not all(isinstance(k, str) for k in x) or not set(struct) <= set(x):
+                return it.unknown(f"functional model {model.name} called on a dict without its inputs' keys", node)
+            pairs = [(struct[k], x[k]) for k in struct]
+        elif len(struct) == 1 and not isinstance(x, (list, tuple)):
+            pairs = [(next(iter(struct.values())), x)]
+        else:
+            return it.unknown(f"functional model {model.name} with dict inputs called on a list", node)
+    elif isinstance(x, dict):  # (Keras matches the keys with the inputs' names: not followed)
+        return it.unknown(f"functional model {model.name} called on a dict", node)
+    else:
+        given = list(x) if isinstance(x, (list, tuple)) else [x]
+        if len(given) != len(ins):
+            return it.unknown(f"functional model {model.name} expects {len(ins)} inputs, got {len(given)}", node)
+        pairs = list(zip(ins, given))
     env: Dict[int, Any] = {}
-    for old, new in zip(ins, given):
+    for old, new in pairs:
         if isinstance(new, Unknown):
             return new
         if not isinstance(new, Tensor):
@@ -486,6 +502,9 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
     u = next((r for r in res if isinstance(r, Unknown)), None)
     if u is not None:
         return u
+    out_struct = model.attrs.get("__outputs_struct__")
+    if isinstance(out_struct, dict) and len(out_struct) == len(res):
+        return dict(zip(out_struct, res))
     return res[0] if len(res) == 1 else res
 
 
@@ -840,6 +859,10 @@ def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> A
         model.children[key] = c.layer
     model.input_shape = ins[0].shape if len(ins) == 1 and isinstance(ins[0], Tensor) else None
     model.attrs["__inputs__"] = list(ins)
+    if isinstance(inputs, dict):
+        model.attrs["__inputs_struct__"] = dict(inputs)
+    if isinstance(outputs, dict):
+        model.attrs["__outputs_struct__"] = dict(outputs)
     if len(ins) > 1 and all(isinstance(t, Tensor) for t in ins):
         model.attrs["__input_shapes__"] = tuple(t.shape for t in ins)
     return None
@@ -1046,6 +1069,9 @@ def _io(it: Any, layer: Layer, name: str, node: Any) -> Any:
             if isinstance(v, list):
                 return list(v)
         else:
+            struct = layer.attrs.get("__inputs_struct__" if name == "input" else "__outputs_struct__")
+            if isinstance(struct, dict):  # (Keras 3: the structure the model was built with)
+                return dict(struct)
             v = ins if name == "input" else outs
             if isinstance(v, list) and len(v) == 1:
                 return v[0]
