@@ -369,6 +369,24 @@ MODELS = '''
         return Classifier(dict_backbone(), 3)
 
 
+    @keras.saving.register_keras_serializable(package="probe")
+    class HeadProjection(layers.Layer):
+        """A registered layer (the decorator factory returns the class) projecting per head with
+        ``keras.ops.einsum`` on its own weight."""
+
+        def build(self, s):
+            self.w = self.add_weight(shape=(s[-1], 2, 3))
+
+        def call(self, x):
+            return keras.ops.einsum("btd,dhk->bthk", x, self.w)
+
+
+    def einsum_on_a_weight():
+        x = keras.Input((5, 4))
+        y = keras.ops.reshape(HeadProjection()(x), (-1, 5, 6))
+        return keras.Model(x, layers.Dense(2)(keras.ops.einsum("btd->bdt", y)))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -402,6 +420,8 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # keras.ops.einsum, @register_keras_serializable(package=...) on a class (both were unknown)
+    "einsum_on_a_weight": 4 * 2 * 3 + (5 * 2 + 2),
     # dict inputs and outputs of a functional model called as a layer (was "expects 2 inputs, got 1")
     "task_on_a_dict_backbone": 30 * 8 + (8 * 8 + 8) + (8 * 4 + 4) + (4 * 3 + 3),
     # found by probing: Keras's aliases are one object (swish is silu...), Glorot/He/Lecun

@@ -59,6 +59,23 @@ TRANSPARENT_DECORATORS = {
 }
 
 
+#: Calls that make a transparent decorator (a registry's; the decorated object is returned).
+_DECORATOR_FACTORIES = frozenset((
+    "keras.saving.register_keras_serializable", "keras.utils.register_keras_serializable",
+    "tensorflow.keras.utils.register_keras_serializable", "tf_keras.utils.register_keras_serializable",
+    "keras.src.saving.register_keras_serializable", "keras.src.api_export.keras_export",
+))
+
+
+def _identity(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 1 or kwargs:
+        return it.unknown("a registering decorator called with these arguments", node)
+    return args[0]
+
+
+_IDENTITY_DECORATOR = Builtin("register", _identity)
+
+
 class Super:
     """``super()`` bound to a class and an instance."""
 
@@ -729,6 +746,8 @@ def call_external(it: Any, ext: External, args: List[Any], kwargs: Dict[str, Any
     obj = keras_objects.construct(q)
     if obj is not None:  # an initializer, a regularizer, a constraint: not a layer
         return obj
+    if q in _DECORATOR_FACTORIES:  # ``@register_keras_serializable(package="x")``: registers, returns the class
+        return _IDENTITY_DECORATOR
     fw = catalog.framework_of(q)
     if fw is not None and q.rsplit(".", 1)[-1][:1].isupper():
         return it.note(it.unknown(f"layer {q.rsplit('.', 1)[-1]} is not in paramlint's {fw} catalog", node))

@@ -580,6 +580,7 @@ _OPS = {
     "matmul": ("matmul", "matmul"), "concatenate": ("concatenate", "concatenate"), "reshape": ("reshape", "reshape"),
     "transpose": ("transpose", "transpose"), "expand_dims": ("expand_dims", "expand_dims"),
     "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""), "pad": ("pad", "pad"), "split": ("split", "split"),
+    "einsum": ("einsum", "einsum"),
 }
 
 
@@ -592,6 +593,8 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     from paramlint.evaluate.tensors import NOT_MODELLED
 
     kind, name = _OPS[short]
+    if kind == "einsum":
+        return _einsum(it, args, kwargs, node)
     first = args[0] if args else kwargs.get("x", kwargs.get("x1", kwargs.get("xs")))
     operands: List[Any] = list(first) if kind == "concatenate" and isinstance(first, (list, tuple)) else [first]
     if kind in ("binary", "matmul"):
@@ -686,6 +689,38 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     res = Tensor(tuple(out), "keras")
     res.inputs = graph_inputs
     it.keras_names[name] = it.keras_names.get(name, 0) + 1
+    return res
+
+
+def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.ops.einsum(subscripts, *operands)`` on symbolic tensors and layer weights."""
+    from paramlint.catalog import shapes as S
+    from paramlint.catalog.spec import ArgError
+    from paramlint.evaluate.tensors import NOT_MODELLED
+
+    if kwargs or not args or not isinstance(args[0], str):
+        return it.unknown("keras.ops.einsum arguments", node)
+    operands = list(args[1:])
+    u = next((t for t in operands if isinstance(t, Unknown)), None)
+    if u is not None:
+        return u
+    if not operands or not any(isinstance(t, Tensor) for t in operands):
+        return NOT_MODELLED
+    shapes = []
+    for t in operands:
+        if isinstance(t, Tensor) and t.framework == "keras":
+            shapes.append(tuple(t.shape))
+        elif isinstance(t, Param) and all(type(d) is int for d in t.shape):
+            shapes.append(tuple(t.shape))
+        else:
+            return NOT_MODELLED
+    try:
+        out = S.einsum(args[0], shapes)
+    except ArgError as e:
+        return it.unknown(f"keras.ops.einsum: {e.message}", node)
+    res = Tensor(tuple(out), "keras")
+    res.inputs = tuple(t for t in operands if isinstance(t, Tensor))
+    it.keras_names["einsum"] = it.keras_names.get("einsum", 0) + 1
     return res
 
 
