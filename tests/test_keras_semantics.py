@@ -387,6 +387,39 @@ MODELS = '''
         return keras.Model(x, layers.Dense(2)(keras.ops.einsum("btd->bdt", y)))
 
 
+    def masking_follows_mask_zero():
+        a = layers.Embedding(10, 4, mask_zero=True)
+        b = layers.ReversibleEmbedding(10, 4)
+        i = keras.Input((3,), dtype="int32")
+        n = 2 if (a.supports_masking, b.supports_masking) == (True, False) else 7
+        return keras.Model(i, layers.Dense(n)(a(i)))
+
+
+    class PatchesAndPositions(layers.Layer):
+        """keras-hub's ViT embedding: position ids made once in build() from concrete tensors
+        (``ops.expand_dims(ops.arange(n), 0)``: no graph node, no auto-name), an embedding
+        scaled by ``ops.sqrt`` of a Python number cast to the input's dtype (Gemma)."""
+
+        def __init__(self, num_positions, dim, **kwargs):
+            super().__init__(**kwargs)
+            self.num_positions, self.dim = num_positions, dim
+
+        def build(self, input_shape):
+            self.position_embedding = layers.Embedding(self.num_positions, self.dim)
+            self.position_embedding.build((1, self.num_positions))
+            self.position_ids = keras.ops.expand_dims(keras.ops.arange(self.num_positions), axis=0)
+
+        def call(self, x):
+            x = x * keras.ops.cast(keras.ops.sqrt(self.dim), x.dtype)
+            return x + self.position_embedding(self.position_ids)
+
+
+    def concrete_tensors_in_build():
+        x = keras.Input((6, 8))
+        h = PatchesAndPositions(6, 8)(x)
+        return keras.Model(x, layers.Dense(3)(h + keras.ops.arange(8) * 2))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -420,6 +453,9 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # keras.ops.arange, ops on Python numbers, cast to another tensor's dtype (were unknown)
+    "concrete_tensors_in_build": 6 * 8 + (8 * 3 + 3),
+    "masking_follows_mask_zero": 10 * 4 + (4 * 2 + 2),  # supports_masking of embeddings (was unknown)
     # keras.ops.einsum, @register_keras_serializable(package=...) on a class (both were unknown)
     "einsum_on_a_weight": 4 * 2 * 3 + (5 * 2 + 2),
     # dict inputs and outputs of a functional model called as a layer (was "expects 2 inputs, got 1")
@@ -551,10 +587,17 @@ def after_clear_session():
     inner = keras.Model(i, layers.Dense(3)(i))  # Keras 3: a functional model is "functional"
     o = keras.Input((4,))
     return keras.Model(o, layers.Dense(1)(inner(o)))
+
+
+def concrete_ops_take_no_names():
+    ids = keras.ops.expand_dims(keras.ops.arange(5), 0) * 2  # concrete: no operation, no name
+    inp = keras.Input((5,))
+    x = keras.ops.add(inp, keras.ops.cast(ids, "float32"))  # the first "add"
+    return keras.Model(inp, layers.Add()([x, inp]))  # so this layer is "add_1"
 '''
 #: Keras 3.15.1 over torch, in a fresh session: [layer.name for layer in model.layers][1:]
 NAMES_TRUTH = {"ops_take_names": ["add_1", "multi_head_attention", "dropout_1", "dense"],
-               "after_clear_session": ["functional", "dense_1"]}
+               "after_clear_session": ["functional", "dense_1"], "concrete_ops_take_no_names": ["add_1"]}
 
 
 @pytest.mark.parametrize("builder", sorted(NAMES_TRUTH))

@@ -615,12 +615,14 @@ CATALOG = [
         "input_dim, output_dim, embeddings_initializer='uniform', embeddings_regularizer=None, embeddings_constraint=None, "
         f"mask_zero=False, weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, {_KW}",
         _embedding_params, _embedding_output, lazy=True, note="embeddings (input_dim, output_dim)",
+        extra={"supports_masking": "mask_zero"},
     ),
     LayerSpec(
         "keras", "ReversibleEmbedding",
         "input_dim, output_dim, tie_weights=True, embeddings_initializer='uniform', embeddings_regularizer=None, "
         f"embeddings_constraint=None, mask_zero=False, reverse_dtype=None, logit_soft_cap=None, {_KW}",
-        _reversible_params, _reversible_output, lazy=True, extra={"forward": "inputs, *, reverse=False"},
+        _reversible_params, _reversible_output, lazy=True,
+        extra={"forward": "inputs, *, reverse=False", "supports_masking": "mask_zero"},
         note="embeddings (input_dim, output_dim), + reverse_embeddings (output_dim, input_dim) without tie_weights",
     ),
     LayerSpec("keras", "LayerNormalization", f"axis=-1, epsilon=0.001, center=True, scale=True, {_NORM}, {_KW}",

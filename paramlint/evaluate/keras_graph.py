@@ -545,6 +545,8 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     short = qualname.rsplit(".", 1)[-1]
     if qualname.startswith(("keras.ops.", "keras.src.ops.")) and short in _OPS:
         return _ops_call(it, short, args, kwargs, node)
+    if qualname in ("keras.ops.arange", "keras.src.ops.arange", "keras.ops.numpy.arange"):
+        return _arange(it, args, kwargs, node)
     if qualname.startswith(("keras.activations.", "keras.src.activations.")):
         # (each is its ``keras.ops`` function; ``linear`` returns its input)
         if short == "linear" and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
@@ -599,11 +601,13 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     operands: List[Any] = list(first) if kind == "concatenate" and isinstance(first, (list, tuple)) else [first]
     if kind in ("binary", "matmul"):
         operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
-    graph_inputs = tuple(t for t in operands if isinstance(t, Tensor))
+    graph_inputs = tuple(t for t in operands if isinstance(t, Tensor) and not t.const)
     # a layer's own weight (``ops.matmul(x, self.kernel)``, ``ops.cast(self.w, dtype)``): a
     # tensor of its shape, not an input of the graph
     operands = [Tensor(tuple(t.shape), "keras") if isinstance(t, Param) and all(type(d) is int for d in t.shape) else t
                 for t in operands]
+    if kind == "same" and type(operands[0]) in (int, float):
+        operands[0] = _const(())  # ``ops.sqrt(hidden_dim)``: a concrete scalar tensor
     if kind == "binary":
         if type(operands[1]) in (int, float) and isinstance(operands[0], Tensor):
             operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
@@ -615,6 +619,8 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     if not operands or not all(isinstance(t, Tensor) and t.framework == "keras" for t in operands):
         return NOT_MODELLED
     rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate") else [*args[2:], *kwargs.values()]
+    if short == "cast":  # (the dtype changes no shape: ``ops.cast(x, y.dtype)`` with y's dtype not followed)
+        rest = []
     bad = next((v for v in rest if isinstance(v, (Unknown, Tensor, Param))), None)
     if bad is not None:  # (``clip`` bounds given as tensors, an unknown axis...)
         return bad if isinstance(bad, Unknown) else it.unknown(f"keras.ops.{short} with a tensor argument", node)
@@ -686,10 +692,36 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             out = S.squeeze(x, dims)
     except ArgError as e:
         return it.unknown(f"keras.ops.{short}: {e.message}", node)
+    if all(t.const for t in operands if isinstance(t, Tensor)):
+        return _const(tuple(out))  # (on concrete tensors Keras makes no operation)
     res = Tensor(tuple(out), "keras")
     res.inputs = graph_inputs
     it.keras_names[name] = it.keras_names.get(name, 0) + 1
     return res
+
+
+def _const(shape: Tuple[Any, ...]) -> Tensor:
+    t = Tensor(shape, "keras")
+    t.const = True
+    return t
+
+
+def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.ops.arange(start, stop=None, step=1)`` of ints: a concrete 1-D tensor."""
+    from paramlint.evaluate.signatures import bind
+
+    b = bind("start=0, stop=None, step=1, dtype=None", args, kwargs, "arange")
+    if isinstance(b, str):
+        return it.unknown(f"keras.ops.arange: {b}", node)
+    start, stop, step = b["start"], b["stop"], b["step"]
+    if stop is None:
+        start, stop = 0, start
+    if not _ints([start, stop, step]) or step == 0:
+        return it.unknown("keras.ops.arange of values that are not known ints", node)
+    n = len(range(start, stop, step))
+    if n > it.limits.max_collection:
+        return it.unknown("keras.ops.arange too long", node)
+    return _const((n,))
 
 
 def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -1034,6 +1066,9 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return Builtin("build", _build)
     if name in ("add_weight", "add_variable"):
         return Builtin(name, lambda it2, a, k, n: _add_weight(it2, layer, a, k, n))
+    if name == "supports_masking" and layer.spec is not None and "supports_masking" in layer.spec.extra:
+        rule = layer.spec.extra["supports_masking"]  # an argument's name (Embedding: mask_zero) or a bool
+        return layer.args.get(rule) if isinstance(rule, str) else rule
     if name in ("dtype_policy", "compute_dtype", "variable_dtype", "dtype"):
         return keras_objects.layer_dtype(it, layer.attrs.get("__dtype__"), name, node)
     if name == "_flatten_layers":

@@ -554,6 +554,11 @@ def keras_op(out: Tensor, *operands: Any, it: Any = None, op: str = "") -> Tenso
     ``Operation`` that takes an auto-name from the counters layers use (``x + 1.0`` is "add", so
     the next ``layers.Add()`` is "add_1"): ``op``, the Python operator, names it."""
     ins = tuple(x for x in operands if isinstance(x, Tensor) and x.framework == "keras")
+    if ins and all(x.const for x in ins):  # concrete tensors (``ops.arange(n) * 2``): no graph node
+        out.framework = "keras"
+        out.const = True
+        return out
+    ins = tuple(x for x in ins if not x.const)  # (a concrete operand is no input of the graph)
     if ins:
         out.framework = "keras"
         out.inputs = ins

@@ -370,7 +370,7 @@ class BufferTensor(Param):
 class Tensor:
     """A symbolic tensor: a shape whose dims are ints or None (unknown), plus graph history."""
 
-    __slots__ = ("shape", "framework", "producer", "inputs", "maybe")
+    __slots__ = ("shape", "framework", "producer", "inputs", "maybe", "const")
 
     def __init__(self, shape: Shape, framework: str = "torch", producer: Any = None, inputs: Tuple[Any, ...] = ()) -> None:
         self.shape = shape
@@ -381,6 +381,9 @@ class Tensor:
         #: The parameter it may be (``p.to(device)``, ``p.float()`` return ``p`` itself when
         #: nothing changes): assigned to a module, it may register as that parameter.
         self.maybe: Optional["Param"] = None
+        #: Keras: a concrete tensor (``keras.ops.arange(n)`` in build()), not a symbolic one:
+        #: operations on it make no graph node and take no auto-name.
+        self.const = False
 
     def __repr__(self) -> str:
         return f"Tensor{self.shape}"
