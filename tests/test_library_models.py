@@ -180,3 +180,31 @@ def test_the_projects_own_module_comes_before_the_model(tmp_path: Path) -> None:
     # run with the package directory as an import root too: the project's namex shadows ours
     m = ours(tmp_path, pkg, "m.py")["build"]
     assert m.total_params == 4 * 3 + 3  # f is None: the project's export returned None
+
+
+def test_another_framework_imported_in_a_try_may_be_missing(tmp_path: Path) -> None:
+    src = '''
+        import torch.nn as nn
+
+        try:
+            import tensorflow as tf
+        except ImportError:
+            tf = None
+        try:
+            import torch  # (imported above: installed)
+            has_torch = True
+        except ImportError:
+            has_torch = False
+
+
+        def build():
+            return nn.Linear(4, 4 if tf else 2)
+
+
+        def build_torch():
+            return nn.Linear(4, 4 if has_torch else 2)
+    '''
+    pkg = write_package(tmp_path, {"m.py": src})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["build"].total_params is None  # (it was taken as installed: 20 where torch builds 10)
+    assert models["build_torch"].total_params == 4 * 4 + 4

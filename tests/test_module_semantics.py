@@ -69,6 +69,21 @@ MODELS = {"m.py": '''
         e = nn.Embedding(10, 4, padding_idx=-1)
         width = len(nn.LayerNorm(4).normalized_shape) + len(nn.ZeroPad2d(2).padding)
         return nn.Sequential(nn.Linear(a.kdim, nn.MaxPool2d(3).stride), nn.Linear(e.padding_idx, width))
+
+
+    class DedupById(nn.Module):
+        """Distinct parameters by id() over parameters() (a tied weight counted once), as
+        optimizer-grouping code does; the count then sizes a layer."""
+
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(10, 4)
+            self.head = nn.Linear(4, 10, bias=False)
+            self.head.weight = self.emb.weight
+            seen = set()
+            for p in self.parameters():
+                seen.add(id(p))
+            self.extra = nn.Linear(2, len(seen) + len({id(m) for m in self.modules()}))
 '''}
 
 TOTALS = {
@@ -78,6 +93,7 @@ TOTALS = {
     "ScaledLinear": 3 * 3 + 3 + 3,
     "EvalFirst": 0,
     "normalized_attributes": 8 * 3 + 3 + 9 * 5 + 5,
+    "DedupById": 10 * 4 + (2 * 4 + 4),  # one tied weight + 3 modules with the root (id() was never evaluated)
 }
 
 

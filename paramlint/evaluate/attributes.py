@@ -9,8 +9,8 @@ from typing import Any
 import libcst as cst
 
 from paramlint.evaluate.isolation import touch
-from paramlint.evaluate.builtins import CONSTANTS
-from paramlint.evaluate.keras_objects import ALIASES
+from paramlint.evaluate.builtins import CONSTANTS, FUNCTIONAL
+from paramlint.evaluate.keras_objects import ALIASES, policy as keras_policy
 from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
@@ -76,7 +76,7 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             spec = catalog.lookup(obj.qualname)  # a framework class the catalog knows
             if spec is not None:
                 return spec.name
-            if obj.qualname in _MRO_TAILS:
+            if obj.qualname in _MRO_TAILS or obj.qualname == FUNCTIONAL:
                 return obj.qualname.rsplit(".", 1)[-1]
             return it.unknown(f"{obj.qualname}.{name}", node)
         return External(ALIASES.get(q, q))
@@ -337,14 +337,27 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, (Instance, Layer)) and not isinstance(value, (Layer, Param)) and _through_property(it, obj, name, value, node):
         return
-    if isinstance(obj, Layer) and obj.framework == "keras" and _through_property(it, obj, name, value, node):
-        # Keras tracks a layer or weight set on a layer, then object.__setattr__ runs the
-        # property's setter (keras-hub's Task: ``self.backbone = b`` keeps ``self._backbone``)
-        if not any(v is value for v in (*obj.children.values(), *obj.params.values())) and obj.uncertain is None:
-            obj.uncertain = it.unknown(f"{obj.type_name}.{name}: set through a property that does not keep it "
-                                       "(Keras tracks it anyway)", node)
-        return
+    if isinstance(obj, Layer) and obj.framework == "keras" and obj.cls is not None \
+            and isinstance(it.fw.class_lookup(obj.cls, name), Function):
+        # A layer or weight set through a property: Keras tracks it, then object.__setattr__
+        # runs the setter -- except on the torch backend, where torch's Module.__setattr__
+        # stores a layer under the property's name instead. A class with its own __setattr__
+        # routes around that (keras-hub's Task and Backbone send properties to
+        # object.__setattr__); without one the figures depend on the backend.
+        if isinstance(value, Layer) and not isinstance(it.fw.class_lookup(obj.cls, "__setattr__"), Function):
+            if _through_property(it, obj, name, value, node) and obj.uncertain is None:
+                obj.uncertain = it.unknown(f"{obj.type_name}.{name}: a layer set through a property (Keras's torch "
+                                           "backend stores it under the property's name, the others run the setter)", node)
+            return
+        if _through_property(it, obj, name, value, node):
+            if not any(v is value for v in (*obj.children.values(), *obj.params.values())) and obj.uncertain is None:
+                obj.uncertain = it.unknown(f"{obj.type_name}.{name}: set through a property that does not keep it "
+                                           "(Keras tracks it anyway)", node)
+            return
     if isinstance(obj, Layer):
+        if name == "dtype_policy" and obj.framework == "keras":  # Keras's setter: the policy it names
+            obj.attrs["__dtype__"] = keras_policy(it, value, node)
+            return
         it.fw.layer_set_attr(it, obj, name, value, node)
     elif isinstance(obj, Instance):
         if "namedtuple" in obj.cls.flags or "frozen" in obj.cls.flags and any(

@@ -13,7 +13,7 @@ from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import exceptions, iterators, protocols
 from paramlint.evaluate.values import (
-    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, ObjectId, Partial, Unknown,
+    BoundMethod, Builtin, Class, ExceptionValue, External, Function, Instance, Layer, ObjectId, Param, Partial, Unknown,
 )
 
 Fn = Callable[[Any, List[Any], Dict[str, Any], Any], Any]
@@ -160,14 +160,21 @@ def _bool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
 
 @builtin("id")
 def _id(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    """A token per object (values.ObjectId). Values that are not objects with an identity
-    here (numbers, strings, tuples: CPython may or may not share them) have an unknown id."""
+    """A token per object (values.ObjectId), for objects that live while the ids are compared:
+    classes and functions defined by ``class``/``def``, and the modules and parameters a walk of
+    a model's tree handed out (``parameters()``, ``modules()``, Keras's ``_flatten_layers()``...:
+    the model holds them). Others may be temporaries whose address CPython reuses
+    (``id(nn.Linear(2, 2)) == id(nn.Linear(2, 2))``, ``id(self.forward) == id(self.forward)`` are
+    True there), or shared when equal (numbers, strings, tuples): their id is unknown."""
     if len(args) != 1 or kwargs:
         return it.unknown("id() takes one argument", node)
     v = args[0]
     if isinstance(v, Unknown):
         return v
-    if v is None or isinstance(v, (int, float, str, bytes, tuple, frozenset, range, External, Builtin)):
+    if isinstance(v, (Layer, Param)):
+        if it.project.anchored.get(id(v)) is not v:
+            return it.unknown(f"id() of a {type(v).__name__} no walk of a model handed out (it may be a temporary)", node)
+    elif not isinstance(v, (Class, Function)) or isinstance(v, Function) and type(v.node).__name__ == "Lambda":
         return it.unknown(f"id() of a {type(v).__name__}", node)
     table = it.object_ids
     hit = table.get(id(v))
@@ -570,6 +577,8 @@ def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if isinstance(v, (Instance, Layer)) and v.cls is not None:
         return v.cls
     if isinstance(v, Layer) and v.spec is not None:
+        if v.framework == "keras" and v.spec.name == "Model" and v.graph is not None:
+            return External(FUNCTIONAL)  # (``keras.Model(inputs, outputs)`` makes a Functional)
         return External(f"{_fw_prefix(v.framework)}.{v.spec.name}")
     if type(v) is ObjectId:
         return BUILTINS.get("int", External("builtins.int"))
@@ -581,6 +590,10 @@ def _type(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if isinstance(v, ExceptionValue):
         return v.cls if v.cls is not None else BUILTINS.get(v.name) or it.unknown(f"type() of {v.name}", node)
     return it.unknown(f"type() of {type(v).__name__}", node)
+
+
+#: The class of a Keras functional model.
+FUNCTIONAL = "keras.src.models.functional.Functional"
 
 
 def _fw_prefix(fw: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate import keras_objects
+from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
 _MISSING = object()
@@ -61,7 +62,9 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
         layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
     if isinstance(bound.get("name") or kw.get("name"), str):
         layer.name = bound.get("name") or kw.get("name")
-    layer.attrs["__dtype__"] = dtype  # (its dtype_policy, compute_dtype...: keras_objects.layer_dtype)
+    # its dtype policy, fixed now (a global policy set later does not change it):
+    # keras_objects.layer_dtype answers dtype_policy, compute_dtype...
+    layer.attrs["__dtype__"] = dtype if dtype is not None else keras_objects.policy(it, None, node)
     if spec.name == "Sequential":
         layers = bound.get("layers")
         if layers is not None:
@@ -122,7 +125,16 @@ def input_layer(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any
         shape = _batch_shape(it, raw, bound.get("batch_size"), node)
     if isinstance(shape, Unknown):
         return shape
-    return Tensor(shape, "keras")
+    t = Tensor(shape, "keras")
+    name = bound.get("name", kw.get("name"))
+    if name is None:  # Keras's auto-name: "input_layer", "input_layer_1"...
+        n = it.keras_names.get("input_layer", 0)
+        it.keras_names["input_layer"] = n + 1
+        name = "input_layer" if n == 0 else f"input_layer_{n}"
+    elif not isinstance(name, str):
+        name = name if isinstance(name, Unknown) else it.unknown("an Input name that is not a string", node)
+    it.project.keras_input_layers[id(t)] = (t, None, name)  # (its InputLayer: made when first listed)
+    return t
 
 
 def _out_shape(it: Any, layer: Layer, shape: Any, node: Any) -> Any:
@@ -443,14 +455,15 @@ def apply_model(it: Any, model: Layer, x: Any, node: Any) -> Any:
         it.trace = saved
     if isinstance(out, Unknown):
         return out
-    outs = list(out.values()) if isinstance(out, dict) else out if isinstance(out, list) else [out]
+    outs = [out[k] for k in sorted(out)] if isinstance(out, dict) else out if isinstance(out, list) else [out]
     xs = tuple(x) if isinstance(x, (list, tuple)) else tuple(x.values()) if isinstance(x, dict) else (x,)
     c = Call(model, outs[0].shape if isinstance(outs[0], Tensor) else None, tuple(getattr(t, "shape", None) for t in xs))
     if it.trace is not None:
         it.trace.append(c)
     res = [Tensor(t.shape, "keras", c, xs) if isinstance(t, Tensor) else t for t in outs]
     if isinstance(out, dict):
-        return applied(model, dict(zip(out, res)))
+        by_key = dict(zip(sorted(out), res))
+        return applied(model, {k: by_key[k] for k in out})
     return applied(model, res[0] if len(res) == 1 else res)
 
 
@@ -503,8 +516,9 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
     if u is not None:
         return u
     out_struct = model.attrs.get("__outputs_struct__")
-    if isinstance(out_struct, dict) and len(out_struct) == len(res):
-        return dict(zip(out_struct, res))
+    if isinstance(out_struct, dict) and len(out_struct) == len(res):  # (res: in sorted key order)
+        by_key = dict(zip(sorted(out_struct), res))
+        return {k: by_key[k] for k in out_struct}
     return res[0] if len(res) == 1 else res
 
 
@@ -874,8 +888,13 @@ def _rebuild(it: Any, seq: Layer, node: Any) -> None:
 
 def functional(it: Any, model: Layer, inputs: Any, outputs: Any, node: Any) -> Any:
     """``Model(inputs, outputs)``: the layer calls between them, in creation order."""
-    outs = outputs if isinstance(outputs, (list, tuple)) else list(outputs.values()) if isinstance(outputs, dict) else [outputs]
-    ins = inputs if isinstance(inputs, (list, tuple)) else list(inputs.values()) if isinstance(inputs, dict) else [inputs]
+    for struct in (inputs, outputs):
+        if isinstance(struct, dict) and not all(isinstance(k, str) for k in struct):
+            model.uncertain = it.unknown("a functional model on a dict with keys that are not strings", node)
+            return None
+    # (Keras flattens a dict in sorted key order: model.inputs / model.outputs)
+    outs = outputs if isinstance(outputs, (list, tuple)) else [outputs[k] for k in sorted(outputs)] if isinstance(outputs, dict) else [outputs]
+    ins = inputs if isinstance(inputs, (list, tuple)) else [inputs[k] for k in sorted(inputs)] if isinstance(inputs, dict) else [inputs]
     given = {id(t) for t in ins}
     calls: List[Call] = []
     io: Dict[int, Tensor] = {}
@@ -1100,6 +1119,7 @@ def _flatten_layers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, An
     first = _layers(it, layer, node)
     if isinstance(first, Unknown):
         return first
+    lazy.modules.anchor(it, list(first))
     seen: set = set()
     todo = collections.deque(first)
     while todo:
@@ -1113,6 +1133,7 @@ def _flatten_layers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, An
             if isinstance(inner, Unknown):
                 return inner
             todo.extendleft(inner)
+    lazy.modules.anchor(it, out)
     return out
 
 
@@ -1192,15 +1213,19 @@ def _input_layer(it: Any, t: Any, model: Layer, n_inputs: int, node: Any) -> Lay
     (``keras.Model(bb.input, ...)`` lists ``bb``'s own InputLayer)."""
     table = it.project.keras_input_layers
     hit = table.get(id(t))
-    if hit is not None and hit[0] is t:
+    if hit is not None and hit[0] is t and hit[1] is not None:
         return hit[1]  # type: ignore[no-any-return]
     from paramlint.catalog import table as catalog_table
 
     marker = Layer("keras", None, catalog_table("keras").get("InputLayer"), model.location)
-    marker.name, marker.built = "input_layer", True
-    if n_inputs > 1:  # (Keras names them from Input(name=...) or its counter: not followed)
-        marker.attrs["name"] = it.unknown("the name of an InputLayer of a model with several inputs", node)
-    table[id(t)] = (t, marker)
+    marker.built = True
+    name = hit[2] if hit is not None and hit[0] is t else it.unknown("the name of this InputLayer", node)
+    if isinstance(name, str):
+        marker.name = name
+    else:
+        marker.name = "input_layer"
+        marker.attrs["name"] = name  # (read as unknown)
+    table[id(t)] = (t, marker, name)
     return marker
 
 

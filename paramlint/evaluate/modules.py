@@ -337,7 +337,19 @@ def _once(it: Any, xs: List[Any]) -> Any:
     works on them, a second ``for`` over the same one sees nothing)."""
     from paramlint.evaluate import iterators
 
+    anchor(it, xs)
     return iterators.lazy(it, iter(xs))
+
+
+def anchor(it: Any, xs: List[Any]) -> None:
+    """Modules and parameters handed out by a walk of a module tree: held by the model, so
+    their ``id()`` is stable while the model lives (the dedup idiom ``if id(p) in seen``), unlike a
+    temporary's, whose address CPython reuses (see builtins ``id``)."""
+    table = it.project.anchored
+    for x in xs:
+        obj = x[1] if type(x) is tuple and len(x) == 2 else x
+        if isinstance(obj, (Layer, Param)):
+            table[id(obj)] = obj
 
 
 def _hidden_in(it: Any, layer: Layer, node: Any, deep: bool = True) -> Optional[Unknown]:

@@ -93,7 +93,9 @@ class Project:
         #: ``id()`` tokens by the Python id of the object (values.ObjectId): one per object
         #: for every interpreter over these modules.
         self.object_ids: Dict[int, Any] = {}
-        #: Keras InputLayers by the Python id of their input tensor: (tensor, layer).
+        #: Modules and parameters a module-tree walk handed out (their ``id()`` is known).
+        self.anchored: Dict[int, Any] = {}
+        #: Keras InputLayers by the Python id of their input tensor: (tensor, layer, name).
         self.keras_input_layers: Dict[int, Any] = {}
         #: The frameworks the analyzed code imported so far (their dependencies are installed).
         self.frameworks: set = set()

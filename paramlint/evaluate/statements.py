@@ -595,7 +595,8 @@ def class_body(it: Any, cls: Class) -> Dict[str, Any]:
     return ns
 
 
-#: Packages taken as installed where the analyzed model runs: the frameworks it is written for.
+#: The frameworks (and their usual companions): installed where a model written for them runs,
+#: once the code imported them outside a ``try`` (see :func:`_optional_import`).
 _ASSUMED = frozenset(("torch", "torchvision", "torchaudio", "keras", "tensorflow", "tf_keras", "flax", "jax", "jaxlib",
                       "numpy", "typing_extensions"))
 
@@ -616,13 +617,18 @@ def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
     if not name:
         return
     top = name.split(".")[0]
-    if top in _ASSUMED:
-        it.project.frameworks.add(top)
     if not it.try_depth:
+        if top in _ASSUMED:
+            it.project.frameworks.add(top)  # (imported for good: the model runs where it is installed)
         return
     if top in _ASSUMED:
         from paramlint.evaluate.externals import known_module
+        from paramlint.evaluate.library import REQUIRED_BY
 
+        if top not in it.project.frameworks and not REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:
+            # ``try: import tensorflow`` in torch code: another framework may well be missing
+            it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
+            return
         if "." in name and not known_module(name):  # ``import torch.nn.attention.flex_attention``
             it.unknown(f"whether {name} exists in the installed {top}", node)  # (the version decides)
         return

@@ -31,6 +31,8 @@ REQUIRED_BY: Dict[str, FrozenSet[str]] = {
     "opt_einsum": frozenset(("jax",)), "scipy": frozenset(("jax",)), "jaxlib": frozenset(("jax",)),
     "msgpack": frozenset(("flax",)), "optax": frozenset(("flax",)), "orbax": frozenset(("flax",)),
     "tensorstore": frozenset(("flax",)), "yaml": frozenset(("flax",)), "treescope": frozenset(("flax",)),
+    "numpy": frozenset(("keras", "jax", "flax", "tensorflow")), "typing_extensions": frozenset(("torch", "flax")),
+    "jax": frozenset(("flax",)),
 }
 
 
