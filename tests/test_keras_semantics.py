@@ -452,6 +452,39 @@ MODELS = '''
         return keras.Model(x, layers.Dense(n)(x))
 
 
+    class MethodNamedLikeAnAttribute(layers.Layer):
+        """A layer stored under a name its class uses for a method (not a property): tracked as
+        any attribute (was dropped: 25 for Keras's 40)."""
+
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.head = layers.Dense(3)
+            self.head.build((None, 4))
+            self.extra = self.head
+
+        def extra(self):
+            return None
+
+        def call(self, x):
+            return self.head(x)
+
+
+    def stored_over_a_method():
+        i = keras.Input((4,))
+        d = layers.Dense(3)
+        d.build((None, 4))
+        m = MethodNamedLikeAnAttribute()
+        m.extra = d
+        return keras.Model(i, m(i))
+
+
+    def pad_widths():
+        x = keras.Input((5, 6))
+        a = keras.ops.pad(x, [1, 2, 9])  # an int-first width: its first two items, for every dim
+        b = keras.ops.pad(x, [[0], [1], [2]])  # 1-item widths in a list: doubled
+        return keras.Model(x, [layers.Dense(2)(a), layers.Dense(3)(b)])
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -485,6 +518,8 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    "stored_over_a_method": (4 * 3 + 3) * 2,
+    "pad_widths": (9 * 2 + 2) + (10 * 3 + 3),
     # found by probing (each was a different count): a dict is flattened in sorted key order,
     # Input(name=...) names its InputLayer, a nested functional model is a Functional, a layer's
     # dtype policy is fixed when it is made and changed by its setter
@@ -798,3 +833,58 @@ def test_a_layer_set_through_a_property_depends_on_the_backend(tmp_path: Path) -
     '''})
     m = ours(tmp_path, pkg, "m.py")["setter_side_effect"]
     assert m.total_params is None and "property" in str(m.unresolved)
+
+
+def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:
+    # Keras 3.15 raises: a cell's compute_output_shape (NotImplementedError), a one-item
+    # int-first pad width (IndexError), a tuple of 1-item widths (TypeError)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def cell_output_shape():
+            cell = layers.GRUCell(4)
+            n = cell.compute_output_shape((None, 3))[-1]
+            i = keras.Input((3,))
+            return keras.Model(i, layers.Dense(n)(i))
+
+
+        def pad_one_item():
+            x = keras.Input((5, 6))
+            return keras.Model(x, layers.Dense(2)(keras.ops.pad(x, [1])))
+
+
+        def pad_tuple_of_one_items():
+            x = keras.Input((5, 6))
+            return keras.Model(x, layers.Dense(2)(keras.ops.pad(x, ((0,), (1,), (2,)))))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert {n: m.total_params for n, m in models.items()} == {
+        "cell_output_shape": None, "pad_one_item": None, "pad_tuple_of_one_items": None}
+
+
+def test_layers_of_a_graph_not_fully_followed_are_unknown(tmp_path: Path) -> None:
+    # Keras 3.15: 12 (three layers); paramlint listed the InputLayer only (4): a layer it does
+    # not model (Dot) ends the graph it follows, so model.layers is not known
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def layers_len():
+            q = keras.Input((4,))
+            h = layers.Dense(3)(q)
+            m = keras.Model(q, layers.Dot(axes=-1)([h, h]))
+            x = keras.Input((2,))
+            return keras.Model(x, layers.Dense(len(m.layers))(x))
+
+
+        def hasattr_on_framework_layers():
+            a = keras.Input((4,))
+            m = keras.Model(a, [layers.Dense(2)(a), layers.Dense(3)(a)])
+            n = len(m.output_names) if hasattr(m, "output_names") else 0
+            return keras.Model(a, layers.Dense(n + 1)(a))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert {n: m.total_params for n, m in models.items()} == {"layers_len": None, "hasattr_on_framework_layers": None}

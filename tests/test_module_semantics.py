@@ -71,6 +71,18 @@ MODELS = {"m.py": '''
         return nn.Sequential(nn.Linear(a.kdim, nn.MaxPool2d(3).stride), nn.Linear(e.padding_idx, width))
 
 
+    class FrameworkAttributes(nn.Module):
+        """hasattr/getattr on attributes torch has and paramlint does not model are unknown, not
+        False (was 1098 for 1122: out_proj was taken as missing); a constructor argument torch
+        does not keep is no attribute (Embedding's _freeze); a user attribute never set is."""
+
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(5, 3)
+            n = 2 if hasattr(self.emb, "_freeze") or hasattr(self, "head") else 3
+            self.fc = nn.Linear(4, n if getattr(self, "norm", None) is None else 9)
+
+
     class DedupById(nn.Module):
         """Distinct parameters by id() over parameters() (a tied weight counted once), as
         optimizer-grouping code does; the count then sizes a layer."""
@@ -93,6 +105,7 @@ TOTALS = {
     "ScaledLinear": 3 * 3 + 3 + 3,
     "EvalFirst": 0,
     "normalized_attributes": 8 * 3 + 3 + 9 * 5 + 5,
+    "FrameworkAttributes": 5 * 3 + (4 * 3 + 3),
     "DedupById": 10 * 4 + (2 * 4 + 4),  # one tied weight + 3 modules with the root (id() was never evaluated)
 }
 
@@ -1581,3 +1594,25 @@ def test_a_tensor_item_changed_in_forward_keeps_the_count(tmp_path: Path) -> Non
                 return self.qkv(x), bias
     '''})
     assert ours(tmp_path, pkg, "m.py")["RelBias"].total_params == 266
+
+
+def test_framework_attributes_not_modelled_are_unknown(tmp_path: Path) -> None:
+    # torch 2.13: each of these attributes exists (hasattr was False here: wrong counts)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+
+        def mha_out_proj():
+            attn = nn.MultiheadAttention(16, 4)
+            return nn.Linear(4, 2 if hasattr(attn, "out_proj") else 4)
+
+
+        def lstm_method():
+            return nn.Linear(4, 2 if hasattr(nn.LSTM(4, 4), "flatten_parameters") else 4)
+
+
+        def conv_attribute():
+            return nn.Linear(4, 2 if getattr(nn.Conv2d(3, 3, 3), "transposed", None) is not None else 4)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert {n: m.total_params for n, m in models.items()} == {"mha_out_proj": None, "lstm_method": None, "conv_attribute": None}

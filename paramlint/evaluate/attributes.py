@@ -10,7 +10,8 @@ import libcst as cst
 
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS, FUNCTIONAL
-from paramlint.evaluate.keras_objects import ALIASES, policy as keras_policy
+from paramlint.evaluate.keras_dtypes import policy as keras_policy
+from paramlint.evaluate.keras_objects import ALIASES
 from paramlint.evaluate import exceptions
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
@@ -50,7 +51,30 @@ def certain_miss(obj: Any, name: str) -> bool:
         from paramlint.evaluate.iteration import Deque
 
         return not hasattr(_DEQUE if isinstance(obj, Deque) else type(obj), name)
-    return isinstance(obj, Layer)  # (the catalog's attributes, torch's methods: modelled)
+    if isinstance(obj, Layer):
+        names = framework_names(obj)
+        return names is not None and name not in names
+    return False
+
+
+def framework_names(layer: Layer) -> Any:
+    """The attribute names the framework's class of ``layer`` may have (``catalog/attr_names.py``,
+    read from torch and Keras): a name outside them is certainly missing; None when not known
+    (a class paramlint has no list for, a base from another library)."""
+    from paramlint import catalog
+    from paramlint.catalog.attr_names import NAMES
+
+    per = NAMES.get(layer.framework)
+    if per is None:
+        return None
+    if layer.cls is not None and any(isinstance(b, External) and catalog.lookup(b.qualname) is None
+                                     for b in layer.cls.mro()):
+        return None  # (a mixin from another library brings its own attributes)
+    spec = layer.spec
+    if spec is None or spec.role == "base" and spec.name in ("Module", "Layer"):
+        return per[""]
+    extra = per.get(spec.name)
+    return None if extra is None else per[""] | extra
 
 
 def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
@@ -337,8 +361,8 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, (Instance, Layer)) and not isinstance(value, (Layer, Param)) and _through_property(it, obj, name, value, node):
         return
-    if isinstance(obj, Layer) and obj.framework == "keras" and obj.cls is not None \
-            and isinstance(it.fw.class_lookup(obj.cls, name), Function):
+    prop = it.fw.class_lookup(obj.cls, name) if isinstance(obj, Layer) and obj.framework == "keras" and obj.cls is not None else None
+    if isinstance(prop, Function) and prop.kind == "property":
         # A layer or weight set through a property: Keras tracks it, then object.__setattr__
         # runs the setter -- except on the torch backend, where torch's Module.__setattr__
         # stores a layer under the property's name instead. A class with its own __setattr__

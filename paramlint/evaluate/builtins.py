@@ -1026,5 +1026,8 @@ STDLIB.update(_regex.STDLIB)
 from paramlint.evaluate import keras_objects as _keras_objects  # noqa: E402
 
 STDLIB.update(_keras_objects.STDLIB)
+from paramlint.evaluate import keras_dtypes as _keras_dtypes  # noqa: E402
+
+STDLIB.update(_keras_dtypes.STDLIB)
 CONSTANTS.update(_regex.CONSTANTS)
 CONSTANTS.update(_introspection.CONSTANTS)

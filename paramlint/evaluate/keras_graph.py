@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import collections
 import math
-
 import re
 from typing import Any, Dict, List, Sequence, Tuple
 
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.isolation import touch
-from paramlint.evaluate import keras_objects
+from paramlint.evaluate import keras_dtypes
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
@@ -63,8 +62,8 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
     if isinstance(bound.get("name") or kw.get("name"), str):
         layer.name = bound.get("name") or kw.get("name")
     # its dtype policy, fixed now (a global policy set later does not change it):
-    # keras_objects.layer_dtype answers dtype_policy, compute_dtype...
-    layer.attrs["__dtype__"] = dtype if dtype is not None else keras_objects.policy(it, None, node)
+    # keras_dtypes.layer_dtype answers dtype_policy, compute_dtype...
+    layer.attrs["__dtype__"] = dtype if dtype is not None else keras_dtypes.policy(it, None, node)
     if spec.name == "Sequential":
         layers = bound.get("layers")
         if layers is not None:
@@ -226,8 +225,10 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                     # names: they run on placeholder tensors), even when compute_output_shape()
                     # declares its output (without one, the call below builds them)
                     saved = dict(it.keras_names)
-                    it.call(fn, args, kwargs, node)
+                    r = it.call(fn, args, kwargs, node)
                     it.keras_names = saved
+                    if isinstance(r, Unknown) and layer.uncertain is None:
+                        layer.uncertain = r  # (a build that stopped: its sublayers may be half built)
         if own_call:
             ocs = class_attr(it, layer.cls, "compute_output_shape", node, layer)
             if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None and _own(ocs):
@@ -624,9 +625,9 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
         operands[0] = _const(())  # ``ops.sqrt(hidden_dim)``: a concrete scalar tensor
     if kind == "binary":
         if type(operands[1]) in (int, float) and isinstance(operands[0], Tensor):
-            operands[1] = Tensor((), "keras")  # (a Python number: a scalar, not a graph input)
+            operands[1] = _const(())  # (a Python number: a concrete scalar, not a graph input)
         elif type(operands[0]) in (int, float) and isinstance(operands[1], Tensor):
-            operands[0] = Tensor((), "keras")
+            operands[0] = _const(())
     u = next((t for t in operands if isinstance(t, Unknown)), None)
     if u is not None:
         return u  # (the unknown operand says why, not "not modelled")
@@ -764,8 +765,11 @@ def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         out = S.einsum(args[0], shapes)
     except ArgError as e:
         return it.unknown(f"keras.ops.einsum: {e.message}", node)
+    inputs = tuple(t for t in operands if isinstance(t, Tensor) and not t.const)
+    if not inputs and all(t.const for t in operands if isinstance(t, Tensor)):
+        return _const(tuple(out))  # (on concrete tensors Keras makes no operation)
     res = Tensor(tuple(out), "keras")
-    res.inputs = tuple(t for t in operands if isinstance(t, Tensor))
+    res.inputs = inputs
     it.keras_names["einsum"] = it.keras_names.get("einsum", 0) + 1
     return res
 
@@ -791,19 +795,25 @@ def _reshape(x: Tuple[Any, ...], want: Tuple[Any, ...]) -> Tuple[Any, ...]:
 
 
 def _pad(x: Tuple[Any, ...], width: Any) -> Tuple[Any, ...]:
-    """``keras.ops.pad``: one (before, after) pair for every dim, or a pair per dim."""
+    """``keras.ops.pad`` as Keras's ``Pad`` reads ``pad_width``: an int, one (before, after)
+    sequence for every dim, or a sequence per dim (a 1-item one doubled, in a list only)."""
     from paramlint.catalog.spec import ArgError
+
+    def ints(v: Any) -> bool:
+        return all(type(d) is int for d in v)
 
     if type(width) is int:
         pairs = [(width, width)] * len(x)
     elif isinstance(width, (list, tuple)) and width and type(width[0]) is int:
-        if len(width) not in (1, 2) or not _ints(width):
-            raise ArgError("pad_width")
-        pairs = [(width[0], width[-1])] * len(x)
-    elif isinstance(width, (list, tuple)) and width and all(isinstance(p, (list, tuple)) and len(p) in (1, 2) and _ints(p) for p in width):
-        if len({len(p) for p in width}) != 1:
-            raise ArgError("pad_width pairs of different lengths")
-        pairs = [(p[0], p[-1]) for p in width]
+        if len(width) < 2 or not ints(width[:2]):
+            raise ArgError("pad_width")  # (Keras indexes its second item: IndexError)
+        pairs = [(width[0], width[1])] * len(x)
+    elif isinstance(width, (list, tuple)) and width and all(isinstance(p, (list, tuple)) and p for p in width):
+        if len({len(p) for p in width}) != 1 or not all(ints(p[:2]) for p in width):
+            raise ArgError("pad_width items of different lengths")
+        if len(width[0]) == 1 and isinstance(width, tuple):
+            raise ArgError("pad_width: a tuple of 1-item widths (Keras raises TypeError)")
+        pairs = [(p[0], p[0]) if len(p) == 1 else (p[0], p[1]) for p in width]
         if len(pairs) == 1:
             pairs = pairs * len(x)
         elif len(pairs) != len(x):
@@ -1089,11 +1099,11 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         rule = layer.spec.extra["supports_masking"]  # an argument's name (Embedding: mask_zero) or a bool
         return layer.args.get(rule) if isinstance(rule, str) else rule
     if name in ("dtype_policy", "compute_dtype", "variable_dtype", "dtype"):
-        return keras_objects.layer_dtype(it, layer.attrs.get("__dtype__"), name, node)
+        return keras_dtypes.layer_dtype(it, layer.attrs.get("__dtype__"), name, node)
     if name == "_flatten_layers":
         return Builtin(name, lambda it2, a, k, n: _flatten_layers(it2, layer, a, k, n))
     if name == "compute_output_shape" and layer.spec is not None and layer.spec.role == "leaf" \
-            and "forward" not in layer.spec.extra:
+            and "forward" not in layer.spec.extra and layer.spec.name not in _NO_OUTPUT_SHAPE:
         return Builtin(name, lambda it2, a, k, n: _compute_output_shape(it2, layer, a, k, n))
     if name == "trainable":
         return it.fw.layer_trainable(layer)
@@ -1104,6 +1114,10 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
+
+
+#: Catalog layers that keep Keras's default compute_output_shape (it raises NotImplementedError).
+_NO_OUTPUT_SHAPE = frozenset(("GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"))
 
 
 def _flatten_layers(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -1208,7 +1222,7 @@ def _pop(it: Any, seq: Layer, node: Any) -> Any:
     return last
 
 
-def _input_layer(it: Any, t: Any, model: Layer, n_inputs: int, node: Any) -> Layer:
+def _input_layer(it: Any, t: Any, model: Layer, node: Any) -> Layer:
     """The InputLayer of the input tensor ``t``: one per tensor, whatever models it feeds
     (``keras.Model(bb.input, ...)`` lists ``bb``'s own InputLayer)."""
     table = it.project.keras_input_layers
@@ -1232,6 +1246,8 @@ def _input_layer(it: Any, t: Any, model: Layer, n_inputs: int, node: Any) -> Lay
 def _layers(it: Any, model: Layer, node: Any) -> Any:
     """``model.layers``. A functional model lists its InputLayers too, ranked with its layers
     by depth in the graph, then discovery (one input is the deepest node: first)."""
+    if model.uncertain is not None:  # (a graph or a layer list not fully followed)
+        return model.uncertain
     out: List[Any] = [c for c in model.children.values() if c is not None]
     ins = model.attrs.get("__inputs__")
     if model.graph is None or not isinstance(ins, list) or (model.spec is not None and model.spec.name == "Sequential"):
@@ -1241,7 +1257,7 @@ def _layers(it: Any, model: Layer, node: Any) -> Any:
         # a Sequential called in the graph is one layer of it for Keras; here its layers are
         return it.unknown("model.layers of a functional model that calls a Sequential is not modelled", node)
     extra = [c for c in out if id(c) not in by_id]
-    markers = [_input_layer(it, t, model, len(ins), node) for t in ins]
+    markers = [_input_layer(it, t, model, node) for t in ins]
     saved = model.attrs.get("__ranks__")
     ranks: Dict[int, Tuple[int, int]] = saved[0] if saved else {}
     input_ranks: List[Tuple[int, int]] = saved[1] if saved else []

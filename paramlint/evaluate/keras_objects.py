@@ -129,7 +129,7 @@ def is_instance(v: Any, qualname: str) -> Optional[bool]:
 _CALLABLE = (External, Function, Builtin, BoundMethod, Partial, Layer, Class)
 
 
-def _identifier(it: Any, what: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+def identifier(it: Any, what: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if len(args) + len(kwargs) != 1 or (kwargs and "identifier" not in kwargs):
         return it.unknown(f"{what}.get() with these arguments", node)
     return args[0] if args else kwargs["identifier"]
@@ -137,7 +137,7 @@ def _identifier(it: Any, what: str, args: List[Any], kwargs: Dict[str, Any], nod
 
 def _activation_get(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``keras.activations.get``: None is ``linear``, a name its function, a callable itself."""
-    v = _identifier(it, "keras.activations", args, kwargs, node)
+    v = identifier(it, "keras.activations", args, kwargs, node)
     if v is None:
         return External("keras.activations.linear")
     if isinstance(v, str):
@@ -154,7 +154,7 @@ def _object_get(kind: str) -> Builtin:
     def get(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         """``keras.<kind>.get``: None stays None, a name is an instance of its class, a class
         is instantiated, an instance or a function is itself."""
-        v = _identifier(it, f"keras.{kind}", args, kwargs, node)
+        v = identifier(it, f"keras.{kind}", args, kwargs, node)
         if v is None or isinstance(v, (Unknown, KerasObject, Function, Partial)):
             return v
         if isinstance(v, str):
@@ -175,98 +175,3 @@ for _p in _PREFIXES:
     STDLIB[f"{_p}activations.get"] = Builtin("get", _activation_get)
     for _kind in _CLASSES:
         STDLIB[f"{_p}{_kind}.get"] = _object_get(_kind)
-
-
-# ---- dtype policies ------------------------------------------------------------------------
-
-#: Policy names -> (compute dtype, variable dtype). Quantized policies ("int8_from_float32"...)
-#: change the weights and are not modelled.
-_POLICIES = {
-    "float16": ("float16", "float16"), "bfloat16": ("bfloat16", "bfloat16"), "float32": ("float32", "float32"),
-    "float64": ("float64", "float64"), "mixed_float16": ("float16", "float32"), "mixed_bfloat16": ("bfloat16", "float32"),
-}
-
-
-class DTypePolicy:
-    """``keras.DTypePolicy(name)`` and a layer's ``dtype_policy``: given as ``dtype=`` to other
-    layers (keras-hub passes ``dtype=self.dtype_policy`` down), read as ``compute_dtype`` in
-    ``ops.cast(x, self.compute_dtype)``."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"DTypePolicy({self.name})"
-
-    def attr(self, it: Any, name: str, node: Any) -> Any:
-        if name == "name":
-            return self.name
-        if name == "compute_dtype":
-            return _POLICIES[self.name][0]
-        if name == "variable_dtype":
-            return _POLICIES[self.name][1]
-        if name == "quantization_mode":
-            return None
-        return it.unknown(f"attribute {name!r} of a DTypePolicy", node)
-
-
-def policy(it: Any, value: Any, node: Any) -> Any:
-    """The policy a ``dtype=`` argument names (None: the global one), or Unknown."""
-    if value is None:
-        value = it.project.keras_config.get("dtype_policy")
-        if value is None:
-            value = it.project.keras_config.get("floatx", "float32")  # (Keras's default policy is floatx())
-    if isinstance(value, DTypePolicy) or isinstance(value, Unknown):
-        return value
-    if isinstance(value, str) and value in _POLICIES:
-        return DTypePolicy(value)
-    return it.unknown(f"the dtype policy {value!r} is not modelled", node)
-
-
-def layer_dtype(it: Any, raw: Any, name: str, node: Any) -> Any:
-    """A Keras layer's ``dtype_policy``, ``compute_dtype``, ``variable_dtype`` or ``dtype``,
-    from its ``dtype=`` argument (``raw``) or the global policy."""
-    p = policy(it, raw, node)
-    if isinstance(p, Unknown) or name == "dtype_policy":
-        return p
-    return _POLICIES[p.name][0 if name == "compute_dtype" else 1]
-
-
-def _policy_new(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    v = args[0] if len(args) == 1 and not kwargs else kwargs.get("name") if not args and len(kwargs) == 1 else _NO_ARG
-    if v is _NO_ARG:
-        return it.unknown("DTypePolicy() with these arguments", node)
-    return policy(it, v, node) if isinstance(v, str) else it.unknown("DTypePolicy() of a name that is not a string", node)
-
-
-def _policy_get(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    v = _identifier(it, "keras.dtype_policies", args, kwargs, node)
-    return v if isinstance(v, (DTypePolicy, Unknown)) else policy(it, v, node) if isinstance(v, str) else it.unknown(
-        "keras.dtype_policies.get() of this value", node)
-
-
-def _set_global(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    v = args[0] if len(args) == 1 and not kwargs else kwargs.get("policy") if not args and len(kwargs) == 1 else None
-    p = policy(it, v, node) if v is not None else it.unknown("set_dtype_policy() with these arguments", node)
-    it.project.keras_config["dtype_policy"] = p if isinstance(p, Unknown) else p.name
-    return None
-
-
-def _get_global(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    return policy(it, None, node) if not args and not kwargs else it.unknown("dtype_policy() with arguments", node)
-
-
-_NO_ARG = object()
-
-for _p in ("keras.", "keras.src.", "keras.dtype_policies.", "keras.src.dtype_policies.", "keras.mixed_precision."):
-    STDLIB[f"{_p}DTypePolicy"] = Builtin("DTypePolicy", _policy_new)
-for _p in ("keras.", "keras.src."):
-    STDLIB[f"{_p}dtype_policies.get"] = Builtin("get", _policy_get)
-    STDLIB[f"{_p}config.set_dtype_policy"] = Builtin("set_dtype_policy", _set_global)
-    STDLIB[f"{_p}config.dtype_policy"] = Builtin("dtype_policy", _get_global)
-    STDLIB[f"{_p}mixed_precision.set_global_policy"] = Builtin("set_global_policy", _set_global)
-    STDLIB[f"{_p}mixed_precision.set_dtype_policy"] = Builtin("set_dtype_policy", _set_global)
-    STDLIB[f"{_p}mixed_precision.global_policy"] = Builtin("global_policy", _get_global)
-    STDLIB[f"{_p}mixed_precision.dtype_policy"] = Builtin("dtype_policy", _get_global)
