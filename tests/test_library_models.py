@@ -7,12 +7,12 @@ imports Keras the ``try`` branch is what runs; in code that does not, it stays u
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from test_evaluator import built, ours, write_package
+from test_keras_semantics import _keras
 
 API_EXPORT = '''
     import types
@@ -120,11 +120,7 @@ def test_figures(tmp_path: Path, builder: str) -> None:
 @pytest.mark.oracle
 @pytest.mark.parametrize("builder", sorted(TOTALS))
 def test_matches_keras(tmp_path: Path, builder: str) -> None:
-    if os.environ.get("KERAS_BACKEND", "torch") != "torch":
-        pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
-    pytest.importorskip("torch")
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = _keras()
     pytest.importorskip("namex")
     pkg = write_package(tmp_path, {"api_export.py": API_EXPORT, "m.py": MODEL})
     m = ours(tmp_path, pkg, "m.py")[builder]
