@@ -368,16 +368,16 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
         # stores a layer under the property's name instead. A class with its own __setattr__
         # routes around that (keras-hub's Task and Backbone send properties to
         # object.__setattr__); without one the figures depend on the backend.
+        _through_property(it, obj, name, value, node)
         if isinstance(value, Layer) and not isinstance(it.fw.class_lookup(obj.cls, "__setattr__"), Function):
-            if _through_property(it, obj, name, value, node) and obj.uncertain is None:
-                obj.uncertain = it.unknown(f"{obj.type_name}.{name}: a layer set through a property (Keras's torch "
-                                           "backend stores it under the property's name, the others run the setter)", node)
+            why = "a layer set through a property (Keras's torch backend stores it under the property's name, the others run the setter)"
+        elif not any(v is value for v in (*obj.children.values(), *obj.params.values())):
+            why = "set through a property that does not keep it (Keras tracks it anyway)"
+        else:
             return
-        if _through_property(it, obj, name, value, node):
-            if not any(v is value for v in (*obj.children.values(), *obj.params.values())) and obj.uncertain is None:
-                obj.uncertain = it.unknown(f"{obj.type_name}.{name}: set through a property that does not keep it "
-                                           "(Keras tracks it anyway)", node)
-            return
+        if obj.uncertain is None:
+            obj.uncertain = it.unknown(f"{obj.type_name}.{name}: {why}", node)
+        return
     if isinstance(obj, Layer):
         if name == "dtype_policy" and obj.framework == "keras":  # Keras's setter: the policy it names
             obj.attrs["__dtype__"] = keras_policy(it, value, node)
