@@ -204,3 +204,28 @@ def test_another_framework_imported_in_a_try_may_be_missing(tmp_path: Path) -> N
     models = ours(tmp_path, pkg, "m.py")
     assert models["build"].total_params is None  # (it was taken as installed: 20 where torch builds 10)
     assert models["build_torch"].total_params == 4 * 4 + 4
+
+
+def test_find_spec_answers_as_imports_do(tmp_path: Path) -> None:
+    # a spec (true) for the standard library and a framework the code imported; never "None"
+    # for another package (it may be installed where the model is built)
+    src = '''
+        import importlib.util
+
+        import torch.nn as nn
+
+        HAS_TORCH = importlib.util.find_spec("torch") is not None and importlib.util.find_spec("math") is not None
+        HAS_FLASH = importlib.util.find_spec("flash_attn") is not None
+
+
+        def build_torch():
+            return nn.Linear(4, 4 if HAS_TORCH else 2)
+
+
+        def build_flash():
+            return nn.Linear(4, 4 if HAS_FLASH else 2)
+    '''
+    pkg = write_package(tmp_path, {"m.py": src})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["build_torch"].total_params == 4 * 4 + 4  # (torch builds 20: CPython's find_spec finds both)
+    assert models["build_flash"].total_params is None

@@ -922,8 +922,28 @@ def _import_module(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) 
     return it.import_module(name)
 
 
+def _find_spec(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``importlib.util.find_spec(name)``: a spec (an opaque, true value) for a module known to
+    be importable where the model runs (see statements.not_known_installed), else unknown --
+    never None: a package missing here may be installed there."""
+    from paramlint.evaluate.signatures import bind
+    from paramlint.evaluate.statements import not_known_installed
+
+    bound = bind("name, package=None", list(args), dict(kwargs), "find_spec")
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    name = bound["name"]
+    if isinstance(name, Unknown):
+        return name
+    if not isinstance(name, str) or not name or name.startswith("."):
+        return it.unknown("find_spec() of this name", node)
+    why = not_known_installed(it, name)
+    return External("importlib.machinery.ModuleSpec") if why is None else it.unknown(why, node)
+
+
 STDLIB.update({
     "importlib.import_module": Builtin("import_module", _import_module),
+    "importlib.util.find_spec": Builtin("find_spec", _find_spec),
     "functools.partial": Builtin("partial", _partial),
     "functools.lru_cache": Builtin("lru_cache", lambda it, a, k, n: _lru_cache(it, a, k, n)),
     "functools.cache": Builtin("cache", lambda it, a, k, n: _cached(a[0], None) if a else it.unknown("cache()", n)),

@@ -745,7 +745,7 @@ _PLANS: Dict[cst.CSTNode, _Plan] = {}
 _TRUE_NAMESPACES = frozenset((
     "torch", "torchvision", "torchaudio", "keras", "tensorflow", "tf_keras", "flax", "jax", "numpy", "np",
     "functools", "math", "collections", "itertools", "operator", "builtins", "typing", "typing_extensions",
-    "dataclasses", "abc", "enum", "copy", "re", "warnings", "logging", "inspect", "types", "einops", "timm",
+    "dataclasses", "abc", "enum", "copy", "re", "warnings", "logging", "inspect", "types", "einops", "timm", "importlib",
 ))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Dict, List, cast
+from typing import Any, Callable, Dict, List, Optional, cast
 
 import libcst as cst
 
@@ -612,39 +612,44 @@ _STDLIB: frozenset = getattr(sys, "stdlib_module_names", None) or frozenset((  #
 def _optional_import(it: Any, name: str, node: cst.CSTNode) -> None:
     """``try: import flash_attn`` / ``except ImportError``: whether a package outside the
     project, the standard library and the frameworks is installed is not known (the fallback
-    may be what runs): the ``try`` is then treated as possibly raising. A framework's own
-    dependencies are installed in code that imported the framework."""
+    may be what runs): the ``try`` is then treated as possibly raising."""
     if not name:
         return
-    top = name.split(".")[0]
     if not it.try_depth:
+        top = name.split(".")[0]
         if top in _ASSUMED:
             it.project.frameworks.add(top)  # (imported for good: the model runs where it is installed)
         return
-    if top in _ASSUMED:
-        from paramlint.evaluate.externals import known_module
-        from paramlint.evaluate.library import REQUIRED_BY
+    why = not_known_installed(it, name)
+    if why is not None:
+        it.unknown(why, node)  # (counted by the enclosing try)
 
-        if top not in it.project.frameworks and not REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:
-            # ``try: import tensorflow`` in torch code: another framework may well be missing
-            it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
-            return
-        if "." in name and not known_module(name):  # ``import torch.nn.attention.flex_attention``
-            it.unknown(f"whether {name} exists in the installed {top}", node)  # (the version decides)
-        return
-    if top in _VERSIONED_MODULES:
-        it.unknown(f"whether the Python version that runs the code has {top}", node)
-        return
-    if top in _STDLIB:
-        return
-    found = it.project.find(top)
-    if found is not None and not found.library:
-        return
+
+def not_known_installed(it: Any, name: str) -> Optional[str]:
+    """None when module ``name`` is known to be importable where the model runs, else why not:
+    the standard library (of any Python version), the project's files, a framework the code
+    imported outside a ``try`` and the packages it requires (``namex`` for Keras)."""
+    top = name.split(".")[0]
     from paramlint.evaluate.library import REQUIRED_BY
 
-    if REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:  # ``try: import namex`` in Keras code
-        return
-    it.unknown(f"whether {top} is installed", node)  # (counted by the enclosing try)
+    if top in _ASSUMED:
+        from paramlint.evaluate.externals import known_module
+
+        if top not in it.project.frameworks and not REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:
+            return f"whether {top} is installed"  # (``try: import tensorflow`` in torch code)
+        if "." in name and not known_module(name):  # ``import torch.nn.attention.flex_attention``
+            return f"whether {name} exists in the installed {top}"  # (the version decides)
+        return None
+    if top in _VERSIONED_MODULES:
+        return f"whether the Python version that runs the code has {top}"
+    if top in _STDLIB:
+        return None
+    found = it.project.find(top)
+    if found is not None and not found.library:
+        return None
+    if REQUIRED_BY.get(top, frozenset()) & it.project.frameworks:
+        return None
+    return f"whether {top} is installed"
 
 
 #: Standard-library names that exist only in some Python versions (added after 3.8, or removed
