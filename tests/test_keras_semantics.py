@@ -19,6 +19,8 @@ import pytest
 from test_evaluator import built, ours, write_package
 
 MODELS = '''
+    import string
+
     import keras
     from keras import layers
 
@@ -485,6 +487,47 @@ MODELS = '''
         return keras.Model(x, [layers.Dense(2)(a), layers.Dense(3)(b)])
 
 
+    class CachedAttention(layers.MultiHeadAttention):
+        """keras-hub's cached attention: MultiHeadAttention's own projections and attention
+        step, called from an overriding call() (each part was "no attribute")."""
+
+        def call(self, query, value, key=None, attention_mask=None, training=None):
+            key = value if key is None else key
+            q = self._query_dense(query)
+            k, v = self._key_dense(key), self._value_dense(value)
+            out, _ = self._compute_attention(query=q, key=k, value=v, attention_mask=attention_mask, training=training)
+            return self._output_dense(out)
+
+
+    class OwnProjections(CachedAttention):
+        """Whisper's: its own projections, the key without a bias, built from the layer's
+        settings (_get_common_kwargs_for_sublayer), then Keras's attention step."""
+
+        def build(self, query_shape, value_shape, key_shape=None):
+            kw = self._get_common_kwargs_for_sublayer()
+            heads, dim = self._num_heads, self._key_dim
+            self._query_dense = layers.EinsumDense("abc,cde->abde", output_shape=(None, heads, dim), bias_axes="de", **kw)
+            self._query_dense.build(query_shape)
+            self._key_dense = layers.EinsumDense("abc,cde->abde", output_shape=(None, heads, dim), bias_axes=None, **kw)
+            self._key_dense.build(value_shape)
+            self._value_dense = layers.EinsumDense("abc,cde->abde", output_shape=(None, heads, dim), bias_axes="de", **kw)
+            self._value_dense.build(value_shape)
+            self._build_attention(4)
+            letters = string.ascii_lowercase[:4]
+            self._output_dense = layers.EinsumDense(f"{letters},cde->abe", output_shape=(None, query_shape[-1]),
+                                                    bias_axes="e", **kw)
+            self._output_dense.build((None, None, heads, dim))
+            self.built = True
+
+
+    def attention_parts_in_subclasses():
+        x = keras.Input((5, 8))
+        a = CachedAttention(num_heads=2, key_dim=4)
+        b = OwnProjections(num_heads=2, key_dim=3)
+        b.build((None, 5, 8), (None, 5, 8))
+        return keras.Model(x, b(a(x, x), x))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -518,6 +561,8 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    # MultiHeadAttention's parts for subclasses (keras-hub's cached attention, Whisper's)
+    "attention_parts_in_subclasses": 3 * (8 * 2 * 4 + 2 * 4) + (2 * 4 * 8 + 8) + 3 * (8 * 2 * 3) + 2 * (2 * 3) + (2 * 3 * 8 + 8),
     "stored_over_a_method": (4 * 3 + 3) * 2,
     "pad_widths": (9 * 2 + 2) + (10 * 3 + 3),
     # found by probing (each was a different count): a dict is flattened in sorted key order,

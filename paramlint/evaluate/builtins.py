@@ -776,6 +776,9 @@ CONSTANTS: Dict[str, Any] = {
     "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi,
     "torch.pi": math.pi, "torch.e": math.e, "torch.inf": math.inf, "torch.nan": math.nan,
     "typing.TYPE_CHECKING": False, "typing_extensions.TYPE_CHECKING": False,  # False when the code runs
+    # (the same in every Python version; Keras builds einsum equations from them)
+    "string.ascii_lowercase": "abcdefghijklmnopqrstuvwxyz", "string.ascii_uppercase": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "string.ascii_letters": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "string.digits": "0123456789",
 }
 
 

@@ -189,6 +189,7 @@ def explicit_build(layer: Layer, method: Any) -> Builtin:
     def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         r = it.call(method, args, kwargs, node)
         layer.attrs["__built__"] = True
+        layer.built = True  # (a subclass of a catalog layer whose own build() makes its weights)
         return r
     return Builtin("build", run)
 
@@ -216,6 +217,15 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
                     return u
             elif own_call:
                 layer.attrs["__called__"] = True
+                if spec is not None and spec.role == "leaf" and not layer.built:
+                    # a catalog layer's own build(), with the shapes of the overriding call()'s
+                    # tensors (keras-hub's cached attention subclasses MultiHeadAttention)
+                    cb = get_attr(it, layer, "build", node)
+                    names = _BUILD_NAMES.get(spec.name, ("input_shape",))
+                    u = _call_with_shapes(it, layer, fn, cb, "build", args, kwargs, node, names)
+                    if isinstance(u, Unknown):
+                        layer.uncertain = first_set(layer.uncertain, u)
+                        return u
                 layer.built = True
                 if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None \
                         and any(isinstance(c, Layer) and not c.built for c in layer.children.values()) \
@@ -320,18 +330,22 @@ def _maybe_build(it: Any, layer: Layer, call_fn: Any, build_fn: Any, args: List[
 
 
 def _call_with_shapes(it: Any, layer: Layer, call_fn: Any, target: Any, what: str, args: List[Any],
-                      kwargs: Dict[str, Any], node: Any) -> Any:
+                      kwargs: Dict[str, Any], node: Any, names: Any = None) -> Any:
     """``target`` (``build`` or ``compute_output_shape``) called as Keras calls it
     (``update_shapes_dict_for_target_fn``): ``<arg>_shape`` for each tensor argument of
     ``call()`` (a list or dict of tensors: the same structure of shapes; ``mask`` arguments
-    left out); a one-argument target gets the first of them, whatever its name."""
+    left out); a one-argument target gets the first of them, whatever its name. ``names``:
+    the target's parameters, when it is not a project function (a catalog layer's build)."""
     from paramlint.evaluate.interpreter import _plan
     from paramlint.evaluate.values import BoundMethod, Function
 
     call = call_fn.func if isinstance(call_fn, BoundMethod) else call_fn
-    target_f = target.func if isinstance(target, BoundMethod) else target
-    if not isinstance(target_f, Function):
-        return it.unknown(f"{layer.type_name}.{what} is not a plain method", node)
+    if names is None:
+        target_f = target.func if isinstance(target, BoundMethod) else target
+        if not isinstance(target_f, Function):
+            return it.unknown(f"{layer.type_name}.{what} is not a plain method", node)
+        p = target_f.node.params
+        names = [q.name.value for q in (*p.posonly_params, *p.params, *p.kwonly_params)][1:]
     shapes: Dict[str, Any] = {}
     arg_names: List[str] = []
     if isinstance(call, Function):
@@ -358,8 +372,6 @@ def _call_with_shapes(it: Any, layer: Layer, call_fn: Any, target: Any, what: st
         arg_names = ["inputs"]
         if s is not _NOT_TENSORS:
             shapes["inputs_shape"] = s
-    p = target_f.node.params
-    names = [q.name.value for q in (*p.posonly_params, *p.params, *p.kwonly_params)][1:]
     if len(names) == 1:
         return it.call(target, [next(iter(shapes.values()), None)], {}, node)
     kw: Dict[str, Any] = {}
@@ -370,6 +382,10 @@ def _call_with_shapes(it: Any, layer: Layer, call_fn: Any, target: Any, what: st
         if name in shapes:
             kw[name] = shapes[name]
     return it.call(target, [], kw, node)
+
+
+#: The build() parameters of catalog layers with more than one (the others take one shape).
+_BUILD_NAMES = {"MultiHeadAttention": ("query_shape", "value_shape", "key_shape")}
 
 
 _NOT_TENSORS = object()
@@ -1102,6 +1118,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
         return keras_dtypes.layer_dtype(it, layer.attrs.get("__dtype__"), name, node)
     if name == "_flatten_layers":
         return Builtin(name, lambda it2, a, k, n: _flatten_layers(it2, layer, a, k, n))
+    if layer.spec is not None and layer.spec.name == "MultiHeadAttention" and name in _MHA_PARTS:
+        return _mha_part(it, layer, name, node)
     if name == "compute_output_shape" and layer.spec is not None and layer.spec.role == "leaf" \
             and "forward" not in layer.spec.extra and layer.spec.name not in _NO_OUTPUT_SHAPE:
         return Builtin(name, lambda it2, a, k, n: _compute_output_shape(it2, layer, a, k, n))
@@ -1114,6 +1132,131 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if name == "add" and layer.spec is not None and layer.spec.name == "Sequential":
         return Builtin("add", lambda it2, a, k, n: add(it2, layer, a[0] if a else None, n))
     return _MISSING
+
+
+# ---- MultiHeadAttention's parts, for subclasses that override call() (keras-hub's cached
+# attention): its projections as EinsumDense views holding the layer's own weights, its
+# attention step, its settings. Keras 3.15's names; 3-D inputs, as the catalog entry.
+
+_MHA_DENSE = {"_query_dense": "query_dense", "_key_dense": "key_dense", "_value_dense": "value_dense",
+              "_output_dense": "output_dense"}
+_MHA_PARTS = frozenset((*_MHA_DENSE, "_num_heads", "_key_dim", "_value_dim", "_use_bias", "_dropout", "_output_shape",
+                        "_inverse_sqrt_key_dim", "_compute_attention", "_dropout_layer",
+                        "_get_common_kwargs_for_sublayer", "_build_attention"))
+
+
+def _mha_part(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    a = layer.args
+    kd = a.get("key_dim")
+    if name in ("_num_heads", "_key_dim", "_use_bias", "_dropout", "_output_shape"):
+        return a.get(name[1:])
+    if name == "_value_dim":
+        return a.get("value_dim") if a.get("value_dim") is not None else kd
+    if name == "_inverse_sqrt_key_dim":
+        return 1.0 / math.sqrt(float(kd)) if type(kd) is int and kd > 0 else it.unknown("MultiHeadAttention key_dim", node)
+    if name == "_compute_attention":
+        return Builtin(name, lambda it2, args, kw, n: _mha_attention(it2, args, kw, n))
+    if name == "_get_common_kwargs_for_sublayer":
+        return Builtin(name, lambda it2, args, kw, n: _mha_common_kwargs(it2, layer, n))
+    if name == "_build_attention":
+        return Builtin(name, lambda it2, args, kw, n: _mha_build_attention(it2, args, kw, n))
+    if layer.uncertain is not None:
+        return layer.uncertain
+    if not layer.built:
+        return it.unknown(f"{name} of a MultiHeadAttention not built yet", node)
+    parts = layer.attrs.get("__parts__")
+    if parts is None:
+        parts = layer.attrs["__parts__"] = {}
+    if name not in parts:
+        parts[name] = _mha_view(it, layer, name, node)
+    return parts[name]
+
+
+def _mha_view(it: Any, layer: Layer, name: str, node: Any) -> Any:
+    """A sublayer Keras's MultiHeadAttention builds, as a built layer over its weights (no new
+    weight, no auto-name: Keras made them when the attention layer was built)."""
+    from paramlint.catalog import table
+    from paramlint.evaluate.signatures import bind
+
+    if name == "_dropout_layer":
+        spec, pos, kw = table("keras")["Dropout"], [layer.args.get("dropout")], {}
+    else:
+        prefix = _MHA_DENSE[name]
+        kernel = layer.params.get(f"{prefix}.kernel")
+        if kernel is None:
+            return it.unknown(f"MultiHeadAttention.{name} weights", node)
+        if prefix == "output_dense":  # (batch, seq, heads, dim) -> (batch, seq, *output)
+            eq, axes, out = "abcd,cde->abe", "e", (None, *kernel.shape[2:])
+        else:  # (batch, seq, features) -> (batch, seq, heads, dim)
+            eq, axes, out = "abc,cde->abde", "de", (None, *kernel.shape[1:])
+        if len(out) != (2 if prefix == "output_dense" else 3):
+            return it.unknown(f"MultiHeadAttention.{name} of this output shape", node)
+        spec, pos, kw = table("keras")["EinsumDense"], [eq, out], {"bias_axes": axes if layer.args.get("use_bias") else None}
+    bound = bind(spec.signature, pos, kw, spec.name)
+    if isinstance(bound, str):
+        return it.unknown(bound, node)
+    view = Layer("keras", None, spec, layer.location)
+    view.args, view.name, view.built = bound, name[1:], True
+    if name != "_dropout_layer":
+        view.params["kernel"] = kernel
+        bias = layer.params.get(f"{prefix}.bias")
+        if bias is not None:
+            view.params["bias"] = bias
+    return view
+
+
+def _mha_common_kwargs(it: Any, layer: Layer, node: Any) -> Any:
+    """``_get_common_kwargs_for_sublayer()``: the settings a subclass's own projections take
+    (Whisper's attention builds its own, with and without biases)."""
+    from paramlint.evaluate.keras_objects import STDLIB
+
+    a = layer.args
+    out: Dict[str, Any] = {k: a.get(k) for k in ("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                                                   "kernel_constraint", "bias_constraint")}
+    out["dtype"] = keras_dtypes.layer_dtype(it, layer.attrs.get("__dtype__"), "dtype_policy", node)
+    for k in ("kernel_initializer", "bias_initializer"):
+        out[k] = STDLIB["keras.initializers.get"].fn(it, [a.get(k)], {}, node)
+    return out
+
+
+def _mha_build_attention(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``_build_attention(rank)`` (a subclass's own build()): Keras makes the Softmax and the
+    Dropout then (no weights; they take auto-names)."""
+    if len(args) + len(kwargs) != 1:
+        return it.unknown("_build_attention() with these arguments", node)
+    for n in ("softmax", "dropout"):
+        it.keras_names[n] = it.keras_names.get(n, 0) + 1
+    return None
+
+
+def _mha_attention(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``_compute_attention(query, key, value, ...)`` on projected tensors (batch, seq, heads,
+    dim): (output (batch, T, heads, value dim), scores (batch, heads, T, S)); the scores are
+    None where Keras takes a fused attention kernel, which depends on the backend, unless asked
+    for."""
+    from paramlint.evaluate.signatures import bind
+
+    b = bind("query, key, value, attention_mask=None, training=None, return_attention_scores=False, use_causal_mask=False",
+             args, kwargs, "_compute_attention")
+    if isinstance(b, str):
+        return it.unknown(b, node)
+    q, k, v = b["query"], b["key"], b["value"]
+    u = next((t for t in (q, k, v) if isinstance(t, Unknown)), None)
+    if u is not None:
+        return u
+    if not all(isinstance(t, Tensor) and t.framework == "keras" and len(t.shape) == 4 for t in (q, k, v)):
+        return it.unknown("_compute_attention() of these tensors", node)
+    if k.shape[1] != v.shape[1] and None not in (k.shape[1], v.shape[1]) or \
+            any(x.shape[2:3] != q.shape[2:3] and None not in (x.shape[2], q.shape[2]) for x in (k, v)):
+        return it.unknown("_compute_attention(): shapes that do not match", node)
+    ins = tuple(t for t in (q, k, v) if not t.const)
+    out = Tensor((q.shape[0], q.shape[1], q.shape[2], v.shape[3]), "keras")
+    out.inputs = ins
+    if b["return_attention_scores"] is not True:
+        return (out, it.unknown("attention scores (None when Keras uses a fused kernel)", node))
+    scores = Tensor((q.shape[0], q.shape[2], q.shape[1], k.shape[1]), "keras")
+    scores.inputs = ins
+    return (out, scores)
 
 
 #: Catalog layers that keep Keras's default compute_output_shape (it raises NotImplementedError).
