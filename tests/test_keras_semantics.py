@@ -528,6 +528,19 @@ MODELS = '''
         return keras.Model(x, b(a(x, x), x))
 
 
+    class ScaledDense(layers.Dense):
+        """Its own call() and no build(): Keras builds Dense's weights from the call's input
+        (they were missing: "no attribute 'kernel'")."""
+
+        def call(self, x):
+            return keras.ops.matmul(x, self.kernel) * 2.0 + self.bias
+
+
+    def catalog_weights_for_an_own_call():
+        x = keras.Input((6,))
+        return keras.Model(x, ScaledDense(3)(x))
+
+
     def mask_named_argument():
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
@@ -561,6 +574,7 @@ TOTALS = {
     "layers_of_three_inputs_through_ops": 20 * 8 + 2 * 8 + (8 * 8 + 8),
     "layers_with_an_unused_input": 4 * 2 + 2,
     "mask_named_argument": 6 * 3,
+    "catalog_weights_for_an_own_call": 6 * 3 + 3,
     # MultiHeadAttention's parts for subclasses (keras-hub's cached attention, Whisper's)
     "attention_parts_in_subclasses": 3 * (8 * 2 * 4 + 2 * 4) + (2 * 4 * 8 + 8) + 3 * (8 * 2 * 3) + 2 * (2 * 3) + (2 * 3 * 8 + 8),
     "stored_over_a_method": (4 * 3 + 3) * 2,
