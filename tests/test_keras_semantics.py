@@ -923,6 +923,23 @@ def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:
         "cell_output_shape": None, "pad_one_item": None, "pad_tuple_of_one_items": None}
 
 
+def test_an_argument_keras_normalizes_when_built_is_unknown(tmp_path: Path) -> None:
+    # Keras 3.15: GroupNormalization(groups=-1).groups is the channel count once built (54
+    # here); paramlint read the argument, -1 (19)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers
+
+
+        def gn_groups():
+            g = layers.GroupNormalization(groups=-1)
+            inp = keras.Input((4, 6))
+            x = g(inp)
+            return keras.Model(inp, layers.Dense(abs(g.groups))(x))
+    '''})
+    assert ours(tmp_path, pkg, "m.py")["gn_groups"].total_params is None
+
+
 def test_layers_of_a_graph_not_fully_followed_are_unknown(tmp_path: Path) -> None:
     # Keras 3.15: 12 (three layers); paramlint listed the InputLayer only (4): a layer it does
     # not model (Dot) ends the graph it follows, so model.layers is not known

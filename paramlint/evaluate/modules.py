@@ -100,7 +100,8 @@ def torch_attr(it: Any, layer: Layer, spec_name: str, name: str, v: Any, node: A
 #: Keras arguments stored as tuples or lists whatever was given (an int is read back as a tuple).
 _KERAS_NORMALIZED = frozenset((
     "kernel_size", "strides", "dilation_rate", "pool_size", "size", "padding", "cropping", "axis", "dims",
-    "target_shape", "output_padding", "shared_axes", "noise_shape", "attention_axes"))
+    "target_shape", "output_padding", "shared_axes", "noise_shape", "attention_axes",
+    "groups"))  # (GroupNormalization(groups=-1) holds the channel count once built)
 
 
 def walk(layer: Layer, prefix: str = "", seen: Optional[set] = None) -> Iterator[Tuple[str, Layer]]:
