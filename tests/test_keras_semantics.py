@@ -889,9 +889,20 @@ def test_a_layer_set_through_a_property_depends_on_the_backend(tmp_path: Path) -
         def setter_side_effect():
             x = keras.Input((8,))
             return keras.Model(x, SideEffect()(x))
+
+
+        class OwnSetattr(SideEffect):
+            def __setattr__(self, name, value):  # (only super(): torch's Module.__setattr__ still decides)
+                return super().__setattr__(name, value)
+
+
+        def own_setattr_calling_super():
+            x = keras.Input((8,))
+            return keras.Model(x, OwnSetattr()(x))
     '''})
-    m = ours(tmp_path, pkg, "m.py")["setter_side_effect"]
-    assert m.total_params is None and "property" in str(m.unresolved)
+    models = ours(tmp_path, pkg, "m.py")
+    for name in ("setter_side_effect", "own_setattr_calling_super"):
+        assert models[name].total_params is None and "property" in str(models[name].unresolved)
 
 
 def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:

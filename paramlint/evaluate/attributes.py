@@ -357,6 +357,23 @@ def _through_property(it: Any, obj: Any, name: str, value: Any, node: Any) -> bo
     return True
 
 
+def _routes_to_object_setattr(hook: Any) -> bool:
+    """Whether a class's own ``__setattr__`` calls ``object.__setattr__`` (it can then store a
+    property's value past torch's ``Module.__setattr__``)."""
+    from paramlint.evaluate.havoc import children
+
+    if not isinstance(hook, Function) or not isinstance(hook.node, cst.FunctionDef):
+        return False
+    stack: list = [hook.node.body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Attribute) and n.attr.value == "__setattr__" and isinstance(n.value, cst.Name) \
+                and n.value.value == "object":
+            return True
+        stack.extend(children(n))
+    return False
+
+
 def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     touch(it, obj)
     if isinstance(obj, (Instance, Layer)) and not isinstance(value, (Layer, Param)) and _through_property(it, obj, name, value, node):
@@ -365,11 +382,11 @@ def set_attr(it: Any, obj: Any, name: str, value: Any, node: Any) -> None:
     if isinstance(prop, Function) and prop.kind == "property":
         # A layer or weight set through a property: Keras tracks it, then object.__setattr__
         # runs the setter -- except on the torch backend, where torch's Module.__setattr__
-        # stores a layer under the property's name instead. A class with its own __setattr__
-        # routes around that (keras-hub's Task and Backbone send properties to
-        # object.__setattr__); without one the figures depend on the backend.
+        # stores a layer under the property's name instead. A class whose own __setattr__
+        # calls object.__setattr__ routes around that (keras-hub's Task and Backbone, for
+        # properties); otherwise the figures depend on the backend.
         _through_property(it, obj, name, value, node)
-        if isinstance(value, Layer) and not isinstance(it.fw.class_lookup(obj.cls, "__setattr__"), Function):
+        if isinstance(value, Layer) and not _routes_to_object_setattr(it.fw.class_lookup(obj.cls, "__setattr__")):
             why = "a layer set through a property (Keras's torch backend stores it under the property's name, the others run the setter)"
         elif not any(v is value for v in (*obj.children.values(), *obj.params.values())):
             why = "set through a property that does not keep it (Keras tracks it anyway)"
