@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import copy
-from typing import Any
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -52,15 +52,14 @@ def certain_miss(obj: Any, name: str) -> bool:
 
         return not hasattr(_DEQUE if isinstance(obj, Deque) else type(obj), name)
     if isinstance(obj, Layer):
-        names = framework_names(obj)
-        return names is not None and name not in names
+        return framework_has(obj, name) is False
     return False
 
 
-def framework_names(layer: Layer) -> Any:
-    """The attribute names the framework's class of ``layer`` may have (``catalog/attr_names.py``,
-    read from torch and Keras): a name outside them is certainly missing; None when not known
-    (a class paramlint has no list for, a base from another library)."""
+def framework_has(layer: Layer, name: str) -> Optional[bool]:
+    """Whether the framework's class of ``layer`` may have attribute ``name``
+    (``catalog/attr_names.py``, read from torch and Keras): False means certainly not; None
+    when not known (a class paramlint has no list for, a base from another library)."""
     from paramlint import catalog
     from paramlint.catalog.attr_names import NAMES
 
@@ -70,11 +69,13 @@ def framework_names(layer: Layer) -> Any:
     if layer.cls is not None and any(isinstance(b, External) and catalog.lookup(b.qualname) is None
                                      for b in layer.cls.mro()):
         return None  # (a mixin from another library brings its own attributes)
+    if name in per[""]:
+        return True
     spec = layer.spec
     if spec is None or spec.role == "base" and spec.name in ("Module", "Layer"):
-        return per[""]
+        return False
     extra = per.get(spec.name)
-    return None if extra is None else per[""] | extra
+    return None if extra is None else name in extra
 
 
 def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:

@@ -635,8 +635,7 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     graph_inputs = tuple(t for t in operands if isinstance(t, Tensor) and not t.const)
     # a layer's own weight (``ops.matmul(x, self.kernel)``, ``ops.cast(self.w, dtype)``): a
     # tensor of its shape, not an input of the graph
-    operands = [Tensor(tuple(t.shape), "keras") if isinstance(t, Param) and all(type(d) is int for d in t.shape) else t
-                for t in operands]
+    operands = [Tensor(tuple(t.shape), "keras") if _sized_weight(t) else t for t in operands]
     if kind == "same" and type(operands[0]) in (int, float):
         operands[0] = _const(())  # ``ops.sqrt(hidden_dim)``: a concrete scalar tensor
     if kind == "binary":
@@ -731,6 +730,11 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     return res
 
 
+def _sized_weight(t: Any) -> bool:
+    """A layer's own weight of known shape: an operand of ``keras.ops`` as a tensor of that shape."""
+    return isinstance(t, Param) and all(type(d) is int for d in t.shape)
+
+
 def _const(shape: Tuple[Any, ...]) -> Tensor:
     t = Tensor(shape, "keras")
     t.const = True
@@ -773,7 +777,7 @@ def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     for t in operands:
         if isinstance(t, Tensor) and t.framework == "keras":
             shapes.append(tuple(t.shape))
-        elif isinstance(t, Param) and all(type(d) is int for d in t.shape):
+        elif _sized_weight(t):
             shapes.append(tuple(t.shape))
         else:
             return NOT_MODELLED

@@ -22,6 +22,10 @@ def _load(name: str) -> ModuleType:
         from paramlint.evaluate import arrays
 
         return arrays
+    if name == "attributes":
+        from paramlint.evaluate import attributes
+
+        return attributes
     if name == "enums":
         from paramlint.evaluate import enums
 

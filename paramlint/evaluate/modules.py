@@ -149,7 +149,8 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     if spec is not None and layer.built and name in spec.extra.get(NONE_WHEN_ABSENT, ()):
         return None  # built without it (bias=False): torch registered None, not the flag
     if name in layer.args and not (layer.framework == "torch" and name in _METHODS) \
-            and not (layer.framework == "torch" and _not_kept(layer, name)):
+            and not (layer.framework == "torch" and lazy.attributes.framework_has(layer, name) is False):
+        # (an argument torch does not keep as an attribute, ``nn.Embedding(_freeze=...)``, is none)
         # (a constructor argument named like a Module method -- ModuleList(modules),
         # ParameterDict(parameters) -- is not stored: torch's method answers)
         v = layer.args[name]
@@ -193,14 +194,6 @@ def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
     u = it.unknown(f"no attribute {name!r} on {layer.type_name}", node)
     u.aliases = (layer,)
     return u
-
-
-def _not_kept(layer: Layer, name: str) -> bool:
-    """A constructor argument torch does not keep as an attribute (``nn.Embedding(_freeze=...)``)."""
-    from paramlint.evaluate.attributes import framework_names
-
-    names = framework_names(layer)
-    return names is not None and name not in names
 
 
 def delitem(it: Any, layer: Layer, key: Any, node: Any) -> bool:
