@@ -186,6 +186,8 @@ KERAS = [
     krow("Attention", "layers.Attention()", [2, 5, 8], [2, 7, 8], lst=True),
     krow("Attention", "layers.Attention(use_scale=True, score_mode='concat')", [2, 5, 8], [2, 7, 8], lst=True),
     krow("AdditiveAttention", "layers.AdditiveAttention()", [2, 5, 8], [2, 7, 8], lst=True),
+    krow("Dot", "layers.Dot(axes=(2, 2))", [2, 5, 8], [2, 7, 8], lst=True),
+    krow("Dot", "layers.Dot(1, normalize=True)", [3, 8], [3, 8], lst=True),
     krow("Rescaling", "layers.Rescaling(1.0 / 255)", [2, 8, 8, 3]),
     krow("Resizing", "layers.Resizing(12, 10)", [2, 8, 8, 3]),
     krow("CenterCrop", "layers.CenterCrop(4, 6)", [2, 8, 8, 3]),

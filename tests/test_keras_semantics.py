@@ -545,6 +545,14 @@ MODELS = '''
         x = keras.Input((4, 6))
         p = keras.Input((3,), dtype="int32")
         return keras.Model([x, p], Gather()(x, mask_positions=p))
+
+
+    def dot_products():
+        q, d = keras.Input((10, 8)), keras.Input((12, 8))
+        s = layers.Softmax()(layers.dot([q, d], axes=2))
+        c = layers.Flatten()(layers.Dot(axes=(2, 1))([s, d]))
+        sim = layers.Dot(axes=1, normalize=True)([layers.Dense(4)(c), layers.Dense(4)(c)])
+        return keras.Model([q, d], layers.Dense(2)(sim))
 '''
 
 TOTALS = {
@@ -602,6 +610,7 @@ TOTALS = {
     "ops_pad_split_reshape": (3 * 3 * 3 * 4 + 4) + (6 * 5 + 5) + (10 * 3 + 3) + (12 * 2 + 2),
     # a layer's dtype_policy / compute_dtype / variable_dtype (were "no attribute")
     "mixed_precision_layer": 6 + (6 * 3 + 3),  # was unknown (build() missing mask_positions_shape)
+    "dot_products": 2 * (80 * 4 + 4) + (1 * 2 + 2),  # keras.layers.Dot / dot (was not modelled)
     "gated_by_names": (5 * 3 + 3) + (5 * 6 + 6) + (6 * 4 + 4) + (4 * 4 + 4) + 3 * 4,
 }
 

@@ -401,6 +401,11 @@ KERAS_LAYER_CASES = [
     ("Multiply", {}, [(None, 1, 4), (None, 3, 4)]),
     ("Maximum", {}, [(None, 4), (None, 4), (None, 4)]),
     ("Subtract", {}, [(None, 2, 4), (None, 2, 4)]),
+    ("Dot", {"axes": 1}, [(None, 8), (None, 8)]),
+    ("Dot", {"axes": -1, "normalize": True}, [(None, 5, 8), (None, 7, 8)]),
+    ("Dot", {"axes": (2, 2)}, [(None, 5, 8), (None, 7, 8)]),
+    ("Dot", {"axes": [1, 2]}, [(4, 6, 3), (4, 5, 6)]),
+    ("Dot", {"axes": (-1, 1)}, [(None, 3, 4, 6), (None, 6, 2)]),
 ]
 
 

@@ -327,6 +327,31 @@ def _concatenate_output(a: Args, xs: Shape) -> Shape:
     return tuple(out)
 
 
+def _dot_output(a: Args, xs: Shape) -> Shape:
+    """``Dot``: ``build`` checks the two dot axes agree (an unknown size against a known one
+    raises there), ``compute_output_shape`` drops them and the second input's batch axis."""
+    shapes = [list(s) for s in cast(Sequence[Shape], xs)]
+    if len(shapes) != 2:
+        raise ArgError("should be called on a list of 2 inputs")
+    s1, s2 = shapes
+    axes = a.raw("axes")
+    if isinstance(axes, int):
+        ax = [axes % len(s1), axes % len(s2)] if axes < 0 else [axes, axes]
+    elif isinstance(axes, (list, tuple)) and len(axes) == 2 and all(isinstance(i, int) for i in axes):
+        ax = list(axes)
+    else:
+        raise ArgError("axes should be an int or a pair of ints")
+    if not (-len(s1) <= ax[0] < len(s1) and -len(s2) <= ax[1] < len(s2)) or len(s2) < 2:
+        raise ArgError("an axis is out of range")
+    if s1[ax[0]] != s2[ax[1]]:
+        raise ArgError(f"incompatible sizes {s1[ax[0]]} and {s2[ax[1]]} on the dot axes")
+    s1.pop(ax[0])
+    s2.pop(ax[1])
+    s2.pop(0)
+    out = s1 + s2
+    return tuple(out + [1] if len(out) == 1 else out)
+
+
 def _reshape_output(a: Args, x: Shape) -> Shape:
     target = a.raw("target_shape")
     if not isinstance(target, (list, tuple)) or not all(isinstance(d, int) and not isinstance(d, bool) for d in target):
@@ -417,6 +442,7 @@ _MERGES = [
     for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 ] + [
     LayerSpec("keras", "Concatenate", f"axis=-1, {_KW}", output=_concatenate_output, lazy=True, extra=_MERGE),
+    LayerSpec("keras", "Dot", f"axes, normalize=False, {_KW}", output=_dot_output, lazy=True, extra=_MERGE),
 ]
 _RESHAPING = [
     LayerSpec("keras", "Reshape", f"target_shape, {_KW}", output=_reshape_output, lazy=True),

@@ -563,7 +563,7 @@ def _remap(it: Any, t: Any, env: Dict[int, Any], node: Any, depth: int = 0) -> A
 
 _FUNCTIONAL_MERGES = {
     "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
-    "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate",
+    "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
 }
 
 
@@ -592,6 +592,8 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
         return NOT_MODELLED
     kw = dict(kwargs)
     inputs = args[0] if args else kw.pop("inputs", None)
+    if cls == "Dot" and len(args) < 2:
+        kw.setdefault("axes", -1)  # (``keras.layers.dot(inputs, axes=-1, **kwargs)``)
     layer = it.fw.construct(it, spec, list(args[1:]), kw, node)
     if isinstance(layer, Unknown):
         return layer
