@@ -553,6 +553,17 @@ MODELS = '''
         c = layers.Flatten()(layers.Dot(axes=(2, 1))([s, d]))
         sim = layers.Dot(axes=1, normalize=True)([layers.Dense(4)(c), layers.Dense(4)(c)])
         return keras.Model([q, d], layers.Dense(2)(sim))
+
+
+    def grouped_query_attention():
+        keras.config.disable_flash_attention()
+        off = keras.config.is_flash_attention_enabled()
+        keras.config.enable_flash_attention()  # (sets None: "where supported")
+        q, v = keras.Input((10, 24)), keras.Input((7, 24))
+        y = layers.GroupQueryAttention(6, 6, 3, dropout=0.1 if off is False else 0.0)(q, v)
+        y, s = layers.GroupQueryAttention(4, 4, 1, use_gate=keras.config.is_flash_attention_enabled() is None)(
+            y, y, return_attention_scores=True)
+        return keras.Model([q, v], [y, layers.Flatten()(s)])
 '''
 
 TOTALS = {
@@ -611,6 +622,11 @@ TOTALS = {
     # a layer's dtype_policy / compute_dtype / variable_dtype (were "no attribute")
     "mixed_precision_layer": 6 + (6 * 3 + 3),  # was unknown (build() missing mask_positions_shape)
     "dot_products": 2 * (80 * 4 + 4) + (1 * 2 + 2),  # keras.layers.Dot / dot (was not modelled)
+    # keras.layers.GroupQueryAttention, keras.config's flash-attention switch (were not modelled)
+    # (query (24, 6, 6) + key and value (24, 3, 6) + biases + output (6, 6, 24)) + (query and gate,
+    # key and value with one kv head, output)
+    "grouped_query_attention": (24 * 6 * 6 + 36 + 2 * (24 * 3 * 6 + 18) + 6 * 6 * 24 + 24)
+                               + (2 * (24 * 4 * 4 + 16) + 2 * (24 * 4 + 4) + 4 * 4 * 24 + 24),
     "gated_by_names": (5 * 3 + 3) + (5 * 6 + 6) + (6 * 4 + 4) + (4 * 4 + 4) + 3 * 4,
 }
 
@@ -937,10 +953,26 @@ def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:
         def pad_tuple_of_one_items():
             x = keras.Input((5, 6))
             return keras.Model(x, layers.Dense(2)(keras.ops.pad(x, ((0,), (1,), (2,)))))
+
+
+        def flash_attention_with_dropout():  # (ValueError at init)
+            x = keras.Input((8, 16))
+            return keras.Model(x, layers.GroupQueryAttention(4, 4, 2, dropout=0.1, flash_attention=True)(x, x))
+
+
+        def attention_flash_with_dropout():
+            x = keras.Input((8, 16))
+            return keras.Model(x, layers.MultiHeadAttention(2, 4, dropout=0.1, flash_attention=True)(x, x))
+
+
+        def query_heads_not_a_multiple():
+            x = keras.Input((8, 16))
+            return keras.Model(x, layers.GroupQueryAttention(4, 6, 4)(x, x))
     '''})
     models = ours(tmp_path, pkg, "m.py")
     assert {n: m.total_params for n, m in models.items()} == {
-        "cell_output_shape": None, "pad_one_item": None, "pad_tuple_of_one_items": None}
+        "cell_output_shape": None, "pad_one_item": None, "pad_tuple_of_one_items": None,
+        "flash_attention_with_dropout": None, "attention_flash_with_dropout": None, "query_heads_not_a_multiple": None}
 
 
 def test_an_argument_keras_normalizes_when_built_is_unknown(tmp_path: Path) -> None:

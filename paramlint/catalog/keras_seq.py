@@ -292,6 +292,7 @@ def _mha_dims(a: Args, x: Any) -> Tuple[Shape, Shape, Shape, int, int, int, Tupl
         raise ArgError("MultiHeadAttention: attention_axes other than the sequence axis are not modelled")
     if a.bool("use_gate"):
         raise ArgError("MultiHeadAttention: use_gate is not modelled")
+    _no_flash_dropout(a)
     q, v = _shape_of(x, "query", "MultiHeadAttention"), _shape_of(x, "value", "MultiHeadAttention")
     k = v if not isinstance(x, Inputs) or x.get("key") is None else _shape_of(x, "key", "MultiHeadAttention")
     if len(q) != 3 or len(v) != 3 or len(k) != 3:
@@ -331,6 +332,65 @@ def _mha_output(a: Args, x: Any) -> Any:
     if scores:
         return Outputs([res, (q[0], h, q[1], k[1])])
     return res
+
+
+_GQA = "GroupedQueryAttention"
+
+
+def _no_flash_dropout(a: Args) -> None:
+    """Keras raises at init for dropout with ``flash_attention`` (its ``flash_attention or
+    is_flash_attention_enabled()``: the global switch is never truthy, ``enable_flash_attention()``
+    sets it to None, meaning "where supported")."""
+    flash, dropout = a.raw("flash_attention"), a.raw("dropout")
+    if flash is None or flash is False or (type(flash) is int and flash == 0):
+        return
+    if not isinstance(dropout, (int, float)) or dropout > 0:
+        raise ArgError("dropout is not supported with flash attention (an error in Keras)")
+
+
+def _gqa_dims(a: Args, x: Any) -> Tuple[Shape, Shape, Shape, int, int, int]:
+    """``GroupedQueryAttention``: the checks its ``__init__``, ``build`` (EinsumDense over 3-D
+    inputs) and ``compute_output_shape`` make, where Keras raises."""
+    u, v, h = a.int("num_query_heads", 1), a.int("num_key_value_heads", 1), a.int("head_dim", 1)
+    if u % v:
+        raise ArgError("num_query_heads must be divisible by num_key_value_heads")
+    sw = a.raw("sliding_window")
+    if sw is not None and (type(sw) is not int or sw <= 0):
+        raise ArgError("sliding_window must be None or a positive int")
+    _no_flash_dropout(a)
+    q, val = _shape_of(x, "query", _GQA), _shape_of(x, "value", _GQA)
+    k = val if not isinstance(x, Inputs) or x.get("key") is None else _shape_of(x, "key", _GQA)
+    if len(q) != 3 or len(val) != 3 or len(k) != 3:
+        raise ArgError("only 3D (batch, seq, features) inputs are modelled")
+    if q[-1] != val[-1] or val[1:-1] != k[1:-1]:
+        raise ArgError("query and value features, or value and key lengths, differ (an error in Keras)")
+    return q, k, val, u, v, h
+
+
+def _gqa_params(a: Args, x: Any) -> List[ParamSpec]:
+    q, k, val, u, v, h = _gqa_dims(a, x)
+    bias = a.bool("use_bias")
+    parts = [("query", q, u), ("key", k, v)] + ([("gate", q, u)] if a.bool("use_gate") else []) + [("value", val, v)]
+    specs: List[ParamSpec] = []
+    for name, s, heads in parts:
+        specs.append(ParamSpec(f"{name}.kernel", (_last(s, _GQA), heads, h)))
+        if bias:
+            specs.append(ParamSpec(f"{name}.bias", (heads, h)))
+    m = _last(q, _GQA)
+    specs.append(ParamSpec("attention_output.kernel", (u, h, m)))
+    if bias:
+        specs.append(ParamSpec("attention_output.bias", (m,)))
+    return specs
+
+
+def _gqa_output(a: Args, x: Any) -> Any:
+    q, k, _, u, _, _ = _gqa_dims(a, x)
+    scores = x.get("return_attention_scores")
+    if scores is not True and scores is not False and scores is not None:
+        raise ArgError("return_attention_scores is not a constant")
+    if scores:
+        return Outputs([q, (q[0], u, q[1], k[1])])
+    return q
 
 
 def _attention_inputs(x: Any, layer: str) -> Tuple[Shape, Shape]:
@@ -596,6 +656,15 @@ CATALOG = [
         f"bias_constraint=None, use_gate=False, seed=None, {_KW}",
         _mha_params, _mha_output, lazy=True, extra={"forward": _MHA_FWD, "build_names": ("softmax", "dropout")},
         note="query/key/value kernels (dim, heads, key_dim|value_dim) + biases (heads, dim); output (heads, value_dim, out)",
+    ),
+    LayerSpec(
+        "keras", _GQA,
+        "head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True, sliding_window=None, "
+        "flash_attention=None, kernel_initializer='glorot_uniform', bias_initializer='zeros', kernel_regularizer=None, "
+        f"bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, {_KW}",
+        _gqa_params, _gqa_output, lazy=True, aliases=("GroupQueryAttention",),
+        extra={"forward": _MHA_FWD, "build_names": ("softmax", "dropout")},
+        note="query (dim, q_heads, head_dim), key/value (dim, kv_heads, head_dim) + biases; output (q_heads, head_dim, dim)",
     ),
     LayerSpec("keras", "Attention", f"use_scale=False, score_mode='dot', dropout=0.0, seed=None, {_KW}",
               _attention_params(False), _attention_output, lazy=True, extra={"forward": _ATT_FWD},

@@ -997,6 +997,27 @@ STDLIB.update({f"{ns}.{name}": _keras_config(name) for ns in _KERAS_NAMESPACES f
 STDLIB.update({f"{ns}.set_{name}": _keras_set_config(name) for ns in _KERAS_NAMESPACES for name in _KERAS_CONFIG})
 
 
+def _flash_switch(value: Any) -> Builtin:
+    """``keras.config.enable/disable_flash_attention()``: the global switch layers read at init
+    (``enable`` sets None, "where supported"; ``disable`` False)."""
+    def set_(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+        if a or k:
+            return it.unknown("a flash-attention switch with arguments", n)
+        it.project.keras_config["flash_attention"] = value
+        return None
+    return Builtin("enable_flash_attention" if value is None else "disable_flash_attention", set_)
+
+
+def _flash_enabled(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+    return it.project.keras_config.get("flash_attention") if not a and not k else it.unknown("is_flash_attention_enabled() with arguments", n)
+
+
+for _ns in ("keras.config", "keras.src.backend.config"):
+    STDLIB[f"{_ns}.enable_flash_attention"] = _flash_switch(None)
+    STDLIB[f"{_ns}.disable_flash_attention"] = _flash_switch(False)
+    STDLIB[f"{_ns}.is_flash_attention_enabled"] = Builtin("is_flash_attention_enabled", _flash_enabled)
+
+
 def _keras_clear_session(it: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
     """``keras.backend.clear_session()``: auto-naming starts again ("dense", not "dense_3")."""
     it.keras_names.clear()
