@@ -600,14 +600,7 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
             layer.uncertain = first_set(layer.uncertain, it.unknown(f"{spec.name}: the weights of what it wraps are unknown", node))
         layer.built = True
         return
-    trainable_flag = layer_trainable(layer)
-    if spec.framework == "keras" and spec.name == "Bidirectional" and isinstance(layer.args.get("layer"), Layer):
-        # Keras rebuilds both directions from the wrapped layer's config, trainable flag included
-        trainable_flag = trainable_flag is not False and layer_trainable(layer.args["layer"])
-    if spec.framework == "keras" and spec.name in _SUBLAYERS_IN_BUILD and trainable_flag is False:
-        # the sublayers holding its weights are made in build(), after the flag was set: Keras
-        # 3.15 counts them trainable (155 of 155 for a probe); not followed
-        trainable_flag = None
+    trainable_flag = _keras_sublayer_flag(layer, spec.name) if spec.framework == "keras" else layer_trainable(layer)
     backward = layer.args.get("backward_layer") if spec.framework == "keras" and spec.name == "Bidirectional" else None
     if isinstance(backward, Layer):  # Keras uses the given backward layer itself: its weights are shared
         shape = in_shape.get("sequences") if isinstance(in_shape, dict) else in_shape
@@ -625,8 +618,34 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
     layer.built = True
 
 
-#: Keras layers whose weights live in sublayers created by ``build()``.
-_SUBLAYERS_IN_BUILD = frozenset(("MultiHeadAttention", "GroupQueryAttention"))
+#: Keras layers whose weights live in sublayers created by ``build()``: no trainable flag set
+#: before reaches them (the setter passes it to the sublayers that exist then).
+_SUBLAYERS_IN_BUILD = frozenset(("MultiHeadAttention", "GroupedQueryAttention"))
+#: Keras layers whose weights live in a sublayer made in ``__init__`` without their
+#: ``trainable=`` argument (the setter, called later, reaches it). LSTM, GRU and SimpleRNN
+#: pass it on to their cell.
+_SUBLAYER_AT_INIT = frozenset(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"))
+
+
+def _keras_sublayer_flag(layer: Layer, name: str) -> Any:
+    """Whether the weights a Keras catalog layer makes are trainable. Keras keeps the flag per
+    variable, set by the layer that creates it (``_track_variable``): a wrapper's own
+    ``trainable=False`` does not reach the sublayers that hold its weights unless they exist
+    when the setter runs. Bidirectional's two directions are rebuilt in ``__init__`` from the
+    wrapped layer's config, its trainable flag then included."""
+    if name in _SUBLAYERS_IN_BUILD:
+        return True
+    if name in _SUBLAYER_AT_INIT:
+        return layer.attrs.get(SET_TRAINABLE, True)
+    if name == "Bidirectional" and isinstance(layer.args.get("layer"), Layer):
+        return layer.attrs.get(SET_TRAINABLE, layer.attrs.get(FORWARD_TRAINABLE, True))
+    return layer_trainable(layer)
+
+
+#: ``layer.trainable = v`` ran on this layer (attrs key; ``trainable=`` at init is not this).
+SET_TRAINABLE = "__trainable_set__"
+#: Bidirectional: the wrapped layer's flag when the directions were made from its config.
+FORWARD_TRAINABLE = "__forward_trainable__"
 
 
 def init_container(it: Any, spec: LayerSpec, obj: Layer, bound: Dict[str, Any], node: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 from paramlint.catalog.spec import LayerSpec
 from paramlint.evaluate.isolation import touch
 from paramlint.evaluate import keras_dtypes
+from paramlint.evaluate.framework import FORWARD_TRAINABLE, SET_TRAINABLE
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import first_set, Builtin, Call, Layer, Param, Tensor, Unknown
 
@@ -59,6 +60,8 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
         bound["data_format"] = fmt  # the global setting a layer without its own follows
     if bound.get("trainable", kw.get("trainable")) is False:
         layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
+    if spec.name == "Bidirectional" and isinstance(bound.get("layer"), Layer):
+        layer.attrs[FORWARD_TRAINABLE] = it.fw.layer_trainable(bound["layer"])
     if isinstance(bound.get("name") or kw.get("name"), str):
         layer.name = bound.get("name") or kw.get("name")
     # its dtype policy, fixed now (a global policy set later does not change it):
@@ -1573,9 +1576,28 @@ def set_trainable(layer: Layer, value: bool, seen: set) -> None:
     if not seen - {id(layer)}:
         sync_tracked(layer)
     layer.attrs["trainable"] = value
+    layer.attrs[SET_TRAINABLE] = value
     for p in layer.params.values():
         if p is not None and p.variable:
             p.trainable = value
-    for child in layer.children.values():
+    for child in [*layer.children.values(), *_tracked_arguments(layer)]:
         if isinstance(child, Layer):
             set_trainable(child, value, seen)
+
+
+def _tracked_arguments(layer: Layer) -> List[Any]:
+    """The layers a Keras wrapper was given and keeps as its own sublayers (the setter reaches
+    them): TimeDistributed's and SpectralNormalization's layer, RNN's cell or cells (a list
+    becomes a tracked StackedRNNCells), Bidirectional's given backward layer (its forward one
+    is a copy made from the given layer's config)."""
+    spec = layer.spec
+    if spec is None or spec.framework != "keras" or layer.cls is not None:
+        return []
+    if spec.name in ("TimeDistributed", "SpectralNormalization"):
+        return [layer.args.get("layer")]
+    if spec.name == "Bidirectional":
+        return [layer.args.get("backward_layer")]
+    if spec.name == "RNN":
+        cell = layer.args.get("cell")
+        return list(cell) if isinstance(cell, (list, tuple)) else [cell]
+    return []
