@@ -282,3 +282,65 @@ def test_methods_nesting_state_and_hidden_parameters(tmp_path):
 @pytest.mark.oracle
 def test_methods_figures_are_flax_figures(tmp_path):
     assert _flax_sizes(tmp_path, _METHODS, METHODS_SHAPES) == METHODS_SIZES
+
+
+_SHARED_CELLS = '''
+import flax.linen as nn
+
+
+class SharedCell(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        cell = nn.LSTMCell(4)
+        return nn.RNN(cell)(nn.RNN(cell)(x))
+
+
+class SharedCellSetup(nn.Module):
+    def setup(self):
+        self.cell = nn.GRUCell(4)
+        self.fwd = nn.RNN(self.cell)
+        self.bwd = nn.RNN(self.cell, reverse=True, keep_order=True)
+
+    def __call__(self, x):
+        return self.fwd(x) + self.bwd(x)
+
+
+class BidirectionalSameCell(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        cell = nn.GRUCell(3)
+        return nn.Bidirectional(nn.RNN(cell), nn.RNN(cell))(x)
+
+
+class CellWidthChanges(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        cell = nn.GRUCell(3)
+        return nn.RNN(cell)(nn.RNN(cell)(x))  # 4 features, then 3: flax raises ScopeParamShapeError
+
+
+# paramlint: input-shape=2,5,4
+shared_cell = SharedCell()
+# paramlint: input-shape=2,5,4
+shared_cell_setup = SharedCellSetup()
+# paramlint: input-shape=2,5,4
+bidirectional_same_cell = BidirectionalSameCell()
+# paramlint: input-shape=2,5,4
+cell_width_changes = CellWidthChanges()
+'''
+#: flax 0.12.8: one cell's parameters however many nn.RNNs run it (they were counted per RNN:
+#: 288, 224, 150; found by probing).
+SHARED_CELL_SIZES = {"shared_cell": {"params": 144}, "shared_cell_setup": {"params": 112},
+                     "bidirectional_same_cell": {"params": 75}}
+
+
+def test_a_cell_shared_by_rnns_is_counted_once(tmp_path):
+    ms = _analyze(tmp_path, _SHARED_CELLS)
+    assert {n: {"params": ms[n].total_params} for n in SHARED_CELL_SIZES} == SHARED_CELL_SIZES
+    assert ms["cell_width_changes"].total_params is None
+
+
+@pytest.mark.oracle
+def test_shared_cell_figures_are_flax_figures(tmp_path):
+    shapes = {n: (2, 5, 4) for n in SHARED_CELL_SIZES}
+    assert _flax_sizes(tmp_path, _SHARED_CELLS, shapes) == SHARED_CELL_SIZES

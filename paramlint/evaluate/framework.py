@@ -608,14 +608,37 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
             layer.uncertain = first_set(layer.uncertain, it.unknown("Bidirectional: the backward layer's weights are unknown", node))
             return
         specs = [ps for ps in specs if not ps.name.startswith("backward_layer.")]
+    cells = _flax_cells(layer) if spec.framework == "flax" and spec.name in ("RNN", "Bidirectional") else {}
     for ps in specs:
         p = Param(ps.shape, (ps.trainable and trainable_flag is not False) if trainable_flag is not None else None,  # type: ignore[arg-type]
                   ps.buffer, ps.collection, ps.trainable)
+        prefix, _, own = ps.name.rpartition("cell.")
+        cell = cells.get(prefix)
+        if cell is not None:  # one cell's parameters, however many RNNs run it (flax binds them to it)
+            had = cell.params.get(own)
+            if had is not None and had.shape != p.shape:
+                layer.uncertain = first_set(layer.uncertain, it.unknown(
+                    f"{spec.name}: a shared cell given inputs of another width (an error in flax)", node))
+                return
+            p = cell.params.setdefault(own, p)
         if ps.buffer:
             layer.buffers[ps.name] = p
         else:
             layer.params[ps.name] = p
     layer.built = True
+
+
+def _flax_cells(layer: Layer) -> Dict[str, Layer]:
+    """The cell modules behind a flax nn.RNN ("" prefix) or nn.Bidirectional's two RNNs, by the
+    prefix of their parameter names."""
+    out: Dict[str, Layer] = {}
+    rnns = [("", layer)] if layer.spec is not None and layer.spec.name == "RNN" else \
+        [(f"{f}.", layer.args.get(f)) for f in ("forward_rnn", "backward_rnn")]
+    for prefix, rnn in rnns:
+        cell = rnn.args.get("cell") if isinstance(rnn, Layer) else None
+        if isinstance(cell, Layer):
+            out[prefix] = cell
+    return out
 
 
 #: Keras layers whose weights live in sublayers created by ``build()``: no trainable flag set
