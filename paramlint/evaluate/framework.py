@@ -620,7 +620,10 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
                 layer.uncertain = first_set(layer.uncertain, it.unknown(
                     f"{spec.name}: a shared cell given inputs of another width (an error in flax)", node))
                 return
-            p = cell.params.setdefault(own, p)
+            if had is None:
+                cell.params[own] = p
+            else:
+                p = had
         if ps.buffer:
             layer.buffers[ps.name] = p
         else:
