@@ -344,3 +344,124 @@ def test_a_cell_shared_by_rnns_is_counted_once(tmp_path):
 def test_shared_cell_figures_are_flax_figures(tmp_path):
     shapes = {n: (2, 5, 4) for n in SHARED_CELL_SIZES}
     assert _flax_sizes(tmp_path, _SHARED_CELLS, shapes) == SHARED_CELL_SIZES
+
+
+_FLAX_RAISES = '''
+import flax.linen as nn
+import jax.numpy as jnp
+
+
+class CausalLowerCase(nn.Module):  # flax matches its own modes by name: 'CAUSAL', not 'causal'
+    @nn.compact
+    def __call__(self, x):
+        return nn.Conv(4, (3,), padding="causal")(x)
+
+
+class TransposeLowerCase(nn.Module):  # ConvTranspose hands lax only 'SAME' / 'VALID' as they are
+    @nn.compact
+    def __call__(self, x):
+        return nn.ConvTranspose(4, (3, 3), strides=(2, 2), padding="valid")(x)
+
+
+class PoolCircular(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        return nn.max_pool(nn.Dense(3)(x), (2, 2), padding="CIRCULAR")
+
+
+class NameTwice(nn.Module):  # NameInUseError
+    @nn.compact
+    def __call__(self, x):
+        for _ in range(2):
+            x = nn.Dense(4, name="fc")(x)
+        return x
+
+
+class AutoNameTaken(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(4, name="Dense_1")(x)
+        return nn.Dense(4)(nn.Dense(4)(x))
+
+
+class ParamTwice(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        return x * self.param("w", nn.initializers.ones, (4,)) + self.param("w", nn.initializers.ones, (4,))
+
+
+class BatchNormNoFlag(nn.Module):  # merge_param: given neither to the constructor nor the call
+    @nn.compact
+    def __call__(self, x):
+        return nn.BatchNorm()(x)
+
+
+class DropoutTwice(nn.Module):  # ... or to both
+    @nn.compact
+    def __call__(self, x):
+        return nn.Dropout(0.5, deterministic=True)(nn.Dense(4)(x), deterministic=True)
+
+
+class Branch(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        return nn.Dense(4)(x)
+
+
+class CalledOnAnotherWidth(nn.Module):  # ScopeParamShapeError
+    def setup(self):
+        self.blk = Branch()
+
+    def __call__(self, x):
+        return self.blk(x), self.blk(jnp.zeros((2, 4)))
+
+
+class SameLowerCase(nn.Module):  # (lax upper-cases the strings it is given: exact)
+    @nn.compact
+    def __call__(self, x):
+        return nn.avg_pool(nn.Conv(4, (3, 3), padding="same")(x), (2, 2), strides=(2, 2), padding="same_lower")
+'''
+RAISES = ["CausalLowerCase", "TransposeLowerCase", "PoolCircular", "NameTwice", "AutoNameTaken", "ParamTwice",
+          "BatchNormNoFlag", "DropoutTwice", "CalledOnAnotherWidth"]
+_RAISES_SHAPES = {"CausalLowerCase": (2, 8, 3), "CalledOnAnotherWidth": (2, 8), "ParamTwice": (2, 4)}
+
+
+def _with_shapes(source):
+    """The source with an input-shape comment above each class (4-D where not said)."""
+    out = []
+    for line in source.splitlines():
+        if line.startswith("class ") and not line.startswith("class Branch"):
+            name = line[6:].split("(")[0]
+            shape = _RAISES_SHAPES.get(name, (2, 8, 8, 3))
+            out.append("# paramlint: input-shape=" + ",".join(map(str, shape)))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_what_flax_raises_on_is_unknown(tmp_path):
+    # each was counted (found by probing against flax 0.12.8, which raises on all of them)
+    ms = _analyze(tmp_path, _with_shapes(_FLAX_RAISES))
+    assert {n: ms[n].total_params for n in RAISES} == dict.fromkeys(RAISES)
+    assert ms["SameLowerCase"].total_params == 3 * 3 * 3 * 4 + 4  # flax 0.12.8: 112
+
+
+@pytest.mark.oracle
+def test_flax_raises_on_them(tmp_path):
+    jax = pytest.importorskip("jax")
+    pytest.importorskip("flax")
+    import importlib.util
+
+    p = tmp_path / "raises.py"
+    p.write_text(_FLAX_RAISES)
+    spec = importlib.util.spec_from_file_location("_flax_raises", p)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for name in RAISES + ["SameLowerCase"]:
+        shape = _RAISES_SHAPES.get(name, (2, 8, 8, 3))
+        init = getattr(mod, name)().init
+        if name == "SameLowerCase":
+            v = jax.eval_shape(lambda: init(jax.random.key(0), jax.numpy.zeros(shape)))
+            assert sum(int(x.size) for x in jax.tree_util.tree_leaves(v["params"])) == 112
+            continue
+        with pytest.raises(Exception):
+            jax.eval_shape(lambda: init(jax.random.key(0), jax.numpy.zeros(shape)))

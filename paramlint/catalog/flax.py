@@ -144,10 +144,17 @@ def _conv_params(transpose: bool):  # type: ignore[no-untyped-def]
     return params
 
 
-def _pads(a: Args, n: int) -> Any:
+def _pads(a: Args, n: int, transpose: bool = False) -> Any:
+    """A padding as flax reads it: its own modes by their exact names (``'CIRCULAR'``...), a
+    string it hands to lax in any case for Conv (lax upper-cases ``'same'``, ``'valid'``,
+    ``'same_lower'``), exactly ``'SAME'``/``'VALID'`` for ConvTranspose (lax raises otherwise)."""
     p = a.raw("padding")
     if isinstance(p, str):
-        return p.upper()
+        if p in ("CIRCULAR", "REFLECT", "CAUSAL") or (transpose and p in ("SAME", "VALID")):
+            return p
+        if not transpose and p.upper() in ("SAME", "VALID", "SAME_LOWER"):
+            return "VALID" if p.upper() == "VALID" else "SAME"  # (SAME_LOWER: the same sizes)
+        raise ArgError(f"padding {p!r} is not one flax accepts here (it raises)")
     if isinstance(p, int) and not isinstance(p, bool):
         return ((p, p),) * n
     if isinstance(p, (list, tuple)) and len(p) == n:
@@ -195,7 +202,7 @@ def _convT_output(a: Args, x: Any) -> Shape:
     n = len(k)
     batch, spatial, _ = _split(_x(x, "inputs", "ConvTranspose"), n, "ConvTranspose")
     s, d = _bcast(a, "strides", n), _bcast(a, "kernel_dilation", n)
-    pads = _pads(a, n)
+    pads = _pads(a, n, transpose=True)
     sizes: List[Dim] = []
     for i, L in enumerate(spatial):
         kd = (k[i] - 1) * d[i] + 1
@@ -277,6 +284,24 @@ def _same_inputs(a: Args, x: Any) -> Shape:
     return _x(x, "inputs", a.layer)
 
 
+def _merge_param(a: Args, x: Any, name: str) -> None:
+    """flax's ``merge_param``: a flag given to the constructor or to the call, exactly once
+    (``BatchNorm(use_running_average=...)``, ``Dropout(deterministic=...)``); else it raises."""
+    call = x.get(name) if isinstance(x, Inputs) else None
+    if (a.raw(name) is None) == (call is None):
+        raise ArgError(f"{name} must be given once, to the constructor or to the call (flax raises)")
+
+
+def _bn_output(a: Args, x: Any) -> Shape:
+    _merge_param(a, x, "use_running_average")
+    return _same_x(a, x)
+
+
+def _dropout_output(a: Args, x: Any) -> Shape:
+    _merge_param(a, x, "deterministic")
+    return _same_inputs(a, x)
+
+
 # --- attention --------------------------------------------------------------------------
 
 def _mha_shapes(a: Args, x: Any, self_attention: bool) -> Tuple[Shape, Shape, Shape]:
@@ -328,6 +353,11 @@ def _mha_params(self_attention: bool):  # type: ignore[no-untyped-def]
 def _mha_output(self_attention: bool):  # type: ignore[no-untyped-def]
     def output(a: Args, x: Any) -> Shape:
         q, _, _ = _mha_shapes(a, x, self_attention)
+        rate = a.raw("dropout_rate")
+        if not isinstance(rate, (int, float)):
+            raise ArgError(f"{a.layer}: dropout_rate is not a constant")
+        if rate > 0:  # (deterministic is required only with dropout)
+            _merge_param(a, x, "deterministic")
         if x.get("sow_weights"):
             raise ArgError(f"{a.layer}: sow_weights is not modelled")
         return tuple(q[:-1]) + (_mha_dims(a, q)[3],)
@@ -481,7 +511,7 @@ CATALOG = [
     _leaf("Embed", "num_embeddings, features, dtype=None, param_dtype=None, embedding_init=None, promote_dtype=None",
           _embed_params, _embed_output, "inputs", "embedding (num_embeddings, features)"),
     _leaf("BatchNorm", f"use_running_average=None, axis=-1, momentum=0.99, epsilon=1e-05, {_NORM}, {_FAST}",
-          _bn_params, _same_x, "x, use_running_average=None, *, mask=None",
+          _bn_params, _bn_output, "x, use_running_average=None, *, mask=None",
           "scale + bias in params; mean + var in batch_stats (state, not parameters)"),
     _leaf("LayerNorm", f"epsilon=1e-06, {_NORM}, reduction_axes=-1, feature_axes=-1, {_FAST}",
           _ln_params("LayerNorm", True), _same_x, "x, *, mask=None", "scale + bias over feature_axes"),
@@ -489,7 +519,7 @@ CATALOG = [
           f"feature_axes=-1, {_FAST}", _ln_params("RMSNorm", False), _same_x, "x, *, mask=None", "scale over feature_axes"),
     _leaf("GroupNorm", f"num_groups=32, group_size=None, epsilon=1e-06, {_NORM}, reduction_axes=None, {_FAST}",
           _gn_params, _same_x, "x, *, mask=None", "scale + bias (features)"),
-    _leaf("Dropout", "rate, broadcast_dims=(), deterministic=None, rng_collection='dropout'", no_params, _same_inputs,
+    _leaf("Dropout", "rate, broadcast_dims=(), deterministic=None, rng_collection='dropout'", no_params, _dropout_output,
           "inputs, deterministic=None, rng=None"),
     LayerSpec("flax", "MultiHeadDotProductAttention", f"{_ATT}, {_TAIL}", _mha_params(False), _mha_output(False), lazy=True,
               extra={"forward": "inputs_q, inputs_k=None, inputs_v=None, *, inputs_kv=None, mask=None, deterministic=None, "

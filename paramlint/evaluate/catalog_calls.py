@@ -97,6 +97,8 @@ def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
     else:
         if not layer.built and layer.uncertain is None:
             it.fw.build_params(it, layer, inputs, node)
+        elif layer.framework == "flax" and layer.params and layer.uncertain is None:
+            _same_flax_params(it, layer, inputs, node)
         out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
     if it.trace is not None:
         shapes = input_shapes(inputs) if not isinstance(inputs, Unknown) else (None,)
@@ -104,6 +106,22 @@ def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
     if isinstance(out, Unknown):
         return out
     return to_value(out, layer.framework)
+
+
+def _same_flax_params(it: Any, layer: Layer, inputs: Any, node: Any) -> None:
+    """A flax module called again reads the parameters it made: an input that would make them
+    of another shape is flax's ScopeParamShapeError."""
+    spec = layer.spec
+    assert spec is not None
+    try:
+        want = {ps.name: ps.shape for ps in spec.params(Args(spec.name, layer.args), inputs) if not ps.buffer}
+    except (ArgError, IndexError):
+        return
+    for name, p in layer.params.items():
+        if p is not None and name in want and tuple(want[name]) != tuple(p.shape):
+            layer.uncertain = it.unknown(
+                f"{layer.type_name} called again on an input that gives {name} another shape (flax raises)", node)
+            return
 
 
 def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

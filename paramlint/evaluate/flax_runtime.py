@@ -29,13 +29,24 @@ class Frame:
     ``@nn.compact`` method (submodules are created inline, auto-named); ``plain``: another
     method but ``setup`` (flax refuses inline submodules there)."""
 
-    __slots__ = ("compact", "counters", "layer", "plain")
+    __slots__ = ("compact", "counters", "layer", "names", "plain")
 
     def __init__(self, layer: Layer, compact: bool, plain: bool = False) -> None:
         self.layer = layer
         self.compact = compact
         self.plain = plain
         self.counters: Dict[str, int] = {}
+        #: names taken in this call (submodules and parameters): flax refuses a second
+        self.names: set = set()
+
+
+def _claim(it: Any, f: Frame, name: str, what: str, node: Any) -> None:
+    """A name taken twice in one compact call (``name='fc'`` in a loop, an explicit name an
+    auto-name reaches, ``self.param('w')`` twice): flax raises NameInUseError."""
+    if name in f.names:
+        f.layer.uncertain = first_set(f.layer.uncertain, it.unknown(
+            f"two {what}s named {name!r} in one call of {f.layer.type_name} (flax raises NameInUseError)", node))
+    f.names.add(name)
 
 
 def _detach(it: Any, child: Layer) -> None:
@@ -63,6 +74,7 @@ def adopt(it: Any, layer: Layer, name: Any) -> None:
         n = f.counters.get(base, 0)
         f.counters[base] = n + 1
         name = f"{base}_{n}"
+    _claim(it, f, name, "submodule", None)
     existing = f.layer.children.get(name)
     if existing is not None and existing is not layer:
         layer.attrs["__flax_same__"] = existing  # the same submodule, from an earlier call
@@ -294,6 +306,9 @@ def _param(it: Any, layer: Layer, a: List[Any], k: Dict[str, Any], node: Any) ->
     if not isinstance(name, str):
         layer.uncertain = first_set(layer.uncertain, it.unknown("self.param() with a non-constant name", node))
         return layer.uncertain
+    frames = it.flax_frames
+    if frames and frames[-1].layer is layer and frames[-1].compact:
+        _claim(it, frames[-1], name, "parameter", node)
     existing = layer.params.get(name)
     if existing is not None:
         return Tensor(existing.shape, "flax")
@@ -394,6 +409,8 @@ def _pool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
             isinstance(padding, str) or isinstance(padding, (tuple, list))
             and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in padding)):
         return it.unknown("flax raises TypeError for these pooling arguments (tuples are required)", node)
+    if isinstance(padding, str) and padding.upper() not in ("SAME", "VALID", "SAME_LOWER"):
+        return it.unknown(f"pooling padding {padding!r}: lax.reduce_window raises", node)
     n = len(window)
     a = Args("pool", {"kernel_size": tuple(window), "strides": strides, "padding": padding, "features": 1,
                       "kernel_dilation": None, "input_dilation": None})
