@@ -1061,6 +1061,16 @@ def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:
             return keras.Model(x, layers.MultiHeadAttention(2, 4, dropout=0.1, flash_attention=True)(x, x))
 
 
+        def separable_causal():  # (standardize_padding allows 'causal' for Conv1D alone)
+            x = keras.Input((64, 6))
+            return keras.Model(x, layers.SeparableConv1D(12, 5, padding="causal")(x))
+
+
+        def conv2d_causal():
+            x = keras.Input((16, 16, 3))
+            return keras.Model(x, layers.Conv2D(4, 3, padding="causal")(x))
+
+
         def query_heads_not_a_multiple():
             x = keras.Input((8, 16))
             return keras.Model(x, layers.GroupQueryAttention(4, 6, 4)(x, x))
@@ -1068,7 +1078,8 @@ def test_what_keras_raises_on_is_not_counted(tmp_path: Path) -> None:
     models = ours(tmp_path, pkg, "m.py")
     assert {n: m.total_params for n, m in models.items()} == {
         "cell_output_shape": None, "pad_one_item": None, "pad_tuple_of_one_items": None,
-        "flash_attention_with_dropout": None, "attention_flash_with_dropout": None, "query_heads_not_a_multiple": None}
+        "flash_attention_with_dropout": None, "attention_flash_with_dropout": None, "query_heads_not_a_multiple": None,
+        "separable_causal": None, "conv2d_causal": None}
 
 
 def test_an_argument_keras_normalizes_when_built_is_unknown(tmp_path: Path) -> None:

@@ -81,6 +81,8 @@ def _spatial_output(n: int, kernel: str, strides: str, channels_from: Optional[s
             # (Keras' pooling ops refuse "SAME" where its convolutions lower-case it: torch backend)
             raise ArgError(f"pooling padding {pad!r} is not 'valid' or 'same'")
         pad = pad.lower()
+        if pad == "causal" and (kernel == "pool_size" or n != 1):
+            raise ArgError("padding 'causal' is for 1D convolutions only (Keras raises)")
         sizes = tuple(keras_conv_len(L, k[i], s[i], pad, d[i]) for i, L in enumerate(spatial))
         c = a.int(channels_from, 1) if channels_from else (x[1] if first else x[-1])
         return (x[0], c) + sizes if first else (x[0],) + sizes + (c,)

@@ -94,6 +94,8 @@ def _convT(n: int) -> LayerSpec:
 def _spatial_sizes(a: Args, spatial: tuple, n: int) -> tuple:  # type: ignore[type-arg]
     k, s, d = a.ints("kernel_size", n, 1), a.ints("strides", n, 1), a.ints("dilation_rate", n, 1)
     pad = a.str("padding").lower()
+    if pad == "causal":  # (Keras's standardize_padding allows it for Conv1D alone)
+        raise ArgError("padding 'causal' is for Conv1D only (Keras raises)")
     return tuple(keras_conv_len(L, k[i], s[i], pad, d[i]) for i, L in enumerate(spatial))
 
 
