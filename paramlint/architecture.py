@@ -160,14 +160,22 @@ def report(
     #: MACs of applications of layers the model does not hold (a module kept in a plain list:
     #: torch registers no hook for it, but its products are computed all the same).
     unheld_macs: List[Optional[int]] = []
+    #: catalog layers applied whose MACs are not modelled (a user leaf's are its forward code's)
+    macs_notes: Dict[str, Unresolved] = {}
     if calls:
         for c in calls:
             out, ins = _plain(c.output_shape), tuple(_plain(i) for i in c.input_shapes)
             if id(c.layer) in paths or c.layer.framework == "keras":
                 rows.append(row_for(c.layer, out, True, ins, c))
                 traced_rows.append(rows[-1])
+                cost = rows[-1].macs
             else:
-                unheld_macs.append(_application_macs(c.layer, ins, out, c, concrete))
+                cost = _application_macs(c.layer, ins, out, c, concrete)
+                unheld_macs.append(cost)
+            if cost is None and out is not None and c.layer.spec is not None and c.layer.cls is None \
+                    and not hasattr(c, "macs") and c.layer.type_name not in macs_notes:
+                macs_notes[c.layer.type_name] = Unresolved(
+                    f"MACs of {c.layer.type_name} are not modelled", c.layer.location)
     for m in leaves:
         if m is root and calls:
             continue
@@ -226,6 +234,7 @@ def report(
         total_params=total, trainable_params=trainable, non_trainable_params=non_trainable,
         layers=tuple(rows), unresolved=tuple(unresolved.values()),
         total_macs=_total_macs(traced_rows, [*(op_macs or ()), *unheld_macs]) if calls else None,
+        macs_notes=tuple(macs_notes.values()),
         total_activations=_total_activations(traced_rows) if calls else None,
     )
 

@@ -128,7 +128,8 @@ def check_forward(path: str, model: ModelReport, s: Settings) -> List[Diagnostic
             continue
         if value is None:
             if unk:
-                reason = _where(model.shape_notes[0]) if model.shape_notes else "no input shape, or a shape could not be traced"
+                notes = model.shape_notes or (model.macs_notes if code == "PRM204" else ())
+                reason = _where(notes[0]) if notes else "no input shape, or a shape could not be traced"
                 out.append(Diagnostic(loc.path, loc.line, loc.column, "PRM903",
                                       f"{model.name}: {what} unknown ({reason}); {key} {num(budget)} not checked", unk, model.name))
         elif value > budget:

@@ -258,10 +258,12 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     trace: Optional[List[Any]] = None
     shape_notes: List[Unresolved] = []
     op_macs: List[Optional[int]] = []
+    macs_notes: List[Any] = []
     if shapes and (layer.framework in ("torch", "flax") or layer.framework == "keras" and layer.cls is not None and layer.graph is None):
         trace = []
         it.trace = trace
         it.op_macs = op_macs
+        it.macs_notes = macs_notes
         it.trace_gap = None
         try:
             out = it.fw.call_layer(it, layer, [Tensor(s, layer.framework) for s in shapes], {}, entry.node)
@@ -275,11 +277,14 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         finally:
             it.trace = None
             it.op_macs = None
+            it.macs_notes = None
     elif layer.framework == "keras" and layer.input_shape is not None and not isinstance(layer.input_shape, Unknown):
         shapes = (layer.input_shape,)
     else:
         shapes = None
     rep = architecture.report(entry.name, layer, loc, shapes, trace, op_macs=op_macs)
+    if rep.total_macs is None and trace and not shape_notes:
+        rep = _with_macs_notes(rep, macs_notes)
     if shape_notes:
         from dataclasses import replace
 
@@ -288,6 +293,20 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
+
+
+def _with_macs_notes(rep: ModelReport, op_notes: List[Any]) -> ModelReport:
+    """Why a traced model's MACs are unknown: the layer types whose cost is not modelled (the
+    report has them), then each product in forward code."""
+    from dataclasses import replace
+
+    notes: List[Unresolved] = list(rep.macs_notes)
+    seen: set = set()
+    for reason, where in op_notes:
+        if (reason, where) not in seen:
+            seen.add((reason, where))
+            notes.append(Unresolved(reason, where))
+    return replace(rep, macs_notes=tuple(notes)) if notes else rep
 
 
 def _unknown_inside(out: Any, depth: int = 0) -> Any:

@@ -101,6 +101,9 @@ class ModelReport(_Record):
     #: MACs of one forward pass: every layer row plus matrix products in forward code
     #: (``@``, ``einsum``...); None when any part is unknown or nothing was traced.
     total_macs: Optional[int] = None
+    #: Why ``total_macs`` is unknown where the forward pass was traced (a layer or a product in
+    #: forward code whose MACs are not modelled).
+    macs_notes: Tuple[Unresolved, ...] = ()
     #: Sum of the rows' output elements (every leaf application's output, batch included when
     #: known): the activation-memory budget's figure, times the dtype's bytes. None if unknown.
     total_activations: Optional[int] = None

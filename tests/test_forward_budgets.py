@@ -55,6 +55,40 @@ def test_unknown_without_input_shape_is_reported(tmp_path: Path, capsys) -> None
     assert "PRM903" in capsys.readouterr().out
 
 
+_UNMODELLED_MACS = """
+import torch
+import torch.nn as nn
+
+
+# paramlint: input-shape=2,5,8
+class Mixer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+        self.w = nn.Parameter(torch.zeros(8, 8))
+
+    def forward(self, x):
+        x = self.block(x)
+        return torch.einsum("bnd,de,ef->bnf", x, self.w, self.w)
+"""
+
+
+def test_unknown_macs_say_why(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # (found by probing: the total was unknown with no reason anywhere)
+    (tmp_path / "mixer.py").write_text(_UNMODELLED_MACS)
+    (tmp_path / "pyproject.toml").write_text("[tool.paramlint]\nmax-macs = 10\n")
+    assert main(["summary", "--no-cache", "--format", "json", str(tmp_path / "mixer.py")]) == 0
+    import json
+
+    m = json.loads(capsys.readouterr().out)["files"][0]["models"][0]
+    assert m["total_macs"] is None and m["shape_notes"] == []
+    assert [(n["reason"], n["line"]) for n in m["macs_notes"]] == [
+        ("MACs of TransformerEncoderLayer are not modelled", 10),
+        ("MACs of einsum with these operands are not modelled", 15)]
+    assert main(["check", "--no-cache", str(tmp_path / "mixer.py")]) == 0
+    assert "MACs unknown (MACs of TransformerEncoderLayer are not modelled" in capsys.readouterr().out
+
+
 @pytest.mark.oracle
 def test_figures_match_torch() -> None:
     torch = pytest.importorskip("torch")

@@ -146,6 +146,8 @@ class Interpreter:
         self.trace: Optional[List[Call]] = None
         #: MACs of matrix products in forward code (``@``, ``einsum``...), recorded while tracing.
         self.op_macs: Optional[List[Optional[int]]] = None
+        #: (reason, location) of forward-code products whose MACs are not modelled.
+        self.macs_notes: Optional[List[Any]] = None
         #: Every Layer constructed (to tell builder functions from helpers).
         self.layers_built = 0
         #: While evaluating a ``__main__`` block: input shapes of user models called there.

@@ -105,11 +105,15 @@ def tensor(shape: Shape) -> Tensor:
     return Tensor(tuple(shape))
 
 
-def record_macs(it: Any, n: Optional[int]) -> None:
-    """Matrix products in forward code count toward the model's total MACs while tracing."""
+def record_macs(it: Any, n: Optional[int], what: str, node: Any) -> None:
+    """Matrix products in forward code count toward the model's total MACs while tracing; one
+    whose count is not modelled leaves a note saying which (the total is then unknown)."""
     ops = getattr(it, "op_macs", None)
     if ops is not None and it.trace is not None:
         ops.append(n)
+        notes = getattr(it, "macs_notes", None)
+        if n is None and notes is not None:
+            notes.append((f"MACs of {what} with these operands are not modelled", it.loc(node)))
 
 
 # ---- views --------------------------------------------------------------------------------
@@ -568,7 +572,7 @@ def _matmul(it: Any, t: Any, args: List[Any], kwargs: Dict[str, Any], node: Any)
     if s is None:
         raise ArgError("matmul with a non-tensor")
     out = tensor(S.matmul(t.shape, s))
-    record_macs(it, macs.matmul(t.shape, s))
+    record_macs(it, macs.matmul(t.shape, s), "matmul", node)
     return out
 
 
@@ -609,7 +613,7 @@ def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     ops = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:]
     shapes = tensors_of(list(ops))
     out = tensor(S.einsum(eq, shapes))
-    record_macs(it, macs.einsum(eq, shapes))
+    record_macs(it, macs.einsum(eq, shapes), "einsum", node)
     return out
 
 
@@ -634,7 +638,7 @@ def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         raise ArgError("F.linear expects an input and a 1-D or 2-D weight")
     out = tensor(S.matmul(x, S.transpose(w, 0, -1) if len(w) == 2 else w))
     k, o = w[-1], w[0]
-    record_macs(it, macs.linear(x, k, o) if len(w) == 2 and k is not None and o is not None else None)
+    record_macs(it, macs.linear(x, k, o) if len(w) == 2 and k is not None and o is not None else None, "F.linear", node)
     return out
 
 
@@ -674,7 +678,7 @@ def _conv_fn(n: int) -> Callable[..., Any]:
                           for i, (L, kk) in enumerate(zip(x[-n:], k)))
         out = tuple(x[:-n - 1]) + (w[0],) + sizes
         known = c is not None and all(isinstance(kk, int) for kk in k)
-        record_macs(it, macs.conv(out, c, groups, k) if known else None)  # type: ignore[arg-type]
+        record_macs(it, macs.conv(out, c, groups, k) if known else None, "a convolution", node)  # type: ignore[arg-type]
         return tensor(out)
     return conv
 
@@ -685,7 +689,7 @@ def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
         raise ArgError("scaled_dot_product_attention expects tensors")
     scores = S.matmul(q, S.transpose(k, -2, -1))
     out = tensor(S.matmul(scores, v))
-    record_macs(it, macs.attention(q, k, v))
+    record_macs(it, macs.attention(q, k, v), "scaled_dot_product_attention", node)
     return out
 
 

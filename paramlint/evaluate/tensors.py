@@ -540,7 +540,7 @@ def binary(it: Any, op: str, a: Any, b: Any, node: Any) -> Any:
     try:
         if op == "MatrixMultiply":
             out = Tensor(matmul(sa, sb))
-            tensor_ops.record_macs(it, macs.matmul(sa, sb))
+            tensor_ops.record_macs(it, macs.matmul(sa, sb), "@", node)
             return keras_op(out, a, b, it=it, op=op)
         return keras_op(Tensor(broadcast(sa, sb)), a, b, it=it, op=op)
     except ArgError as e:

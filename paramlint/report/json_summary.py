@@ -39,6 +39,7 @@ def model(m: ModelReport) -> Dict[str, Any]:
         ],
         "unresolved": [_unresolved(u) for u in m.unresolved],
         "shape_notes": [_unresolved(u) for u in m.shape_notes],
+        "macs_notes": [_unresolved(u) for u in m.macs_notes],
     }
 
 

@@ -58,6 +58,8 @@ def render_model(m: ModelReport) -> List[str]:
         out.append(f"Unknown: {u.reason} ({where(u.location)})")
     for u in m.shape_notes:
         out.append(f"Shapes unknown: {u.reason} ({where(u.location)})")
+    for u in m.macs_notes:
+        out.append(f"MACs unknown: {u.reason} ({where(u.location)})")
     return out
 
 
