@@ -73,7 +73,9 @@ def report(
         if m.uncertain is not None:
             flag(m.uncertain)
         if (m.framework == "keras" or m.spec is not None and m.spec.lazy) and not m.built and m.spec is not None \
-                and m.spec.role == "leaf" and m.spec.params is not no_params:  # (a Dropout has no weights to build)
+                and m.spec.role == "leaf" and m.spec.params is not no_params \
+                and not (m.framework == "flax" and root.attrs.get("__flax_called__")):  # (a Dropout has no weights to build)
+            # (flax: init() is one forward pass; a submodule it never calls has no parameters)
             flag(Unknown(f"{m.name or path}: {m.type_name} is never built (no input shape reaches it)", m.location))
         elif m.framework == "keras" and m.cls is not None and not m.params and not m.attrs.get("__called__") \
                 and not m.attrs.get("__built__") and m.graph is None \
@@ -127,7 +129,8 @@ def report(
             # A user leaf module without children: its direct parameters are its own.
             pass
         numels = [p.numel() for _, p in own]
-        known = all(isinstance(x, int) for x in numels) and layer.uncertain is None and layer.built and not unknown_param
+        built = layer.built or (layer.framework == "flax" and root.attrs.get("__flax_called__"))  # (never called: none)
+        known = all(isinstance(x, int) for x in numels) and layer.uncertain is None and built and not unknown_param
         params = sum(numels) if known else None  # type: ignore[arg-type]
         trainable: Optional[int] = None
         if known and all(p.trainable is not None for _, p in own):
@@ -172,10 +175,11 @@ def report(
             else:
                 cost = _application_macs(c.layer, ins, out, c, concrete)
                 unheld_macs.append(cost)
+            key = "flax" if c.layer.framework == "flax" else c.layer.type_name
             if cost is None and out is not None and c.layer.spec is not None and c.layer.cls is None \
-                    and not hasattr(c, "macs") and c.layer.type_name not in macs_notes:
-                macs_notes[c.layer.type_name] = Unresolved(
-                    f"MACs of {c.layer.type_name} are not modelled", c.layer.location)
+                    and not hasattr(c, "macs") and key not in macs_notes:
+                macs_notes[key] = Unresolved("MACs of flax modules are not modelled" if key == "flax"
+                                             else f"MACs of {key} are not modelled", c.layer.location)
     for m in leaves:
         if m is root and calls:
             continue

@@ -465,3 +465,60 @@ def test_flax_raises_on_them(tmp_path):
             continue
         with pytest.raises(Exception):
             jax.eval_shape(lambda: init(jax.random.key(0), jax.numpy.zeros(shape)))
+
+
+_NEVER_CALLED = '''
+import flax.linen as nn
+import jax.numpy as jnp
+
+
+class Unused(nn.Module):  # init() runs __call__ once: a submodule it never calls has no parameters
+    def setup(self):
+        self.a = nn.Dense(4)
+        self.b = nn.Dense(4)
+        self.heads = [nn.Dense(2), nn.Dense(3)]
+
+    def __call__(self, x):
+        return self.heads[1](self.a(x))
+
+
+class MadeNotCalled(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        spare = nn.Dense(16)
+        return nn.Dense(4)(x)
+
+
+class MaybeCalled(nn.Module):  # (a branch on data: which submodules init() reaches is unknown)
+    def setup(self):
+        self.a = nn.Dense(4)
+        self.b = nn.Dense(4)
+
+    def __call__(self, x):
+        y = self.a(x)
+        if jnp.sum(x) >= 0:
+            y = self.b(y)
+        return y
+
+
+# paramlint: input-shape=2,8
+unused = Unused()
+# paramlint: input-shape=2,8
+made_not_called = MadeNotCalled()
+# paramlint: input-shape=2,8
+maybe_called = MaybeCalled()
+'''
+#: flax 0.12.8 (was unknown: "b: Dense is never built")
+NEVER_CALLED_SIZES = {"unused": {"params": 8 * 4 + 4 + 4 * 3 + 3}, "made_not_called": {"params": 8 * 4 + 4}}
+
+
+def test_submodules_init_never_calls_have_no_parameters(tmp_path):
+    ms = _analyze(tmp_path, _NEVER_CALLED)
+    assert {n: {"params": ms[n].total_params} for n in NEVER_CALLED_SIZES} == NEVER_CALLED_SIZES
+    assert ms["maybe_called"].total_params is None
+    assert {r.path: r.params for r in ms["unused"].layers} == {"a": 36, "b": 0, "heads_0": 0, "heads_1": 15}
+
+
+@pytest.mark.oracle
+def test_never_called_figures_are_flax_figures(tmp_path):
+    assert _flax_sizes(tmp_path, _NEVER_CALLED, {n: (2, 8) for n in NEVER_CALLED_SIZES}) == NEVER_CALLED_SIZES
