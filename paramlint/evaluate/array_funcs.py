@@ -250,9 +250,9 @@ _FUNCS["around"] = _FUNCS["round"]
 def call(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``torch.X`` / ``numpy.X`` on known values, or NOT_HANDLED (then tensors/shapes decide).
     Only at construction time: a forward pass traces shapes, not values."""
-    if it.trace is not None:
-        return NOT_HANDLED
     lib, _, name = qualname.partition(".")
+    if it.trace is not None and not (lib == "numpy" and name in _ELEMENTWISE and _plain_numbers(args) and not kwargs):
+        return NOT_HANDLED  # (numpy on Python numbers is a number there too: ``1 / np.sqrt(d)``)
     if lib not in ("torch", "numpy") or "." in name:
         return NOT_HANDLED
     f = _FUNCS.get(name)

@@ -253,6 +253,11 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         return a
     if isinstance(b, Unknown):
         return b
+    if isinstance(a, Array) and isinstance(b, (Tensor, Param)) or isinstance(b, Array) and isinstance(a, (Tensor, Param)):
+        # a traced tensor and known values (``x * (1 / np.sqrt(d))``): only the shape matters
+        t = b if isinstance(a, Array) else a
+        fw = t.framework if isinstance(t, Tensor) else "torch"
+        a, b = (Tensor(() if a.scalar else (len(a.vals),), fw), b) if isinstance(a, Array) else (a, Tensor(() if b.scalar else (len(b.vals),), fw))
     if isinstance(a, Array) or isinstance(b, Array):
         return arrays.binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):

@@ -462,9 +462,26 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     if qualname.startswith(("flax.linen.initializers.", "jax.nn.initializers.")) or qualname in (
             "flax.linen.zeros", "flax.linen.ones"):
         return External(qualname)  # an initializer: shapes come from self.param's arguments
-    if qualname.startswith(("flax.linen.", "jax.nn.", "jax.numpy.")) and short in _ELEMENTWISE:
-        x = _tensor(args[0] if args else kwargs.get("x"))
+    if qualname.startswith(("flax.linen.", "jax.nn.", "jax.numpy.", "jax.lax.")) and short in _ELEMENTWISE:
+        first = args[0] if args else kwargs.get("x")
+        if type(first) in (int, float) and qualname.startswith(("jax.numpy.", "jax.lax.")):
+            return Tensor((), "flax")  # (``jnp.sqrt(head_dim)``: a 0-d array)
+        x = _tensor(first)
         return x if x is not None else it.unknown(f"{short} of a non-array", node)
+    if qualname.startswith("jax.numpy.") and qualname.count(".") == 2:
+        from paramlint.catalog.spec import ArgError
+        from paramlint.evaluate import jax_numpy
+
+        for v in (*args, *kwargs.values()):
+            for x in (v if isinstance(v, (list, tuple)) else (v,)):
+                if isinstance(x, Unknown):
+                    return x  # (the reason an operand is unknown, not "not an array")
+        try:
+            r = jax_numpy.call(short, args, kwargs)
+        except ArgError as e:
+            return it.unknown(f"jnp.{short}: {e.message}", node)
+        if r is not None:
+            return r
     if qualname in ("flax.linen.avg_pool", "flax.linen.max_pool", "flax.linen.pooling.avg_pool", "flax.linen.pooling.max_pool"):
         return _pool(it, args, kwargs, node)
     if qualname in ("jax.numpy.mean", "jax.numpy.sum", "jax.numpy.max", "jax.numpy.min"):
@@ -472,6 +489,11 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     if qualname in ("jax.numpy.zeros", "jax.numpy.ones", "jax.numpy.empty"):
         return _creation(it, args, kwargs, node)
     return NOT_MODELLED
+
+
+#: Array methods that are their ``jax.numpy`` function on the array.
+_ARRAY_METHODS = {"transpose": "transpose", "swapaxes": "swapaxes", "squeeze": "squeeze", "flatten": "_flatten",
+                  "ravel": "_flatten", "dot": "dot"}
 
 
 def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:
@@ -506,4 +528,19 @@ def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:
         return Builtin("Array.reshape", reshape)
     if name == "astype":
         return Builtin("Array.astype", lambda it2, a, k, n: t)
+    if name == "T":
+        return Tensor(tuple(reversed(t.shape)), "flax")
+    if name in _ARRAY_METHODS:
+        from paramlint.catalog.spec import ArgError
+        from paramlint.evaluate import jax_numpy
+
+        def method(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
+            if name in ("transpose", "squeeze", "flatten", "ravel") and len(a) > 1 and all(type(v) is int for v in a):
+                a = [tuple(a)]  # (``x.transpose(0, 2, 1)``: numpy's methods take the axes spread out)
+            try:
+                r = jax_numpy.call(_ARRAY_METHODS[name], [t, *a], k)
+            except ArgError as e:
+                return it2.unknown(f"Array.{name}: {e.message}", n)
+            return r if r is not None else it2.unknown(f"array method {name} is not modelled", n)
+        return Builtin(f"Array.{name}", method)
     return it.unknown(f"array attribute {name} is not modelled", node)
