@@ -257,7 +257,10 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         # a traced tensor and known values (``x * (1 / np.sqrt(d))``): only the shape matters
         t = b if isinstance(a, Array) else a
         fw = t.framework if isinstance(t, Tensor) else "torch"
-        a, b = (Tensor(() if a.scalar else (len(a.vals),), fw), b) if isinstance(a, Array) else (a, Tensor(() if b.scalar else (len(b.vals),), fw))
+        if isinstance(a, Array):
+            a = Tensor(() if a.scalar else (len(a.vals),), fw)
+        elif isinstance(b, Array):
+            b = Tensor(() if b.scalar else (len(b.vals),), fw)
     if isinstance(a, Array) or isinstance(b, Array):
         return arrays.binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):

@@ -223,7 +223,7 @@ def _einsum(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     shapes = [_shape(x) for x in args[1:]]
     if any(None in s for s in shapes):
         raise ArgError("einsum of arrays with unknown dims")
-    sizes: Dict[str, int] = {}
+    sizes: Dict[str, Optional[int]] = {}
     for term, s in zip(eq.replace(" ", "").partition("->")[0].split(","), shapes):
         if "..." in term:
             continue
