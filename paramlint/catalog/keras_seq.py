@@ -334,6 +334,20 @@ def _mha_output(a: Args, x: Any) -> Any:
     return res
 
 
+def _category_encoding_output(a: Args, x: Shape) -> Shape:
+    """``CategoryEncoding.compute_output_shape`` as Keras has it (a rank-1 input loses its
+    batch axis in multi_hot/count: what Keras reports)."""
+    mode = a.raw("output_mode")
+    n = a.raw("num_tokens")
+    if mode not in ("multi_hot", "count", "one_hot", "binary") or type(n) is not int or n < 1:
+        raise ArgError("num_tokens must be an int >= 1 and output_mode one of multi_hot/count/one_hot (Keras raises)")
+    if len(x) == 0:
+        return (n,)
+    if mode == "one_hot" and (x[-1] != 1 or len(x) == 1):
+        return tuple(x) + (n,)
+    return tuple(x[:-1]) + (n,)
+
+
 _GQA = "GroupedQueryAttention"
 
 
@@ -699,6 +713,8 @@ CATALOG = [
     LayerSpec("keras", "GroupNormalization", f"groups=32, axis=-1, epsilon=0.001, center=True, scale=True, {_NORM}, {_KW}",
               _groupnorm_params, _same, lazy=True, note="gamma + beta (channels)"),
     LayerSpec("keras", "UnitNormalization", f"axis=-1, {_KW}", no_params, _same, lazy=True),
+    LayerSpec("keras", "CategoryEncoding", f"num_tokens=None, output_mode='multi_hot', sparse=False, {_KW}",
+              no_params, _category_encoding_output, lazy=True, note="no weights"),
     LayerSpec("keras", "Rescaling", f"scale, offset=0.0, {_KW}", no_params, _rescaling_output, lazy=True),
     LayerSpec("keras", "Normalization", f"axis=-1, mean=None, variance=None, invert=False, {_KW}",
               _normalization_params, _same, lazy=True,
