@@ -615,7 +615,9 @@ def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> No
 
 
 TRAINABLE = {"m.py": '''
+    import torch
     import torch.nn as nn
+    from torch.nn.modules.utils import _pair, _triple
 
 
     class NextParameter(nn.Module):
@@ -639,10 +641,22 @@ TRAINABLE = {"m.py": '''
 
     def frozen_embedding():
         return nn.Embedding(10, 4, _freeze=True)  # trainable 0; was 40
+
+
+    class Pretrained(nn.Module):  # (both from_pretrained and _pair were "not modelled")
+        def __init__(self, k=3):
+            super().__init__()
+            self.emb = nn.Embedding.from_pretrained(torch.zeros(100, 16))  # frozen by default
+            self.emb2 = nn.Embedding.from_pretrained(torch.randn(50, 8), freeze=False, padding_idx=0)
+            self.bag = nn.EmbeddingBag.from_pretrained(torch.zeros(10, 4), freeze=False, mode="sum")
+            k = _pair(k)
+            self.conv = nn.Conv2d(3, 8, k, _pair((2, 1)))
+            self.fc = nn.Linear(k[0] * k[1], _triple(4)[2])
 '''}
 
 #: (total, trainable) as torch 2.13 reports them for TRAINABLE's builders (checked by the oracle test).
-TRAINABLE_FIGURES = {"NextParameter": (17, 5), "ChildrenOnce": (3, 3), "frozen_embedding": (40, 0)}
+TRAINABLE_FIGURES = {"NextParameter": (17, 5), "ChildrenOnce": (3, 3), "frozen_embedding": (40, 0),
+                     "Pretrained": (1600 + 400 + 40 + (3 * 9 * 8 + 8) + (9 * 4 + 4), 400 + 40 + 224 + 40)}
 
 
 @pytest.mark.parametrize("builder", sorted(TRAINABLE_FIGURES))

@@ -1075,3 +1075,6 @@ from paramlint.evaluate import keras_dtypes as _keras_dtypes  # noqa: E402
 STDLIB.update(_keras_dtypes.STDLIB)
 CONSTANTS.update(_regex.CONSTANTS)
 CONSTANTS.update(_introspection.CONSTANTS)
+from paramlint.evaluate import torch_helpers as _torch_helpers  # noqa: E402
+
+STDLIB.update(_torch_helpers.STDLIB)
