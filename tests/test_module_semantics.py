@@ -740,6 +740,53 @@ def test_tensor_ops_from_a_forward_probing_pass(tmp_path: Path) -> None:
     assert m.total_params == 296 and m.total_macs is None and m.total_activations is None
 
 
+def test_addmm_and_baddbmm(tmp_path: Path) -> None:
+    # torch 2.13 (parameters, FlopCounterMode / 2, forward hooks): Affine 68, 240, 8; Batched
+    # 56, 300, 20 (both were "call to torch.addmm is not modelled")
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=4,8
+        class Affine(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.zeros(8, 6))
+                self.b = nn.Parameter(torch.zeros(6))
+                self.fc = nn.Linear(6, 2)
+
+            def forward(self, x):
+                return self.fc(torch.addmm(self.b, x, self.w))
+
+
+        # paramlint: input-shape=2,5,8
+        class Batched(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.zeros(2, 8, 3))
+                self.fc = nn.Linear(3, 2)
+
+            def forward(self, x):
+                return self.fc(torch.baddbmm(torch.zeros(1, 5, 3), x, self.w, beta=0.5))
+
+
+        # paramlint: input-shape=4,8
+        class Mismatch(nn.Module):  # (the input does not broadcast to the product: torch raises)
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.zeros(8, 6))
+                self.fc = nn.Linear(6, 2)
+
+            def forward(self, x):
+                return self.fc(torch.addmm(torch.zeros(5, 6), x, self.w))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert figures(models["Affine"]) == (68, 240, 8)
+    assert figures(models["Batched"]) == (56, 300, 20)
+    assert models["Mismatch"].total_macs is None
+
+
 def test_a_list_index_is_an_advanced_index(tmp_path: Path) -> None:
     # nanoGPT's ``lm_head(x[:, [-1], :])``; torch 2.13 (hooks, FlopCounterMode / 2): 3,200
     # parameters, 172,800 MACs, 5,400 activations (it was "tensor index of type list")

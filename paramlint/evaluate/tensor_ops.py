@@ -793,8 +793,25 @@ def _meshgrid(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> An
     return tuple(tensor(tuple(sizes)) for _ in vecs)
 
 
+def _addmm(batched: bool):  # type: ignore[no-untyped-def]
+    """``torch.addmm(input, mat1, mat2)`` / ``baddbmm``: the product's shape, which ``input``
+    must broadcast to; its MACs are the product's (FlopCounterMode counts the mm/bmm part)."""
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        names = ("input", "batch1", "batch2") if batched else ("input", "mat1", "mat2")
+        x, a, b = (shape_of(arg(args, kwargs, i, n)) for i, n in enumerate(names))
+        if x is None or a is None or b is None or len(a) != 2 + batched or len(b) != 2 + batched:
+            raise ArgError(f"{'baddbmm' if batched else 'addmm'} of non-tensors or of tensors of another rank")
+        out = S.matmul(a, b)
+        if S.broadcast(x, out) != out:
+            raise ArgError(f"input {S.fmt(x)} does not broadcast to the product {S.fmt(out)}")
+        record_macs(it, macs.matmul(a, b), "baddbmm" if batched else "addmm", node)
+        return tensor(out)
+    return run
+
+
 _F = "torch.nn.functional."
 FUNCS: Dict[str, Callable[..., Any]] = {
+    "torch.addmm": _wrap(_addmm(False)), "torch.baddbmm": _wrap(_addmm(True)),
     "torch.cat": _wrap(_cat), "torch.concat": _wrap(_cat), "torch.concatenate": _wrap(_cat),
     "torch.stack": _wrap(_stack), "torch.einsum": _wrap(_einsum), "torch.meshgrid": _wrap(_meshgrid),
     _F + "interpolate": _wrap(_interpolate), _F + "upsample": _wrap(_interpolate),
