@@ -1123,3 +1123,68 @@ def test_layers_of_a_graph_not_fully_followed_are_unknown(tmp_path: Path) -> Non
     '''})
     models = ours(tmp_path, pkg, "m.py")
     assert {n: m.total_params for n, m in models.items()} == {"layers_len": None, "hasattr_on_framework_layers": None}
+
+
+#: keras-hub's idioms (its ALBERT/BERT task models were unknown): a layer called with tensors
+#: as keywords inside a functional model that is itself called as a layer (replayed as it was
+#: called), ``get_keras_mask`` where no layer can set a mask, ``keras.ops.shape``.
+REPLAYED = '''
+    import keras
+    from keras import layers
+    from keras.src.backend import get_keras_mask
+
+
+    class Gate(layers.Layer):
+        def __init__(self, units, **kw):
+            super().__init__(**kw)
+            self.d = layers.Dense(units)
+            self.g = layers.Dense(units)
+
+        def call(self, x, gate=None, scale=1.0):
+            y = self.d(x)
+            if gate is not None:
+                y = y * self.g(gate)
+            return y * scale
+
+
+    class MaskProbe(layers.Layer):
+        def call(self, x):
+            m = get_keras_mask(x)
+            n = keras.ops.shape(x)[-1]
+            return x if m is None else x[..., : n // 2]
+
+
+    def inner_model():
+        x = keras.Input((5, 8))
+        g = keras.Input((5, 4))
+        y = Gate(6)(x, gate=g, scale=2.0)
+        h = layers.MultiHeadAttention(2, 3)(y, y, attention_mask=None)
+        return keras.Model([x, g], MaskProbe()(h))
+
+
+    def replayed_with_keywords():
+        inner = inner_model()
+        a = keras.Input((5, 8))
+        b = keras.Input((5, 4))
+        return keras.Model([a, b], layers.Dense(2)(inner([a, b])))
+'''
+REPLAYED_TOTALS = {"replayed_with_keywords": (8 * 6 + 6) + (4 * 6 + 6) + 3 * (6 * 2 * 3 + 2 * 3) + (2 * 3 * 6 + 6) + (6 * 2 + 2)}
+
+
+def test_a_graph_replays_calls_as_they_were_made(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": REPLAYED})
+    m = ours(tmp_path, pkg, "m.py")
+    assert {n: m[n].total_params for n in REPLAYED_TOTALS} == REPLAYED_TOTALS
+    (tmp_path / "masked").mkdir()
+    masked = write_package(tmp_path / "masked", {"m.py": REPLAYED.replace(
+        "b = keras.Input((5, 4))", "b = keras.Input((5, 4))\n        layers.Embedding(4, 2, mask_zero=True)")})
+    assert ours(tmp_path / "masked", masked, "m.py")["replayed_with_keywords"].total_params is None  # (a mask may exist)
+
+
+@pytest.mark.oracle
+def test_replayed_figures_are_keras_figures(tmp_path: Path) -> None:
+    keras = _keras()
+    pkg = write_package(tmp_path, {"m.py": REPLAYED})
+    for name, want in REPLAYED_TOTALS.items():
+        assert built(tmp_path, pkg, "m.py", name).count_params() == want
+        keras.backend.clear_session()

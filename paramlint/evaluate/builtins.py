@@ -1078,3 +1078,6 @@ CONSTANTS.update(_introspection.CONSTANTS)
 from paramlint.evaluate import torch_helpers as _torch_helpers  # noqa: E402
 
 STDLIB.update(_torch_helpers.STDLIB)
+for _p in ("keras.src.backend", "keras.src.backend.common.masking"):  # (keras_graph loads only when reached)
+    STDLIB[f"{_p}.get_keras_mask"] = Builtin("get_keras_mask", lambda it, a, k, n: lazy.keras_graph.get_keras_mask(it, a, k, n))
+    STDLIB[f"{_p}.set_keras_mask"] = Builtin("set_keras_mask", lambda it, a, k, n: lazy.keras_graph.set_keras_mask(it, a, k, n))

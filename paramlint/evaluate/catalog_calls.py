@@ -142,6 +142,7 @@ def call_keras(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], n
     out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
     ins = tuple(_tensors([*args, *kwargs.values()]))
     c = Call(layer, None if isinstance(out, Unknown) else first_shape(out), tuple(t.shape for t in ins))
+    c.arguments = (list(args), dict(kwargs))  # (replayed as called: ``mha(x, x, attention_mask=m)``)
     if it.trace is not None:
         it.trace.append(c)
     if isinstance(out, Unknown):

@@ -397,6 +397,8 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
         it.layers_built += 1
         if cls.framework == "keras":
             lazy.keras_graph.assign_name(it, obj, None)
+            if class_lookup(cls, "compute_mask") is not _MISSING:
+                it.project.keras_mask_sources += 1  # (Layer's own is found as an External, not here)
         elif cls.framework == "flax":
             return lazy.flax_runtime.instantiate(it, cls, obj, args, kwargs, node)
     else:

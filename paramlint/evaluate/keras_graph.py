@@ -60,6 +60,9 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
         bound["data_format"] = fmt  # the global setting a layer without its own follows
     if bound.get("trainable", kw.get("trainable")) is False:
         layer.attrs["trainable"] = False  # Sequential(..., trainable=False): a frozen model
+    if spec.name in ("Embedding", "ReversibleEmbedding") and bound.get("mask_zero") is not False \
+            or spec.name == "Masking" or spec.name == "Lambda" and bound.get("mask") is not None:
+        it.project.keras_mask_sources += 1  # (a tensor it outputs may carry a mask)
     if spec.name == "Bidirectional" and isinstance(bound.get("layer"), Layer):
         layer.attrs[FORWARD_TRAINABLE] = it.fw.layer_trainable(bound["layer"])
     if isinstance(bound.get("name") or kw.get("name"), str):
@@ -247,8 +250,9 @@ def call(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node: A
             if isinstance(x, Tensor) and x.framework == "keras" and it.trace is None and _own(ocs):
                 # Keras builds a symbolic call's output from the layer's own compute_output_shape()
                 # (Layer.compute_output_spec), without running call()
-                return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, layer, fn, ocs, args, kwargs, node))
-            return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node))
+                return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), _declared_output(it, layer, fn, ocs, args, kwargs, node),
+                                (args, kwargs))
+            return _as_node(it, layer, _tensors_in([*args, *kwargs.values()]), it.call(fn, args, kwargs, node), (args, kwargs))
     if spec is not None and spec.name == "Lambda" and layer.cls is None and layer.args.get("output_shape") is None \
             and isinstance(x, Tensor) and x.framework == "keras" and it.trace is None:
         # Keras infers a Lambda's output by running its function on the symbolic input (the
@@ -447,7 +451,7 @@ def _tensors_in(values: Any) -> Any:
     return [v for v in leaves if isinstance(v, Tensor)]
 
 
-def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:
+def _as_node(it: Any, layer: Layer, x: Any, out: Any, arguments: Any = None) -> Any:
     """What a subclassed layer's ``call`` returned, as the output of one node of a functional
     graph: Keras records the layer itself there (all its weights), whatever its ``call`` does
     inside -- even ``return x``."""
@@ -460,6 +464,7 @@ def _as_node(it: Any, layer: Layer, x: Any, out: Any) -> Any:
     if not outs or not all(isinstance(t, Tensor) for t in outs):
         return out
     c = Call(layer, outs[0].shape, tuple(t.shape for t in xs))
+    c.arguments = (list(arguments[0]), dict(arguments[1])) if arguments is not None else None
     res = [Tensor(t.shape, "keras", c, xs) for t in outs]
     return applied(layer, res[0] if not isinstance(out, (list, tuple)) else type(out)(res) if isinstance(out, tuple) else res)
 
@@ -526,8 +531,15 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
         u = next((a for a in args if isinstance(a, Unknown)), None)
         if u is not None:
             return u
-        arg: Any = args if _is_merge(c.layer) or len(args) != 1 else args[0]
-        new_out = call(it, c.layer, [arg], {}, node)
+        if c.arguments is not None:  # the call as it was made: its tensors replaced
+            a, k = _remap_arguments(it, c.arguments, env, node)
+            u = next((v for v in _leaves([a, k]) if isinstance(v, Unknown)), None)
+            if u is not None:
+                return u
+            new_out = call(it, c.layer, a, k, node)
+        else:
+            arg: Any = args if _is_merge(c.layer) or len(args) != 1 else args[0]
+            new_out = call(it, c.layer, [arg], {}, node)
         if isinstance(new_out, Unknown):
             return new_out
         env[id(old_out)] = new_out
@@ -540,6 +552,24 @@ def replay(it: Any, model: Layer, x: Any, node: Any) -> Any:
         by_key = dict(zip(sorted(out_struct), res))
         return {k: by_key[k] for k in out_struct}
     return res[0] if len(res) == 1 else res
+
+
+def _remap_arguments(it: Any, arguments: Any, env: Dict[int, Any], node: Any) -> Any:
+    """A recorded call's (args, kwargs), each tensor inside (lists, tuples, dicts) remapped."""
+    def one(v: Any, depth: int) -> Any:
+        if isinstance(v, Tensor):
+            return _remap(it, v, env, node)
+        if depth > 20:
+            return it.unknown("call arguments nested too deep to replay", node)
+        if isinstance(v, list):
+            return [one(x, depth + 1) for x in v]
+        if isinstance(v, tuple):
+            return tuple(one(x, depth + 1) for x in v)
+        if isinstance(v, dict):
+            return {key: one(x, depth + 1) for key, x in v.items()}
+        return v
+    args, kwargs = arguments
+    return [one(v, 0) for v in args], {k: one(v, 0) for k, v in kwargs.items()}
 
 
 def _remap(it: Any, t: Any, env: Dict[int, Any], node: Any, depth: int = 0) -> Any:
@@ -564,6 +594,27 @@ def _remap(it: Any, t: Any, env: Dict[int, Any], node: Any, depth: int = 0) -> A
     return out
 
 
+def keras_mask(it: Any, t: Any, node: Any) -> Any:
+    """A Keras tensor's mask (``get_keras_mask(x)``, ``x._keras_mask``): None while no layer
+    that can set one (an embedding with ``mask_zero``, ``Masking``, a ``compute_mask`` of its
+    own...) was made in this analysis, as no tensor can then carry one; else unknown."""
+    if it.project.keras_mask_sources == 0:
+        return None
+    return it.unknown("the Keras mask of a tensor (a layer that can set masks was made)", node)
+
+
+def get_keras_mask(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    if len(args) != 1 or kwargs:
+        return it.unknown("get_keras_mask() with these arguments", node)
+    return keras_mask(it, args[0], node)  # (any value: Keras looks the attribute up, None without one)
+
+
+def set_keras_mask(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    it.project.keras_mask_sources += 1  # (masks may exist from now on)
+    return None
+
+
+
 _FUNCTIONAL_MERGES = {
     "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
     "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
@@ -581,6 +632,9 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
         return _ops_call(it, short, args, kwargs, node)
     if qualname in ("keras.ops.arange", "keras.src.ops.arange", "keras.ops.numpy.arange"):
         return _arange(it, args, kwargs, node)
+    if qualname in ("keras.ops.shape", "keras.src.ops.shape", "keras.src.ops.core.shape") and len(args) == 1 \
+            and not kwargs and isinstance(args[0], (Tensor, Param)):
+        return it.get_attr(args[0], "shape", node)  # (x.shape: a symbolic tensor's dynamic dims are None)
     if qualname.startswith(("keras.activations.", "keras.src.activations.")):
         # (each is its ``keras.ops`` function; ``linear`` returns its input)
         if short == "linear" and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
@@ -589,6 +643,10 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
             return _ops_call(it, short, args, kwargs, node)
     cls = _FUNCTIONAL_MERGES.get(short)
     if cls is None or ".layers." not in qualname and not qualname.startswith("keras.layers"):
+        if qualname.startswith(("keras.ops.", "keras.src.ops.")):
+            u = next((v for v in (*args, *kwargs.values()) if isinstance(v, Unknown)), None)
+            if u is not None:
+                return u  # (an op this does not model, on an unknown operand: that operand's reason)
         return NOT_MODELLED
     spec = table("keras").get(cls)
     if spec is None:

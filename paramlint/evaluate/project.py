@@ -97,6 +97,9 @@ class Project:
         self.anchored: Dict[int, Any] = {}
         #: Keras InputLayers by the Python id of their input tensor: (tensor, layer, name).
         self.keras_input_layers: Dict[int, Any] = {}
+        #: Keras layers made so far that can put a mask on a tensor (``Embedding(mask_zero=True)``,
+        #: ``Masking``, a class with its own ``compute_mask``...): with none, no tensor has one.
+        self.keras_mask_sources = 0
         #: The frameworks the analyzed code imported so far (their dependencies are installed).
         self.frameworks: set = set()
 

@@ -407,6 +407,8 @@ def attr(it: Any, t: Any, name: str, node: Any) -> Any:
         return len(shape)
     if name == "data":
         return t
+    if name == "_keras_mask" and type(t) is Tensor and t.framework == "keras":
+        return lazy.keras_graph.keras_mask(it, t, node)
     if name == "T":
         return Tensor(tuple(reversed(shape)))
     if name == "mT" and len(shape) >= 2:

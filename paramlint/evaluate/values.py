@@ -450,13 +450,16 @@ class ObjectId:
 class Call:
     """One application of a leaf layer during tracing: what the summary rows are made of."""
 
-    __slots__ = ("layer", "output_shape", "input_shapes", "seq")
+    __slots__ = ("layer", "output_shape", "input_shapes", "seq", "arguments")
     _counter = 0
 
     def __init__(self, layer: Layer, output_shape: Optional[Shape], input_shapes: Tuple[Optional[Shape], ...]) -> None:
         self.layer = layer
         self.output_shape = output_shape
         self.input_shapes = input_shapes
+        #: Keras: the (args, kwargs) the layer was called with, for replaying the graph on other
+        #: inputs with the same structure (``layer(x, padding_mask=m)``); None when it was one tensor.
+        self.arguments: Optional[Tuple[List[Any], Dict[str, Any]]] = None
         Call._counter += 1
         #: Creation order (Keras graphs list layers in the order they were applied).
         self.seq = Call._counter
