@@ -607,8 +607,25 @@ def test_forward_totals_miss_nothing_that_was_not_followed(tmp_path: Path) -> No
 
             def forward(self, x):
                 return self.fc(torch.as_tensor(x))
+
+
+        # paramlint: input-shape=4,8
+        class Experts(nn.Module):  # (torch: 512 MACs here; ours were 256, the branch dropped)
+            def __init__(self):
+                super().__init__()
+                self.experts = nn.ModuleList([nn.Linear(8, 8) for _ in range(2)])
+                self.shared = nn.Linear(8, 8)
+
+            def forward(self, x):
+                out = torch.zeros_like(x)
+                for e in self.experts[:1]:
+                    if (x == 0).any():  # (on data: whether it runs is not known)
+                        out.add_(e(x))
+                return self.shared(out)
     '''})
     models = ours(tmp_path, pkg, "m.py")
+    assert (models["Experts"].total_macs, models["Experts"].total_activations) == (None, None)
+    assert models["Experts"].total_params == 3 * 72
     assert (models["Pair"].total_macs, models["Pair"].total_activations) == (64, 192)
     assert models["Spread"].total_macs == 2 * 3 * 3
     assert models["AsTensor"].total_macs == 20 * 3

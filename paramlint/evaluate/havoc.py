@@ -124,6 +124,34 @@ def _target(t: cst.CSTNode, names: Set[str], roots: Set[str]) -> None:
             roots.add(r)
 
 
+#: Tensor methods that cost no MACs and call no module (``out.add_(y)``, ``x.view(...)``).
+_FREE_METHODS = frozenset((
+    "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "view", "reshape", "permute", "transpose",
+    "contiguous", "clone", "detach", "float", "half", "to", "size", "dim", "numel", "item", "tolist", "any",
+    "all", "sum", "mean", "max", "min", "clamp", "clamp_", "fill_", "zero_", "copy_", "masked_fill",
+    "masked_fill_", "squeeze", "unsqueeze", "flatten", "expand", "repeat", "append", "extend", "get", "items",
+    "keys", "values", "format", "join", "warn", "debug", "info", "warning", "pop", "update",
+))
+
+
+def may_cost(stmts: Iterable[cst.CSTNode], builtins: FrozenSet[str]) -> bool:
+    """Whether code that may or may not run holds a call that could apply a module or a
+    matrix product (``self.experts[i](x)``, ``F.linear``): a forward pass's totals would miss
+    it. Calls of builtins and of tensor methods that cost nothing are not such calls."""
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.Call):
+            f = n.func
+            if not (isinstance(f, cst.Name) and f.value in builtins
+                    or isinstance(f, cst.Attribute) and f.attr.value in _FREE_METHODS):
+                return True
+        stack.extend(children(n))
+    return False
+
+
 def called_names(stmts: Iterable[cst.CSTNode]) -> Set[str]:
     """Plain names called in ``stmts`` (``extra()``): project functions whose own effects count."""
     out: Set[str] = set()

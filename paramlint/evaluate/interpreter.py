@@ -96,6 +96,11 @@ def _peek(name: str, env: Env) -> Any:
     return env.module.ns.get(name, _MISSING) if v is _MISSING else v
 
 
+def _peekless_builtins(it: Any, env: Env) -> FrozenSet[str]:
+    """Builtin names ``env`` has not rebound (``print``, ``len``, ``isinstance``...)."""
+    return frozenset(n for n in it.builtins if _peek(n, env) is _MISSING)
+
+
 def non_mutating(env: Env) -> FrozenSet[str]:
     """The builtins known not to change their arguments that ``env`` has not rebound."""
     from paramlint.evaluate.havoc import NON_MUTATING
@@ -605,10 +610,12 @@ class Interpreter:
 
     def havoc(self, stmts: Iterable[cst.CSTNode], env: Env, why: Unknown) -> None:
         """Code that may or may not run: whatever it could change becomes Unknown."""
-        from paramlint.evaluate.havoc import effects, may_raise
+        from paramlint.evaluate.havoc import effects, may_cost, may_raise
 
         stmts = list(stmts)
         names, roots, returns = effects(stmts, non_mutating(env))
+        if self.trace is not None and self.trace_gap is None and may_cost(stmts, _peekless_builtins(self, env)):
+            self.trace_gap = why  # (``if mask.any(): out += expert(x)``: the totals would miss it)
         if self.try_depth and may_raise(stmts):
             # ``if u: raise ValueError`` in a function a ``try`` called: the try may catch it
             # (its own frame's unknowns are counted as they are made; this one is deeper)
