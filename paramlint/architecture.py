@@ -277,6 +277,10 @@ def layer_macs(layer: Layer, ins: Tuple[Optional[Shape], ...], out: Optional[Sha
         return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
     if layer.spec is None or layer.cls is not None and layer.framework != "torch" or layer.uncertain is not None:
         return None  # (a torch subclass's application is traced as the catalog's only when it keeps its forward)
+    from paramlint.evaluate.catalog_calls import replaced
+
+    if replaced(layer):  # (a weight of another shape: the formula's arguments are not what runs)
+        return None
     return macs.layer_macs(layer.framework, layer.spec.name, layer.args, ins, out)
 
 

@@ -1694,3 +1694,58 @@ def test_framework_attributes_not_modelled_are_unknown(tmp_path: Path) -> None:
     '''})
     models = ours(tmp_path, pkg, "m.py")
     assert {n: m.total_params for n, m in models.items()} == {"mha_out_proj": None, "lstm_method": None, "conv_attribute": None}
+
+
+def test_forward_figures_the_formula_cannot_give_are_unknown(tmp_path: Path) -> None:
+    # found by probing against torch 2.13 (each was a known, different figure): a Linear whose
+    # weight was replaced by one of another shape outputs (2, 4) with 64 MACs (256 were given,
+    # from its constructor); an unmodelled module inside a Sequential (einops' Rearrange) fed
+    # the raw input to the next layer (its MACs 147,456 for 6,144); a user leaf whose forward
+    # calls an unmodelled op cost 96 MACs (0 were given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+        from einops.layers.torch import Rearrange
+
+
+        # paramlint: input-shape=2,8
+        class DataAssign(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 16, bias=False)
+                self.fc.weight.data = torch.randn(4, 8)
+
+            def forward(self, x):
+                return self.fc(x)
+
+
+        # paramlint: input-shape=2,3,8,8
+        def patch_linear():
+            return nn.Sequential(Rearrange("b c (h p1) (w p2) -> b (h w) (p1 p2 c)", p1=8, p2=8), nn.Linear(192, 16))
+
+
+        class MultiDot(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Parameter(torch.zeros(8, 4))
+
+            def forward(self, x):
+                return torch.linalg.multi_dot([x, self.weight, torch.eye(4)])
+
+
+        # paramlint: input-shape=3,8
+        class Outer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.op = MultiDot()
+
+            def forward(self, x):
+                return self.op(x)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    m = models["DataAssign"]
+    assert m.total_params == 32 and m.total_macs is None and [r.macs for r in m.layers] == [None]
+    m = models["patch_linear"]
+    assert m.total_macs is None and all(r.macs is None and r.output_shape is None for r in m.layers)
+    m = models["Outer"]
+    assert m.total_params == 32 and m.total_macs is None and [r.macs for r in m.layers] == [None]

@@ -100,12 +100,34 @@ def call_leaf(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], no
         elif layer.framework == "flax" and layer.params and layer.uncertain is None:
             _same_flax_params(it, layer, inputs, node)
         out = layer.uncertain if layer.uncertain is not None else spec_output(it, spec, layer.args, inputs, node)
+        if layer.framework == "torch" and not isinstance(out, Unknown) and replaced(layer):
+            # ``fc.weight.data = torch.randn(4, 8)``: torch's forward uses the new weight, the
+            # catalog's formula the constructor's arguments
+            out = replaced_output(it, layer, node)
     if it.trace is not None:
         shapes = input_shapes(inputs) if not isinstance(inputs, Unknown) else (None,)
         it.trace.append(Call(layer, None if isinstance(out, Unknown) else first_shape(out), shapes))
     if isinstance(out, Unknown):
         return out
     return to_value(out, layer.framework)
+
+
+def replaced_output(it: Any, layer: Layer, node: Any) -> Any:
+    return it.unknown(f"{layer.type_name}: a parameter was given another shape after construction "
+                      "(torch's forward uses it, the formula the constructor's arguments): output not modelled", node)
+
+
+def replaced(layer: Layer) -> bool:
+    """Whether a torch catalog layer holds a parameter of another shape than it was made with
+    (``fc.weight.data = torch.randn(4, 8)``): its forward formula no longer applies."""
+    made = layer.attrs.get("__made__")
+    if not made:
+        return False
+    for name, shape in made.items():
+        p = layer.params.get(name)
+        if p is not None and p.shape != shape:
+            return True
+    return False
 
 
 def _same_flax_params(it: Any, layer: Layer, inputs: Any, node: Any) -> None:

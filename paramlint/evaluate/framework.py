@@ -630,6 +630,8 @@ def build_params(it: Any, layer: Layer, in_shape: Any, node: Any) -> None:
             layer.buffers[ps.name] = p
         else:
             layer.params[ps.name] = p
+    if spec.framework == "torch":  # (what its forward formula assumes: see catalog_calls.call_leaf)
+        layer.attrs["__made__"] = {n: p.shape for n, p in layer.params.items() if p is not None}
     layer.built = True
 
 

@@ -646,8 +646,9 @@ def forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
             return it.unknown(f"{spec.name} is not callable", node)
         x: Any = args[0] if args else None
         for child in layer.children.values():
-            if child is None:
-                continue
+            if child is None:  # (an unknown item, or None: torch would call it and raise)
+                return layer.uncertain if layer.uncertain is not None else it.unknown(
+                    "nn.Sequential holding None is called (torch raises)", node)
             x = it.fw.call_layer(it, child, [x], {}, node)
         return x
     if spec.role != "leaf":
@@ -661,6 +662,8 @@ def forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
     special = _FORWARDS.get(spec.name)
     if layer.uncertain is not None:
         out = layer.uncertain
+    elif catalog_calls.replaced(layer):
+        out = catalog_calls.replaced_output(it, layer, node)
     elif special is not None and shape is not None:
         try:
             out = special(Args(spec.name, layer.args), args, kwargs)
@@ -717,12 +720,15 @@ class UserLeafCall(Call):
 def _user_leaf(it: Any, layer: Layer, fwd: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     ops = getattr(it, "op_macs", None)
     start = len(ops) if ops is not None else 0
+    gap = it.trace_gap
     out = it.call(fwd, args, kwargs, node)
     own: Optional[int] = 0
     if ops is not None:
         mine = ops[start:]
         del ops[start:]
         own = None if any(m is None for m in mine) else sum(mine)  # type: ignore[arg-type]
+    if it.trace_gap is not gap or isinstance(out, Unknown):
+        own = None  # (its forward called something not followed: what that cost is not known)
     first = out[0] if isinstance(out, tuple) and out else out
     in_shapes = tuple(_as_shape(a) for a in args if isinstance(a, (Tensor, Param)))
     if it.trace is not None:
