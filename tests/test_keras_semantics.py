@@ -1188,3 +1188,43 @@ def test_replayed_figures_are_keras_figures(tmp_path: Path) -> None:
     for name, want in REPLAYED_TOTALS.items():
         assert built(tmp_path, pkg, "m.py", name).count_params() == want
         keras.backend.clear_session()
+
+
+def test_dynamic_sizes_are_not_none_bounds(tmp_path: Path) -> None:
+    # keras.io's PositionalEmbedding: ops.arange(0, ops.shape(x)[-1], 1) on Input((None,)) is
+    # (None, 4) in Keras 3.15 (paramlint gave (0, 4), taking the dynamic size for arange's
+    # stop=None); x[:, ops.shape(y)[1]:] slices a run-time size (the whole axis was given)
+    pkg = write_package(tmp_path, {"m.py": '''
+        import keras
+        from keras import layers, ops
+
+
+        class PosEmb(layers.Layer):
+            def __init__(self, **kw):
+                super().__init__(**kw)
+                self.pos = layers.Embedding(10, 4)
+
+            def call(self, inputs):
+                length = ops.shape(inputs)[-1]
+                return self.pos(ops.arange(0, length, 1))
+
+
+        class TailSlice(layers.Layer):
+            def call(self, x, y):
+                return x[:, ops.shape(y)[1]:, :]
+
+
+        def positions():
+            inp = keras.Input(shape=(None,), dtype="int64")
+            return keras.Model(inp, PosEmb()(inp))
+
+
+        def tail():
+            a, b = keras.Input((10, 4)), keras.Input((None, 4))
+            return keras.Model([a, b], layers.Dense(3)(TailSlice()(a, b)))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    m = models["positions"]
+    assert m.total_params == 40 and [r.output_shape for r in m.layers] == [(None, 4)]
+    m = models["tail"]
+    assert m.total_params == 15 and [r.output_shape for r in m.layers] == [(None, None, 4), (None, None, 3)]

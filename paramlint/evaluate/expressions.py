@@ -690,6 +690,8 @@ def _dict(it: Any, node: cst.Dict, env: Any) -> Any:
 @handles(cst.Subscript)
 def _subscript(it: Any, node: cst.Subscript, env: Any) -> Any:
     obj = it.eval(node.value, env)
+    if type(obj) is Tensor and obj.framework == "keras" and any(type(s.slice) is cst.Slice for s in node.slice):
+        return _keras_slice(it, obj, node, env)
     if len(node.slice) == 1:
         index = _slice_value(it, node.slice[0].slice, env)
     else:
@@ -709,6 +711,32 @@ def _subscript(it: Any, node: cst.Subscript, env: Any) -> Any:
 
 
 _ABSENT = object()
+
+
+def _keras_slice(it: Any, obj: Tensor, node: cst.Subscript, env: Any) -> Any:
+    """A Keras tensor sliced by a bound that is a dynamic dimension (``x[:, ops.shape(y)[1]:]``:
+    None here, a size at run time): that axis's size is not known (None), not the whole axis
+    that a None bound means in Python."""
+    index = []
+    dynamic = []
+    for i, s in enumerate(node.slice):
+        sl = s.slice
+        index.append(_slice_value(it, sl, env))
+        if type(sl) is cst.Slice:
+            for expr, v in zip((sl.lower, sl.upper, sl.step), (index[-1].start, index[-1].stop, index[-1].step)
+                               if isinstance(index[-1], slice) else (None, None, None)):
+                if expr is not None and v is None and not (type(expr) is cst.Name and expr.value == "None"):
+                    dynamic.append(i)
+    r = it.fw.subscript(it, obj, index[0] if len(index) == 1 else tuple(index), node)
+    if not dynamic or not isinstance(r, Tensor):
+        return r
+    if any(type(node.slice[j].slice) is not cst.Slice for j in range(max(dynamic))):
+        return it.unknown("a Keras tensor sliced by a dynamic size after an index or an ellipsis", node)
+    shape = list(r.shape)
+    for i in dynamic:
+        if i < len(shape):
+            shape[i] = None
+    return Tensor(tuple(shape), "keras", r.producer, r.inputs)
 
 
 def _plain_key(t: tuple) -> bool:

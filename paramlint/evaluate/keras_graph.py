@@ -812,6 +812,10 @@ def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if isinstance(b, str):
         return it.unknown(f"keras.ops.arange: {b}", node)
     start, stop, step = b["start"], b["stop"], b["step"]
+    if (stop is None and (len(args) > 1 or "stop" in kwargs) or start is None) and _ints(
+            [v for v in (start, stop, step) if v is not None]):
+        # ``arange(0, ops.shape(x)[1])``: a dynamic size (None here) gives a dynamic length
+        return Tensor((None,), "keras")
     if stop is None:
         start, stop = 0, start
     if not _ints([start, stop, step]) or step == 0:
