@@ -1749,3 +1749,27 @@ def test_forward_figures_the_formula_cannot_give_are_unknown(tmp_path: Path) -> 
     assert m.total_macs is None and all(r.macs is None and r.output_shape is None for r in m.layers)
     m = models["Outer"]
     assert m.total_params == 32 and m.total_macs is None and [r.macs for r in m.layers] == [None]
+
+
+def test_none_in_arithmetic_raises_as_python_does(tmp_path: Path) -> None:
+    # keras.io's CycleGAN builders with name=None: ``name + "_img_input"`` raises TypeError in
+    # Python (a count was given, the name taken as unknown); a ``try`` catches it as Python does
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+
+        def named(name=None):
+            label = name + "_head"
+            return nn.Linear(4, 2)
+
+
+        def caught(name=None):
+            try:
+                width = len(name + "_head")
+            except TypeError:
+                width = 3
+            return nn.Linear(4, width)
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["named"].total_params is None
+    assert models["caught"].total_params == 4 * 3 + 3

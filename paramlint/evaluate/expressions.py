@@ -279,6 +279,12 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         from paramlint.evaluate.interpreter import Raised
 
         raise Raised(it.unknown(f"raises {type(e).__name__}: {e}", node), type(e).__name__)
+    except TypeError as e:
+        if a is None or b is None:  # (``name + "_input"`` with name=None: Python raises, the build ends)
+            from paramlint.evaluate.interpreter import Raised
+
+            raise Raised(it.unknown(f"raises TypeError: {e}", node), "TypeError")
+        return it.unknown(f"{op}: {e}", node)
     except Exception as e:
         return it.unknown(f"{op}: {e}", node)
 
