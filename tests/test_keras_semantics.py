@@ -1228,3 +1228,59 @@ def test_dynamic_sizes_are_not_none_bounds(tmp_path: Path) -> None:
     assert m.total_params == 40 and [r.output_shape for r in m.layers] == [(None, 4)]
     m = models["tail"]
     assert m.total_params == 15 and [r.output_shape for r in m.layers] == [(None, None, 4), (None, None, 3)]
+
+
+#: keras.ops on symbolic tensors inside a layer and in a graph (keras-hub's T5 relative
+#: position bias and causal masks were unknown): take, tile, stack, broadcast_to, where,
+#: comparisons (ops and Python operators), creation functions, np.newaxis indexing.
+OPS_MODELS = '''
+    import keras
+    import numpy as np
+    from keras import layers, ops
+
+
+    class Bias(layers.Layer):
+        def __init__(self, heads, buckets, **kw):
+            super().__init__(**kw)
+            self.heads, self.buckets = heads, buckets
+
+        def build(self, shape):
+            self.table = self.add_weight(shape=(self.buckets, self.heads))
+
+        def call(self, x):
+            q = ops.shape(x)[1]
+            pos = ops.arange(q)[:, None] - ops.arange(q)[None, :]
+            b = ops.where(ops.greater(pos, 0), pos, -pos)
+            b = ops.minimum(b, 7)
+            vals = ops.take(self.table, b, axis=0)  # (q, q, heads)
+            i = ops.expand_dims(ops.arange(q, dtype="float32"), axis=1)
+            mask = ops.broadcast_to(ops.expand_dims(i >= ops.arange(q, dtype="float32"), 0), (1, q, q))
+            zeros = ops.zeros((1, self.heads, q, q)) + ops.eye(q)
+            return x[:, np.newaxis, :, :] * 0.0 + ops.transpose(vals, (2, 0, 1))[None, :, :, :] + zeros
+
+
+    def ops_graph():
+        x = keras.Input((6, 6))
+        y = Bias(4, 8)(x)
+        t = ops.tile(ops.expand_dims(x, 1), (1, 2, 1, 1))
+        s = ops.stack([x, x * 2.0], axis=-1)
+        w = ops.where(x > 0.5, x, ops.zeros((6, 6)))
+        f = layers.Flatten()(ops.concatenate([y, t], axis=1))
+        return keras.Model(x, [layers.Dense(3)(f), layers.Dense(2)(layers.Flatten()(s)), layers.Dense(2)(w)])
+'''
+OPS_TOTALS = {"ops_graph": 8 * 4 + (6 * 6 * 6 * 3 + 3) + (72 * 2 + 2) + (6 * 2 + 2)}
+
+
+def test_keras_ops_shapes(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": OPS_MODELS})
+    m = ours(tmp_path, pkg, "m.py")
+    assert {n: m[n].total_params for n in OPS_TOTALS} == OPS_TOTALS, m["ops_graph"].unresolved
+
+
+@pytest.mark.oracle
+def test_keras_ops_shapes_are_keras_shapes(tmp_path: Path) -> None:
+    keras = _keras()
+    pkg = write_package(tmp_path, {"m.py": OPS_MODELS})
+    for name, want in OPS_TOTALS.items():
+        assert built(tmp_path, pkg, "m.py", name).count_params() == want
+        keras.backend.clear_session()

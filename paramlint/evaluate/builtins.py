@@ -773,7 +773,8 @@ for _m in ("ceil", "floor", "sqrt", "log", "log2", "log10", "exp", "pow", "gcd",
 
 CONSTANTS: Dict[str, Any] = {
     "math.pi": math.pi, "math.e": math.e, "math.inf": math.inf, "math.tau": math.tau, "math.nan": math.nan,
-    "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi,
+    "sys.maxsize": 2**63 - 1, "numpy.pi": math.pi, "np.pi": math.pi, "numpy.e": math.e, "numpy.inf": math.inf,
+    "numpy.newaxis": None, "jax.numpy.newaxis": None, "jax.numpy.pi": math.pi, "jax.numpy.inf": math.inf,
     "torch.pi": math.pi, "torch.e": math.e, "torch.inf": math.inf, "torch.nan": math.nan,
     "typing.TYPE_CHECKING": False, "typing_extensions.TYPE_CHECKING": False,  # False when the code runs
     # (the same in every Python version; Keras builds einsum equations from them)

@@ -431,18 +431,26 @@ def _tensor_compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     from paramlint.catalog.spec import ArgError
 
     shapes = []
+    fws = set()
     for v in (a, b):
         if isinstance(v, (Tensor, Param)):
-            if type(v) is not Tensor or v.framework != "torch":
+            if type(v) is not Tensor:
                 return it.unknown("comparison of tensors", node)
+            fws.add(v.framework)
             shapes.append(v.shape)
         elif type(v) not in (int, float, bool):
             return it.unknown("comparison of a tensor with a value that is not a number", node)
+    if len(fws) != 1 or "keras" in fws and op == "Equal":
+        # (a KerasTensor has no ``__eq__``: identity on the graph, elementwise inside a call())
+        return it.unknown("comparison of tensors", node)
     try:
         out = broadcast(shapes[0], shapes[1]) if len(shapes) == 2 else shapes[0]
     except ArgError as e:
         return it.unknown(f"comparison of tensors: {e.message}", node)
-    return Tensor(tuple(out))
+    fw = fws.pop()
+    if fw == "keras":  # (``i >= j``: ops.greater_equal, an operation of the graph)
+        return lazy.tensors.keras_op(Tensor(tuple(out)), a, b, it=it, op=op)
+    return Tensor(tuple(out), fw)
 
 
 _DUNDER_OPS = {

@@ -632,6 +632,8 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
         return _ops_call(it, short, args, kwargs, node)
     if qualname in ("keras.ops.arange", "keras.src.ops.arange", "keras.ops.numpy.arange"):
         return _arange(it, args, kwargs, node)
+    if short in ("zeros", "ones", "empty", "full", "eye") and qualname.startswith(("keras.ops.", "keras.src.ops.")):
+        return _creation(it, short, args, kwargs, node)
     if qualname in ("keras.ops.shape", "keras.src.ops.shape", "keras.src.ops.core.shape") and len(args) == 1 \
             and not kwargs and isinstance(args[0], (Tensor, Param)):
         return it.get_attr(args[0], "shape", node)  # (x.shape: a symbolic tensor's dynamic dims are None)
@@ -671,12 +673,17 @@ _OPS = {
         "expm1", "arctan", "logical_not", "sinh", "cosh", "softsign", "celu", "log_sigmoid", "hard_silu")},
     "abs": ("same", "absolute"), "absolute": ("same", "absolute"), "swish": ("same", "silu"),
     "hard_swish": ("same", "hard_silu"),
-    **{n: ("binary", n) for n in ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")},
+    **{n: ("binary", n) for n in ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power", "greater",
+                                  "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and",
+                                  "logical_or")},
+    "where": ("where", "where"),
     **{n: ("reduce", n) for n in ("mean", "sum", "max", "min", "prod", "std", "var")},
     "matmul": ("matmul", "matmul"), "concatenate": ("concatenate", "concatenate"), "reshape": ("reshape", "reshape"),
     "transpose": ("transpose", "transpose"), "expand_dims": ("expand_dims", "expand_dims"),
     "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""), "pad": ("pad", "pad"), "split": ("split", "split"),
-    "einsum": ("einsum", "einsum"),
+    "einsum": ("einsum", "einsum"), "roll": ("same", "roll"), "floor_divide": ("binary", "floor_divide"),
+    "take": ("take", "take"), "tile": ("tile", "tile"), "stack": ("concatenate", "stack"),
+    "broadcast_to": ("broadcast_to", "broadcast_to"),
 }
 
 
@@ -695,6 +702,16 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     operands: List[Any] = list(first) if kind == "concatenate" and isinstance(first, (list, tuple)) else [first]
     if kind in ("binary", "matmul"):
         operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
+    if kind == "where":  # (``where(condition)`` alone gives data-dependent indices)
+        first = args[0] if args else kwargs.get("condition")
+        operands = [first, args[1] if len(args) > 1 else kwargs.get("x1"), args[2] if len(args) > 2 else kwargs.get("x2")]
+        if any(v is None for v in operands):
+            return it.unknown("keras.ops.where(condition) alone is not modelled", node)
+        operands = [_const(()) if type(v) in (int, float, bool) else v for v in operands]
+    if kind == "take":
+        operands.append(args[1] if len(args) > 1 else kwargs.get("indices"))
+        if type(operands[1]) is int or isinstance(operands[1], (list, tuple)) and _ints(operands[1]):
+            operands[1] = _const((len(operands[1]),) if isinstance(operands[1], (list, tuple)) else ())
     graph_inputs = tuple(t for t in operands if isinstance(t, Tensor) and not t.const)
     # a layer's own weight (``ops.matmul(x, self.kernel)``, ``ops.cast(self.w, dtype)``): a
     # tensor of its shape, not an input of the graph
@@ -711,7 +728,9 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
         return u  # (the unknown operand says why, not "not modelled")
     if not operands or not all(isinstance(t, Tensor) and t.framework == "keras" for t in operands):
         return NOT_MODELLED
-    rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate") else [*args[2:], *kwargs.values()]
+    rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate", "take") else [*args[2:], *kwargs.values()]
+    if kind == "where":
+        rest = [*args[3:], *(v for k, v in kwargs.items() if k not in ("condition", "x1", "x2"))]
     if short == "cast":  # (the dtype changes no shape: ``ops.cast(x, y.dtype)`` with y's dtype not followed)
         rest = []
     bad = next((v for v in rest if isinstance(v, (Unknown, Tensor, Param))), None)
@@ -725,6 +744,8 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             out = tuple(x)
         elif kind == "binary":
             out = S.broadcast(x, operands[1].shape)
+        elif kind == "where":
+            out = S.broadcast(S.broadcast(x, operands[1].shape), operands[2].shape)
         elif kind == "matmul":
             out = S.matmul(x, operands[1].shape)
         elif kind == "reduce":
@@ -733,11 +754,42 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             if not isinstance(keep, bool) or not (axis is None or _ints(axis)):
                 return it.unknown(f"keras.ops.{short} arguments", node)
             out = S.reduce(x, None if axis is None else list(axis) if isinstance(axis, (list, tuple)) else [axis], keep)
+        elif kind == "concatenate" and name == "stack":
+            axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
+            if not _ints(axis) or isinstance(axis, (list, tuple)):
+                return it.unknown("keras.ops.stack axis", node)
+            out = _stack([tuple(t.shape) for t in operands], axis)
         elif kind == "concatenate":
             axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
             if not _ints(axis) or isinstance(axis, (list, tuple)):
                 return it.unknown("keras.ops.concatenate axis", node)
             out = S.cat([t.shape for t in operands], axis)
+        elif kind == "take":
+            axis = args[2] if len(args) > 2 else kwargs.get("axis")
+            if axis is not None and (not _ints(axis) or isinstance(axis, (list, tuple))):
+                return it.unknown("keras.ops.take axis", node)
+            idx = tuple(operands[1].shape)
+            out = idx if axis is None else tuple(x[:S.norm_axis(axis, len(x), "take")]) + idx + tuple(
+                x[S.norm_axis(axis, len(x), "take") + 1:])
+        elif kind == "tile":
+            reps = args[1] if len(args) > 1 else kwargs.get("repeats")
+            reps = [reps] if type(reps) is int else reps
+            if not isinstance(reps, (list, tuple)) or not _ints(reps):
+                return it.unknown("keras.ops.tile repeats", node)
+            xs, rs = list(x), list(reps)
+            if len(xs) > len(rs):
+                rs = [1] * (len(xs) - len(rs)) + rs
+            else:
+                xs = [1] * (len(rs) - len(xs)) + xs
+            out = tuple(d * r if type(d) is int else None for d, r in zip(xs, rs))
+        elif kind == "broadcast_to":
+            want = args[1] if len(args) > 1 else kwargs.get("shape")
+            if not isinstance(want, (list, tuple)) or not all(w is None or type(w) is int for w in want):
+                return it.unknown("keras.ops.broadcast_to shape", node)
+            if len(want) < len(x) or any(d is not None and w is not None and d != w and d != 1
+                                         for d, w in zip(reversed(tuple(x)), reversed(tuple(want)))):
+                return it.unknown(f"keras.ops.broadcast_to: {tuple(x)} does not broadcast to {tuple(want)}", node)
+            out = tuple(want)  # (a None: a dynamic size, e.g. the batch)
         elif kind == "reshape":
             want = args[1] if len(args) > 1 else kwargs.get("newshape", kwargs.get("new_shape"))
             if not isinstance(want, (list, tuple)) or not all(d is None or type(d) is int for d in want):
@@ -793,6 +845,19 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     return res
 
 
+def _stack(shapes: List[Tuple[Any, ...]], axis: int) -> Tuple[Any, ...]:
+    """``keras.ops.stack``: equal shapes (None matching any size; the first's kept), a new axis."""
+    from paramlint.catalog import shapes as S
+    from paramlint.catalog.spec import ArgError
+
+    first = shapes[0]
+    for s in shapes[1:]:
+        if len(s) != len(first) or any(a is not None and b is not None and a != b for a, b in zip(first, s)):
+            raise ArgError(f"stack of shapes {first} and {s}")
+    ax = S.norm_axis(axis, len(first) + 1, "stack")
+    return tuple(first[:ax]) + (len(shapes),) + tuple(first[ax:])
+
+
 def _sized_weight(t: Any) -> bool:
     """A layer's own weight of known shape: an operand of ``keras.ops`` as a tensor of that shape."""
     return isinstance(t, Param) and all(type(d) is int for d in t.shape)
@@ -824,6 +889,27 @@ def _arange(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     if n > it.limits.max_collection:
         return it.unknown("keras.ops.arange too long", node)
     return _const((n,))
+
+
+def _creation(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``keras.ops.zeros/ones/empty/full(shape)``, ``eye(N, M=None)``: a concrete tensor of that
+    shape; a dynamic size (None, from a symbolic tensor's shape) leaves that dim dynamic."""
+    from paramlint.evaluate.signatures import bind
+
+    sig = "N, M=None, k=0, dtype=None" if short == "eye" else (
+        "shape, fill_value, dtype=None" if short == "full" else "shape, dtype=None")
+    b = bind(sig, args, kwargs, short)
+    if isinstance(b, str):
+        return it.unknown(f"keras.ops.{short}: {b}", node)
+    shape = (b["N"], b["N"] if b["M"] is None else b["M"]) if short == "eye" else b["shape"]
+    if type(shape) is int:
+        shape = (shape,)
+    if not isinstance(shape, (list, tuple)) or not all(d is None or type(d) is int and d >= 0 for d in shape):
+        u = next((d for d in (shape if isinstance(shape, (list, tuple)) else [shape]) if isinstance(d, Unknown)), None)
+        return u if u is not None else it.unknown(f"keras.ops.{short} of a shape that is not known", node)
+    if short == "eye" and (b["M"] is None and len(args) > 1 or "M" in kwargs and b["M"] is None):
+        return Tensor((shape[0], None), "keras")  # (an explicit dynamic M)
+    return _const(tuple(shape)) if None not in shape else Tensor(tuple(shape), "keras")
 
 
 def _einsum(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:

@@ -576,6 +576,8 @@ _KERAS_OPS = {
     "Divide": "true_divide", "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power",
     "BitAnd": "logical_and", "BitOr": "logical_or", "BitXor": "logical_xor",
     "Minus": "negative", "BitInvert": "logical_not", "getitem": "get_item",
+    "LessThan": "less", "LessThanEqual": "less_equal", "GreaterThan": "greater", "GreaterThanEqual": "greater_equal",
+    "NotEqual": "not_equal",
 }
 
 
