@@ -208,6 +208,7 @@ def rnn(kind: str, a: Args, in_shape: Shape) -> Optional[int]:
 
 #: Layer types with no matrix product (FlopCounterMode: 0), torch and Keras names.
 ZERO = frozenset("""
+Rearrange Reduce
 ReLU ReLU6 SiLU Hardswish Hardsigmoid Mish Sigmoid Tanh GELU LeakyReLU ELU CELU SELU Softplus Softmax LogSoftmax
 Softmax2d Hardtanh Tanhshrink Softsign LogSigmoid Threshold GLU PReLU Identity Flatten Unflatten Dropout Dropout1d
 Dropout2d Dropout3d AlphaDropout MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d

@@ -19,6 +19,7 @@ _PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("torch.ao.nn.", "torch"),
     ("torch.ao.quantization.", "torch"),  # QuantStub, DeQuantStub
     ("torch.quantization.", "torch"),
+    ("einops.layers.torch.", "torch"),  # (Rearrange, Reduce: torch modules)
     ("tensorflow.python.keras.", "keras"),
     ("tensorflow.keras.", "keras"),
     ("tf_keras.", "keras"),

@@ -166,6 +166,18 @@ def _fold_output(a: Args, x: Shape) -> Shape:
     return tuple(x[:-2]) + (None if ck is None else ck // (k[0] * k[1]), o[0], o[1])
 
 
+def _einops_output(op: str):  # type: ignore[no-untyped-def]
+    """einops's ``Rearrange(pattern, **axes_lengths)`` / ``Reduce(pattern, reduction, ...)``."""
+    def output(a: Args, x: Shape) -> Shape:
+        from paramlint.catalog.einops_rules import output_shape
+
+        pattern, lengths = a.raw("pattern"), a.raw("axes_lengths")
+        if not isinstance(pattern, str) or not isinstance(lengths, dict):
+            raise ArgError(f"{a.layer}: the pattern is not a constant string")
+        return output_shape(op, pattern, x, lengths)
+    return output
+
+
 def _unflatten_output(a: Args, x: Shape) -> Shape:
     if not x:
         raise ArgError("Unflatten expects an input with at least one dimension")
@@ -216,6 +228,11 @@ CATALOG = [
                 output=_fractional_output(n)) for n in (2, 3)),
     LayerSpec("torch", "Fold", "output_size, kernel_size, dilation=1, padding=0, stride=1", output=_fold_output),
     LayerSpec("torch", "Unflatten", "dim, unflattened_size", output=_unflatten_output),
+    # einops's torch layers (``einops.layers.torch``): modules without parameters
+    LayerSpec("torch", "Rearrange", "pattern, **axes_lengths", output=_einops_output("rearrange"),
+              note="einops: no parameters; the pattern's output shape"),
+    LayerSpec("torch", "Reduce", "pattern, reduction, **axes_lengths", output=_einops_output("reduce"),
+              note="einops: no parameters; the pattern's output shape"),
     LayerSpec("torch", "ChannelShuffle", "groups", output=_channel_shuffle_output),
     LayerSpec("torch", "FeatureAlphaDropout", "p=0.5, inplace=False"),
     LayerSpec("torch", "CrossMapLRN2d", "size, alpha=0.0001, beta=0.75, k=1", output=_lrn2d_output),

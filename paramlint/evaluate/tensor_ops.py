@@ -809,8 +809,33 @@ def _addmm(batched: bool):  # type: ignore[no-untyped-def]
     return run
 
 
+def _einops(op: str):  # type: ignore[no-untyped-def]
+    """``einops.rearrange(x, pattern, **lengths)``, ``reduce(x, pattern, reduction, ...)``,
+    ``repeat``: the pattern's output shape (torch tensors and jax arrays alike)."""
+    def run(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+        from paramlint.catalog.einops_rules import output_shape
+
+        kw = dict(kwargs)
+        names = ("tensor", "pattern", "reduction") if op == "reduce" else ("tensor", "pattern")
+        vals = [arg(args, kw, i, n) for i, n in enumerate(names)]
+        for n in names:
+            kw.pop(n, None)
+        x, pattern = vals[0], vals[1]
+        if len(args) > len(names) or not isinstance(x, (Tensor, Param)) or not isinstance(pattern, str) \
+                or isinstance(x, Tensor) and x.framework == "keras":
+            raise ArgError(f"einops.{op} of this value or pattern is not modelled")
+        for v in kw.values():
+            if isinstance(v, Unknown):
+                raise _Unk(v)
+        fw = x.framework if isinstance(x, Tensor) else "torch"
+        return Tensor(output_shape(op, pattern, tuple(x.shape), kw), fw)
+    return run
+
+
 _F = "torch.nn.functional."
 FUNCS: Dict[str, Callable[..., Any]] = {
+    **{f"einops.{op}": _wrap(_einops(op)) for op in ("rearrange", "reduce", "repeat")},
+    **{f"einops.einops.{op}": _wrap(_einops(op)) for op in ("rearrange", "reduce", "repeat")},
     "torch.addmm": _wrap(_addmm(False)), "torch.baddbmm": _wrap(_addmm(True)),
     "torch.cat": _wrap(_cat), "torch.concat": _wrap(_cat), "torch.concatenate": _wrap(_cat),
     "torch.stack": _wrap(_stack), "torch.einsum": _wrap(_einsum), "torch.meshgrid": _wrap(_meshgrid),
