@@ -110,3 +110,22 @@ def test_lucidrains_style_vit(tmp_path: Any) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["ViT"]
     assert (m.total_params, m.total_macs) == (2010, 18304), (m.unresolved, m.shape_notes, m.macs_notes)
+
+
+def test_any_pattern_gives_a_shape_or_an_arg_error() -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.given(st.sampled_from(["rearrange", "reduce", "repeat"]),
+                      st.text(alphabet="abc12 ()._->", max_size=24),
+                      st.lists(st.one_of(st.none(), st.integers(0, 12)), max_size=5),
+                      st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(-1, 6), max_size=2))
+    def run(op: str, pattern: str, shape: Any, lengths: Dict[str, int]) -> None:
+        try:
+            out = output_shape(op, pattern, tuple(shape), lengths)
+        except ArgError:
+            return
+        assert isinstance(out, tuple) and all(d is None or (type(d) is int and d >= 0) for d in out)
+
+    run()
