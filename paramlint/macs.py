@@ -268,7 +268,49 @@ def _torch(t: str, a: Args, x: Optional[Shape], ins: Sequence[Optional[Shape]], 
         return multihead_attention(a, q, k, v)
     if t in ("RNN", "GRU", "LSTM"):
         return rnn(t, a, x)
+    if t in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+        return transformer_layer(a.values, t == "TransformerDecoderLayer", x, ins[1] if len(ins) > 1 else None)
+    if t in ("TransformerEncoder", "TransformerDecoder"):
+        return _stack_macs(a, "encoder_layer" if t == "TransformerEncoder" else "decoder_layer", x,
+                           ins[1] if len(ins) > 1 else None)
+    if t == "Transformer" and len(ins) > 1 and ins[1] is not None:
+        if a.raw("custom_encoder") is not None or a.raw("custom_decoder") is not None:
+            return None
+        enc = transformer_layer(a.values, False, x, None)
+        # (the decoder attends over the encoder's output: the source's shape)
+        dec = transformer_layer(a.values, True, ins[1], x)
+        n_enc, n_dec = a.int("num_encoder_layers", 0), a.int("num_decoder_layers", 0)
+        return None if enc is None or dec is None else n_enc * enc + n_dec * dec
     return None
+
+
+def transformer_layer(args: Dict[str, Any], decoder: bool, x: Optional[Shape], memory: Optional[Shape]) -> Optional[int]:
+    """``nn.TransformerEncoderLayer`` / ``DecoderLayer``: self-attention (and attention over
+    ``memory``) as ``MultiheadAttention``, then linear1 (d_model × dim_feedforward) and linear2."""
+    if x is None or decoder and memory is None:
+        return None
+    e, h, ff = args.get("d_model"), args.get("nhead"), args.get("dim_feedforward")
+    first = args.get("batch_first")
+    if not all(type(v) is int for v in (e, h, ff)) or type(first) is not bool:
+        return None
+    mha = Args("MultiheadAttention", {"embed_dim": e, "num_heads": h, "batch_first": first, "kdim": None,
+                                      "vdim": None, "add_bias_kv": False, "add_zero_attn": False})
+    parts = [multihead_attention(mha, x, x, x), linear(x, e, ff), linear(tuple(x[:-1]) + (ff,), ff, e)]  # type: ignore[arg-type]
+    if decoder:
+        parts.append(multihead_attention(mha, x, memory, memory))  # type: ignore[arg-type]
+    return None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+
+
+def _stack_macs(a: Args, field: str, x: Optional[Shape], memory: Optional[Shape]) -> Optional[int]:
+    """``nn.TransformerEncoder/Decoder``: num_layers copies of the given catalog layer."""
+    layer = a.raw(field)
+    spec, args = getattr(layer, "spec", None), getattr(layer, "args", None)
+    if spec is None or args is None or getattr(layer, "cls", None) is not None \
+            or spec.name not in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+        return None
+    one = transformer_layer(args, spec.name == "TransformerDecoderLayer", x, memory)
+    n = a.raw("num_layers")
+    return None if one is None or type(n) is not int else n * one
 
 
 def _keras(t: str, a: Args, x: Optional[Shape], out: Optional[Shape]) -> Optional[int]:

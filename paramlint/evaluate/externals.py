@@ -22,6 +22,11 @@ def known(qualname: str) -> bool:
         return True
     if qualname in tensors._FUNCS or qualname in tensor_ops.FUNCS:
         return True
+    if qualname.startswith("torch.nn.utils."):
+        from paramlint.evaluate.reparam import FUNCS as REPARAM  # (``hasattr(parametrizations, "weight_norm")``)
+
+        if qualname in REPARAM:
+            return True
     head, _, short = qualname.rpartition(".")
     return head == "torch" and short in tensor_ops.AS_FUNCTIONS
 
@@ -38,7 +43,9 @@ def known_module(qualname: str) -> bool:
         from paramlint.evaluate import tensor_ops, tensors
         from paramlint.evaluate.builtins import CONSTANTS, STDLIB
 
-        names = [*STDLIB, *CONSTANTS, *tensors._FUNCS, *tensor_ops.FUNCS, *(p for p, _ in catalog._PREFIXES)]
+        from paramlint.evaluate.reparam import FUNCS as REPARAM
+
+        names = [*STDLIB, *CONSTANTS, *tensors._FUNCS, *tensor_ops.FUNCS, *REPARAM, *(p for p, _ in catalog._PREFIXES)]
         _MODULES = frozenset(n[:i] for n in names for i, ch in enumerate(n) if ch == ".")
     return qualname in _MODULES
 
