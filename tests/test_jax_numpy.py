@@ -74,6 +74,19 @@ CASES: List[Tuple[str, Tuple[Any, ...], dict, Optional[Any]]] = [
     ("maximum", (A(4, 1), A(3,)), {}, (4, 3)),
     ("float32", (8,), {}, ()),
     ("asarray", ([[1, 2, 3], [4, 5, 6]],), {}, (2, 3)),
+    # found by probing (each was another shape, or a shape where jax raises)
+    ("zeros_like", (A(2, 8),), {"shape": (2, 4)}, (2, 4)),
+    ("ones_like", (A(2, 8), None, (8,)), {}, (8,)),
+    ("arange", (16,), {"step": 2}, (8,)),
+    ("arange", (6, None, 2), {}, (3,)),
+    ("arange", (), {"stop": 5}, None),
+    ("clip", (A(2, 8, 1), A(2, 8, 6), 1.0), {}, (2, 8, 6)),
+    ("clip", (0.5, A(2, 8), 1.0), {}, (2, 8)),
+    ("array", (A(8),), {"ndmin": 3}, (1, 1, 8)),
+    ("split", (A(2, 4), [2, 1]), {"axis": 1}, None),
+    ("split", (A(2, 4), [5]), {"axis": 1}, None),
+    ("broadcast_to", (A(1, 5), (-1, 5)), {}, None),
+    ("einsum", ("bij->bii", A(2, 3, 3)), {}, None),
 ]
 
 

@@ -243,6 +243,11 @@ _INT_OPS: Dict[str, Callable[[Any, Any], Any]] = {
     op: operators.BINARY[op] for op in ("Add", "Subtract", "Multiply", "FloorDivide", "Modulo")}
 
 
+def _known_arrays(a: Any, b: Any) -> bool:
+    return all(isinstance(v, Tensor) and v.framework == "flax" and None not in v.shape or type(v) in (int, float)
+               for v in (a, b))
+
+
 def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if type(a) is int and type(b) is int:
         f = _INT_OPS.get(op)
@@ -264,7 +269,12 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if isinstance(a, Array) or isinstance(b, Array):
         return arrays.binary(it, op, a, b, node)
     if isinstance(a, (Tensor, Param)) or isinstance(b, (Tensor, Param)):
-        return it.fw.tensor_binary(it, op, a, b, node)
+        r = it.fw.tensor_binary(it, op, a, b, node)
+        if type(r) is Unknown and it.flax_frames and _known_arrays(a, b):
+            # (jax raises on arrays that do not broadcast or multiply, and flax's init is this
+            # forward pass: the module is not built, whether or not the result is used)
+            lazy.flax_runtime.unknown_call(it, r)
+        return r
     if op == "BitOr" and is_type_like(a) and is_type_like(b) and (a is not None or b is not None):
         return TypeUnion((*(a.members if isinstance(a, TypeUnion) else (a,)), *(b.members if isinstance(b, TypeUnion) else (b,))))
     if isinstance(a, Instance) or isinstance(b, Instance):

@@ -373,7 +373,7 @@ _ELEMENTWISE = {
     "relu", "relu6", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "celu", "selu", "leaky_relu", "softplus",
     "soft_sign", "log_sigmoid", "hard_tanh", "hard_sigmoid", "hard_silu", "hard_swish", "softmax", "log_softmax",
     "standardize", "normalize", "mish", "exp", "log", "sqrt", "abs", "square", "negative", "rsqrt", "sin", "cos",
-    "clip", "erf",
+    "erf",
 }
 
 
@@ -425,12 +425,28 @@ def _pool(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     return Tensor(tuple(shape[:-1]) + (x.shape[-1],), "flax")
 
 
-def _reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
-    x = _tensor(args[0] if args else kwargs.get("a"))
-    axis = args[1] if len(args) > 1 else kwargs.get("axis")
-    keep = kwargs.get("keepdims", False)
-    if x is None or isinstance(axis, Unknown) or not isinstance(keep, bool):
-        return it.unknown("reduction of a non-array or with unknown axes", node)
+#: jax.numpy reductions' parameters after the array (``keepdims`` is positional too).
+_REDUCE_SIG = {"mean": "axis=None, dtype=None, out=None, keepdims=False, where=None",
+               "sum": "axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None",
+               "max": "axis=None, out=None, keepdims=False, initial=None, where=None",
+               "min": "axis=None, out=None, keepdims=False, initial=None, where=None"}
+
+
+def _reduce(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any, name: str = "mean",
+            x: Optional[Tensor] = None) -> Any:
+    from paramlint.evaluate.signatures import bind
+
+    if x is None:
+        x = _tensor(args[0] if args else kwargs.get("a"))
+        args = list(args[1:]) if args else []
+        kwargs = {k: v for k, v in kwargs.items() if k != "a"}
+    b = bind(_REDUCE_SIG[name], list(args), kwargs, name)
+    if isinstance(b, str):
+        return it.unknown(f"jnp.{name}: {b}", node)
+    axis, keep = b["axis"], b["keepdims"]
+    if x is None or isinstance(axis, Unknown) or not isinstance(keep, bool) or b.get("where") is not None \
+            or b.get("out") is not None:
+        return it.unknown("reduction of a non-array, with unknown axes or with out/where", node)
     return reduce_shape(it, x, axis, keep, node)
 
 
@@ -449,7 +465,7 @@ def _creation(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> An
     shape = args[0] if args else kwargs.get("shape")
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
-    if isinstance(shape, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+    if isinstance(shape, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
         return Tensor(tuple(shape), "flax")
     return shape if isinstance(shape, Unknown) else it.unknown("array shape is not a tuple of ints", node)
 
@@ -485,7 +501,7 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
     if qualname in ("flax.linen.avg_pool", "flax.linen.max_pool", "flax.linen.pooling.avg_pool", "flax.linen.pooling.max_pool"):
         return _pool(it, args, kwargs, node)
     if qualname in ("jax.numpy.mean", "jax.numpy.sum", "jax.numpy.max", "jax.numpy.min"):
-        return _reduce(it, args, kwargs, node)
+        return _reduce(it, args, kwargs, node, short)
     if qualname in ("jax.numpy.zeros", "jax.numpy.ones", "jax.numpy.empty"):
         return _creation(it, args, kwargs, node)
     return NOT_MODELLED
@@ -511,11 +527,7 @@ def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:
         return n
     if name in ("mean", "sum", "max", "min"):
         def reduce(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
-            axis = a[0] if a else k.get("axis")
-            keep = k.get("keepdims", False)
-            if isinstance(axis, Unknown) or not isinstance(keep, bool):
-                return it2.unknown("reduction with unknown axes", n)
-            return reduce_shape(it2, t, axis, keep, n)
+            return _reduce(it2, a, k, n, name, t)  # (numpy's positional keepdims too: ``x.max(-1, None, True)``)
         return Builtin(f"Array.{name}", reduce)
     if name == "reshape":
         from paramlint.evaluate.tensors import attr
@@ -523,7 +535,9 @@ def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:
         inner = attr(it, Tensor(t.shape, "torch"), "reshape", node)
 
         def reshape(it2: Any, a: List[Any], k: Dict[str, Any], n: Any) -> Any:
-            r = it2.call(inner, a, k, n)
+            if set(k) - {"order"} or k.get("order", "C") != "C":  # (jax's method takes the shape positionally)
+                return it2.unknown("Array.reshape with these keywords (jax raises or reorders)", n)
+            r = it2.call(inner, a, {}, n)
             return Tensor(r.shape, "flax") if isinstance(r, Tensor) else r
         return Builtin("Array.reshape", reshape)
     if name == "astype":

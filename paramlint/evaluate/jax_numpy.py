@@ -171,7 +171,8 @@ def _tile(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
 def _broadcast_to(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     x = _shape(_get(args, kwargs, 0, "array"))
     want = _ints(_get(args, kwargs, 1, "shape"), "shape")
-    if len(want) < len(x) or any(d is None or (d != w and d != 1) for d, w in zip(reversed(x), reversed(want))):
+    if any(w < 0 for w in want) or len(want) < len(x) or any(
+            d is None or (d != w and d != 1) for d, w in zip(reversed(x), reversed(want))):
         raise ArgError(f"broadcast_to: {S.fmt(x)} does not broadcast to {want}")
     return want
 
@@ -223,6 +224,9 @@ def _einsum(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     shapes = [_shape(x) for x in args[1:]]
     if any(None in s for s in shapes):
         raise ArgError("einsum of arrays with unknown dims")
+    out_letters = eq.replace(" ", "").partition("->")[2].replace("...", "")
+    if len(set(out_letters)) != len(out_letters):
+        raise ArgError("einsum: a repeated output subscript (jax raises)")
     sizes: Dict[str, Optional[int]] = {}
     for term, s in zip(eq.replace(" ", "").partition("->")[0].split(","), shapes):
         if "..." in term:
@@ -234,14 +238,16 @@ def _einsum(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
 
 
 def _arange(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
-    vals = [_get(args, kwargs, i, n, None) for i, n in enumerate(("start", "stop", "step"))]
-    vals = [v for v in vals if v is not None]
-    if set(kwargs) - {"start", "stop", "step", "dtype"} or not vals or len(vals) > 3 \
-            or not all(type(v) is int for v in vals):
-        raise ArgError("arange of values other than ints is not modelled")
-    start, stop, step = (0, vals[0], 1) if len(vals) == 1 else (vals[0], vals[1], vals[2] if len(vals) == 3 else 1)
-    if step == 0:
-        raise ArgError("arange: step 0")
+    """``jnp.arange(start, stop=None, step=None)``: numpy's rule (no stop: from 0 to start);
+    jax wants ``start`` given (``arange(stop=5)`` raises)."""
+    if set(kwargs) - {"start", "stop", "step", "dtype"} or len(args) > 4 or not args and "start" not in kwargs:
+        raise ArgError("arange with these arguments is not modelled")
+    start, stop, step = (_get(args, kwargs, i, n, None) for i, n in enumerate(("start", "stop", "step")))
+    if stop is None:
+        start, stop = 0, start
+    step = 1 if step is None else step
+    if not all(type(v) is int for v in (start, stop, step)) or step == 0:
+        raise ArgError("arange of values other than ints (or a step of 0) is not modelled")
     return (max(0, -(-(stop - start) // step)),)
 
 
@@ -257,9 +263,10 @@ def _split(args: List[Any], kwargs: Dict[str, Any]) -> Any:
             raise ArgError("split: the sections do not divide the axis (numpy raises)")
         sizes = [n // how] * how
     else:
-        cuts = [min(max(c if c >= 0 else c + n, 0), n) for c in _ints(how, "indices")]
-        bounds = [0, *cuts, n]
-        sizes = [max(0, b - a) for a, b in zip(bounds, bounds[1:])]
+        bounds = [0, *_ints(how, "indices"), n]  # (jax: nonnegative, nondecreasing, within the axis)
+        if any(b < a for a, b in zip(bounds, bounds[1:])):
+            raise ArgError("split: indices that are negative, decreasing or past the axis (jax raises)")
+        sizes = [b - a for a, b in zip(bounds, bounds[1:])]
     return [tuple(x[:ax]) + (s,) + tuple(x[ax + 1:]) for s in sizes]
 
 
@@ -273,8 +280,28 @@ def _flatten(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     return (n,)
 
 
-def _same(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
-    return _shape(_get(args, kwargs, 0, "a"))
+def _like(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
+    """``jnp.zeros_like(a, dtype=None, shape=None)``: ``shape`` wins when given."""
+    if len(args) > 3 or set(kwargs) - {"a", "dtype", "shape", "device"}:
+        raise ArgError("zeros_like/ones_like with these arguments is not modelled")
+    shape = _get(args, kwargs, 2, "shape", None)
+    if shape is None:
+        return _shape(_get(args, kwargs, 0, "a"))
+    want = _ints(shape, "shape")
+    if any(d < 0 for d in want):
+        raise ArgError("negative dimensions (jax raises)")
+    return want
+
+
+def _clip(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
+    """``jnp.clip(arr, min, max)``: the broadcast of the array and any array bounds."""
+    vals = [v for v in (*args, *kwargs.values()) if v is not None]
+    if len(args) > 3 or set(kwargs) - {"arr", "a", "min", "max", "a_min", "a_max"} or not vals:
+        raise ArgError("clip with these arguments is not modelled")
+    out: Shape = ()
+    for v in vals:
+        out = strict_broadcast(out, _shape(v))
+    return out
 
 
 def _scalar_or_same(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
@@ -285,10 +312,16 @@ def _scalar_or_same(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
 
 
 def _asarray(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
-    x = _get(args, kwargs, 0, "a")
-    if isinstance(x, (list, tuple)):
-        return _nested(x, 0)
-    return _shape(x)
+    """``jnp.asarray(a, dtype=None)`` / ``jnp.array(object, dtype=None, copy=True, order=None,
+    ndmin=0)``: the value's shape, with leading 1s up to ``ndmin``."""
+    if len(args) > 2 or set(kwargs) - {"a", "object", "dtype", "copy", "order", "ndmin"}:
+        raise ArgError("array with these arguments is not modelled")
+    x = args[0] if args else kwargs.get("a", kwargs.get("object"))
+    shape = _nested(x, 0) if isinstance(x, (list, tuple)) else _shape(x)
+    ndmin = kwargs.get("ndmin", 0)
+    if type(ndmin) is not int:
+        raise ArgError("ndmin is not an int")
+    return (1,) * max(0, ndmin - len(shape)) + tuple(shape)
 
 
 def _nested(v: Any, depth: int) -> Shape:
@@ -315,7 +348,8 @@ FUNCTIONS: Dict[str, Callable[[List[Any], Dict[str, Any]], Any]] = {
     "concatenate": _concatenate, "stack": _stack, "reshape": _reshape, "transpose": _transpose,
     "swapaxes": _swapaxes, "expand_dims": _expand_dims, "squeeze": _squeeze, "tile": _tile,
     "broadcast_to": _broadcast_to, "matmul": _matmul, "dot": _dot, "einsum": _einsum, "arange": _arange,
-    "split": _split, "_flatten": _flatten, "ones_like": _same, "zeros_like": _same, "asarray": _asarray, "array": _asarray,
+    "split": _split, "_flatten": _flatten, "ones_like": _like, "zeros_like": _like, "asarray": _asarray,
+    "array": _asarray, "clip": _clip,
     "where": _where, "add": _broadcast, "subtract": _broadcast, "multiply": _broadcast, "divide": _broadcast,
     "maximum": _broadcast, "minimum": _broadcast, "power": _broadcast,
     "float32": _scalar_or_same, "float16": _scalar_or_same, "bfloat16": _scalar_or_same, "int32": _scalar_or_same,
