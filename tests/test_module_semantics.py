@@ -1846,3 +1846,22 @@ def test_transformer_layer_macs_are_flop_counter_macs(tmp_path: Path) -> None:
         with torch.backends.mkldnn.flags(enabled=False), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as c:
             model(*[torch.zeros(s) for s in _TRANSFORMER_INPUTS[name]])
         assert (sum(p.numel() for p in model.parameters()), c.get_total_flops() // 2) == want, name
+
+
+def test_dtype_info_values(tmp_path: Path) -> None:
+    # torch 2.13's finfo/iinfo figures (HF's masks use finfo(dtype).min; stored on a module, an
+    # unknown value made the count unknown: "call to torch.finfo is not modelled")
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        class Masked(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.neg = torch.finfo(torch.float32).min
+                width = torch.finfo(torch.bfloat16).bits + torch.iinfo(torch.int8).max
+                self.fc = nn.Linear(8, width if torch.finfo(torch.half).eps == 2 ** -10 else 1)
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["Masked"]
+    assert m.total_params == 8 * 143 + 143
