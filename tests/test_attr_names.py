@@ -35,3 +35,26 @@ def test_names_cover_what_the_frameworks_have() -> None:
         held = set(getattr(obj, "_parameters", {})) | set(getattr(obj, "_modules", {})) | set(getattr(obj, "_buffers", {}))
         have = (set(dir(obj)) | set(vars(obj))) - held  # (submodules and tensors: paramlint's own tables)
         assert have <= NAMES[fw][""] | NAMES[fw][name], (name, sorted(have - NAMES[fw][""] - NAMES[fw][name])[:10])
+
+
+@pytest.mark.oracle
+def test_catalog_subclassing_is_the_frameworks() -> None:
+    # paramlint/catalog/subclasses.py (tests/golden/make_subclasses.py) as issubclass has it now
+    pytest.importorskip("torch")
+    if os.environ.get("KERAS_BACKEND", "torch") != "torch":
+        pytest.skip("keras oracle runs with KERAS_BACKEND=torch")
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
+    import make_subclasses
+
+    from paramlint.catalog.subclasses import BASES
+
+    for fw in ("torch", "keras"):
+        cls = make_subclasses.classes(fw)
+        live = {n: frozenset(o for o, d in cls.items() if o != n and issubclass(c, d) and c is not d) for n, c in cls.items()}
+        # (einops' layers resolve only where einops is installed)
+        assert {n: b for n, b in live.items() if b} == {n: b for n, b in BASES[fw].items() if n in cls}

@@ -1284,3 +1284,46 @@ def test_keras_ops_shapes_are_keras_shapes(tmp_path: Path) -> None:
     for name, want in OPS_TOTALS.items():
         assert built(tmp_path, pkg, "m.py", name).count_params() == want
         keras.backend.clear_session()
+
+
+#: isinstance/issubclass/hasattr on Keras layers as Keras answers them (found by probing; each
+#: decided a freeze and gave a different trainable count): a Dense is no keras.Model and has
+#: no ``layers``; an LSTM is a layers.RNN, AdditiveAttention an Attention, ReversibleEmbedding an
+#: Embedding, a Sequential a Model.
+CLASS_CHECKS = '''
+    import keras
+    from keras import layers
+
+
+    def freeze_by_class():
+        inp = keras.Input((5, 4))
+        d, r = layers.Dense(4), layers.LSTM(3)
+        emb = layers.ReversibleEmbedding(10, 3)
+        seq = keras.Sequential([layers.Dense(2)])
+        out = seq(r(d(inp)))
+        for layer in (d, r, emb, seq):
+            if isinstance(layer, keras.Model) or hasattr(layer, "layers"):
+                layer.trainable = False  # seq only
+            if isinstance(layer, layers.RNN) or issubclass(type(layer), layers.Embedding):
+                layer.trainable = False  # r only (emb is not in the model)
+        n = sum(1 for layer in (d, r, emb, seq) if isinstance(layer, keras.Model))
+        return keras.Model(inp, layers.Dense(n)(out))
+'''
+#: (total, trainable) from Keras 3.15: Dense 20, LSTM 96 (frozen), Sequential's Dense 8 (frozen), Dense(1) 3
+CLASS_CHECK_FIGURES = {"freeze_by_class": (20 + 96 + 8 + 3, 20 + 3)}
+
+
+def test_class_checks_on_layers(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, {"m.py": CLASS_CHECKS})
+    m = ours(tmp_path, pkg, "m.py")
+    assert {n: (m[n].total_params, m[n].trainable_params) for n in CLASS_CHECK_FIGURES} == CLASS_CHECK_FIGURES
+
+
+@pytest.mark.oracle
+def test_class_checks_are_keras_answers(tmp_path: Path) -> None:
+    keras = _keras()
+    pkg = write_package(tmp_path, {"m.py": CLASS_CHECKS})
+    for name, want in CLASS_CHECK_FIGURES.items():
+        model = built(tmp_path, pkg, "m.py", name)
+        assert (model.count_params(), sum(math.prod(w.shape) for w in model.trainable_weights)) == want
+        keras.backend.clear_session()

@@ -79,10 +79,9 @@ def _class_matches(it: Any, v: Any, target: Any) -> Any:
                 return False
             if spec.framework != v.framework:
                 return False
-            if spec.role == "base":
-                return True
-            specs = [v.spec] if v.spec is not None else []
-            return any(s is spec or s.name == spec.name for s in specs)
+            if spec.role == "base" and not _is_keras_model(spec):
+                return True  # (every module is an nn.Module, every Keras layer a Layer)
+            return v.spec is not None and spec_derives(v.spec, spec)
         return False
     if isinstance(target, External):
         q = target.qualname
@@ -235,7 +234,7 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
                 return True
             if isinstance(t, External):
                 spec = catalog.lookup(t.qualname)
-                if spec is not None and c.spec is not None and (spec.role == "base" and spec.framework == c.framework or spec is c.spec):
+                if spec is not None and c.spec is not None and spec.framework == c.framework and spec_derives(c.spec, spec):
                     return True
                 r = _unseen_bases(it, c, node)
                 if isinstance(r, Unknown):
@@ -245,7 +244,7 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
                 return True
             a, b = catalog.lookup(c.qualname), catalog.lookup(t.qualname)
             if a is not None and b is not None:
-                if b.role == "base" and a.framework == b.framework:
+                if a.framework == b.framework and spec_derives(a, b):
                     return True
                 continue
             return it.unknown(f"issubclass({c.qualname}, {t.qualname})", node)
@@ -256,6 +255,23 @@ def issubclass_of(it: Any, c: Any, target: Any, node: Any) -> Any:
             # a builtin against a library class or ABC (dict is a collections.abc.MutableMapping)
             unknown = first_set(unknown, it.unknown(f"issubclass({c.name}, {t.qualname})", node))
     return unknown if unknown is not None else False
+
+
+def _is_keras_model(spec: Any) -> bool:
+    return spec.framework == "keras" and spec.name == "Model"
+
+
+def spec_derives(a: Any, b: Any) -> bool:
+    """Whether catalog class ``a`` is ``b`` or derives from it, as the framework has them: every
+    layer from its base (``nn.Module``, ``keras.layers.Layer``), only models from ``keras.Model``,
+    an LSTM from ``layers.RNN``, a LazyLinear from ``nn.Linear`` (catalog/subclasses.py)."""
+    from paramlint.catalog.subclasses import BASES
+
+    if a.framework != b.framework:
+        return False
+    if b.role == "base" and not _is_keras_model(b):
+        return True
+    return a is b or a.name == b.name or b.name in BASES.get(a.framework, {}).get(a.name, ())
 
 
 def _unseen_bases(it: Any, c: Class, node: Any) -> Any:

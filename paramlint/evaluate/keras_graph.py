@@ -1228,8 +1228,16 @@ def _creation_order(calls: List[Call]) -> List[Call]:
     return sorted(calls, key=lambda c: getattr(c, "seq", 0))
 
 
+def is_model(layer: Layer) -> bool:
+    """A ``keras.Model`` (functional, Sequential, a subclass): what has ``.layers``."""
+    from paramlint.catalog import table
+    from paramlint.evaluate.classcheck import spec_derives
+
+    return layer.spec is not None and spec_derives(layer.spec, table("keras")["Model"])
+
+
 def get_attr(it: Any, layer: Layer, name: str, node: Any) -> Any:
-    if name == "layers":
+    if name == "layers" and is_model(layer):  # (a plain layer has none: AttributeError)
         return _layers(it, layer, node)
     if name == "name":
         return layer.name
