@@ -325,12 +325,16 @@ def _mha_params(a: Args, x: Any) -> List[ParamSpec]:
 
 def _mha_output(a: Args, x: Any) -> Any:
     q, k, _, h, _, _, out = _mha_dims(a, x)
-    res: Shape = tuple(q[:-1]) + out
+    return _with_scores(x, tuple(q[:-1]) + out, q, k, h)
+
+
+def _with_scores(x: Any, res: Shape, q: Shape, k: Shape, heads: int) -> Any:
+    """An attention layer's output, and its (batch, heads, q_len, k_len) scores when asked."""
     scores = x.get("return_attention_scores")
     if scores is not True and scores is not False and scores is not None:
-        raise ArgError("MultiHeadAttention: return_attention_scores is not a constant")
+        raise ArgError("return_attention_scores is not a constant")
     if scores:
-        return Outputs([res, (q[0], h, q[1], k[1])])
+        return Outputs([res, (q[0], heads, q[1], k[1])])
     return res
 
 
@@ -399,12 +403,7 @@ def _gqa_params(a: Args, x: Any) -> List[ParamSpec]:
 
 def _gqa_output(a: Args, x: Any) -> Any:
     q, k, _, u, _, _ = _gqa_dims(a, x)
-    scores = x.get("return_attention_scores")
-    if scores is not True and scores is not False and scores is not None:
-        raise ArgError("return_attention_scores is not a constant")
-    if scores:
-        return Outputs([q, (q[0], u, q[1], k[1])])
-    return q
+    return _with_scores(x, q, q, k, u)
 
 
 def _attention_inputs(x: Any, layer: str) -> Tuple[Shape, Shape]:
