@@ -74,6 +74,7 @@ CASES: List[Tuple[str, Tuple[Any, ...], dict, Optional[Any]]] = [
     ("maximum", (A(4, 1), A(3,)), {}, (4, 3)),
     ("float32", (8,), {}, ()),
     ("asarray", ([[1, 2, 3], [4, 5, 6]],), {}, (2, 3)),
+    ("ravel", (A(2, 3, 4),), {}, (24,)),
     # found by probing (each was another shape, or a shape where jax raises)
     ("zeros_like", (A(2, 8),), {"shape": (2, 4)}, (2, 4)),
     ("ones_like", (A(2, 8), None, (8,)), {}, (8,)),

@@ -138,6 +138,15 @@ def numel(shape: Shape) -> Dim:
     return n
 
 
+def tile(x: Shape, reps: Sequence[int]) -> Shape:
+    """numpy's ``tile`` (jax's, ``keras.ops.tile``): the shorter of shape and repeats padded with
+    leading 1s, each size times its repeat (an unknown size stays unknown)."""
+    n = max(len(x), len(reps))
+    xs = (1,) * (n - len(x)) + tuple(x)
+    rs = (1,) * (n - len(reps)) + tuple(reps)
+    return tuple(None if d is None else d * r for d, r in zip(xs, rs))
+
+
 def broadcast(a: Shape, b: Shape) -> Shape:
     """NumPy/torch broadcasting; an unknown dim against a 1 stays unknown, against n is n."""
     out: list = []

@@ -508,8 +508,8 @@ def call_function(it: Any, qualname: str, args: List[Any], kwargs: Dict[str, Any
 
 
 #: Array methods that are their ``jax.numpy`` function on the array.
-_ARRAY_METHODS = {"transpose": "transpose", "swapaxes": "swapaxes", "squeeze": "squeeze", "flatten": "_flatten",
-                  "ravel": "_flatten", "dot": "dot"}
+_ARRAY_METHODS = {"transpose": "transpose", "swapaxes": "swapaxes", "squeeze": "squeeze", "flatten": "ravel",
+                  "ravel": "ravel", "dot": "dot"}
 
 
 def tensor_attr(it: Any, t: Tensor, name: str, node: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Set, Tuple
 
 import libcst as cst
 
@@ -134,10 +134,11 @@ _FREE_METHODS = frozenset((
 ))
 
 
-def may_cost(stmts: Iterable[cst.CSTNode], builtins: FrozenSet[str]) -> bool:
+def may_cost(stmts: Iterable[cst.CSTNode], is_builtin: Callable[[str], bool]) -> bool:
     """Whether code that may or may not run holds a call that could apply a module or a
     matrix product (``self.experts[i](x)``, ``F.linear``): a forward pass's totals would miss
-    it. Calls of builtins and of tensor methods that cost nothing are not such calls."""
+    it. Calls of builtins (``is_builtin(name)``) and of tensor methods that cost nothing are not
+    such calls."""
     stack: List[cst.CSTNode] = list(stmts)
     while stack:
         n = stack.pop()
@@ -145,7 +146,7 @@ def may_cost(stmts: Iterable[cst.CSTNode], builtins: FrozenSet[str]) -> bool:
             continue
         if isinstance(n, cst.Call):
             f = n.func
-            if not (isinstance(f, cst.Name) and f.value in builtins
+            if not (isinstance(f, cst.Name) and is_builtin(f.value)
                     or isinstance(f, cst.Attribute) and f.attr.value in _FREE_METHODS):
                 return True
         stack.extend(children(n))

@@ -96,11 +96,6 @@ def _peek(name: str, env: Env) -> Any:
     return env.module.ns.get(name, _MISSING) if v is _MISSING else v
 
 
-def _peekless_builtins(it: Any, env: Env) -> FrozenSet[str]:
-    """Builtin names ``env`` has not rebound (``print``, ``len``, ``isinstance``...)."""
-    return frozenset(n for n in it.builtins if _peek(n, env) is _MISSING)
-
-
 def non_mutating(env: Env) -> FrozenSet[str]:
     """The builtins known not to change their arguments that ``env`` has not rebound."""
     from paramlint.evaluate.havoc import NON_MUTATING
@@ -614,7 +609,8 @@ class Interpreter:
 
         stmts = list(stmts)
         names, roots, returns = effects(stmts, non_mutating(env))
-        if self.trace is not None and self.trace_gap is None and may_cost(stmts, _peekless_builtins(self, env)):
+        if self.trace is not None and self.trace_gap is None \
+                and may_cost(stmts, lambda n: n in self.builtins and _peek(n, env) is _MISSING):
             self.trace_gap = why  # (``if mask.any(): out += expert(x)``: the totals would miss it)
         if self.try_depth and may_raise(stmts):
             # ``if u: raise ValueError`` in a function a ``try`` called: the try may catch it

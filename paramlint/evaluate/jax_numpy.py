@@ -162,10 +162,7 @@ def _tile(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     reps = _ints(_get(args, kwargs, 1, "reps"), "reps")
     if any(r < 0 for r in reps):
         raise ArgError("tile: negative repeats")
-    n = max(len(x), len(reps))
-    xs = (1,) * (n - len(x)) + tuple(x)
-    rs = (1,) * (n - len(reps)) + reps
-    return tuple(None if d is None else d * r for d, r in zip(xs, rs))
+    return S.tile(x, reps)
 
 
 def _broadcast_to(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
@@ -270,7 +267,7 @@ def _split(args: List[Any], kwargs: Dict[str, Any]) -> Any:
     return [tuple(x[:ax]) + (s,) + tuple(x[ax + 1:]) for s in sizes]
 
 
-def _flatten(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
+def _ravel(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     x = _shape(_get(args, kwargs, 0, "a"))
     if len(args) > 1 or set(kwargs) - {"order"} or kwargs.get("order", "C") != "C":
         raise ArgError("flatten with these arguments is not modelled")
@@ -298,10 +295,7 @@ def _clip(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
     vals = [v for v in (*args, *kwargs.values()) if v is not None]
     if len(args) > 3 or set(kwargs) - {"arr", "a", "min", "max", "a_min", "a_max"} or not vals:
         raise ArgError("clip with these arguments is not modelled")
-    out: Shape = ()
-    for v in vals:
-        out = strict_broadcast(out, _shape(v))
-    return out
+    return _broadcast(vals, {})
 
 
 def _scalar_or_same(args: List[Any], kwargs: Dict[str, Any]) -> Shape:
@@ -348,7 +342,7 @@ FUNCTIONS: Dict[str, Callable[[List[Any], Dict[str, Any]], Any]] = {
     "concatenate": _concatenate, "stack": _stack, "reshape": _reshape, "transpose": _transpose,
     "swapaxes": _swapaxes, "expand_dims": _expand_dims, "squeeze": _squeeze, "tile": _tile,
     "broadcast_to": _broadcast_to, "matmul": _matmul, "dot": _dot, "einsum": _einsum, "arange": _arange,
-    "split": _split, "_flatten": _flatten, "ones_like": _like, "zeros_like": _like, "asarray": _asarray,
+    "split": _split, "ravel": _ravel, "ones_like": _like, "zeros_like": _like, "asarray": _asarray,
     "array": _asarray, "clip": _clip,
     "where": _where, "add": _broadcast, "subtract": _broadcast, "multiply": _broadcast, "divide": _broadcast,
     "maximum": _broadcast, "minimum": _broadcast, "power": _broadcast,

@@ -614,7 +614,6 @@ def set_keras_mask(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) 
     return None
 
 
-
 _FUNCTIONAL_MERGES = {
     "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
     "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
@@ -682,7 +681,7 @@ _OPS = {
     "transpose": ("transpose", "transpose"), "expand_dims": ("expand_dims", "expand_dims"),
     "squeeze": ("squeeze", "squeeze"), "shape": ("shape", ""), "pad": ("pad", "pad"), "split": ("split", "split"),
     "einsum": ("einsum", "einsum"), "roll": ("same", "roll"), "floor_divide": ("binary", "floor_divide"),
-    "take": ("take", "take"), "tile": ("tile", "tile"), "stack": ("concatenate", "stack"),
+    "take": ("take", "take"), "tile": ("tile", "tile"), "stack": ("stack", "stack"),
     "broadcast_to": ("broadcast_to", "broadcast_to"),
 }
 
@@ -699,7 +698,7 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     if kind == "einsum":
         return _einsum(it, args, kwargs, node)
     first = args[0] if args else kwargs.get("x", kwargs.get("x1", kwargs.get("xs")))
-    operands: List[Any] = list(first) if kind == "concatenate" and isinstance(first, (list, tuple)) else [first]
+    operands: List[Any] = list(first) if kind in ("concatenate", "stack") and isinstance(first, (list, tuple)) else [first]
     if kind in ("binary", "matmul"):
         operands.append(args[1] if len(args) > 1 else kwargs.get("x2"))
     if kind == "where":  # (``where(condition)`` alone gives data-dependent indices)
@@ -728,7 +727,7 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
         return u  # (the unknown operand says why, not "not modelled")
     if not operands or not all(isinstance(t, Tensor) and t.framework == "keras" for t in operands):
         return NOT_MODELLED
-    rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate", "take") else [*args[2:], *kwargs.values()]
+    rest = [*args[1:], *kwargs.values()] if kind not in ("binary", "matmul", "concatenate", "stack", "take") else [*args[2:], *kwargs.values()]
     if kind == "where":
         rest = [*args[3:], *(v for k, v in kwargs.items() if k not in ("condition", "x1", "x2"))]
     if short == "cast":  # (the dtype changes no shape: ``ops.cast(x, y.dtype)`` with y's dtype not followed)
@@ -754,7 +753,7 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             if not isinstance(keep, bool) or not (axis is None or _ints(axis)):
                 return it.unknown(f"keras.ops.{short} arguments", node)
             out = S.reduce(x, None if axis is None else list(axis) if isinstance(axis, (list, tuple)) else [axis], keep)
-        elif kind == "concatenate" and name == "stack":
+        elif kind == "stack":
             axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
             if not _ints(axis) or isinstance(axis, (list, tuple)):
                 return it.unknown("keras.ops.stack axis", node)
@@ -776,12 +775,7 @@ def _ops_call(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
             reps = [reps] if type(reps) is int else reps
             if not isinstance(reps, (list, tuple)) or not _ints(reps):
                 return it.unknown("keras.ops.tile repeats", node)
-            xs, rs = list(x), list(reps)
-            if len(xs) > len(rs):
-                rs = [1] * (len(xs) - len(rs)) + rs
-            else:
-                xs = [1] * (len(rs) - len(xs)) + xs
-            out = tuple(d * r if type(d) is int else None for d, r in zip(xs, rs))
+            out = S.tile(tuple(x), reps)
         elif kind == "broadcast_to":
             want = args[1] if len(args) > 1 else kwargs.get("shape")
             if not isinstance(want, (list, tuple)) or not all(w is None or type(w) is int for w in want):
@@ -907,7 +901,7 @@ def _creation(it: Any, short: str, args: List[Any], kwargs: Dict[str, Any], node
     if not isinstance(shape, (list, tuple)) or not all(d is None or type(d) is int and d >= 0 for d in shape):
         u = next((d for d in (shape if isinstance(shape, (list, tuple)) else [shape]) if isinstance(d, Unknown)), None)
         return u if u is not None else it.unknown(f"keras.ops.{short} of a shape that is not known", node)
-    if short == "eye" and (b["M"] is None and len(args) > 1 or "M" in kwargs and b["M"] is None):
+    if short == "eye" and b["M"] is None and (len(args) > 1 or "M" in kwargs):
         return Tensor((shape[0], None), "keras")  # (an explicit dynamic M)
     return _const(tuple(shape)) if None not in shape else Tensor(tuple(shape), "keras")
 
