@@ -254,6 +254,8 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if shapes is None and layer.framework == "torch":
         shapes = main_inputs.get(id(layer.cls.node)) if layer.cls is not None else None
         if shapes is None:
+            shapes = _example_input(layer)
+        if shapes is None:
             shapes = options.input_shapes
     trace: Optional[List[Any]] = None
     shape_notes: List[Unresolved] = []
@@ -293,6 +295,21 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
     if options.on_model is not None:
         options.on_model(rep, layer, trace if trace is not None else layer.graph)
     return rep
+
+
+def _example_input(layer: Any) -> Optional[Tuple[Shape, ...]]:
+    """A LightningModule's ``example_input_array`` (the input Lightning's ModelSummary runs it
+    on): a tensor, or a tuple or list of tensors given positionally, of known shape."""
+    from paramlint.evaluate.library import is_lightning_module
+    from paramlint.evaluate.values import Tensor
+
+    example = layer.attrs.get("_example_input_array")
+    if example is None or layer.cls is None or not is_lightning_module(layer.cls):
+        return None
+    items = example if isinstance(example, (tuple, list)) else (example,)
+    if not items or not all(type(t) is Tensor and all(type(d) is int for d in t.shape) for t in items):
+        return None
+    return tuple(tuple(t.shape) for t in items)
 
 
 def _with_macs_notes(rep: ModelReport, op_notes: List[Any]) -> ModelReport:

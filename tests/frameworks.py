@@ -22,7 +22,9 @@ Input shapes come from a ``# paramlint: input-shape=1,3,32,32`` comment on
 the line directly above the ``class``/``def``/assignment line (or above its
 first decorator).  An optional ``input-dtype=int64`` on the same comment makes
 the probe input ``torch.zeros(shape, dtype=int64)`` (token ids) instead of
-``torch.randn(shape)``.  Keras models take their shape from ``keras.Input``.
+``torch.randn(shape)``.  Without one, a LightningModule's ``example_input_array``
+gives the shape (the input Lightning's ModelSummary runs).  Keras models take
+their shape from ``keras.Input``.
 
 Layer rows (torch): every leaf module (one without children) from
 ``named_modules()``, with its OWN parameters (``recurse=False``), each
@@ -306,6 +308,15 @@ def _torch_version() -> str:
     return "torch " + torch.__version__.split("+")[0]
 
 
+def _lightning_too(path) -> str:
+    """Which Lightning ran a fixture that imports it (its LightningModules are Lightning's)."""
+    if "lightning" not in Path(path).read_text(encoding="utf-8"):
+        return ""
+    import lightning
+
+    return f", lightning {lightning.__version__}"
+
+
 def _shape(out):
     import torch
 
@@ -413,6 +424,17 @@ def _torch_rows(model, input_shape=None, input_dtype=None):
     return rows, "call"
 
 
+def _example_input_shape(model):
+    """A LightningModule's ``example_input_array`` (the input Lightning's ModelSummary runs):
+    the shape of a tensor, or of the single tensor in a tuple or list."""
+    import torch
+
+    example = getattr(model, "example_input_array", None)
+    if isinstance(example, (tuple, list)) and len(example) == 1:
+        example = example[0]
+    return list(example.shape) if isinstance(example, torch.Tensor) else None
+
+
 def torch_model_truth(model, input_shape=None, input_dtype=None) -> dict:
     """Figures for an already-built nn.Module."""
     params = list(model.parameters())  # torch yields a shared Parameter once
@@ -459,9 +481,9 @@ def torch_truth(path, name, input_shape=None, input_dtype=None) -> dict:
         raise LookupError("%s: no torch entry point named %r" % (path, name))
     cand, model = built[0]
     if input_shape is None:
-        input_shape, input_dtype = cand["input_shape"], input_dtype or cand["input_dtype"]
+        input_shape, input_dtype = cand["input_shape"] or _example_input_shape(model), input_dtype or cand["input_dtype"]
     truth = torch_model_truth(model, input_shape, input_dtype)
-    truth.update(kind=cand["kind"], line=cand["line"], produced_by=_torch_version())
+    truth.update(kind=cand["kind"], line=cand["line"], produced_by=_torch_version() + _lightning_too(path))
     return truth
 
 
@@ -618,9 +640,9 @@ def file_truth(path) -> dict:
             doc["note"] = ("tensorflow is not installed: this tf.keras source was run on Keras 3 "
                            "with tensorflow.keras aliased to keras; the figures are Keras 3's")
     else:
-        produced_by = _torch_version()
+        produced_by = _torch_version() + _lightning_too(path)
         for cand, model in _torch_entries(path):
-            t = torch_model_truth(model, cand["input_shape"], cand["input_dtype"])
+            t = torch_model_truth(model, cand["input_shape"] or _example_input_shape(model), cand["input_dtype"])
             models[cand["name"]] = dict(kind=cand["kind"], line=cand["line"], **t)
         doc = {"produced_by": produced_by}
     doc["framework"] = framework

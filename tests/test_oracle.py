@@ -24,13 +24,15 @@ def _frameworks():  # type: ignore[no-untyped-def]
 
 TORCH_FIXTURES = ["lenet_torch.py", "vgg_cfg.py", "resnet_blocks.py", "config_dataclass.py", "gpt_tied.py", "project_pkg/model.py",
                   "param_surgery.py",
-                  "init_loops.py"]
+                  "init_loops.py", "lightning_modules.py"]
 KERAS_FIXTURES = ["lenet_keras.py", "keras_functional.py"]
 
 
 @pytest.mark.parametrize("rel", TORCH_FIXTURES)
 def test_torch_fixture_against_torch(rel: str) -> None:
     pytest.importorskip("torch")
+    if rel.startswith("lightning"):
+        pytest.importorskip("lightning")
     fw = _frameworks()
     truth = fw.file_truth(FIXTURES / rel)["models"]
     ours = {m.name: m for m in analyze(FIXTURES / rel).models}

@@ -12,7 +12,7 @@ from paramlint.evaluate.isolation import touch
 from paramlint.evaluate.builtins import CONSTANTS, FUNCTIONAL
 from paramlint.evaluate.keras_dtypes import policy as keras_policy
 from paramlint.evaluate.keras_objects import ALIASES
-from paramlint.evaluate import exceptions
+from paramlint.evaluate import exceptions, library
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate import lazy_modules, typehints
 from paramlint.evaluate.project import LazyImport, ModuleNS
@@ -104,6 +104,8 @@ def get_attr(it: Any, obj: Any, name: str, node: Any) -> Any:
             if obj.qualname in _MRO_TAILS or obj.qualname == FUNCTIONAL:
                 return obj.qualname.rsplit(".", 1)[-1]
             return it.unknown(f"{obj.qualname}.{name}", node)
+        if q in library.CLASSES:  # (``pl.LightningModule``: paramlint's model of the class)
+            return library.modelled_class(it, q)
         return External(ALIASES.get(q, q))
     if isinstance(obj, ModuleNS):
         v = obj.ns.get(name, _MISSING)

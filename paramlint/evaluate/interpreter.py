@@ -139,6 +139,10 @@ class Interpreter:
         self.fw = framework
         #: Flax module methods running (``flax_runtime.Frame``), innermost last.
         self.flax_frames: List[Any] = []
+        #: The project functions being run, innermost last: (function, its locals, the call
+        #: node, the calling module). Read by library models that inspect frames (Lightning's
+        #: ``save_hyperparameters``) and to place what a library model finds at the user's call.
+        self.frames: List[Tuple[Function, Env, Optional[cst.CSTNode], Optional[ModuleNS]]] = []
         #: The first call of a forward pass that gave an unknown value (its MACs and outputs
         #: are missing from the totals even if the value goes nowhere).
         self.trace_gap: Optional[Unknown] = None
@@ -187,9 +191,19 @@ class Interpreter:
 
     def loc(self, node: Optional[cst.CSTNode]) -> Optional[Location]:
         mod = self.module
+        if mod is not None and mod.library:
+            mod, node = self._user_site(mod, node)
         if mod is None or mod.source is None or node is None:
             return None
         return mod.source.location(node)
+
+    def _user_site(self, mod: ModuleNS, node: Optional[cst.CSTNode]) -> Tuple[Optional[ModuleNS], Optional[cst.CSTNode]]:
+        """Where the user's code called into paramlint's model of a library: what that model
+        finds is reported there, not in paramlint's own files."""
+        for _fn, _env, call, caller in reversed(self.frames):
+            if caller is not None and not caller.library:
+                return caller, call
+        return mod, node
 
     def poison_of(self, obj: Any) -> Optional[Unknown]:
         """Why a mutable object's contents are unknown (changed under an unknown condition)."""
@@ -212,6 +226,8 @@ class Interpreter:
         if self.call_depth <= self.try_call_depth and not reason.startswith("no attribute"):  # (probes are not errors)
             self.unknowns_made += 1
         mod = self.module
+        if mod is not None and mod.library:
+            mod, node = self._user_site(mod, node)
         if mod is None or mod.source is None or node is None:
             return Unknown(reason)
         return Unknown(reason, None, (mod.source, node))
@@ -490,12 +506,15 @@ class Interpreter:
             return u
         self.call_depth += 1
         saved_module = self.module
+        frames = self.frames
+        depth = len(frames)
         try:
             if self.call_depth > self.limits.max_call_depth:
                 raise LimitExceeded(f"call depth limit ({self.limits.max_call_depth}) reached (recursion?)")
             self.module = fn.module
             local: Dict[str, Any] = {}
             env = Env(local, fn.closure, fn.module)
+            frames.append((fn, env, node, saved_module))
             err = self.bind(fn, args, kwargs, local)
             if fn.owner is not None:
                 local["__paramlint_owner__"] = fn.owner
@@ -545,6 +564,7 @@ class Interpreter:
         finally:
             self.module = saved_module
             self.call_depth -= 1
+            del frames[depth:]
 
     def bind(self, fn: Function, args: Sequence[Any], kwargs: Dict[str, Any], out: Dict[str, Any]) -> Optional[str]:
         """Bind arguments as Python does; returns an error message instead of raising."""

@@ -225,6 +225,7 @@ def _library_module(name: str) -> Optional[ModuleNS]:
         src = load(path, name, f.read())
     mod = ModuleNS(name, path, src, is_package=os.path.basename(path) == "__init__.py")
     mod.library = True
+    mod.ns.update(library.hooks(name))
     return mod
 
 

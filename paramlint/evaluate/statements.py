@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List, Optional, cast
 
 import libcst as cst
 
-from paramlint.evaluate import exceptions, iterators, lazy_modules, neutral
+from paramlint.evaluate import exceptions, iterators, lazy_modules, library, neutral
 from paramlint.evaluate.keras_objects import ALIASES
 from paramlint.evaluate.builtins import CONSTANTS
 from paramlint.evaluate.expressions import binary
@@ -762,6 +762,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
                 env.vars[bind] = CONSTANTS[f"{base}.{name}"]
             elif f"{base}.{name}" in it.project.patched:  # after ``nn.LayerNorm = MyNorm``
                 env.vars[bind] = it.project.patched[f"{base}.{name}"]
+            elif f"{base}.{name}" in library.CLASSES:  # (``from lightning import LightningModule``)
+                env.vars[bind] = library.modelled_class(it, f"{base}.{name}")
             else:
                 q = f"{base}.{name}"
                 env.vars[bind] = External(ALIASES.get(q, q))

@@ -30,6 +30,8 @@ IDS = [str(p.relative_to(mg.FIXTURES)) for p in FIXTURES]
 
 def _need_framework(fixture):
     pytest.importorskip("torch")
+    if "lightning" in fixture.read_text(encoding="utf-8"):
+        pytest.importorskip("lightning")
     if fw.detect_framework(fixture) == "keras":
         if os.environ.get("KERAS_BACKEND", "torch") != "torch":
             pytest.skip("goldens are taken with KERAS_BACKEND=torch")
