@@ -1865,3 +1865,27 @@ def test_dtype_info_values(tmp_path: Path) -> None:
     '''})
     m = ours(tmp_path, pkg, "m.py")["Masked"]
     assert m.total_params == 8 * 143 + 143
+
+
+def test_an_input_that_does_not_fit_leaves_the_parameter_count_exact(tmp_path: Path) -> None:
+    # A repository-wide input shape that does not fit one model: torch builds it all the same
+    # (596 parameters: 32*16+16 + 16*4+4) and fails only in forward. A tensor method called on
+    # the unknown output (``.transpose``) may change that tensor, never a module: the count
+    # was made unknown, and a max-params budget then went unchecked.
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch.nn as nn
+
+
+        # paramlint: input-shape=2,7
+        class E(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(32, 16)
+                self.fc2 = nn.Linear(16, 4)
+
+            def forward(self, x):
+                return self.fc2(self.fc1(x).transpose(0, 1))
+    '''})
+    m = ours(tmp_path, pkg, "m.py")["E"]
+    assert m.total_params == 596 and m.unresolved == ()
+    assert m.total_macs is None and "expected 32, got 7" in m.shape_notes[0].reason

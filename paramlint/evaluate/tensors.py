@@ -677,6 +677,10 @@ def forward(it: Any, layer: Layer, args: List[Any], kwargs: Dict[str, Any], node
         out = catalog_calls.spec_output(it, spec, layer.args, shape, node)
         if not isinstance(out, Unknown):
             out = catalog_calls.to_value(out, "torch")  # a tensor, or a tuple (``return_indices=True``)
+    if type(out) is Unknown and out is not x and out is not layer.uncertain and out.kind is None:
+        # A catalog layer's output that cannot be known (its input does not fit): a new tensor
+        # all the same, so a method called on it (``.transpose``) changes no module.
+        out = Unknown(out.reason, out._location, out._where, it.fw.FRESH)
     if it.trace is not None:
         first = out[0] if isinstance(out, tuple) and out else out
         it.trace.append(Call(layer, first.shape if isinstance(first, Tensor) else None, in_shapes))
