@@ -224,19 +224,21 @@ def _diff(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"paramlint: error: {e}", file=sys.stderr)
         return 2
-    findings = diff.check_growth(report, budget)
-    diags = diff.diagnostics(report, findings, unknown_mode)
+    from dataclasses import replace
+
+    from paramlint.runner import finish, norm
+
+    pairs = diff.diagnostics(report, diff.check_growth(report, budget), unknown_mode)
+    result = finish([d for _, d in pairs], (), len(report.models))  # (suppressions: the same for every format)
+    kept = {d.sort_key() for d in result.diagnostics}
     if args.format in ("text", "markdown", "json"):
         render = importlib.import_module(f"paramlint.report.{args.format}_diff").render
-        _write(render(report, findings))
-        errors = [d for d in diags if d.severity == "error" and d.code != "PRM901"]
+        _write(render(report, [f for f, d in pairs if f is not None and replace(d, path=norm(d.path)).sort_key() in kept]))
     else:
         from paramlint.report import check_formatter
-        from paramlint.runner import finish
 
-        result = finish(diags, (), len(report.models))
         _write(check_formatter(args.format)(result))
-        errors = [d for d in result.diagnostics if d.severity == "error" and d.code != "PRM901"]
+    errors = [d for d in result.diagnostics if d.severity == "error" and d.code != "PRM901"]
     if report.errors:
         return 2
     return 1 if errors else 0

@@ -7,9 +7,10 @@ path. A figure that is unknown on either side gives an unknown change, never a g
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from paramlint.growth import Growth, parse_growth  # noqa: F401  (parse_growth: part of this module's API)
 from paramlint.types import SLOTS, FileReport, LayerRow, Location, ModelReport, Shape
@@ -45,7 +46,8 @@ class ModelDiff:
 
     file: str
     name: str
-    #: ``added`` | ``removed`` | ``changed`` | ``unchanged``
+    #: ``added`` | ``removed`` | ``changed`` | ``unchanged`` | ``unknown`` (figures unknown on
+    #: a side and its file or a file it imports differs: it may have changed)
     status: str
     before: Optional[ModelReport]
     after: Optional[ModelReport]
@@ -181,8 +183,11 @@ def _align(a: List[Tuple[str, LayerRow]], b: List[Tuple[str, LayerRow]]) -> List
     return out
 
 
-def compare_models(file: str, name: str, before: Optional[ModelReport], after: Optional[ModelReport]) -> ModelDiff:
+def compare_models(file: str, name: str, before: Optional[ModelReport], after: Optional[ModelReport],
+                   sources_differ: bool = True) -> ModelDiff:
     """The change of one model; either side may be missing (a new or removed model).
+    ``sources_differ``: whether its file or a file it imports differs between the sides (a
+    model whose figures are unknown is then ``unknown``, not ``unchanged``).
 
     Layers match by dotted path, except the numbered children of a container (a Sequential's
     ``features.3``), which match by their order and type so that an inserted layer shows as
@@ -228,6 +233,8 @@ def compare_models(file: str, name: str, before: Optional[ModelReport], after: O
         status = "removed"
     elif changes or _figures(before) != _figures(after):
         status = "changed"
+    elif sources_differ and (before.total_params is None or after.total_params is None):
+        status = "unknown"  # (the same unknown figures on both sides say nothing of a change)
     else:
         status = "unchanged"
     return ModelDiff(file, name, status, before, after, tuple(changes))
@@ -260,11 +267,18 @@ def _keyed(files: Sequence[FileReport], rel: "RelPath") -> Dict[Tuple[str, str],
 
 
 def compare(base: Sequence[FileReport], head: Sequence[FileReport], rel: "RelPath",
-            base_label: str = "base", head_label: str = "head") -> DiffReport:
-    """Match models by (file, name) and compare them; ``rel`` maps a report path to its key."""
+            base_label: str = "base", head_label: str = "head",
+            sources: Optional[Tuple[Dict[str, str], Dict[str, str]]] = None) -> DiffReport:
+    """Match models by (file, name) and compare them; ``rel`` maps a report path to its key.
+    ``sources``: per side, each file key's digest of the files its analysis read (absent:
+    they may differ)."""
     kb, kh = _keyed(base, rel), _keyed(head, rel)
     keys = sorted(set(kb) | set(kh))
-    models = tuple(compare_models(f, n, kb.get((f, n)), kh.get((f, n))) for f, n in keys)
+
+    def differ(f: str) -> bool:
+        return sources is None or sources[0].get(f) is None or sources[0].get(f) != sources[1].get(f)
+
+    models = tuple(compare_models(f, n, kb.get((f, n)), kh.get((f, n)), differ(f)) for f, n in keys)
     errors = tuple(("base", rel(f.path), f.error) for f in base if f.error) + \
         tuple(("head", rel(f.path), f.error) for f in head if f.error)
     return DiffReport(base_label, head_label, models, errors, rel.top)
@@ -298,8 +312,8 @@ def check_growth(report: DiffReport, budget_for: "BudgetFor") -> List[GrowthFind
     """Models over their growth budget (new models: their whole size against a count budget)."""
     out: List[GrowthFinding] = []
     for m in report.models:
-        if m.after is None:
-            continue
+        if m.after is None or m.status == "unchanged":
+            continue  # (unchanged with unknown figures: the same sources on both sides, no growth)
         budget = budget_for(m)
         if budget is None:
             continue
@@ -376,24 +390,35 @@ def run(paths: Sequence[str], base: str, head: Optional[str], input_shapes: Opti
         parts = rel(path).split("/")[:-1]
         return not any(p in DEFAULT_EXCLUDE for p in parts) and finder.for_path(path).selects(path)
 
-    def at(rev: str) -> Tuple[str, List[FileReport]]:
+    def analyze(project: Any, path: str, data: Optional[bytes], digests: Dict[str, str]) -> FileReport:
+        """One file in a project of its own (parses shared): what it read is its own."""
+        report = analyze_file(project, path, options(path), data)
+        h = hashlib.sha256()
+        for p, content in sorted(project.files_read.items()):
+            h.update(p.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(content).digest())
+        digests[rel(path)] = h.hexdigest()
+        return report
+
+    def at(rev: str, digests: Dict[str, str]) -> Tuple[str, List[FileReport]]:
         commit = gitrev.commit_of(top, rev)
         r = gitrev.Revision(top, commit)
-        project = Project(reader=r.read, exists=r.exists)
+        parsed: Dict[Any, Any] = {}
         out = []
         for p in r.python_files(paths):
             shown = os.path.relpath(p)
             if selected(shown):
-                out.append(analyze_file(project, shown, options(shown), r.read(p)))
+                out.append(analyze(Project(reader=r.read, exists=r.exists, sources=parsed), shown, r.read(p), digests))
         return (rev if commit.startswith(rev) else f"{rev} ({commit[:10]})"), out
 
-    base_label, base_files = at(base)
+    sources: Tuple[Dict[str, str], Dict[str, str]] = ({}, {})
+    base_label, base_files = at(base, sources[0])
     if head is None:
-        project = Project()
-        head_label, head_files = "working tree", [analyze_file(project, p, options(p)) for p, _ in files(paths, finder)]
+        parsed: Dict[Any, Any] = {}
+        head_label = "working tree"
+        head_files = [analyze(Project(sources=parsed), p, None, sources[1]) for p, _ in files(paths, finder)]
     else:
-        head_label, head_files = at(head)
-    return compare(base_files, head_files, rel, base_label, head_label)
+        head_label, head_files = at(head, sources[1])
+    return compare(base_files, head_files, rel, base_label, head_label, sources)
 
 
 # ---- budgets from the configuration, findings as diagnostics ---------------------------
@@ -416,12 +441,14 @@ def config_budgets(report: DiffReport, config: Optional[str], override: Optional
     return BudgetFor(override, per_model), lambda m: modes.get(m.key, "warn")
 
 
-def diagnostics(report: DiffReport, findings: Sequence[GrowthFinding], unknown_mode: Callable[[ModelDiff], str]) -> List["Diagnostic"]:
-    """Findings in the form every ``check`` output format takes: PRM202 over budget, PRM903
-    growth unknown (severity by the ``unknown`` setting), PRM901 a file not analyzed."""
+def diagnostics(report: DiffReport, findings: Sequence[GrowthFinding],
+                unknown_mode: Callable[[ModelDiff], str]) -> List[Tuple[Optional[GrowthFinding], "Diagnostic"]]:
+    """Findings in the form every ``check`` output format takes, each with the finding it
+    reports (None for a file error): PRM202 over budget, PRM903 growth unknown (severity by
+    the ``unknown`` setting; none when it is "ignore"), PRM901 a file not analyzed."""
     from paramlint.diagnostics import Diagnostic
 
-    out: List[Diagnostic] = []
+    out: List[Tuple[Optional[GrowthFinding], Diagnostic]] = []
     for f in findings:
         m = f.model
         loc = m.location
@@ -431,9 +458,9 @@ def diagnostics(report: DiffReport, findings: Sequence[GrowthFinding], unknown_m
             mode = unknown_mode(m)
             if mode == "ignore":
                 continue
-            out.append(Diagnostic(path, line, col, "PRM903", f.message, "error" if mode == "error" else "warning", m.name))
+            out.append((f, Diagnostic(path, line, col, "PRM903", f.message, "error" if mode == "error" else "warning", m.name)))
         else:
-            out.append(Diagnostic(path, line, col, "PRM202", f.message, "error", m.name, value=f.growth, limit=f.limit))
+            out.append((f, Diagnostic(path, line, col, "PRM202", f.message, "error", m.name, value=f.growth, limit=f.limit)))
     for side, file, msg in report.errors:
-        out.append(Diagnostic(os.path.relpath(os.path.join(report.top, *file.split("/"))), 1, 0, "PRM901", f"{msg} ({side} revision)"))
+        out.append((None, Diagnostic(os.path.relpath(os.path.join(report.top, *file.split("/"))), 1, 0, "PRM901", f"{msg} ({side} revision)")))
     return out

@@ -402,3 +402,41 @@ def test_configuration_input_shapes_and_excludes_apply_to_both_sides(lenet_repo:
     assert fc1["before"]["output_shape"] == [4] + g["layers"][4]["output_shape"][1:]  # batch 4 on both sides
     assert fc1["after"]["output_shape"] == [4, 160]
     assert models["LeNet"]["activations_before"] == 4 * sum(_prod(r["output_shape"]) for r in g["layers"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "concise", "github", "sarif"])
+def test_a_suppressed_growth_finding_is_suppressed_in_every_format(lenet_repo: Path, fmt: str) -> None:
+    # text, markdown and json listed the suppressed PRM202 and exited 1; the check formats
+    # dropped it and exited 0: the exit code depended on --format
+    lenet = lenet_repo / "models" / "lenet.py"
+    lenet.write_text(lenet.read_text().replace("class LeNet(nn.Module):", "class LeNet(nn.Module):  # noqa: PRM202"))
+    commit(lenet_repo, "accepted growth")
+    rc, out = run(lenet_repo, "HEAD~2", "--head", "HEAD", "--format", fmt, "--max-params-growth", "10%")
+    assert rc == 0, out
+    assert "grew by" not in out or fmt == "sarif" and '"results": []' in out
+
+
+def test_a_model_unknown_on_both_sides_is_unknown_when_its_sources_changed(tmp_path: Path) -> None:
+    # Its figures are unknown on both sides (an unmodelled call sizes it): the same unknowns
+    # said "unchanged" although the hidden size went from 256 to 4096. Now: "unknown" when its
+    # file (or a file it imports) differs; "unchanged", with no growth finding, when not.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    src = (
+        "import torch.nn as nn\nfrom somewhere import parse\n\n\n"
+        "def build(hidden=parse(256)):\n    return nn.Sequential(nn.Linear(8, hidden), nn.Linear(hidden, 2))\n"
+    )
+    (repo / "m.py").write_text(src)
+    (repo / "other.py").write_text("x = 1\n")
+    commit(repo, "base")
+    (repo / "other.py").write_text("x = 2\n")  # (m.py does not import it)
+    rc, out = run(repo, "HEAD", "--format", "json", "--max-params-growth", "10%")
+    (m,) = json.loads(out)["models"]
+    assert (m["status"], rc) == ("unchanged", 0), out
+    (repo / "m.py").write_text(src.replace("256", "4096"))
+    rc, out = run(repo, "HEAD", "--format", "json")
+    (m,) = json.loads(out)["models"]
+    assert m["status"] == "unknown" and m["params_before"] is None and m["params_after"] is None
+    rc, out = run(repo, "HEAD")
+    assert "m.py::build (figures unknown; its sources changed)" in out

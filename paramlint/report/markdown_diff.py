@@ -28,7 +28,7 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
         out.append("| Model | Params | Δ params | Activations | Δ activations |")
         out.append("|---|---:|---:|---:|---:|")
         for m in changed:
-            tag = {"added": " (new)", "removed": " (removed)"}.get(m.status, "")
+            tag = {"added": " (new)", "removed": " (removed)", "unknown": " (unknown; sources changed)"}.get(m.status, "")
             out.append(f"| {_cell(_code(m.key))}{tag} | {before_after(m, 'params')} | {change(m, 'params')} "
                        f"| {before_after(m, 'activations')} | {change(m, 'activations')} |")
         unchanged = len(report.models) - len(changed)

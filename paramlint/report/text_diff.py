@@ -17,7 +17,7 @@ def render(report: DiffReport, findings: Sequence[GrowthFinding] = ()) -> str:
         out.append(f"no model changed ({len(report.models)} compared)")
     for m in changed:
         out.append("")
-        tag = {"added": " (new model)", "removed": " (removed)"}.get(m.status, "")
+        tag = {"added": " (new model)", "removed": " (removed)", "unknown": " (figures unknown; its sources changed)"}.get(m.status, "")
         out.append(f"{m.key}{tag}")
         out.append(f"  params       {before_after(m, 'params')}   {change(m, 'params')}")
         out.append(f"  activations  {before_after(m, 'activations')}   {change(m, 'activations')}")
