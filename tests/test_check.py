@@ -107,6 +107,9 @@ def test_repository_relative_paths(in_project: None) -> None:
     assert json.loads(check_formatter("gitlab")(res))[0]["location"]["path"] == "tests/check_project/models/lenet.py"
     sarif = json.loads(check_formatter("sarif")(res))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert sarif["artifactLocation"] == {"uri": "tests/check_project/models/lenet.py", "uriBaseId": "%SRCROOT%"}
+    # GitHub resolves an annotation's file against the repository too (it was cwd-relative:
+    # a job running in a subdirectory annotated nothing)
+    assert check_formatter("github")(res).startswith("::error file=tests/check_project/models/lenet.py,line=27,")
 
 
 def test_gitlab_fingerprints_survive_line_moves(tmp_path: Path) -> None:

@@ -1889,3 +1889,24 @@ def test_an_input_that_does_not_fit_leaves_the_parameter_count_exact(tmp_path: P
     m = ours(tmp_path, pkg, "m.py")["E"]
     assert m.total_params == 596 and m.unresolved == ()
     assert m.total_macs is None and "expected 32, got 7" in m.shape_notes[0].reason
+
+
+def test_an_imported_file_that_does_not_parse_is_named_with_its_line(tmp_path: Path) -> None:
+    # The unknown had no location ("(?)" in the summary): now the syntax error's file and line
+    pkg = write_package(tmp_path, {
+        "blocks.py": "import torch.nn as nn\n\n\ndef conv(c):\n    return nn.Conv2d(c, c, 3)\n\n\ndef oops(:\n    pass\n",
+        "m.py": '''
+            import torch.nn as nn
+
+            from .blocks import conv
+
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.stem = conv(3)
+        ''',
+    })
+    u = ours(tmp_path, pkg, "m.py")["Net"].unresolved[0]
+    assert "could not be analyzed" in u.reason and "syntax error" in u.reason
+    assert u.location is not None and u.location.path.endswith("blocks.py") and u.location.line == 8

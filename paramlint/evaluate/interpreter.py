@@ -274,7 +274,7 @@ class Interpreter:
             return External(name)
         self.project.ensure_parsed(mod)
         if mod.source is None:
-            return Unknown(f"module {name} could not be analyzed: {mod.error}")
+            return Unknown(f"module {name} could not be analyzed: {mod.error}", mod.error_location)
         self.run_module(mod)
         return mod
 

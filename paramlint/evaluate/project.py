@@ -14,12 +14,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from paramlint.discovery import package_root  # noqa: F401  (re-exported; lives apart for a light start-up)
 from paramlint.source import SourceError, SourceFile, load
 from paramlint.evaluate.values import Environ
+from paramlint.types import Location
 
 
 class ModuleNS:
     """A project module: its namespace, filled by evaluating its top level once."""
 
-    __slots__ = ("name", "path", "source", "ns", "state", "error", "is_package", "parsed", "library")
+    __slots__ = ("name", "path", "source", "ns", "state", "error", "error_location", "is_package", "parsed", "library")
 
     def __init__(self, name: str, path: str, source: Optional[SourceFile], is_package: bool = False) -> None:
         self.name = name
@@ -30,6 +31,8 @@ class ModuleNS:
         #: "new" | "loading" | "loaded"
         self.state = "new"
         self.error: Optional[str] = None
+        #: Where reading or parsing the file failed (a syntax error's line), when known.
+        self.error_location: Optional[Location] = None
         self.is_package = is_package
         #: False until the file is read and parsed (on first import, not when found).
         self.parsed = source is not None
@@ -184,8 +187,10 @@ class Project:
             mod.source = self.load(mod.path, mod.name, data)
         except SourceError as e:
             mod.error = f"{mod.path}: {e.message}"
+            mod.error_location = Location(mod.path, e.line, e.column)
         except OSError as e:
             mod.error = f"{mod.path}: {e.strerror or e}"
+            mod.error_location = Location(mod.path, 1, 0)
 
 
     def load(self, path: str, name: str, data: bytes) -> SourceFile:

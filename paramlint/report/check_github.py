@@ -23,10 +23,12 @@ def escape_property(s: str) -> str:
     return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(d: Diagnostic) -> str:
+def annotation(d: Diagnostic, path: str) -> str:
+    """``path``: relative to the repository, which GitHub resolves ``file`` against (a job
+    running in a subdirectory would annotate no file with a path relative to it)."""
     level = "error" if d.severity == "error" else "warning"
     props = ",".join(f"{k}={escape_property(v)}" for k, v in (
-        ("file", d.path), ("line", str(d.line)), ("col", str(d.column + 1)), ("title", f"{d.code} {d.name}")))
+        ("file", path), ("line", str(d.line)), ("col", str(d.column + 1)), ("title", f"{d.code} {d.name}")))
     return f"::{level} {props}::{escape_data(f'{d.code} {d.message}')}"
 
 
@@ -37,7 +39,7 @@ def render(result: CheckResult) -> str:
     for d in sorted(result.diagnostics, key=Diagnostic.worst_first_key):
         if shown.get(d.severity, 0) < CAP:
             shown[d.severity] = shown.get(d.severity, 0) + 1
-            out.append(annotation(d))
+            out.append(annotation(d, result.repo_path(d.path)))
         else:
             rest.append(d)
     out.extend(line(d) for d in rest)
