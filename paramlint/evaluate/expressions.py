@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, cast
+from typing import Any, Callable, Dict, List, Optional, cast
 
 import libcst as cst
 
@@ -87,7 +87,7 @@ def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
     e = _LITERALS.get(id(node))
     if e is not None and e[0] is node:
         return e[1]
-    text = node.value
+    text = _newlines(node.value)
     if len(text) > it.limits.max_string:
         raise LimitExceeded("string literal exceeds the string limit")
     if "\\" not in text and text[:1] in ("'", '"'):
@@ -97,7 +97,11 @@ def _string(it: Any, node: cst.SimpleString, env: Any) -> Any:
             _remember(node, v)
         return v
     try:
-        return node.evaluated_value
+        if text is node.value:
+            return node.evaluated_value
+        import ast
+
+        return ast.literal_eval(text)
     except Exception:
         return it.unknown("string literal could not be decoded", node)
 
@@ -114,6 +118,34 @@ def _concat(it: Any, node: cst.ConcatenatedString, env: Any) -> Any:
     return operators.binary("Add", left, right, it.limits)
 
 
+def _newlines(text: str) -> str:
+    """Python reads source with universal newlines: a line break inside a literal is ``\n``
+    whatever the file's line endings (a CRLF file's triple-quoted string had ``\r\n``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _fstring_text(node: cst.FormattedString, part: cst.FormattedStringText) -> Optional[str]:
+    """The characters of an f-string's literal part: its escapes decoded unless the string is
+    raw (``f"a\\n"`` is three characters, ``rf"a\\n"`` four), ``{{``/``}}`` halved."""
+    e = _LITERALS.get(id(part))
+    if e is not None and e[0] is part:
+        return e[1]  # type: ignore[no-any-return]
+    text = _newlines(part.value).replace("{{", "{").replace("}}", "}")
+    if "\\" in text:
+        prefix = node.start.lower().replace("f", "")
+        quote = prefix[-1:] * (3 if prefix.endswith(("\'\'\'", '\"\"\"')) else 1)
+        prefix = prefix.rstrip("'\"")
+        if "r" not in prefix:
+            import ast
+
+            try:
+                text = ast.literal_eval(prefix + quote + text + quote)
+            except (SyntaxError, ValueError):
+                return None
+    _remember(part, text)
+    return text
+
+
 @handles(cst.FormattedString)
 def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
     from paramlint.evaluate.builtins import format_value, text_of
@@ -121,7 +153,10 @@ def _fstring(it: Any, node: cst.FormattedString, env: Any) -> Any:
     out: List[str] = []
     for part in node.parts:
         if isinstance(part, cst.FormattedStringText):
-            out.append(part.value.replace("{{", "{").replace("}}", "}"))
+            text = _fstring_text(node, part)
+            if text is None:
+                return it.unknown("f-string text could not be decoded", node)
+            out.append(text)
             continue
         part = cast(cst.FormattedStringExpression, part)  # the only other kind of part
         v = it.eval(part.expression, env)
@@ -282,7 +317,10 @@ def binary(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     if isinstance(a, (Layer, Class, External)) or isinstance(b, (Layer, Class, External)):
         return it.fw.object_binary(it, op, a, b, node)
     try:
-        return operators.binary(op, a, b, it.limits)
+        r = operators.binary(op, a, b, it.limits)
+        if type(r) in _SEQUENCES and len(r) >= 1024:
+            it.charge(len(r))  # (``[0] * n``, ``a + b``: a new sequence of that many items)
+        return r
     except LimitExceeded:
         raise
     except (ZeroDivisionError, OverflowError) as e:  # as Python: an exception a ``try`` may catch
@@ -370,12 +408,21 @@ def _comparison(it: Any, node: cst.Comparison, env: Any) -> Any:
 _DATA = (int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
 
 
+_SEQUENCES = (list, tuple, str, bytes)
+_CONTAINERS = frozenset((list, tuple, str, bytes, dict, set, frozenset))
+
+
 def compare(it: Any, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
     ta = type(a)
     if (ta is int or ta is str) and type(b) is ta:  # (two ints or two strs: no other check applies)
         f = operators.COMPARE.get(op)
         if f is not None:
+            if ta is str and len(a) >= 1024:
+                it.charge(len(a))
             return f(a, b)
+    for x in (a, b):  # (``x in big``, ``big == other``: work on every element)
+        if type(x) in _CONTAINERS and len(x) >= 1024:
+            it.charge(len(x))
     if op in ("Is", "IsNot"):
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             # `x is None` on an Unknown is still unknown; identity of known values is exact.

@@ -15,6 +15,7 @@ from paramlint.evaluate.classcheck import isinstance_of, issubclass_of  # noqa: 
 from paramlint.evaluate.protocols import contains, del_attr, iterate, length, set_item, subscript  # noqa: F401
 from paramlint.evaluate.builtins import STDLIB
 from paramlint.evaluate.isolation import share, touch
+from paramlint.evaluate.limits import LimitExceeded
 from paramlint.evaluate.lazy import lazy
 from paramlint.evaluate.values import (
     first_set,
@@ -395,6 +396,7 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
                     obj.uncertain = it.unknown(f"{cls.name} overrides {hook}(), which is not modelled", node)
                     break
         it.layers_built += 1
+        it.steps += _LAYER_STEPS
         if cls.framework == "keras":
             lazy.keras_graph.assign_name(it, obj, None)
             if class_lookup(cls, "compute_mask") is not _MISSING:
@@ -433,6 +435,15 @@ def instantiate(it: Any, cls: Class, args: List[Any], kwargs: Dict[str, Any], no
     return obj
 
 
+#: Steps a module's construction costs beyond its evaluated code (registries, its report row:
+#: about ten evaluated expressions' time), so that the step limits bound a build of a hundred
+#: thousand modules in time as they bound a long loop.
+_LAYER_STEPS = 8
+
+#: Catalog constructor arguments that count repeated sublayers or weight sets.
+_REPEAT_ARGS = ("num_layers", "num_encoder_layers", "num_decoder_layers")
+
+
 def _super_init(it: Any, spec: LayerSpec, obj: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     """``super().__init__(...)`` into a catalog layer: a failure there (a hook override not
     followed, arguments the layer refuses) makes the object unknown, not just the statement's
@@ -460,6 +471,12 @@ def base_init(it: Any, spec: Optional[LayerSpec], obj: Any, args: List[Any], kwa
             obj.uncertain = u
         return u
     obj.args = bound
+    for k in _REPEAT_ARGS:
+        n = bound.get(k)
+        if type(n) is int and n > it.limits.max_loop // 10:
+            # (a catalog layer makes that many sublayers or weight sets at once: never a hang)
+            raise LimitExceeded(f"{spec.name}({k}={n:,}): more repeated layers than the evaluator builds "
+                                f"({it.limits.max_loop // 10:,}, a tenth of max_loop)")
     if spec.framework == "torch" and spec.role == "base":
         if obj.attrs.get("__module_init__"):
             # nn.Module.__init__ again (A.__init__(self); B.__init__(self) on two bases):
@@ -871,6 +888,7 @@ def construct(it: Any, spec: LayerSpec, args: List[Any], kwargs: Dict[str, Any],
     layer = Layer(spec.framework, None, spec, it.loc(node))
     layer.node = node
     it.layers_built += 1
+    it.steps += _LAYER_STEPS
     if spec.framework == "keras":
         lazy.keras_graph.assign_name(it, layer, kwargs.get("name"))
     r = base_init(it, spec, layer, args, kwargs, node)

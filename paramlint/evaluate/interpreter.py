@@ -69,6 +69,25 @@ class _MaybeLeft(Exception):
         self.why = why
 
 
+#: Host values whose size a builtin's work on them is proportional to.
+_SIZED = frozenset((list, tuple, dict, set, frozenset, str, bytes, range))
+
+
+#: Builtins whose work does not grow with their arguments' size.
+_CONSTANT_TIME = frozenset(("len", "id", "isinstance", "issubclass", "type", "bool", "iter", "next", "callable",
+                            "hasattr", "getattr", "setattr", "delattr", "list.append", "list.pop", "dict.get",
+                            "dict.setdefault", "dict.pop", "set.add", "set.discard", "set.remove", "dict.keys",
+                            "dict.values", "dict.items"))
+
+
+def sized(v: Any) -> int:
+    """``len(v)`` of a _SIZED value (a range too long for ``len`` counts as enormous)."""
+    try:
+        return len(v)
+    except OverflowError:
+        return 1 << 62
+
+
 class Env:
     """A scope: function locals, a class body, or a module's globals."""
 
@@ -232,6 +251,15 @@ class Interpreter:
             return Unknown(reason)
         return Unknown(reason, None, (mod.source, node))
 
+    def charge(self, n: int) -> None:
+        """Work the host does at once on ``n`` elements (``sum(big)``, ``big == other``,
+        ``s.count(x)``, ``[0] * n``): one step per 2 elements (the evaluator's builtins walk
+        them in Python), so that a loop of such calls ends at the step limit as a loop of
+        evaluated statements does, in bounded time and memory."""
+        self.steps += n >> 1
+        if self.steps > self._max_steps:
+            raise LimitExceeded(f"evaluation step limit ({self.limits.max_steps:,}) reached (work on large collections)")
+
     def note(self, u: Unknown) -> Unknown:
         self.notes.setdefault((u.reason, u.location), u)
         return u
@@ -297,7 +325,10 @@ class Interpreter:
                     sub = self.project.find(f"{lazy.module}.{lazy.attr}")
                     if sub is not None:
                         return self.import_module(sub.name)
-            return self.get_attr(mod, lazy.attr, None)
+            v = self.get_attr(mod, lazy.attr, None)
+            if type(v) is Unknown and lazy.where is not None and v._location is None and v._where is None:
+                v = Unknown(v.reason, None, lazy.where, v.kind)  # (at the import statement)
+            return v
         finally:
             self._resolving.discard(key)
 
@@ -477,6 +508,11 @@ class Interpreter:
                 return lazy.flax_runtime.call_method(self, r, fn.func, args, kwargs, node)
             return self.call(fn.func, [r, *args], kwargs, node)
         if isinstance(fn, Builtin):
+            for a in args:
+                if type(a) in _SIZED and fn.name not in _CONSTANT_TIME:
+                    n = sized(a)
+                    if n >= 1024:
+                        self.charge(n)
             return fn.fn(self, args, kwargs, node)
         if isinstance(fn, Class):
             return self.fw.instantiate(self, fn, args, kwargs, node)

@@ -77,8 +77,9 @@ def init(it: Any, spec: LayerSpec, layer: Layer, bound: Dict[str, Any], node: An
             if isinstance(seq, Unknown):
                 layer.uncertain = seq
                 return None
-            for item in seq:
-                add(it, layer, item, node)
+            for item in seq:  # (as Keras: each added without a rebuild, then one rebuild)
+                add(it, layer, item, node, rebuild=False)
+            _rebuild(it, layer, node)
         return None
     if spec.name == "Model" or (spec.role == "base" and ("inputs" in kw or bound.get("args"))):
         args = list(bound.get("args", ()))
@@ -1024,11 +1025,13 @@ def _ints(v: Any) -> bool:
     return all(isinstance(d, int) and not isinstance(d, bool) for d in items)
 
 
-def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:
-    """``Sequential.add``: an Input/InputLayer sets the input; layers append and build."""
+def add(it: Any, seq: Layer, item: Any, node: Any, rebuild: bool = True) -> Any:
+    """``Sequential.add``: an Input/InputLayer sets the input; layers append and (with
+    ``rebuild``) the model is built again."""
     if isinstance(item, Tensor):
         seq.input_shape = item.shape
-        _rebuild(it, seq, node)
+        if rebuild:
+            _rebuild(it, seq, node)
         return None
     if isinstance(item, Unknown):
         seq.uncertain = seq.uncertain if seq.uncertain is not None else item
@@ -1039,13 +1042,15 @@ def add(it: Any, seq: Layer, item: Any, node: Any) -> Any:
     if not seq.children and item.input_shape is not None and seq.input_shape is None:
         seq.input_shape = item.input_shape
     seq.children[item.name or str(len(seq.children))] = item
-    _rebuild(it, seq, node)
+    if rebuild:
+        _rebuild(it, seq, node)
     return None
 
 
 def _rebuild(it: Any, seq: Layer, node: Any) -> None:
     if seq.input_shape is None or isinstance(seq.input_shape, Unknown):
         return
+    it.charge(16 * len(seq.children))  # (each child is called again: ``add()`` in a loop is quadratic)
     x: Any = Tensor(seq.input_shape, "keras")
     calls: List[Call] = []
     saved = it.trace

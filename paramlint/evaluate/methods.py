@@ -29,6 +29,9 @@ _SET = {"add", "update", "discard", "remove", "union", "intersection", "differen
 
 def method(it: Any, obj: Any, name: str, node: Any) -> Any:
     """A bound method of a plain value, as a Builtin; Unknown for anything else."""
+    if isinstance(obj, (str, bytes, list, tuple, dict, set, frozenset)) and len(obj) >= 1024 and (
+            isinstance(obj, (str, bytes)) or name in _WALKS):
+        it.charge(len(obj))  # (``s.count(x)``, ``big.index(v)``: work on every element)
     if isinstance(obj, str):
         if name == "format":
             return Builtin("str.format", lambda it2, a, k, n: _str_format(it2, obj, a, k, n))
@@ -73,6 +76,11 @@ def method(it: Any, obj: Any, name: str, node: Any) -> Any:
             it.poison(obj, u)
         return u
     return no_attr(it, obj, name, node)
+
+
+#: Methods of containers that walk every element (a string's all do).
+_WALKS = frozenset(("count", "index", "copy", "sort", "reverse", "remove", "insert", "union", "intersection",
+                    "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint"))
 
 
 def _check_size(it: Any, n: int) -> None:

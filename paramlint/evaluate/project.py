@@ -46,11 +46,13 @@ class ModuleNS:
 class LazyImport:
     """A name bound by an import, resolved to its value on first read."""
 
-    __slots__ = ("module", "attr")
+    __slots__ = ("module", "attr", "where")
 
-    def __init__(self, module: str, attr: Optional[str]) -> None:
+    def __init__(self, module: str, attr: Optional[str], where: Any = None) -> None:
         self.module = module
         self.attr = attr
+        #: (SourceFile, node) of the import statement: where a failed resolution is reported.
+        self.where = where
 
 
 class Project:

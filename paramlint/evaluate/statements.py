@@ -751,7 +751,8 @@ def _import_from(it: Any, node: cst.ImportFrom, env: Env) -> None:
             if sub is not None and it.project.binds(base_mod, name) is False:
                 env.vars[bind] = LazyImport(f"{base}.{name}", None)  # the submodule itself
             else:
-                env.vars[bind] = LazyImport(base, name)  # the package's attribute (or its submodule)
+                src = env.module.source
+                env.vars[bind] = LazyImport(base, name, (src, node) if src is not None else None)  # the package's attribute (or its submodule)
         else:
             sub = it.project.find(f"{base}.{name}") if base else None
             if sub is not None:

@@ -12,7 +12,7 @@ from paramlint.catalog.spec import Args, ArgError
 from paramlint import macs
 from paramlint.evaluate import catalog_calls, signatures, tensor_ops
 from paramlint.evaluate.lazy import lazy
-from paramlint.evaluate.values import Builtin, BufferTensor, Call, Layer, Param, Tensor, Unknown
+from paramlint.evaluate.values import MAX_ELEMENTS, Builtin, BufferTensor, Call, Layer, Param, Tensor, Unknown
 from paramlint.types import Shape
 
 NOT_MODELLED = object()
@@ -42,6 +42,12 @@ def _dims(it: Any, args: Sequence[Any], node: Any) -> Any:
         if isinstance(a, bool) or not isinstance(a, int) or a < 0:
             return it.unknown("tensor size must be non-negative ints", node)
         out.append(a)
+    n = 1
+    for d in out:
+        n *= d or 1
+    if n > MAX_ELEMENTS:
+        return it.unknown("a tensor of more than 2**60 elements: its storage size (elements x element size, "
+                          "an int64) may overflow, and torch raises", node)
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ import collections
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
+from paramlint.evaluate.limits import LimitExceeded
 from paramlint.types import Location, Shape
 
 if TYPE_CHECKING:
@@ -328,6 +329,17 @@ class ExceptionValue:
         self.cls = cls
 
 
+#: Dimensions of a tensor the evaluator follows.
+MAX_RANK = 1024
+#: Elements of one parameter or buffer past which torch's storage size (elements x element
+#: size, an int64) may overflow: it raises, even on the meta device (2**60: 8-byte elements).
+MAX_ELEMENTS = 1 << 60
+
+
+def _brief(shape: Tuple[Any, ...]) -> str:
+    return str(tuple(shape)) if len(shape) <= 8 else f"({', '.join(map(str, shape[:8]))}, ...)"
+
+
 class Param:
     """A parameter or buffer tensor. Identity matters: a tied weight is one Param object."""
 
@@ -337,6 +349,14 @@ class Param:
                  variable: Optional[bool] = None) -> None:
         #: Dims are ints, or Unknown values (with their reason).
         self.shape = shape
+        n = 1
+        for d in shape:
+            if type(d) is int:
+                n *= d
+        if n > MAX_ELEMENTS or len(shape) > MAX_RANK:
+            raise LimitExceeded(f"a parameter of shape {_brief(shape)}: past 2**60 elements torch's storage size "
+                                "(elements x element size, an int64) may overflow, and torch raises"
+                                if n > MAX_ELEMENTS else f"a parameter of {len(shape):,} dimensions")
         self.trainable = trainable
         self.buffer = buffer
         #: Flax collection ("params", "batch_stats"); "params" elsewhere.
@@ -373,6 +393,8 @@ class Tensor:
     __slots__ = ("shape", "framework", "producer", "inputs", "maybe", "const")
 
     def __init__(self, shape: Shape, framework: str = "torch", producer: Any = None, inputs: Tuple[Any, ...] = ()) -> None:
+        if len(shape) > MAX_RANK:  # (every operation walks the shape: 999,999 dims in a loop would never end)
+            raise LimitExceeded(f"a tensor of {len(shape):,} dimensions (the evaluator's rank limit is {MAX_RANK:,})")
         self.shape = shape
         self.framework = framework
         #: The layer call that produced it (Keras functional graphs).

@@ -1,5 +1,6 @@
 # hostile: model M total=1001001001000
-# hostile: model Wide total=3000000000000000000000000000001
+# hostile: unknown Wide "storage size"
+# (Wide: torch raises, even on the meta device: a storage size past an int64 overflows)
 import torch
 import torch.nn as nn
 class M(nn.Module):
