@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
-from paramlint.discovery import package_root
+from paramlint.discovery import MAX_FILE_BYTES, package_root
 
 #: Files scanned per root at most (the scan reads each file's text once).
 MAX_FILES = 20_000
@@ -209,8 +210,10 @@ def dependents(targets: Iterable[str], candidates: Iterable[str], index: Optiona
                 continue
         try:
             st = os.stat(c)  # before reading: a change while reading makes the next run re-read
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                continue  # (a FIFO or device named *.py blocks or never ends; a huge file is no model)
             with open(c, "rb") as f:
-                data = f.read()
+                data = f.read(MAX_FILE_BYTES + 1)
         except OSError:
             continue
         if index is not None:  # scanned once, to be remembered

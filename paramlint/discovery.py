@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 from typing import Callable, Iterator, Sequence, Tuple
 
+#: Files larger than this are refused before reading (the parser guard refuses far smaller
+#: ones; this only keeps a huge file from being read into memory).
+MAX_FILE_BYTES = 16_000_000
+
 
 def discover(paths: Sequence[str]) -> Iterator[str]:
     """Python files under ``paths`` (files as given; directories walked, sorted)."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from paramlint.checks import check_forward, check_model, check_notes
-from paramlint.config import Config, Finder, glob_match
+from paramlint.config import Config, ConfigError, Finder, glob_match
 from paramlint.diagnostics import CheckedModel, CheckResult, Diagnostic
 from paramlint.suppress import is_suppressed
 from paramlint.types import Location, ModelReport, Shape, Unresolved
@@ -46,8 +46,12 @@ def files(paths: Sequence[str], finder: Finder) -> Iterator[Tuple[str, Config]]:
             yield from _one(p, finder, seen)
 
 
-def _excluded_dir(finder: Finder, d: str) -> bool:
+def _excluded_dir(finder: Finder, d: str, root: Optional[str] = None) -> bool:
+    """Whether directory ``d`` is excluded by its configuration, or (given ``root``) belongs
+    to another configuration root (a nested project with a pyproject.toml of its own)."""
     cfg = finder.for_path(os.path.join(d, "x.py"))
+    if root is not None and cfg.root != root:
+        return True
     rel = cfg.rel(d)
     return not rel.startswith("..") and any(glob_match(p, rel) for p in cfg.exclude)
 
@@ -80,9 +84,14 @@ def with_dependents(selected: List[Tuple[str, Config]], paths: Sequence[str], fi
     out = list(selected)
     index = ImportIndex(cache) if cache is not None and by_root else None
     for root, targets in sorted(by_root.items()):
-        def skip(d: str) -> bool:
+        def skip(d: str, root: str = root) -> bool:
             name = os.path.basename(d)
-            return name.startswith(".") or name in DEFAULT_EXCLUDE or _excluded_dir(finder, d)
+            if name.startswith(".") or name in DEFAULT_EXCLUDE:
+                return True
+            try:
+                return _excluded_dir(finder, d, root)
+            except ConfigError:
+                return True  # (a nested project's own broken configuration: not this root's files)
 
         for dep in dependents(targets, python_files(root, skip), index):
             if os.path.realpath(dep) in have:

@@ -33,9 +33,7 @@ class SourceError(Exception):
         self.column = column
 
 
-#: Files larger than this are refused before reading (the parser guard refuses far smaller
-#: ones; this only keeps a huge file from being read into memory).
-MAX_FILE_BYTES = 16_000_000
+from paramlint.discovery import MAX_FILE_BYTES  # noqa: E402  (a light module: the dependents scan uses it too)
 
 
 def check_readable(path: str) -> None:
@@ -64,9 +62,12 @@ def decode(data: bytes) -> str:
             if raw.strip() and not raw.lstrip().startswith(b"#"):
                 break
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
         raise SourceError(f"unknown source encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        # (rot13, hex, zlib: codecs, not text encodings; Python: "encoding problem")
+        raise SourceError(f"encoding problem: {encoding!r} is not a text encoding")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as e:

@@ -116,3 +116,28 @@ def test_import_index_distrusts_recent_entries_and_ignores_a_broken_file(tmp_pat
     for junk in ("not json", '{"version": 1, "files": []}', '{"files": {"x": 5}}'):
         (tmp_path / "cache" / ImportIndex.NAME).write_text(junk, encoding="utf-8")
         assert dependents([str(pkg / "blocks.py")], cands, ImportIndex(cache)) == [str(pkg / "net.py")]
+
+
+def test_the_scan_skips_what_is_not_a_regular_file_and_other_projects(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A FIFO named *.py blocked the scan forever, a link to /dev/zero read until memory ran
+    # out, and a nested project's broken pyproject.toml failed the check of an unrelated file.
+    import stat
+
+    import pytest
+
+    from paramlint.cli import main
+
+    _write(tmp_path, {
+        "pyproject.toml": "[tool.paramlint]\nmax-params = \"1M\"\n",
+        "app/model.py": "import torch.nn as nn\n\nm = nn.Linear(2, 2)\n",
+        "app/use.py": "from app.model import m\n",
+        "other/pyproject.toml": "[tool.paramlint]\nmax-parms = 3\n",
+        "other/unrelated.py": "x = 1\n",
+    })
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "app" / "fifo.py")
+    (tmp_path / "app" / "zero.py").symlink_to("/dev/zero")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "app" / "fifo.py").st_mode)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "app/model.py"]) == 0
