@@ -134,3 +134,12 @@ class FileReport(_Record):
     error_location: Optional[Location] = None
     #: Problems that did not stop analysis (unknown layer types, evaluation limits).
     notes: Tuple[Unresolved, ...] = field(default=())
+
+
+def printable(path: str) -> str:
+    """A path as terminal and CI log output may show it: control characters escaped (a file
+    name holding a newline would otherwise print a line of its own, e.g. a forged
+    ``::error`` workflow command)."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)

@@ -271,3 +271,15 @@ def test_flake8_plugin_in_process(in_project: None) -> None:
     assert got == [(8, 0, "PRM101")]
     msgs = [m for _, _, m, _ in Plugin(None, os.path.join("models", "small.py")).run()]  # type: ignore[arg-type]
     assert msgs[0].endswith(f"(at {os.path.join('models', 'blocks.py')}:10)")
+
+
+def test_a_path_with_a_newline_cannot_forge_a_line() -> None:
+    # A file name holding "\n::error file=x.py,line=1::" printed a line of its own in the
+    # concise output: a workflow command GitHub Actions would have obeyed.
+    from paramlint.diagnostics import Diagnostic
+
+    d = Diagnostic("evil\n::error file=x.py,line=1::injected.py", 5, 27, "PRM901", "syntax error")
+    for fmt in ("concise", "full"):
+        out = check_formatter(fmt)(CheckResult((d,)))
+        assert not any(ln.startswith("::") for ln in out.splitlines()), out
+        assert "evil\\n::error" in out

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import List
 
 from paramlint.diagnostics import CheckResult, Diagnostic
+from paramlint.types import printable
 
 
 def line(d: Diagnostic) -> str:
     tail = " [warning]" if d.severity == "warning" else ""
-    return f"{d.path}:{d.line}:{d.column + 1}: {d.code} {d.message}{tail}"
+    return f"{printable(d.path)}:{d.line}:{d.column + 1}: {d.code} {d.message}{tail}"
 
 
 def summary(result: CheckResult) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from paramlint.diagnostics import CheckResult
+from paramlint.types import printable
 from paramlint.report.check_concise import summary
 
 
@@ -12,7 +13,7 @@ def render(result: CheckResult) -> str:
     out: List[str] = []
     for d in result.diagnostics:
         out.append(f"{d.severity}[{d.code}]: {d.message}")
-        out.append(f"  --> {d.path}:{d.line}:{d.column + 1}")
+        out.append(f"  --> {printable(d.path)}:{d.line}:{d.column + 1}")
         src = result.lines.get(d.path, ())
         n = str(d.line)
         pad = " " * max(len(n), 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from paramlint.types import FileReport, Location, ModelReport, Shape
+from paramlint.types import FileReport, Location, ModelReport, Shape, printable
 
 
 def num(n: Optional[int]) -> str:
@@ -18,7 +18,7 @@ def shape(s: Optional[Shape]) -> str:
 
 
 def where(loc: Optional[Location]) -> str:
-    return f"{loc.path}:{loc.line}" if loc is not None else "?"
+    return f"{printable(loc.path)}:{loc.line}" if loc is not None else "?"
 
 
 def render_model(m: ModelReport) -> List[str]:
@@ -68,7 +68,7 @@ def render(files: Sequence[FileReport]) -> str:
     for f in files:
         if f.error is not None:
             loc = f.error_location
-            out.append(f"{f.path}:{loc.line}:{loc.column + 1}: error: {f.error}" if loc else f"{f.path}: error: {f.error}")
+            out.append(f"{printable(f.path)}:{loc.line}:{loc.column + 1}: error: {f.error}" if loc else f"{printable(f.path)}: error: {f.error}")
             out.append("")
             continue
         for m in f.models:
@@ -79,7 +79,7 @@ def render(files: Sequence[FileReport]) -> str:
         for n in f.notes:
             out.append(f"{where(n.location)}: note: {n.reason}")
         if not f.models and not f.skipped:
-            out.append(f"{f.path}: no models found")
+            out.append(f"{printable(f.path)}: no models found")
         if f.skipped or f.notes or not f.models:
             out.append("")
     return "\n".join(out).rstrip() + "\n"
