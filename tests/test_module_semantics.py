@@ -1910,3 +1910,50 @@ def test_an_imported_file_that_does_not_parse_is_named_with_its_line(tmp_path: P
     u = ours(tmp_path, pkg, "m.py")["Net"].unresolved[0]
     assert "could not be analyzed" in u.reason and "syntax error" in u.reason
     assert u.location is not None and u.location.path.endswith("blocks.py") and u.location.line == 8
+
+
+def test_a_forward_torch_refuses_has_no_shapes(tmp_path: Path) -> None:
+    # torch 2.13 raises on each forward (an attention mask with is_causal; replicate padding
+    # of one dim on a 4-D input; reflect padding as large as the input): shapes and MACs were
+    # given. The parameter counts stand (torch builds the modules).
+    pkg = write_package(tmp_path, {"m.py": '''
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        # paramlint: input-shape=2,4,6,8
+        class Causal(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(8, 8)
+
+            def forward(self, x):
+                m = torch.ones(6, 6, dtype=torch.bool)
+                return self.l(F.scaled_dot_product_attention(x, x, x, attn_mask=m, is_causal=True))
+
+
+        # paramlint: input-shape=2,3,8,8
+        class Replicate(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv2d(3, 4, 3)
+
+            def forward(self, x):
+                return self.c(F.pad(x, (2, 2), mode="replicate"))
+
+
+        # paramlint: input-shape=2,4,16
+        class Reflect(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv1d(4, 4, 3)
+                self.p = nn.ReflectionPad1d((16, 0))
+
+            def forward(self, x):
+                return self.c(self.p(x))
+    '''})
+    models = ours(tmp_path, pkg, "m.py")
+    for name, params in (("Causal", 72), ("Replicate", 112), ("Reflect", 52)):
+        m = models[name]
+        assert m.total_params == params and m.total_macs is None and m.shape_notes, name

@@ -428,3 +428,38 @@ def test_keras_reshaping_and_merge_layers(name: str, kwargs: Dict[str, Any], inp
     assert not isinstance(bound, str), bound
     x = tuple(inputs) if spec.extra.get("merge") else inputs[0]
     assert spec.output(Args(name, bound), x) == want  # type: ignore[misc, arg-type]
+
+
+#: F.pad in torch 2.13 (the oracle test below re-derives each): input shape, pads, mode ->
+#: output shape, or None where torch raises. Non-constant modes pad 1-3 dims of an input of one
+#: or two more; reflect pads by less than the size, circular by at most it.
+PADS = [
+    ((2, 3, 4), (3, 3), "reflect", (2, 3, 10)), ((2, 3, 4), (4, 0), "reflect", None),
+    ((2, 3, 4), (-1, -1), "reflect", (2, 3, 2)), ((2, 3, 4), (-4, 0), "reflect", None),
+    ((2, 3, 4), (5, 0), "replicate", (2, 3, 9)), ((2, 3, 4), (-4, 0), "replicate", None),
+    ((2, 3, 4), (4, 0), "circular", (2, 3, 8)), ((2, 3, 4), (5, 0), "circular", None),
+    ((2, 3, 4), (-4, 0), "circular", (2, 3, 0)), ((2, 3, 4), (-5, 0), "circular", None),
+    ((2, 3, 8, 8), (2, 2), "replicate", None), ((3, 8, 8), (1, 1, 1, 1), "reflect", (3, 10, 10)),
+    ((8,), (1, 1), "reflect", None), ((2, 3, 4, 4, 4), (1,) * 6, "circular", (2, 3, 6, 6, 6)),
+    ((2, 3, 4), (-2, -2), "constant", (2, 3, 0)), ((2, 3, 4), (-3, -2), "constant", None),
+]
+
+
+@pytest.mark.parametrize("shape,pads,mode,want", PADS)
+def test_pad_modes(shape: tuple, pads: tuple, mode: str, want: Optional[tuple]) -> None:
+    if want is None:
+        with pytest.raises(ArgError):
+            S.pad(shape, pads, mode)
+    else:
+        assert S.pad(shape, pads, mode) == want
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("shape,pads,mode,want", PADS)
+def test_pad_modes_against_torch(shape: tuple, pads: tuple, mode: str, want: Optional[tuple]) -> None:
+    torch = pytest.importorskip("torch")
+    try:
+        got: Optional[tuple] = tuple(torch.nn.functional.pad(torch.zeros(shape), pads, mode=mode).shape)
+    except (RuntimeError, NotImplementedError, ValueError):
+        got = None
+    assert got == want

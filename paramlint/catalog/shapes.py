@@ -412,15 +412,30 @@ def interpolate(x: Shape, size: object, scale: object) -> Shape:
     return tuple(x[:2]) + tuple(None if d is None else int(math.floor(d * float(f))) for d, f in zip(x[2:], scales))
 
 
-def pad(x: Shape, pads: Sequence[int]) -> Shape:
-    """``F.pad``: pairs (left, right) from the last dim backwards."""
+def pad(x: Shape, pads: Sequence[int], mode: str = "constant") -> Shape:
+    """``F.pad``: pairs (left, right) from the last dim backwards. The other modes as torch 2.13
+    checks them: 1 to 3 padded dims of a (batched or not) input of one or two more dims; reflect
+    pads each side by less than the size, circular by at most it; reflect and replicate leave
+    at least one element, circular and constant no negative size."""
     if len(pads) % 2 or len(pads) // 2 > len(x):
         raise ArgError("pad: padding length must be even and at most 2·rank")
+    n = len(pads) // 2
+    if mode != "constant":
+        if mode not in ("reflect", "replicate", "circular"):
+            raise ArgError(f"pad: unrecognised padding mode {mode!r}")
+        if not 1 <= n <= 3 or len(x) not in (n + 1, n + 2):
+            raise ArgError(f"pad: {mode} padding of {n} dims needs a {n + 1}-D or {n + 2}-D input, got {len(x)}-D")
     out = list(x)
-    for i in range(len(pads) // 2):
+    for i in range(n):
         j = len(x) - 1 - i
-        if out[j] is not None:
-            out[j] = out[j] + pads[2 * i] + pads[2 * i + 1]  # type: ignore[operator]
-            if out[j] < 0:  # type: ignore[operator]
-                raise ArgError("pad: negative output size")
+        d = out[j]
+        if d is not None:
+            left, right = pads[2 * i], pads[2 * i + 1]
+            if mode == "reflect" and (left >= d or right >= d):
+                raise ArgError(f"pad: reflect padding ({left}, {right}) must be less than the size {d}")
+            if mode == "circular" and (left > d or right > d):
+                raise ArgError(f"pad: circular padding ({left}, {right}) wraps around more than once (size {d})")
+            out[j] = d + left + right
+            if out[j] < (1 if mode in ("reflect", "replicate") else 0):  # type: ignore[operator]
+                raise ArgError(f"pad: input size {d} too small for padding ({left}, {right})")
     return tuple(out)

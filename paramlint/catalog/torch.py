@@ -17,6 +17,7 @@ from paramlint.catalog.shapes import (
     flatten_shape_generic,
     fmt,
     norm_axis,
+    pad,
     pool_len,
     split_channels_first,
 )
@@ -436,25 +437,16 @@ def _unfold_output(a: Args, x: Shape) -> Shape:
     return tuple(x[:-3]) + (None if c is None else c * k[0] * k[1], None if bh is None or bw is None else bh * bw)
 
 
-def _pad_output(n: int, reflect: bool):  # type: ignore[no-untyped-def]
+def _pad_output(n: int, mode: str):  # type: ignore[no-untyped-def]
     def output(a: Args, x: Shape) -> Shape:
         v = a.raw("padding")
         pads = a.ints("padding", 2 * n, -10**9) if isinstance(v, (list, tuple)) else (a.int("padding", -10**9),) * (2 * n)
         if len(x) not in (n + 1, n + 2):
             raise ArgError(f"{a.layer} expects a {n + 1}D or {n + 2}D input, got {fmt(x)}")
-        out = list(x)
-        for i in range(n):
-            j = len(x) - 1 - i
-            lo, hi = pads[2 * i], pads[2 * i + 1]
-            L = x[j]
-            if L is None:
-                continue
-            if reflect and (lo >= L or hi >= L):
-                raise ArgError(f"{a.layer}: padding ({lo}, {hi}) must be smaller than the input size {L}")
-            if L + lo + hi <= 0:
-                raise ArgError(f"{a.layer}: output size would be {L + lo + hi}")
-            out[j] = L + lo + hi
-        return tuple(out)
+        try:
+            return pad(x, pads, mode)  # (F.pad's rules, which the layer's forward runs)
+        except ArgError as e:
+            raise ArgError(f"{a.layer}: {e.message}") from None
     return output
 
 
@@ -462,11 +454,11 @@ def _pads() -> List[LayerSpec]:
     out = []
     for n in (1, 2, 3):
         out += [
-            LayerSpec("torch", f"ZeroPad{n}d", "padding", output=_pad_output(n, False)),
-            LayerSpec("torch", f"ConstantPad{n}d", "padding, value", output=_pad_output(n, False)),
-            LayerSpec("torch", f"ReflectionPad{n}d", "padding", output=_pad_output(n, True)),
-            LayerSpec("torch", f"ReplicationPad{n}d", "padding", output=_pad_output(n, False)),
-            LayerSpec("torch", f"CircularPad{n}d", "padding", output=_pad_output(n, False)),
+            LayerSpec("torch", f"ZeroPad{n}d", "padding", output=_pad_output(n, "constant")),
+            LayerSpec("torch", f"ConstantPad{n}d", "padding, value", output=_pad_output(n, "constant")),
+            LayerSpec("torch", f"ReflectionPad{n}d", "padding", output=_pad_output(n, "reflect")),
+            LayerSpec("torch", f"ReplicationPad{n}d", "padding", output=_pad_output(n, "replicate")),
+            LayerSpec("torch", f"CircularPad{n}d", "padding", output=_pad_output(n, "circular")),
         ]
     return out
 

@@ -629,7 +629,10 @@ def _pad(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     pads = arg(args, kwargs, 1, "pad")
     if x is None or not isinstance(pads, (list, tuple)):
         raise ArgError("pad expects a tensor and a sequence of ints")
-    return tensor(S.pad(x, [_int(p, "pad") for p in pads]))
+    mode = arg(args, kwargs, 2, "mode", "constant")
+    if not isinstance(mode, str):
+        raise ArgError("pad: mode must be a string")
+    return tensor(S.pad(x, [_int(p, "pad") for p in pads], mode))
 
 
 def _linear(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
@@ -687,6 +690,8 @@ def _sdpa(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
     q, k, v = (shape_of(arg(args, kwargs, i, n)) for i, n in enumerate(("query", "key", "value")))
     if q is None or k is None or v is None:
         raise ArgError("scaled_dot_product_attention expects tensors")
+    if arg(args, kwargs, 3, "attn_mask") is not None and arg(args, kwargs, 5, "is_causal", False) is True:
+        raise ArgError("scaled_dot_product_attention: attn_mask and is_causal both set (torch raises)")
     scores = S.matmul(q, S.transpose(k, -2, -1))
     out = tensor(S.matmul(scores, v))
     record_macs(it, macs.attention(q, k, v), "scaled_dot_product_attention", node)
