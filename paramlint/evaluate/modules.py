@@ -768,7 +768,7 @@ _METHODS = {
     "__setattr__": lambda it, l, a, k, n: it.set_attr(l, a[0], a[1], n) if len(a) == 2 and isinstance(a[0], str) else it.unknown("__setattr__() arguments", n),
     "__delattr__": lambda it, l, a, k, n: it.fw.del_attr(it, l, a[0], n) if len(a) == 1 and isinstance(a[0], str) else it.unknown("__delattr__() arguments", n),
     "type": _self, "share_memory": _self, "to_empty": _self,
-    "requires_grad_": _requires_grad, "zero_grad": _none, "reset_parameters": _none, "_reset_parameters": _none,
+    "requires_grad_": _requires_grad, "zero_grad": _none, "compile": _none, "reset_parameters": _none, "_reset_parameters": _none,
     "register_forward_hook": _register_hook("forward_hook"), "register_forward_pre_hook": _register_hook("forward_pre_hook"),
     "register_full_backward_hook": _none,
     "load_state_dict": _unknown_result, "state_dict": _unknown_result,

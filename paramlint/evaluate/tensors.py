@@ -324,6 +324,20 @@ def _mode_switch(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) ->
     return External("torch.no_grad")  # (a decorator the framework knows to be transparent)
 
 
+@fn("torch.compile")
+def _compile(it: Any, args: List[Any], kwargs: Dict[str, Any], node: Any) -> Any:
+    """``torch.compile(model)``: an OptimizedModule holding the model as ``_orig_mod``, with its
+    parameters (named under ``_orig_mod.``; rows here keep the model's own names) and its
+    forward. Given a function, the function; given none (``@torch.compile(mode=...)``), a
+    decorator returning what it is given."""
+    if not args:
+        return Builtin("torch.compile", lambda it2, a, k, n: a[0] if len(a) == 1 and not k else it2.unknown("torch.compile() decorator arguments", n))
+    target = args[0]
+    if isinstance(target, Layer) and target.framework != "torch":
+        return it.unknown("torch.compile of a non-torch model", node)
+    return target
+
+
 #: ``checkpoint``'s own keyword arguments; the others go to the function.
 _CHECKPOINT_OPTIONS = ("use_reentrant", "context_fn", "determinism_check", "debug", "preserve_rng_state")
 
