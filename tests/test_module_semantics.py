@@ -314,7 +314,8 @@ def test_a_name_taken_by_another_kind_is_a_key_error(tmp_path: Path) -> None:
 
 
 def test_a_module_chosen_under_an_unknown_condition_is_unknown_not_dropped(tmp_path: Path) -> None:
-    # torch: 20, 27, 20, 16, 4 (with torch.compile present). Each was 0: the condition's own
+    # torch: 20, 27, 20, 16, 4 (with torch.accelerator present, a name paramlint does not model:
+    # whether it exists is unknown; torch.compile, the name this used, is modelled now). Each was 0: the condition's own
     # "a bool" Unknown became the value, and a flag assigned to a module attribute registers nothing
     pkg = write_package(tmp_path, {"m.py": '''
         import torch
@@ -322,13 +323,13 @@ def test_a_module_chosen_under_an_unknown_condition_is_unknown_not_dropped(tmp_p
 
 
         def make_head():
-            return nn.Linear(8, 3) if hasattr(torch, "compile") else nn.Identity()
+            return nn.Linear(8, 3) if hasattr(torch, "accelerator") else nn.Identity()
 
 
         class Chosen(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.z = nn.Linear(4, 4) if hasattr(torch, "compile") else nn.Linear(5, 5)
+                self.z = nn.Linear(4, 4) if hasattr(torch, "accelerator") else nn.Linear(5, 5)
 
 
         class Helper(nn.Module):
@@ -340,20 +341,20 @@ def test_a_module_chosen_under_an_unknown_condition_is_unknown_not_dropped(tmp_p
         class AndExpr(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.a = hasattr(torch, "compile") and nn.Linear(4, 4)
+                self.a = hasattr(torch, "accelerator") and nn.Linear(4, 4)
 
 
         class NormClass(nn.Module):
             def __init__(self):
                 super().__init__()
-                norm = nn.BatchNorm1d if hasattr(torch, "compile") else nn.LayerNorm
+                norm = nn.BatchNorm1d if hasattr(torch, "accelerator") else nn.LayerNorm
                 self.n = norm(8)
 
 
         class Flags(nn.Module):
             def __init__(self, width=4):
                 super().__init__()
-                self.use = hasattr(torch, "compile") and width > 2  # a flag, not a module
+                self.use = hasattr(torch, "accelerator") and width > 2  # a flag, not a module
                 self.fc = nn.Linear(width, 1)
     '''})
     models = ours(tmp_path, pkg, "m.py")
@@ -456,7 +457,7 @@ def test_python_and_torch_behaviour_that_was_counted_as_something_else(tmp_path:
         class Picked(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.a = {True: nn.Linear(2, 2), False: nn.Linear(3, 3)}.get(hasattr(torch, "compile"))
+                self.a = {True: nn.Linear(2, 2), False: nn.Linear(3, 3)}.get(hasattr(torch, "accelerator"))
 
 
         class Moved(nn.Module):

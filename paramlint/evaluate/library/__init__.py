@@ -1,6 +1,7 @@
 """Models of small pure-Python libraries, written as Python source that the evaluator runs like
 a project file (``namex.py`` here is what ``import namex`` finds when the project has no
-``namex``; ``lightning_module.py`` is what ``lightning.pytorch.LightningModule`` names). A library's class can then be subclassed and its methods called through
+``namex``; ``lightning_module.py`` is what ``lightning.pytorch.LightningModule`` names;
+``argparse.py`` the standard library's, for the defaults a training script builds from). A library's class can then be subclassed and its methods called through
 ``super()`` (keras-hub's ``class keras_hub_export(namex.export)``), which a table of
 functions cannot give. Each file keeps the library's behaviour that decides what gets built
 and leaves out the rest (registries, error messages); it is paramlint's own code, never the
@@ -18,7 +19,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 _DIR = os.path.dirname(os.path.abspath(__file__))
 
 #: Top-level names with a model here.
-MODELLED: FrozenSet[str] = frozenset(("namex",))
+MODELLED: FrozenSet[str] = frozenset(("namex", "argparse"))
 
 #: Modules of a package paramlint does not model whole, by import name: their file here. The
 #: rest of the package stays a library name (``lightning.pytorch.Trainer``).
