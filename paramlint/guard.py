@@ -66,7 +66,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Optional
 
-__all__ = ["prescan", "MAX_DEPTH", "MAX_CHAIN", "MAX_ELIF", "MAX_CHARS"]
+__all__ = ["prescan", "MAX_DEPTH", "MAX_CHAIN", "MAX_ELIF", "MAX_CHARS", "MAX_TOKENS"]
 
 #: deepest accepted bracket nesting (crash at ~1 250; Python itself stops at 200)
 MAX_DEPTH = 100
@@ -78,6 +78,11 @@ MAX_ELIF = 500
 #: memory-hungry (400 kB of flat statements: 17 s, 520 MB RSS; 10 MB would need
 #: minutes and ~13 GB), so huge files are refused rather than left to hang
 MAX_CHARS = 1_000_000
+#: most tokens accepted (strings and comments count as one): LibCST needs about 10 µs and 10 kB
+#: per token (a 250 kB real file, transformers' modeling_utils.py, has 48k tokens and parses in
+#: 0.25 s; a 1 MB list literal of 500k items took 16 s and 2 GB), so this keeps the worst
+#: accepted file to a few seconds, five times the largest real model file we know
+MAX_TOKENS = 250_000
 
 _STR = "\x02"  # an erased string literal / comment: one atom, counts as a chain token
 _GRP = "\x01"  # a bracket group already measured and collapsed: one chain token
@@ -117,6 +122,7 @@ _STRIP_RE = re.compile(
 )
 
 # ---------------------------------------------------------------- stage 2
+_TOKEN_RE = re.compile(r"\w+|[^\s\w]")
 _GROUP_RE = re.compile(r"[(\[{][^()\[\]{}]*[)\]}]")
 _LONG_GROUP_RE = re.compile(r"[(\[{][^()\[\]{}]{%d,}[)\]}]" % MAX_CHAIN)
 _LONG_PIECE_RE = re.compile(r"[^,;]{%d,}" % MAX_CHAIN)
@@ -142,13 +148,18 @@ def prescan(source: str) -> Optional[str]:
     """Return why ``source`` might crash or hang LibCST's native parser, else None.
 
     Pure and linear-time.  Accepts everything a human writes: bracket nesting up
-    to MAX_DEPTH, expression chains up to MAX_CHAIN tokens, files up to MAX_CHARS.
+    to MAX_DEPTH, expression chains up to MAX_CHAIN tokens, files up to MAX_CHARS
+    characters and MAX_TOKENS tokens.
     """
     if len(source) > MAX_CHARS:
         return f"file too large to parse quickly ({len(source)} characters, limit {MAX_CHARS})"
     if "\r" in source:  # "\r" alone is a newline to the parser
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     text = _STRIP_RE.sub(lambda m: _STR + (m.group("fb") or ""), source)
+    if len(text) > MAX_TOKENS:  # (fewer characters than that: fewer tokens too)
+        tokens = len(_TOKEN_RE.findall(text))
+        if tokens > MAX_TOKENS:
+            return f"file too large to parse quickly (about {tokens:,} tokens, limit {MAX_TOKENS:,})"
 
     depth = 0
     head, tail = [], []  # top-level text set aside so that later passes skip it

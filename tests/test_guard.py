@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from paramlint.guard import MAX_CHAIN, MAX_CHARS, MAX_DEPTH, MAX_ELIF, prescan
+from paramlint.guard import MAX_CHAIN, MAX_CHARS, MAX_DEPTH, MAX_ELIF, MAX_TOKENS, prescan
 
 D, C = MAX_DEPTH, MAX_CHAIN
 
@@ -135,10 +135,11 @@ def test_carriage_return_newlines_do_not_hide_code() -> None:
 
 
 def test_large_flat_files_are_accepted_quickly() -> None:
-    flat = "x = foo(1, 2, bar=3)\n" * (MAX_CHARS // 21)  # just under the size limit
-    data = "d = [" + ", ".join(f"({i}, {i}.5, -{i}, 'k{i}')" for i in range(25_000)) + "]\n"
+    flat = "x = foo(1, 2, bar=3)\n" * (MAX_TOKENS // 12)  # just under the token limit (12 a line)
+    data = "d = [" + ", ".join(f"({i}, {i}.5, -{i}, 'k{i}')" for i in range(12_000)) + "]\n"
     long_line = "x = [" + ",".join(["a1"] * 100_000) + "]\n"
-    for src in (flat, data, long_line):
+    docs = '"""' + "a long docstring line\n" * 40_000 + '"""\nx = 1\n'  # (900 kB, two tokens)
+    for src in (flat, data, long_line, docs):
         t = time.perf_counter()
         assert prescan(src) is None
         assert time.perf_counter() - t < 2.0
@@ -146,6 +147,10 @@ def test_large_flat_files_are_accepted_quickly() -> None:
 
 def test_huge_files_are_refused() -> None:
     assert "too large" in prescan("x = 1\n" * (MAX_CHARS // 6 + 1))
+    # under the size limit, over the token limit: LibCST took 16 s and 2 GB on a 1 MB list
+    # literal of 500k items, 15 s on 250k statements
+    assert "tokens" in prescan("L = [" + ",".join(["1"] * 200_000) + "]\n")
+    assert "tokens" in prescan("x=1;" * 80_000)
 
 
 def test_adversarial_text_stays_linear() -> None:
