@@ -213,7 +213,7 @@ def dependents(targets: Iterable[str], candidates: Iterable[str], index: Optiona
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
                 continue  # (a FIFO or device named *.py blocks or never ends; a huge file is no model)
             with open(c, "rb") as f:
-                data = f.read(MAX_FILE_BYTES + 1)
+                data = f.read()  # (a regular file of known size: read(n) would allocate n bytes first)
         except OSError:
             continue
         if index is not None:  # scanned once, to be remembered
