@@ -16,6 +16,8 @@ _LIMIT = re.compile(r"\blimit\b|too long|of a large number|nesting too deep|out 
 
 def classify(reason: str) -> str:
     """The PRM9xx code for an analysis problem, from the evaluator's reason text."""
+    if reason.startswith("invalid comment"):
+        return "PRM905"
     if "not in paramlint's" in reason:
         return "PRM902"
     if _LIMIT.search(reason):

@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--depth", type=int, default=3, metavar="N",
                    help="mermaid/dot: show containers down to depth N, collapse deeper ones (default 3)")
     s.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
-                   help="input shape for torch models without their own, e.g. 1,3,32,32 (repeat for several inputs)")
+                   help="input shape for torch and Flax models without their own, e.g. 1,3,32,32 (repeat for several inputs)")
     _perf_args(s)
     d = sub.add_parser("diff", help="compare model sizes between two git revisions (files read from git, working tree untouched)",
                        formatter_class=_formatter)
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-dependents", dest="dependents", action="store_false",
                    help="check only the files given, not also the files that import them")
     c.add_argument("--input-shape", action="append", default=None, metavar="SHAPE",
-                   help="input shape for torch models without their own, e.g. 1,3,32,32 (overrides the config's)")
+                   help="input shape for torch and Flax models without their own, e.g. 1,3,32,32 (overrides the config's top-level one)")
     return p
 
 

@@ -54,6 +54,9 @@ RULES: Dict[str, Rule] = {
         Rule("PRM904", "evaluation-limit", "Analysis stopped at an evaluation limit.",
              "paramlint bounds steps, loops, recursion and sizes; figures past the limit are unknown. "
              "Severity follows the `unknown` setting."),
+        Rule("PRM905", "invalid-comment", "A suppression or `# paramlint:` directive that paramlint cannot read.",
+             "A code or rule name it does not have (`# noqa: PRM1O1`), a directive key it does not know, or "
+             "an input shape that is not one: the comment did nothing. Severity follows the `unknown` setting."),
     )
 }
 

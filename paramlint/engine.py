@@ -70,12 +70,18 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
     if path.endswith(".pyi"):  # signatures only: building its classes would count empty bodies
         return FileReport(path, notes=(Unresolved("a stub (.pyi) has no implementation; no model is built from it", Location(path, 1, 0)),))
     assert mod.source is not None
+    comment_notes: List[Unresolved] = []
+    text = mod.source.text
+    if "noqa" in text or "paramlint" in text or "NOQA" in text:  # (else nothing to read: no import)
+        from paramlint.suppress import invalid_comments
+
+        comment_notes = [Unresolved(why, Location(path, line, col)) for line, col, why in invalid_comments(text)]
     entries = list(candidates(mod.source.tree))
     if not entries:
         # Only imports and statements (a package __init__ star-importing every model module):
         # no model can come out of it, and running its top level would evaluate every module
         # it reaches (timm's models/__init__.py: 9% of a timm run, for nothing).
-        return FileReport(path)
+        return FileReport(path, notes=tuple(comment_notes))
     from paramlint.evaluate.interpreter import Interpreter, Raised
 
     it = Interpreter(project, options.limits)
@@ -148,7 +154,7 @@ def _analyze(project: Project, path: str, options: Options, data: Optional[bytes
             models.append(result)
     notes = [Unresolved(u.reason, u.location) for u in it.notes.values()]
     first.files_read.update(project.files_read)
-    return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(file_notes + notes))
+    return FileReport(path, tuple(_dedupe_variables(models)), tuple(skipped), notes=tuple(comment_notes + file_notes + notes))
 
 
 def _fresh(project: Project, mod: ModuleNS, options: Options, data: Optional[bytes], it: Any,
@@ -251,7 +257,7 @@ def _build(it, mod: ModuleNS, entry: Entry, options: Options, main_inputs):  # t
         return architecture.unresolved_model(entry.name, getattr(value, "framework", None) or "torch", loc, layer)
     assert isinstance(layer, Layer)
     shapes = options.model_inputs.get(f"{mod.path}::{entry.name}") or options.model_inputs.get(entry.name) or entry.input_shapes
-    if shapes is None and layer.framework == "torch":
+    if shapes is None and layer.framework in ("torch", "flax"):  # (a Flax module's parameters need one)
         shapes = main_inputs.get(id(layer.cls.node)) if layer.cls is not None else None
         if shapes is None:
             shapes = _example_input(layer)

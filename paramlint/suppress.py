@@ -9,7 +9,7 @@ silences everything on its own line only; above a line it must name codes, so an
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Optional, Sequence
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from paramlint.diagnostics import BY_NAME, Diagnostic
 
@@ -60,3 +60,48 @@ def is_suppressed(d: Diagnostic, lines: Sequence[str]) -> bool:
             return True
         i -= 1
     return False
+
+
+#: A comment that may hold a suppression or a ``# paramlint:`` directive.
+_COMMENT = re.compile(r"#[^\n]*\b(?:noqa|paramlint)\b[^\n]*", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"#\s*paramlint\s*:(?!\s*ignore\b)\s*(?P<items>.*)$", re.IGNORECASE)
+#: Keys a ``# paramlint: key=value`` directive may set (``input-dtype``, the probe input's dtype
+#: for token ids, changes no shape: read by the test oracle, accepted here).
+DIRECTIVE_KEYS = ("input-shape", "input-dtype")
+
+
+def invalid_comments(text: str) -> List[Tuple[int, int, str]]:
+    """(line, column, why) for each suppression naming a code or rule paramlint does not have
+    (``# noqa: PRM1O1``, ``# paramlint: ignore[layer-param-over-budget]``) and each
+    ``# paramlint:`` directive it cannot read (``input-shape=1,3,abc``, an unknown key): such a
+    comment silently did nothing. ``# noqa`` codes not starting with PRM belong to other tools."""
+    from paramlint.diagnostics import RULES
+    from paramlint.entrypoints import parse_shapes
+
+    out: List[Tuple[int, int, str]] = []
+    if "noqa" not in text and "paramlint" not in text and "NOQA" not in text:
+        return out
+    for m in _COMMENT.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        comment = m.group(0)
+        for g in _IGNORE.finditer(comment):
+            for c in re.split(r"[\s,]+", g.group("codes") or ""):
+                if c and c.upper() not in RULES and c.lower() not in BY_NAME:
+                    out.append((line, col, f"invalid comment: {c!r} in paramlint: ignore[...] is no paramlint code or rule name"))
+        for g in _NOQA.finditer(comment):
+            for c in re.split(r"[\s,]+", g.group("codes") or ""):
+                if c.upper().startswith("PRM") and c.upper() not in RULES:
+                    out.append((line, col, f"invalid comment: {c!r} in noqa is no paramlint code"))
+        d = _DIRECTIVE.search(comment)
+        if d is not None:
+            for item in d.group("items").split():
+                key, eq, value = item.partition("=")
+                key = key.strip().lower()
+                if key not in DIRECTIVE_KEYS or not eq:
+                    out.append((line, col, f"invalid comment: paramlint directive {item!r} is not one of "
+                                           f"{', '.join(k + '=...' for k in DIRECTIVE_KEYS)}"))
+                elif key == "input-shape" and parse_shapes(value) is None:
+                    out.append((line, col, f"invalid comment: input-shape={value} is not a shape (ints separated by "
+                                           "commas, shapes by semicolons)"))
+    return out

@@ -575,3 +575,21 @@ def test_numpy_signatures_and_what_jax_rejects(tmp_path):
 def test_numpy_signature_figures_are_flax_figures(tmp_path):
     shapes = {"positional_keepdims": (2, 5, 8), "sinusoid_step": (2, 10)}
     assert _flax_sizes(tmp_path, _ARRAY_CODE, shapes) == ARRAY_CODE_SIZES
+
+
+def test_the_command_lines_input_shape_reaches_flax_models(tmp_path):
+    # --input-shape was ignored for Flax models (the note then said no input shape reached
+    # them); flax's params collection: Dense 12->32->16->4 and BatchNorm(16)'s scale and bias,
+    # 416 + 528 + 32 + 68 = 1,044 (its running statistics are batch_stats)
+    from paramlint.engine import Options, analyze_file
+    from paramlint.evaluate.project import Project
+
+    path = tmp_path / "m.py"
+    path.write_text(
+        "import flax.linen as nn\n\n\nclass MLP(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n"
+        "        x = nn.relu(nn.Dense(32)(x))\n        x = nn.BatchNorm(use_running_average=True)(nn.Dense(16)(x))\n"
+        "        return nn.Dense(4)(x)\n"
+    )
+    rep = analyze_file(Project(), str(path), Options(input_shapes=((2, 12),)))
+    (m,) = rep.models
+    assert m.total_params == 12 * 32 + 32 + 32 * 16 + 16 + 2 * 16 + 16 * 4 + 4 == 1_044

@@ -283,3 +283,22 @@ def test_a_path_with_a_newline_cannot_forge_a_line() -> None:
         out = check_formatter(fmt)(CheckResult((d,)))
         assert not any(ln.startswith("::") for ln in out.splitlines()), out
         assert "evil\\n::error" in out
+
+
+def test_comments_that_do_nothing_are_reported(tmp_path: Path) -> None:
+    # A typo silently disabled a suppression or an input shape (the malformed shape turned the
+    # PRM102 errors into one PRM903 saying to add the comment that was there).
+    from paramlint.suppress import invalid_comments
+
+    src = (
+        "# paramlint: input-shape=1,3,abc\n"
+        "class LeNet(nn.Module):  # noqa: PRM1O1, E501\n"
+        "    x = 1  # paramlint: ignore[layer-param-over-budget]\n"
+        "    y = 2  # paramlint: inputshape=1,3\n"
+        "    z = 3  # noqa: PRM101  # paramlint: ignore[layer-params-over-budget, PRM201]\n"
+        "# paramlint: input-shape=1,3,32,32;1,10 input-dtype=int64\n"
+    )
+    found = [(line, why.split(":", 1)[1].strip()[:30]) for line, _, why in invalid_comments(src)]
+    assert [line for line, _ in found] == [1, 2, 3, 4], found
+    rules = json.loads(check_formatter("sarif")(CheckResult(())))["runs"][0]["tool"]["driver"]["rules"]
+    assert "PRM905" in {r["id"] for r in rules}

@@ -80,6 +80,7 @@ sys.addaudithook(hook)
 from paramlint.engine import Options, analyze_file
 from paramlint.evaluate.project import Project
 from paramlint.evaluate import interpreter, framework, builtins, expressions, statements  # warm imports
+import paramlint.suppress  # (its dataclasses compile their methods from '<string>' when first imported)
 for path in sys.argv[1:]:
     print(json.dumps({"start": path}), flush=True)
     del events[:]
