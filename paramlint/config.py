@@ -92,6 +92,8 @@ class Config:
     overrides: Tuple[Override, ...] = ()
     #: ``"path::Name"`` (path relative to ``root``) or ``"Name"`` → validated values.
     models: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The line of each ``models`` table in the configuration file.
+    model_lines: Mapping[str, int] = field(default_factory=dict)
 
     def rel(self, path: str) -> str:
         """``path`` relative to ``root``, with forward slashes."""
@@ -306,6 +308,7 @@ def load(path: str) -> Config:
         paths = v.globs(o, where, "path")
         overrides.append(Override(paths, v.settings(o, where)))
     models: Dict[str, Mapping[str, Any]] = {}
+    lines: Dict[str, int] = {}
     raw_models = table.get("models", {})
     if not isinstance(raw_models, dict):
         raise ConfigError(path, v.line((), "models"), v.name((), "models"), "expected a table of tables ([tool.paramlint.models.\"path::Name\"])")
@@ -317,8 +320,10 @@ def load(path: str) -> Config:
             raise ConfigError(path, v.line(where, None), v.name(where, None), "expected a key like \"models/net.py::Net\" or \"Net\"")
         v.keys(m, where, SETTING_KEYS)
         file, sep, name = key.rpartition("::")
-        models[f"{file[2:] if file.startswith('./') else file}::{name}" if sep else key] = v.settings(m, where)
-    return Config(path, root, base, include, exclude, tuple(overrides), models)
+        norm_key = f"{file[2:] if file.startswith('./') else file}::{name}" if sep else key
+        models[norm_key] = v.settings(m, where)
+        lines[norm_key] = v.line(where, None) or 1
+    return Config(path, root, base, include, exclude, tuple(overrides), models, lines)
 
 
 class _Validator:

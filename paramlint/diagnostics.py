@@ -57,6 +57,9 @@ RULES: Dict[str, Rule] = {
         Rule("PRM905", "invalid-comment", "A suppression or `# paramlint:` directive that paramlint cannot read.",
              "A code or rule name it does not have (`# noqa: PRM1O1`), a directive key it does not know, or "
              "an input shape that is not one: the comment did nothing. Severity follows the `unknown` setting."),
+        Rule("PRM906", "unmatched-model-settings", "A [tool.paramlint.models.\"path::Name\"] table names no model.",
+             "Its file does not exist, or was checked and has no model of that name (a typo or a rename): its "
+             "budgets and input shape apply to nothing. A warning, at the table's line in the configuration."),
     )
 }
 

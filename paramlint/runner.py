@@ -16,7 +16,7 @@ from paramlint.checks import check_forward, check_model, check_notes
 from paramlint.config import Config, ConfigError, Finder, glob_match
 from paramlint.diagnostics import CheckedModel, CheckResult, Diagnostic
 from paramlint.suppress import is_suppressed
-from paramlint.types import Location, ModelReport, Shape, Unresolved
+from paramlint.types import FileReport, Location, ModelReport, Shape, Unresolved
 
 #: Directories never walked into (like ruff's defaults); a file named explicitly is still checked.
 DEFAULT_EXCLUDE = ("venv", "env", "build", "dist", "site-packages", "node_modules", "__pypackages__", "_build", "buck-out", "__pycache__")
@@ -135,7 +135,40 @@ def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Option
             diags.extend(check_forward(path, m, ms))
             mp = m.location.path if m.location else norm(path)
             models.append(CheckedModel(mp, m, ms.max_params, ms.max_layer_params, ms.max_activation_size))
+    diags.extend(unmatched_model_tables(selected, reports))
     return finish(diags, models, count)
+
+
+def unmatched_model_tables(selected: Sequence[Tuple[str, Config]], reports: Sequence[FileReport]) -> Iterator[Diagnostic]:
+    """PRM906 for each ``[tool.paramlint.models."path::Name"]`` table that names a file which
+    does not exist, or a file checked in this run without a model of that name: its budgets and
+    input shape applied to nothing (a typo or a rename; a bare ``"Name"`` key is not judged,
+    as the models it may name can sit in files not checked now)."""
+    found: Dict[Tuple[str, str], Set[str]] = {}  # (config path, file relative to its root) -> names
+    configs: Dict[str, Config] = {}
+    for (path, cfg), report in zip(selected, reports):
+        if cfg.path is None or not cfg.models:
+            continue
+        configs[cfg.path] = cfg
+        seen = found.setdefault((cfg.path, cfg.rel(path)), set())
+        seen.update(m.name for m in report.models)
+        seen.update(s.name for s in report.skipped)
+        if report.error is not None:
+            seen.add("*")  # (not analyzed: nothing is known of its models)
+    for cpath, cfg in sorted(configs.items()):
+        for key in cfg.models:
+            file, sep, name = key.rpartition("::")
+            if not sep:
+                continue
+            names = found.get((cpath, file))
+            if names is None and os.path.isfile(os.path.join(cfg.root, file)):
+                continue  # (a file not checked in this run)
+            if names is not None and (name in names or "*" in names):
+                continue
+            why = f"no file {file}" if names is None else f"no model {name!r} in {file}"
+            yield Diagnostic(norm(cpath), cfg.model_lines.get(key, 1), 0, "PRM906",
+                             f"[tool.paramlint.models.\"{key}\"] matches nothing ({why}): its settings apply to no model",
+                             "warning")
 
 
 def _norm_loc(loc: Optional[Location]) -> Optional[Location]:

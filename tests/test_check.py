@@ -302,3 +302,21 @@ def test_comments_that_do_nothing_are_reported(tmp_path: Path) -> None:
     assert [line for line, _ in found] == [1, 2, 3, 4], found
     rules = json.loads(check_formatter("sarif")(CheckResult(())))["runs"][0]["tool"]["driver"]["rules"]
     assert "PRM905" in {r["id"] for r in rules}
+
+
+def test_model_settings_that_match_nothing_are_reported(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # A typo in a model table's key silently dropped its budget (exit 0, "All checks passed!")
+    toml = (
+        '[tool.paramlint]\nmax-params = "1M"\n\n'
+        '[tool.paramlint.models."models/net.py::Nett"]\nmax-params = "10"\n\n'
+        '[tool.paramlint.models."models/gone.py::Net"]\nmax-params = "10"\n\n'
+        '[tool.paramlint.models."models/other.py::Net"]\nmax-params = "10"\n\n'  # (a file not checked now)
+        '[tool.paramlint.models."models/net.py::Net"]\nmax-params = "1k"\n\n'
+        '[tool.paramlint.models."Whatever"]\nmax-params = "10"\n'
+    )
+    net = "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n"
+    _project(tmp_path, toml, {"models/net.py": net, "models/other.py": net})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "--no-dependents", "models/net.py"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [ln.split(" PRM906 ")[0] for ln in out if "PRM906" in ln] == ["pyproject.toml:4:1:", "pyproject.toml:7:1:"], out
