@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from paramlint import __version__
 
@@ -144,8 +144,14 @@ def _summary(args: argparse.Namespace) -> int:
     shapes = _shapes_arg(args)
     if shapes is False:
         return 2
-    kwargs = {"input_shapes": shapes} if shapes else {}
-    files = analyze_many([(p, kwargs) for p in discover(args.paths)], jobs=args.jobs, cache=_cache(args))
+    from paramlint.config import ConfigError
+
+    try:
+        items = [(p, _configured_inputs(p, shapes)) for p in discover(args.paths)]
+    except ConfigError as e:
+        print(f"paramlint: error: {e}", file=sys.stderr)
+        return 2
+    files = analyze_many(items, jobs=args.jobs, cache=_cache(args))
     if args.format in ("mermaid", "dot"):
         text = summary_formatter(args.format)(files, depth=max(args.depth, 0))  # type: ignore[call-arg]
     else:
@@ -153,6 +159,29 @@ def _summary(args: argparse.Namespace) -> int:
     if not _write(text):
         return 0
     return 2 if any(f.error for f in files) else 0
+
+
+def _configured_inputs(path: str, shapes: Any) -> Dict[str, Any]:
+    """Engine options for ``path`` with the input shapes ``check`` would use: a model's table,
+    then ``--input-shape``, then the configuration's (so that summary and explain show the
+    figures check judges). Raises ConfigError for a bad configuration."""
+    from paramlint.config import Finder
+
+    global _FINDER
+    if _FINDER is None:
+        _FINDER = Finder(None)
+    cfg = _FINDER.for_path(path)
+    out: Dict[str, Any] = {}
+    given = shapes or cfg.for_file(path).input_shapes
+    if given:
+        out["input_shapes"] = given
+    models = cfg.model_input_shapes(path)
+    if models:
+        out["model_inputs"] = models
+    return out
+
+
+_FINDER: Any = None
 
 
 def _perf_args(p: argparse.ArgumentParser) -> None:
@@ -251,7 +280,14 @@ def _explain(args: argparse.Namespace) -> int:
     if shapes is False:
         return 2
     path, _, name = args.target.partition("::")
-    result = explain.explain_file(path, name or None, shapes or None)
+    from paramlint.config import ConfigError
+
+    try:
+        inputs = _configured_inputs(path, shapes) if os.path.isfile(path) else {}
+    except ConfigError as e:
+        print(f"paramlint: error: {e}", file=sys.stderr)
+        return 2
+    result = explain.explain_file(path, name or None, inputs.get("input_shapes"), inputs.get("model_inputs"))
     if result.error:
         print(f"paramlint: error: {result.error}", file=sys.stderr)
         return 2

@@ -51,7 +51,8 @@ class ExplainResult:
     error: Optional[str] = None
 
 
-def explain_file(path: str, name: Optional[str] = None, input_shapes: Optional[Tuple[Shape, ...]] = None) -> ExplainResult:
+def explain_file(path: str, name: Optional[str] = None, input_shapes: Optional[Tuple[Shape, ...]] = None,
+                 model_inputs: Optional[Dict[str, Tuple[Shape, ...]]] = None) -> ExplainResult:
     """Explain the models of one file (only ``name`` when given). Never raises."""
     from paramlint.engine import Options, analyze_file
     from paramlint.evaluate.project import Project
@@ -61,7 +62,7 @@ def explain_file(path: str, name: Optional[str] = None, input_shapes: Optional[T
     def keep(rep: ModelReport, layer: Any, calls: Any) -> None:
         built.setdefault(rep.name, (layer, list(calls or ())))
 
-    fr = analyze_file(Project(), path, Options(input_shapes=input_shapes, on_model=keep))
+    fr = analyze_file(Project(), path, Options(input_shapes=input_shapes, model_inputs=model_inputs or {}, on_model=keep))
     if fr.error is not None:
         loc = fr.error_location
         return ExplainResult(path, error=f"{loc}: {fr.error}" if loc else f"{path}: {fr.error}")

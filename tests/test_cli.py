@@ -88,3 +88,18 @@ def test_bad_file_does_not_stop_the_others(tmp_path: Path, capsys) -> None:  # t
 def test_module_entry_point_runs() -> None:
     r = subprocess.run([sys.executable, "-m", "paramlint", "--version"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+def test_summary_and_explain_take_the_configured_input_shapes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # check used [tool.paramlint.models."m.py::Net"] input-shape; summary and explain did not
+    # (no shapes, no MACs), so the figures a check judged could not be looked at
+    (tmp_path / "pyproject.toml").write_text('[tool.paramlint.models."m.py::Net"]\ninput-shape = [2, 8]\n')
+    (tmp_path / "m.py").write_text("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+                                   "        super().__init__()\n        self.fc = nn.Linear(8, 4)\n\n"
+                                   "    def forward(self, x):\n        return self.fc(x)\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["summary", "--no-cache", "--format", "json", "m.py"]) == 0
+    (m,) = json.loads(capsys.readouterr().out)["files"][0]["models"]
+    assert m["input_shape"] == [[2, 8]] and m["total_macs"] == 2 * 8 * 4
+    assert main(["explain", "m.py::Net"]) == 0
+    assert "(2, 8) → (2, 4)" in capsys.readouterr().out
