@@ -280,6 +280,9 @@ def _explain(args: argparse.Namespace) -> int:
     if shapes is False:
         return 2
     path, _, name = args.target.partition("::")
+    if os.path.isdir(path):
+        print(f"paramlint: error: {path}: a directory; explain takes one file (FILE.py or FILE.py::Model)", file=sys.stderr)
+        return 2
     from paramlint.config import ConfigError
 
     try:

@@ -39,7 +39,10 @@ def commit_of(top: str, rev: str) -> str:
     """The full commit id of ``rev`` (a branch, tag, ``HEAD~1``, …)."""
     if rev.startswith("-"):
         raise GitError(f"not a revision: {rev!r}")
-    return _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+    try:
+        return _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+    except GitError:  # (--quiet: git says nothing; name what was asked)
+        raise GitError(f"{rev!r} is neither a revision of this repository nor an existing path") from None
 
 
 def default_base(top: str) -> str:

@@ -103,3 +103,9 @@ def test_summary_and_explain_take_the_configured_input_shapes(tmp_path: Path, mo
     assert m["input_shape"] == [[2, 8]] and m["total_macs"] == 2 * 8 * 4
     assert main(["explain", "m.py::Net"]) == 0
     assert "(2, 8) → (2, 4)" in capsys.readouterr().out
+
+
+def test_explain_of_a_directory_says_so(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["explain", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "a directory; explain takes one file" in err and ":1:1:" not in err

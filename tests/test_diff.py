@@ -440,3 +440,10 @@ def test_a_model_unknown_on_both_sides_is_unknown_when_its_sources_changed(tmp_p
     assert m["status"] == "unknown" and m["params_before"] is None and m["params_after"] is None
     rc, out = run(repo, "HEAD")
     assert "m.py::build (figures unknown; its sources changed)" in out
+
+
+def test_an_unknown_revision_is_named(lenet_repo: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # the message was "git: git rev-parse failed", naming neither the revision nor the problem
+    rc, _ = run(lenet_repo, "nosuchrev")
+    assert rc == 2
+    assert "'nosuchrev' is neither a revision of this repository nor an existing path" in capsys.readouterr().err
