@@ -263,3 +263,79 @@ def test_the_rest_of_lightning_stays_a_library_name(tmp_path: Path) -> None:
     models = ours(tmp_path, pkg, "m.py")
     assert models["Net"].total_params == 6
     assert "trainer" not in models  # a Trainer is no model
+
+
+METRICS_MODEL = {"m.py": '''
+    import torch
+    import torchmetrics
+    from torch import nn
+    from torchmetrics.classification import MulticlassF1Score
+
+    import lightning as L
+
+
+    class WithMetrics(L.LightningModule):
+        def __init__(self, num_classes=5):
+            super().__init__()
+            self.save_hyperparameters()
+            self.fc = nn.Linear(12, num_classes)
+            self.train_acc = torchmetrics.Accuracy(task="multiclass", num_classes=num_classes)
+            self.val_f1 = MulticlassF1Score(num_classes=num_classes, average="macro")
+            self.mse = torchmetrics.regression.MeanSquaredError()
+            self.loss_mean = torchmetrics.MeanMetric()
+
+        def forward(self, x):
+            return self.fc(x)
+
+
+    class WithCollection(L.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+            self.metrics = torchmetrics.MetricCollection([torchmetrics.MeanMetric()])
+'''}
+
+
+def test_parameter_free_metrics_count_nothing(tmp_path: Path) -> None:
+    # A metric made the LightningModule unknown ("call to torchmetrics.Accuracy is not
+    # modelled"); classification/regression/aggregation metrics hold no parameters or buffers
+    # (torch 2.13, torchmetrics 1.9: 65). A MetricCollection holds whatever it is given: unknown.
+    pkg = write_package(tmp_path, METRICS_MODEL)
+    models = ours(tmp_path, pkg, "m.py")
+    assert models["WithMetrics"].total_params == 12 * 5 + 5
+    assert models["WithCollection"].total_params is None
+
+
+@pytest.mark.oracle
+def test_parameter_free_metrics_match_torch(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("lightning")
+    pytest.importorskip("torchmetrics")
+    pkg = write_package(tmp_path, METRICS_MODEL)
+    model = built(tmp_path, pkg, "m.py", "WithMetrics")
+    assert ours(tmp_path, pkg, "m.py")["WithMetrics"].total_params == sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
+
+
+@pytest.mark.oracle
+def test_the_metric_table_is_torchmetrics_own() -> None:
+    # the generated table is what the installed torchmetrics exports, and every sample built
+    # with usual arguments has no parameters and no buffers
+    tm = pytest.importorskip("torchmetrics")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_tm", Path(__file__).parent / "golden" / "make_torchmetrics.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    from paramlint.catalog.torchmetrics import METRICS
+
+    if tm.__version__ == "1.9.0":
+        assert set(mod.names()) == METRICS
+    for name in ("Accuracy", "F1Score", "AUROC", "MeanSquaredError", "R2Score", "MeanMetric", "ConfusionMatrix"):
+        cls = getattr(tm, name)
+        for kw in ({}, {"task": "multiclass", "num_classes": 3}):
+            try:
+                m = cls(**kw)
+                break
+            except Exception:
+                continue
+        assert not list(m.parameters()) and not list(m.buffers()), name

@@ -35,7 +35,29 @@ def framework_of(qualname: str) -> Optional[str]:
     for prefix, fw in _PREFIXES:
         if qualname.startswith(prefix):
             return fw
+    if qualname.startswith("torchmetrics.") and _metric(qualname) is not None:
+        return "torch"
     return None
+
+
+_METRIC_SPECS: Dict[str, LayerSpec] = {}
+
+
+def _metric(qualname: str) -> Optional[LayerSpec]:
+    """A torchmetrics metric with no parameters and no buffers (``catalog/torchmetrics.py``): a
+    torch module of its own name, so a LightningModule holding one is counted. Only these names:
+    torchmetrics' others hold networks (FID, LPIPS) or other metrics (MetricCollection)."""
+    from paramlint.catalog.torchmetrics import METRICS
+
+    name = qualname.rsplit(".", 1)[-1]
+    if name not in METRICS:
+        return None
+    spec = _METRIC_SPECS.get(name)
+    if spec is None:
+        spec = _METRIC_SPECS[name] = LayerSpec(
+            "torch", name, "*args, **kwargs", output=None,
+            note="no parameters (a torchmetrics metric: its states are plain attributes, not parameters or buffers)")
+    return spec
 
 
 def table(framework: str) -> Dict[str, LayerSpec]:
@@ -61,7 +83,9 @@ def lookup(qualname: str) -> Optional[LayerSpec]:
         pass
     fw = framework_of(qualname)
     spec: Optional[LayerSpec] = None
-    if fw is not None and ".functional." not in qualname and ".init." not in qualname \
+    if qualname.startswith("torchmetrics."):
+        spec = _metric(qualname)
+    elif fw is not None and ".functional." not in qualname and ".init." not in qualname \
             and not (fw == "torch" and _QUANTIZED.intersection(qualname.split(".")) and not qualname.endswith(_QUANT_OWN)):
         spec = table(fw).get(qualname.rsplit(".", 1)[-1])
     _LOOKUP[qualname] = spec
