@@ -320,3 +320,16 @@ def test_model_settings_that_match_nothing_are_reported(tmp_path: Path, monkeypa
     assert main(["check", "--no-cache", "--no-dependents", "models/net.py"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [ln.split(" PRM906 ")[0] for ln in out if "PRM906" in ln] == ["pyproject.toml:4:1:", "pyproject.toml:7:1:"], out
+
+
+def test_markdown_peak_activation_with_a_parameter_row(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # A parameter registered on the model (a row with no output) made the peak "?" although
+    # every layer's output was known (torch: fc's output, 2 x 16 = 32 elements, is the peak)
+    src = ("import torch\nimport torch.nn as nn\n\n\n# paramlint: input-shape=2,8\nclass Net(nn.Module):\n"
+           "    def __init__(self):\n        super().__init__()\n        self.scale = nn.Parameter(torch.ones(16))\n"
+           "        self.fc = nn.Linear(8, 16)\n        self.out = nn.Linear(16, 4)\n\n"
+           "    def forward(self, x):\n        return self.out(self.fc(x) * self.scale)\n")
+    _project(tmp_path, '[tool.paramlint]\nmax-params = "1M"\n', {"m.py": src})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "--format", "markdown", "m.py"]) == 0
+    assert "| `fc` 32 |" in capsys.readouterr().out

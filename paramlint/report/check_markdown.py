@@ -36,7 +36,9 @@ def _row(cm: CheckedModel, ds: List[Diagnostic]) -> str:
     largest = "?" if not m.exact else (f"`{cell(big.path)}` {num(big.params)}" if big is not None else "-")
     acts = [r for r in m.layers if r.activation_size is not None and r.output_shape is not None]
     peak = max(acts, key=lambda r: r.activation_size or 0) if acts else None
-    traced_all = peak is not None and len(acts) == len(m.layers) and not m.shape_notes and m.exact
+    # (every applied layer's output known: rows without one -- a parameter registered on a
+    # module, a submodule never applied -- hold no activation)
+    traced_all = peak is not None and m.total_activations is not None and not m.shape_notes and m.exact
     peak_s = f"`{cell(peak.path)}` {num(peak.activation_size)}" if traced_all and peak is not None else ("?" if m.layers else "-")
     status = _status(ds) + (f" {len(ds)}" if ds else "")
     return f"| `{cell(m.name)}` | `{cell(where)}` | {total} | {budget} | {largest} | {peak_s} | {status} |"
