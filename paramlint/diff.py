@@ -362,7 +362,8 @@ def shape_text(s: Optional[Shape]) -> str:
 
 def run(paths: Sequence[str], base: str, head: Optional[str], input_shapes: Optional[Tuple[Shape, ...]] = None,
         config: Optional[str] = None) -> DiffReport:
-    """Analyze ``paths`` at revision ``base`` and at ``head`` (None: the working tree).
+    """Analyze ``paths`` at revision ``base`` and at ``head`` (None: the working tree); a file
+    named in ``paths`` brings in the working tree's files that import it.
 
     Files and per-model input shapes follow the configuration as ``check`` applies it
     (include/exclude, ``input-shape``), read from the working tree for both sides so that a
@@ -380,6 +381,14 @@ def run(paths: Sequence[str], base: str, head: Optional[str], input_shapes: Opti
     top = gitrev.toplevel(os.getcwd())
     rel = RelPath(top)
     finder = Finder(config)
+    if any(os.path.isfile(p) for p in paths):
+        # a named file brings in the files of the working tree that import it, as check does: a
+        # changed block module changes the models built from it
+        from paramlint.runner import files as _selected, with_dependents
+
+        chosen = list(_selected(paths, finder))
+        have = {os.path.realpath(p) for p, _ in chosen}
+        paths = [*paths, *(p for p, _ in with_dependents(chosen, paths, finder) if os.path.realpath(p) not in have)]
 
     def options(path: str) -> Options:
         cfg = finder.for_path(path)

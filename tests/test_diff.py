@@ -447,3 +447,19 @@ def test_an_unknown_revision_is_named(lenet_repo: Path, capsys) -> None:  # type
     rc, _ = run(lenet_repo, "nosuchrev")
     assert rc == 2
     assert "'nosuchrev' is neither a revision of this repository nor an existing path" in capsys.readouterr().err
+
+
+def test_a_named_block_file_brings_in_the_models_built_from_it(tmp_path: Path) -> None:
+    # "diff main models/blocks.py" said "no model changed (0 compared)" while the models built
+    # from blocks.py grew; check already brought in the files importing a named file
+    repo = tmp_path / "repo"
+    (repo / "models").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "models" / "__init__.py").write_text("")
+    (repo / "models" / "blocks.py").write_text("import torch.nn as nn\n\nWIDTH = 8\n\n\ndef block():\n    return nn.Linear(4, WIDTH)\n")
+    (repo / "models" / "net.py").write_text("from models.blocks import block\n\n\ndef build():\n    return block()\n")
+    commit(repo, "base")
+    (repo / "models" / "blocks.py").write_text("import torch.nn as nn\n\nWIDTH = 16\n\n\ndef block():\n    return nn.Linear(4, WIDTH)\n")
+    rc, out = run(repo, "HEAD", "models/blocks.py", "--format", "json")
+    changed = {m["name"]: (m["params_before"], m["params_after"]) for m in json.loads(out)["models"] if m["status"] == "changed"}
+    assert changed == {"block": (4 * 8 + 8, 4 * 16 + 16), "build": (4 * 8 + 8, 4 * 16 + 16)}, out  # (net.py's build too)
