@@ -35,8 +35,6 @@ def framework_of(qualname: str) -> Optional[str]:
     for prefix, fw in _PREFIXES:
         if qualname.startswith(prefix):
             return fw
-    if qualname.startswith("torchmetrics.") and _metric(qualname) is not None:
-        return "torch"
     return None
 
 
@@ -81,13 +79,14 @@ def lookup(qualname: str) -> Optional[LayerSpec]:
         return _LOOKUP[qualname]
     except KeyError:
         pass
-    fw = framework_of(qualname)
     spec: Optional[LayerSpec] = None
     if qualname.startswith("torchmetrics."):
         spec = _metric(qualname)
-    elif fw is not None and ".functional." not in qualname and ".init." not in qualname \
-            and not (fw == "torch" and _QUANTIZED.intersection(qualname.split(".")) and not qualname.endswith(_QUANT_OWN)):
-        spec = table(fw).get(qualname.rsplit(".", 1)[-1])
+    else:
+        fw = framework_of(qualname)
+        if fw is not None and ".functional." not in qualname and ".init." not in qualname \
+                and not (fw == "torch" and _QUANTIZED.intersection(qualname.split(".")) and not qualname.endswith(_QUANT_OWN)):
+            spec = table(fw).get(qualname.rsplit(".", 1)[-1])
     _LOOKUP[qualname] = spec
     return spec
 
