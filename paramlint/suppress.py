@@ -20,12 +20,18 @@ _IGNORE = re.compile(r"#\s*paramlint\s*:\s*ignore\b(?:\s*\[(?P<codes>[^\]]*)\])?
 ALL: FrozenSet[str] = frozenset({"*"})
 
 
+def _tokens(text: Optional[str]) -> List[str]:
+    """The codes or names a comment lists, as written (commas or blanks between)."""
+    return [c for c in re.split(r"[\s,]+", text or "") if c]
+
+
+def _code(token: str) -> str:
+    """A listed code or rule name as its code (an unknown one upper-cased)."""
+    return BY_NAME.get(token.lower(), token.upper())
+
+
 def _codes(text: Optional[str]) -> FrozenSet[str]:
-    out: set[str] = set()
-    for c in re.split(r"[\s,]+", text or ""):
-        if c:
-            out.add(BY_NAME.get(c.lower(), c.upper()))
-    return frozenset(out)
+    return frozenset(_code(c) for c in _tokens(text))
 
 
 def codes_on(line: str, above: bool) -> FrozenSet[str]:
@@ -79,18 +85,18 @@ def invalid_comments(text: str) -> List[Tuple[int, int, str]]:
     from paramlint.entrypoints import parse_shapes
 
     out: List[Tuple[int, int, str]] = []
-    if "noqa" not in text and "paramlint" not in text and "NOQA" not in text:
-        return out
+    line, counted = 1, 0  # (lines counted up to ``counted``: each match counts only what follows the last)
     for m in _COMMENT.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
         comment = m.group(0)
         for g in _IGNORE.finditer(comment):
-            for c in re.split(r"[\s,]+", g.group("codes") or ""):
-                if c and c.upper() not in RULES and c.lower() not in BY_NAME:
+            for c in _tokens(g.group("codes")):
+                if _code(c) not in RULES:
                     out.append((line, col, f"invalid comment: {c!r} in paramlint: ignore[...] is no paramlint code or rule name"))
         for g in _NOQA.finditer(comment):
-            for c in re.split(r"[\s,]+", g.group("codes") or ""):
+            for c in _tokens(g.group("codes")):
                 if c.upper().startswith("PRM") and c.upper() not in RULES:
                     out.append((line, col, f"invalid comment: {c!r} in noqa is no paramlint code"))
         d = _DIRECTIVE.search(comment)
