@@ -162,23 +162,14 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _configured_inputs(path: str, shapes: Any) -> Dict[str, Any]:
-    """Engine options for ``path`` with the input shapes ``check`` would use: a model's table,
-    then ``--input-shape``, then the configuration's (so that summary and explain show the
-    figures check judges). Raises ConfigError for a bad configuration."""
+    """Engine options for ``path`` with the input shapes ``check`` uses (so that summary and
+    explain show the figures check judges). Raises ConfigError for a bad configuration."""
     from paramlint.config import Finder
 
     global _FINDER
     if _FINDER is None:
         _FINDER = Finder(None)
-    cfg = _FINDER.for_path(path)
-    out: Dict[str, Any] = {}
-    given = shapes or cfg.for_file(path).input_shapes
-    if given:
-        out["input_shapes"] = given
-    models = cfg.model_input_shapes(path)
-    if models:
-        out["model_inputs"] = models
-    return out
+    return _FINDER.for_path(path).engine_inputs(path, shapes)
 
 
 _FINDER: Any = None

@@ -122,6 +122,19 @@ class Config:
                 s = s.merged(self.models[key])
         return s
 
+    def engine_inputs(self, path: str, shapes: Optional[Tuple[Shape, ...]] = None) -> Dict[str, Any]:
+        """The engine options (``Options(**...)``) for the input shapes of ``path``'s models, as
+        check, diff, summary and explain all use them: each model's own table, then ``shapes``
+        (the command line), then the configuration's for the file. Empty ones are left out."""
+        out: Dict[str, Any] = {}
+        given = shapes or self.for_file(path).input_shapes
+        if given:
+            out["input_shapes"] = given
+        models = self.model_input_shapes(path)
+        if models:
+            out["model_inputs"] = models
+        return out
+
     def model_input_shapes(self, path: str) -> Dict[str, Tuple[Shape, ...]]:
         """Configured input shapes of the models in ``path``, by model name (for the engine)."""
         rel = self.rel(path)

@@ -391,9 +391,7 @@ def run(paths: Sequence[str], base: str, head: Optional[str], input_shapes: Opti
         paths = [*paths, *(p for p, _ in with_dependents(chosen, paths, finder) if os.path.realpath(p) not in have)]
 
     def options(path: str) -> Options:
-        cfg = finder.for_path(path)
-        s = cfg.for_file(path)
-        return Options(input_shapes=input_shapes or s.input_shapes, model_inputs=cfg.model_input_shapes(path))
+        return Options(**finder.for_path(path).engine_inputs(path, input_shapes))
 
     def selected(path: str) -> bool:
         parts = rel(path).split("/")[:-1]

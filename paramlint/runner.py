@@ -121,8 +121,7 @@ def run(paths: Sequence[str], config: Optional[str] = None, input_shapes: Option
     if follow_dependents:
         selected = with_dependents(selected, paths, finder, cache)
     count = len(selected)
-    items = [(path, {"input_shapes": input_shapes or cfg.for_file(path).input_shapes,
-                     "model_inputs": cfg.model_input_shapes(path)}) for path, cfg in selected]
+    items = [(path, cfg.engine_inputs(path, input_shapes)) for path, cfg in selected]
     reports = analyze_many(items, jobs=jobs, cache=cache)
     for (path, cfg), report in zip(selected, reports):
         s = cfg.for_file(path)
